@@ -1,0 +1,277 @@
+"""The `cmdb` command: the one place that wires the packages together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import neo4j
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cmdb import dbms, edit, history, migrations
+from cmdb.config import Config, load_config
+from cmdb.errors import CMDBError
+from cmdb.graph import bolt_uri, connect
+from cmdb.ingest import Ingestor
+from cmdb.loadfile import read_changesets
+from cmdb.schema import Schema, load_schema
+
+app = typer.Typer(help="A configuration-management database on a graph.", no_args_is_help=True)
+db_app = typer.Typer(help="The local Neo4j DBMS.", no_args_is_help=True)
+schema_app = typer.Typer(help="The CI model (schema/).", no_args_is_help=True)
+ci_app = typer.Typer(help="Configuration items: show, history, diff, edit.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(schema_app, name="schema")
+app.add_typer(ci_app, name="ci")
+console = Console()
+err = Console(stderr=True)
+
+
+def _time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not an ISO time (2026-01-31T12:00:00Z)") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@contextmanager
+def _graph() -> Iterator[tuple[Config, Schema, neo4j.Driver]]:
+    config = load_config()
+    schema = load_schema()
+    with connect(config) as driver:
+        yield config, schema, driver
+
+
+def main() -> None:
+    try:
+        app()
+    except CMDBError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise SystemExit(1) from None
+
+
+@db_app.command("up")
+def db_up() -> None:
+    """Build (first time), start the local Neo4j and apply the schema."""
+    config = load_config()
+    if config.neo4j_uri:
+        console.print(f"NEO4J_URI is set: using {config.neo4j_uri}; nothing to start")
+    else:
+        with console.status("starting Neo4j (the first start builds the launcher)"):
+            status = dbms.up(config)
+        console.print(f"Neo4j {status.version} up at {status.address} (pid {status.pid})")
+    schema_apply()
+
+
+@db_app.command("down")
+def db_down() -> None:
+    """Stop the local Neo4j cleanly."""
+    stopped = dbms.down(load_config())
+    console.print("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Address, version and store size of the local Neo4j."""
+    config = load_config()
+    s = dbms.status(config)
+    state = "[green]running[/green]" if s.running else "[yellow]stopped[/yellow]"
+    console.print(f"{state}  {bolt_uri(config)}  version {s.version or '-'}  pid {s.pid or '-'}")
+    console.print(f"store: {s.store_bytes / 2**20:.1f} MiB in {config.data_dir}")
+
+
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Apply constraints, indexes and migrations (idempotent)."""
+    with _graph() as (_config, schema, driver):
+        applied = migrations.apply(driver, schema)
+    for step in applied:
+        console.print(f"applied {step.id} ({step.statements} statements)")
+    console.print(f"schema version {schema.version} ({schema.checksum}) is in place")
+
+
+@app.command("load")
+def load(
+    files: Annotated[list[Path], typer.Argument(help="YAML/JSON observation files")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show the diff, write nothing")
+    ] = False,
+) -> None:
+    """Ingest observation files (fixtures, manual CIs)."""
+    changesets = [(f, cs) for f in files for cs in read_changesets(f)]
+    with _graph() as (config, schema, driver):
+        ingestor = Ingestor(driver, schema, config)
+        for path, cs in changesets:
+            r = ingestor.ingest(cs, dry_run=dry_run)
+            verb = "would write" if dry_run else "wrote"
+            console.print(
+                f"{path}: {verb} {r.created} new, {r.updated} changed, {r.unchanged} unchanged; "
+                f"links +{r.links_opened} -{r.links_closed}; pending {r.pending}; "
+                f"conflicts {r.conflicts}"
+            )
+            if dry_run:
+                for entry in r.diff[:200]:
+                    console.print(f"  {entry}")
+
+
+@app.command("demo")
+def demo() -> None:
+    """Start Neo4j, apply the schema, load the sample estate, and show where to look."""
+    from cmdb.sample import sample_estate
+
+    db_up()
+    with _graph() as (config, schema, driver):
+        r = Ingestor(driver, schema, config).ingest(sample_estate())
+        counts, _, _ = driver.execute_query(
+            "MATCH (c:CI) RETURN c._class AS class, count(*) AS n ORDER BY class"
+        )
+    console.print(f"sample estate: {r.created} CIs created, {r.links_opened} links opened")
+    table = Table("class", "CIs")
+    for rec in counts:
+        table.add_row(rec["class"], str(rec["n"]))
+    console.print(table)
+    console.print(
+        "Look at it:\n"
+        "  .venv/bin/cmdb ci show hq-core-01\n"
+        "  .venv/bin/cmdb ci history hq-core-01\n"
+        "  .venv/bin/cmdb ci set hq-core-01 os_version=17.12.1 --reason 'upgrade'\n"
+        f"  Neo4j Bolt: {bolt_uri(config)} (user neo4j, password in "
+        f"{dbms.password_file(config.data_dir)})\n"
+        "  Stop it: .venv/bin/cmdb db down"
+    )
+
+
+def _show_state(title: str, state: dict[str, Any]) -> None:
+    table = Table(title=title, show_header=False)
+    for key in sorted(state):
+        table.add_row(key, str(state[key]))
+    console.print(table)
+
+
+@ci_app.command("show")
+def ci_show(
+    key: Annotated[str, typer.Argument(help="uid or name")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="ISO time")] = None,
+) -> None:
+    """A CI and its relationships, now or as of a time."""
+    t = _time(as_of)
+    with _graph() as (_c, _s, driver):
+        uid = edit.find_uid(driver, key)
+        with driver.session() as session:
+            state = session.execute_read(lambda tx: history.states_as_of(tx, [uid], t)).get(uid)
+            links = session.execute_read(lambda tx: history.links_as_of(tx, [uid], t))
+            others = session.execute_read(
+                lambda tx: history.states_as_of(tx, sorted({lk["other"] for lk in links}), t)
+            )
+    if state is None:
+        raise CMDBError(f"CI {uid} did not exist at {as_of}")
+    _show_state(f"{state.get('name')} ({uid})" + (f" as of {t.isoformat()}" if t else ""), state)
+    table = Table("relationship", "direction", "other", "since", "evidence")
+    for lk in sorted(links, key=lambda x: (x["type"], x["other"])):
+        other = others.get(lk["other"], {}).get("name", lk["other"])
+        table.add_row(
+            lk["type"], lk["direction"], str(other), str(lk.get("since")), str(lk.get("evidence"))
+        )
+    console.print(table)
+
+
+@ci_app.command("history")
+def ci_history(
+    key: Annotated[str, typer.Argument(help="uid or name")],
+    attribute: Annotated[str | None, typer.Option(help="only this attribute")] = None,
+    page: Annotated[int, typer.Option(min=1)] = 1,
+    size: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """A CI's changes, newest first: who, when, why, before and after."""
+    with _graph() as (_c, _s, driver):
+        uid = edit.find_uid(driver, key)
+        events, total = history.history(driver, uid, attribute, (page - 1) * size, size)
+    table = Table(
+        "at", "what", "before", "after", "source", "actor", "why", title=f"history of {uid}"
+    )
+    for e in events:
+        cs = e.changeset or {}
+        what = e.attribute or e.kind
+        why = cs.get("reason") or cs.get("discovery_run") or cs.get("change_request") or ""
+        table.add_row(str(e.at), what, _short(e.before), _short(e.after), str(cs.get("source", "")),
+                      str(cs.get("actor", "")), str(why))  # fmt: skip
+    console.print(table)
+    console.print(f"page {page} of {max(1, -(-total // size))} ({total} events)")
+
+
+def _short(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+@ci_app.command("diff")
+def ci_diff(
+    key: Annotated[str, typer.Argument(help="uid or name")],
+    t_from: Annotated[str, typer.Option("--from", help="ISO time")],
+    t_to: Annotated[str, typer.Option("--to", help="ISO time")],
+) -> None:
+    """What changed on a CI between two times."""
+    t1, t2 = _time(t_from), _time(t_to)
+    assert t1 is not None and t2 is not None
+    with _graph() as (_c, _s, driver):
+        uid = edit.find_uid(driver, key)
+        d = history.diff(driver, uid, t1, t2)
+    table = Table("attribute", "before", "after", title=f"{uid}: {t1} -> {t2}")
+    for attr, (before, after) in d["attributes"].items():
+        table.add_row(attr, _short(before), _short(after))
+    console.print(table)
+    for kind in ("links_opened", "links_closed"):
+        for link in d[kind]:
+            console.print(f"{kind}: {link[0]} {link[1]} -> {link[2]}")
+
+
+@ci_app.command("set")
+def ci_set(
+    key: Annotated[str, typer.Argument(help="uid or name")],
+    assignments: Annotated[list[str], typer.Argument(help="attr=value (attr= clears)")],
+    reason: Annotated[str, typer.Option(help="why (required)")],
+    actor: Annotated[str, typer.Option(help="who")] = "cli",
+    change_request: Annotated[str | None, typer.Option(help="change request id")] = None,
+) -> None:
+    """Set attributes by hand (the strongest source), with a reason."""
+    values: dict[str, str | None] = {}
+    for item in assignments:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise typer.BadParameter(f"{item!r}: use attr=value")
+        values[name.strip()] = value if value != "" else None
+    with _graph() as (config, schema, driver):
+        uid = edit.find_uid(driver, key)
+        changed = edit.set_attributes(
+            driver, schema, config, uid, values, reason, actor, change_request
+        )
+    console.print(f"changed {', '.join(changed)}" if changed else "nothing changed")
+
+
+@ci_app.command("retire")
+def ci_retire(
+    key: Annotated[str, typer.Argument(help="uid or name")],
+    reason: Annotated[str, typer.Option(help="why (required)")],
+    actor: Annotated[str, typer.Option(help="who")] = "cli",
+) -> None:
+    """Retire a CI (it stays, with its history)."""
+    with _graph() as (config, schema, driver):
+        uid = edit.find_uid(driver, key)
+        edit.set_attributes(driver, schema, config, uid, {"status": "retired"}, reason, actor)
+    console.print(f"{uid} retired")
+
+
+@app.command("lifecycle")
+def lifecycle() -> None:
+    """Apply the time-based lifecycle policy (absent after T days, retired after U)."""
+    with _graph() as (config, _schema, driver):
+        counts = edit.sweep(driver, config)
+    console.print(f"{counts['absent']} CIs went absent, {counts['retired']} retired")

@@ -1,0 +1,122 @@
+"""Configuration: a cmdb.yaml (optional) plus CMDB_* environment variables.
+
+Precedence: environment > cmdb.yaml > defaults. NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD
+select an external Neo4j instead of the project's local DBMS.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cmdb.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class _LifecycleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    absent_after_missed_runs: int = Field(default=3, ge=1)
+    absent_after_days: float | None = Field(default=None, gt=0)
+    retire_after_absent_days: float | None = Field(default=None, gt=0)
+
+
+class _DBMSFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    data_dir: str | None = None
+    port: int = Field(default=7687, ge=1, le=65535)
+    heap_mb: int = Field(default=2048, ge=256)
+    pagecache_mb: int = Field(default=1024, ge=64)
+
+
+class _ConfigFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    dbms: _DBMSFile = Field(default_factory=_DBMSFile)
+    lifecycle: _LifecycleFile = Field(default_factory=_LifecycleFile)
+    batch_size: int = Field(default=1000, ge=1, le=50_000)
+    sighting_granularity_minutes: float = Field(default=60.0, ge=0)
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    absent_after_missed_runs: int = 3
+    absent_after: timedelta | None = None
+    retire_after_absent: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings. `neo4j_uri` is None when the local DBMS is used."""
+
+    data_dir: Path
+    port: int = 7687
+    heap_mb: int = 2048
+    pagecache_mb: int = 1024
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = field(default=None, repr=False)
+    batch_size: int = 1000
+    sighting_granularity: timedelta = timedelta(minutes=60)
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return replace(self, **changes)
+
+
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """Read cmdb.yaml (from `path`, CMDB_CONFIG, or ./cmdb.yaml if present) and the env."""
+    env = dict(os.environ) if env is None else env
+    if path is None and env.get("CMDB_CONFIG"):
+        path = Path(env["CMDB_CONFIG"])
+    if path is None and Path("cmdb.yaml").is_file():
+        path = Path("cmdb.yaml")
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ConfigError(f"{path}: the top level must be a mapping")
+        raw = loaded or {}
+    try:
+        parsed = _ConfigFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path}: {loc}: {first['msg']}") from None
+
+    data_dir = Path(
+        env.get("CMDB_DATA_DIR") or parsed.dbms.data_dir or PROJECT_ROOT / ".cmdb" / "neo4j"
+    )
+    try:
+        port = int(env.get("CMDB_NEO4J_PORT", parsed.dbms.port))
+        heap = int(env.get("CMDB_NEO4J_HEAP_MB", parsed.dbms.heap_mb))
+        pagecache = int(env.get("CMDB_NEO4J_PAGECACHE_MB", parsed.dbms.pagecache_mb))
+    except ValueError as exc:
+        raise ConfigError(f"CMDB_NEO4J_* must be whole numbers: {exc}") from None
+    lc = parsed.lifecycle
+    return Config(
+        data_dir=data_dir,
+        port=port,
+        heap_mb=heap,
+        pagecache_mb=pagecache,
+        neo4j_uri=env.get("NEO4J_URI") or None,
+        neo4j_user=env.get("NEO4J_USER", "neo4j"),
+        neo4j_password=env.get("NEO4J_PASSWORD"),
+        batch_size=parsed.batch_size,
+        sighting_granularity=timedelta(minutes=parsed.sighting_granularity_minutes),
+        lifecycle=Lifecycle(
+            absent_after_missed_runs=lc.absent_after_missed_runs,
+            absent_after=timedelta(days=lc.absent_after_days) if lc.absent_after_days else None,
+            retire_after_absent=(
+                timedelta(days=lc.retire_after_absent_days) if lc.retire_after_absent_days else None
+            ),
+        ),
+    )

@@ -1,0 +1,163 @@
+"""Manual edits and lifecycle policy: written like any change, with history and a reason.
+
+Manual edits carry source `manual` (the strongest source) and require a reason. The
+lifecycle sweep moves CIs whose last sighting is too old to absent, and CIs absent too
+long to retired, per cmdb.yaml. Nothing is ever hard-deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import neo4j
+
+from cmdb.config import Config
+from cmdb.errors import AmbiguousError, ManualEditError, NotFoundError, ObservationError
+from cmdb.schema import STATUSES, Schema
+from cmdb.state import native_props
+from cmdb.validate import coerce
+from cmdb.write import CIUpdate, Tx, WriteSet, write
+
+FIND = """
+MATCH (c:CI) WHERE c.uid = $key OR c.name = $key
+RETURN c.uid AS uid, c.name AS name, c._class AS class LIMIT 20
+"""
+READ = "MATCH (c:CI {uid: $uid}) RETURN properties(c) AS p"
+STALE_ACTIVE = """
+MATCH (c:CI) WHERE c.status = 'active' AND c._scope IS NOT NULL AND c.last_seen < $before
+RETURN c.uid AS uid
+"""
+LONG_ABSENT = """
+MATCH (c:CI) WHERE c.status = 'absent' AND c._vfrom < $before
+RETURN c.uid AS uid
+"""
+
+
+def find_uid(driver: neo4j.Driver, key: str) -> str:
+    """The uid of the CI with this uid or name; errors name what is ambiguous."""
+    records, _, _ = driver.execute_query(FIND, key=key)
+    exact = [r for r in records if r["uid"] == key]
+    if exact:
+        return str(exact[0]["uid"])
+    if not records:
+        raise NotFoundError(f"no CI with uid or name {key!r}")
+    if len(records) > 1:
+        options = ", ".join(f"{r['uid']} ({r['class']})" for r in records)
+        raise AmbiguousError(f"{len(records)} CIs are named {key!r}: use a uid: {options}")
+    return str(records[0]["uid"])
+
+
+def _changeset(actor: str, reason: str, at: datetime, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4().hex,
+        "source": "manual",
+        "actor": actor,
+        "at": at,
+        "recorded_at": datetime.now(UTC),
+        "reason": reason,
+        **extra,
+    }
+
+
+def set_attributes(
+    driver: neo4j.Driver,
+    schema: Schema,
+    config: Config,
+    uid: str,
+    values: dict[str, str | None],
+    reason: str,
+    actor: str,
+    change_request: str | None = None,
+    at: datetime | None = None,
+) -> list[str]:
+    """Set (or with None, clear) attributes by hand. Values are text, parsed by type."""
+    if not reason or not reason.strip():
+        raise ManualEditError("a manual edit needs a reason (--reason)")
+    when = at or datetime.now(UTC)
+
+    def work(tx: Tx) -> list[str]:
+        record = tx.run(READ, uid=uid).single()
+        if record is None:
+            raise NotFoundError(f"no CI with uid {uid!r}")
+        cur = native_props(record["p"])
+        cls = schema.classes[cur["_class"]]
+        changes: dict[str, Any] = {}
+        for name, text in values.items():
+            if name == "status":
+                if text not in STATUSES:
+                    raise ManualEditError(f"status must be one of {list(STATUSES)}")
+                value: Any = text
+            else:
+                attr = cls.attributes.get(name)
+                if attr is None:
+                    raise ManualEditError(f"{cls.name} has no attribute {name!r}")
+                if name in cls.identifier_attributes and text is None:
+                    raise ManualEditError(f"{name!r} identifies {cls.name}s and cannot be cleared")
+                try:
+                    value = coerce(attr, _parse_text(attr.type, text), f"CI {uid}", name)
+                except ObservationError as exc:
+                    raise ManualEditError(str(exc)) from None
+            if cur.get(name) != value:
+                changes[name] = value
+        if not changes:
+            return []
+        prov = json.loads(cur.get("_prov") or "{}")
+        prov.update({name: "manual" for name in changes})
+        ws = WriteSet()
+        setting = {**changes, "_prov": json.dumps(prov, sort_keys=True)}
+        ws.updates.append(CIUpdate(uid, setting, sorted(changes)))
+        cs = _changeset(actor, reason, max(when, cur["_vfrom"]), change_request=change_request)
+        write(tx, ws, cs, config.batch_size)
+        return sorted(changes)
+
+    with driver.session() as session:
+        changed: list[str] = session.execute_write(work)
+    return changed
+
+
+def _parse_text(kind: str, text: str | None) -> Any:
+    if text is None:
+        return None
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    if kind == "float":
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if kind == "boolean":
+        lowered = text.lower()
+        return {"true": True, "yes": True, "false": False, "no": False}.get(lowered, text)
+    if kind == "string_list":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def sweep(driver: neo4j.Driver, config: Config, now: datetime | None = None) -> dict[str, int]:
+    """Apply the time-based lifecycle policy: stale active -> absent -> retired."""
+    now = now or datetime.now(UTC)
+    lc = config.lifecycle
+    counts = {"absent": 0, "retired": 0}
+
+    def work(tx: Tx) -> None:
+        ws = WriteSet()
+        if lc.absent_after is not None:
+            for r in tx.run(STALE_ACTIVE, before=now - lc.absent_after):
+                ws.updates.append(CIUpdate(r["uid"], {"status": "absent"}, ["status"]))
+                counts["absent"] += 1
+        if lc.retire_after_absent is not None:
+            for r in tx.run(LONG_ABSENT, before=now - lc.retire_after_absent):
+                ws.updates.append(CIUpdate(r["uid"], {"status": "retired"}, ["status"]))
+                counts["retired"] += 1
+        if ws.updates:
+            write(tx, ws, _changeset("lifecycle", "lifecycle policy", now), config.batch_size)
+
+    with driver.session() as session:
+        session.execute_write(work)
+    return counts

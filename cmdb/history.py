@@ -1,0 +1,261 @@
+"""History reads: a CI's changes, a CI or its neighbourhood as of a time, and diffs.
+
+Read queries are named constants. An as-of read is one index seek on (uid, _vfrom) over
+(:CIVersion) when the time is before the current state began, else the CI node itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import neo4j
+
+from cmdb.state import native, native_props, public
+
+AS_OF = """
+UNWIND $uids AS uid
+MATCH (c:CI {uid: uid})
+WHERE c.first_seen <= $t
+CALL (c) {
+  WITH c WHERE c._vfrom <= $t
+  RETURN properties(c) AS state
+  UNION ALL
+  WITH c WHERE c._vfrom > $t
+  MATCH (v:CIVersion) WHERE v.uid = c.uid AND v._vfrom <= $t
+  WITH v ORDER BY v._vfrom DESC LIMIT 1
+  RETURN properties(v) AS state
+}
+RETURN uid, state
+"""
+
+CURRENT = "UNWIND $uids AS uid MATCH (c:CI {uid: uid}) RETURN uid, properties(c) AS state"
+
+LINKS_AS_OF = """
+UNWIND $uids AS uid
+MATCH (c:CI {uid: uid})-[r]-(o:CI)
+WHERE r.since <= $t AND (r.until IS NULL OR r.until > $t)
+RETURN uid, type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other,
+       properties(r) AS props
+"""
+
+VERSIONS = """
+MATCH (v:CIVersion) WHERE v.uid = $uid AND v._vfrom >= $epoch
+RETURN properties(v) AS state ORDER BY v._vfrom
+"""
+
+LINK_EVENTS = """
+MATCH (c:CI {uid: $uid})-[r]-(o:CI)
+RETURN type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other, o.name AS other_name,
+       r.since AS since, r.until AS until, r.cs_open AS cs_open, r.cs_close AS cs_close,
+       r.source AS source, r.evidence AS evidence
+"""
+
+CHANGESETS = "UNWIND $ids AS id MATCH (c:ChangeSet {id: id}) RETURN properties(c) AS cs"
+
+CHANGED_IN_WINDOW = """
+CALL () {
+  MATCH (v:CIVersion) WHERE v._to > $t1 AND v._to <= $t2 RETURN v.uid AS uid
+  UNION
+  MATCH (c:CI) WHERE c.first_seen > $t1 AND c.first_seen <= $t2 RETURN c.uid AS uid
+}
+MATCH (c:CI {uid: uid}) WHERE $class IS NULL OR $class IN labels(c)
+RETURN DISTINCT uid
+"""
+
+EPOCH = datetime(1970, 1, 1).astimezone()
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    kind: str  # create | change | link_open | link_close
+    attribute: str | None
+    before: Any
+    after: Any
+    changeset: dict[str, Any] | None
+
+
+def states_as_of(tx: Any, uids: list[str], t: datetime | None) -> dict[str, dict[str, Any]]:
+    """uid -> public state at `t` (now when None); CIs that did not exist then are left out."""
+    if t is None:
+        records = tx.run(CURRENT, uids=uids)
+    else:
+        records = tx.run(AS_OF, uids=uids, t=t)
+    return {r["uid"]: public(r["state"]) for r in records}
+
+
+def links_as_of(tx: Any, uids: list[str], t: datetime | None) -> list[dict[str, Any]]:
+    rows = tx.run(LINKS_AS_OF, uids=uids, t=t if t is not None else _far_future())
+    return [
+        {
+            "uid": r["uid"],
+            "type": r["type"],
+            "direction": "out" if r["outgoing"] else "in",
+            "other": r["other"],
+            **{k: native(v) for k, v in r["props"].items()},
+        }
+        for r in rows
+    ]
+
+
+def _far_future() -> datetime:
+    return datetime(9999, 1, 1).astimezone()
+
+
+def as_of(driver: neo4j.Driver, uid: str, t: datetime | None) -> dict[str, Any] | None:
+    with driver.session() as session:
+        states = session.execute_read(lambda tx: states_as_of(tx, [uid], t))
+    return states.get(uid)
+
+
+def subgraph_as_of(
+    driver: neo4j.Driver, uid: str, t: datetime | None, depth: int = 2, limit: int = 500
+) -> dict[str, Any]:
+    """A CI and its neighbourhood to `depth`, as it was at `t`: nodes and links.
+
+    Walks level by level (one round trip per level), bounded by depth and node count.
+    """
+    if not 0 <= depth <= 6:
+        raise ValueError("depth must be between 0 and 6")
+
+    def read(tx: Any) -> dict[str, Any]:
+        seen = {uid}
+        frontier = [uid]
+        links: dict[tuple[str, str, str], dict[str, Any]] = {}
+        truncated = False
+        for _level in range(depth):
+            if not frontier:
+                break
+            next_frontier: list[str] = []
+            for link in links_as_of(tx, frontier, t):
+                a, b = (link["uid"], link["other"])
+                if link["direction"] == "in":
+                    a, b = b, a
+                links[(link["type"], a, b)] = {"type": link["type"], "source": a, "target": b}
+                if link["other"] not in seen:
+                    if len(seen) >= limit:
+                        truncated = True
+                        continue
+                    seen.add(link["other"])
+                    next_frontier.append(link["other"])
+            frontier = next_frontier
+        nodes = states_as_of(tx, sorted(seen), t)
+        kept = [
+            link for link in links.values() if link["source"] in nodes and link["target"] in nodes
+        ]
+        return {"root": uid, "nodes": nodes, "links": kept, "truncated": truncated}
+
+    with driver.session() as session:
+        result: dict[str, Any] = session.execute_read(read)
+    return result
+
+
+def history(
+    driver: neo4j.Driver, uid: str, attribute: str | None = None, offset: int = 0, limit: int = 50
+) -> tuple[list[Event], int]:
+    """A CI's events, newest first, paged; and the total count."""
+
+    def read(tx: Any) -> tuple[list[Event], int]:
+        current = tx.run(CURRENT, uids=[uid]).single()
+        if current is None:
+            return [], 0
+        states = [native_props(r["state"]) for r in tx.run(VERSIONS, uid=uid, epoch=EPOCH)]
+        states.append(native_props(current["state"]))
+        raw: list[tuple[datetime, str, str | None, Any, Any, str | None]] = []
+        first = states[0]
+        if attribute is None:
+            raw.append((first["first_seen"], "create", None, None, public(first), first["_cs"]))
+        for old, new in itertools.pairwise(states):
+            old_pub, new_pub = public(old), public(new)
+            for attr in sorted(set(old_pub) | set(new_pub)):
+                if attr in ("last_seen",) or (attribute and attr != attribute):
+                    continue
+                if old_pub.get(attr) != new_pub.get(attr):
+                    at = old["_to"]
+                    raw.append((at, "change", attr, old_pub.get(attr), new_pub.get(attr),
+                                old.get("_cs_to")))  # fmt: skip
+        if attribute is None:
+            for r in tx.run(LINK_EVENTS, uid=uid):
+                desc = {"type": r["type"], "direction": "out" if r["outgoing"] else "in",
+                        "other": r["other"], "other_name": r["other_name"],
+                        "evidence": r["evidence"]}  # fmt: skip
+                raw.append((native(r["since"]), "link_open", None, None, desc, r["cs_open"]))
+                if r["until"] is not None:
+                    raw.append((native(r["until"]), "link_close", None, desc, None, r["cs_close"]))
+        raw.sort(key=lambda e: e[0], reverse=True)
+        page = raw[offset : offset + limit]
+        ids = sorted({e[5] for e in page if e[5]})
+        sets = {r["cs"]["id"]: native_props(r["cs"]) for r in tx.run(CHANGESETS, ids=ids)}
+        events = [Event(e[0], e[1], e[2], e[3], e[4], sets.get(e[5] or "")) for e in page]
+        return events, len(raw)
+
+    with driver.session() as session:
+        result: tuple[list[Event], int] = session.execute_read(read)
+    return result
+
+
+def diff_states(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
+    """attribute -> [before, after] for what differs (last_seen is bookkeeping)."""
+    before, after = before or {}, after or {}
+    return {
+        a: [before.get(a), after.get(a)]
+        for a in sorted(set(before) | set(after))
+        if a != "last_seen" and before.get(a) != after.get(a)
+    }
+
+
+def _link_set(links: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    out = set()
+    for link in links:
+        a, b = link["uid"], link["other"]
+        if link["direction"] == "in":
+            a, b = b, a
+        out.add((link["type"], a, b))
+    return out
+
+
+def diff(driver: neo4j.Driver, uid: str, t1: datetime, t2: datetime) -> dict[str, Any]:
+    """What changed on one CI between t1 and t2: attributes and links."""
+
+    def read(tx: Any) -> dict[str, Any]:
+        s1 = states_as_of(tx, [uid], t1).get(uid)
+        s2 = states_as_of(tx, [uid], t2).get(uid)
+        l1 = _link_set(links_as_of(tx, [uid], t1))
+        l2 = _link_set(links_as_of(tx, [uid], t2))
+        return {
+            "uid": uid,
+            "attributes": diff_states(s1, s2),
+            "links_opened": sorted(l2 - l1),
+            "links_closed": sorted(l1 - l2),
+        }
+
+    with driver.session() as session:
+        result: dict[str, Any] = session.execute_read(read)
+    return result
+
+
+def diff_scope(
+    driver: neo4j.Driver, t1: datetime, t2: datetime, class_name: str | None = None
+) -> list[dict[str, Any]]:
+    """Every CI (of a class, or all) whose state differs between t1 and t2."""
+
+    def read(tx: Any) -> list[dict[str, Any]]:
+        uids = [r["uid"] for r in tx.run(CHANGED_IN_WINDOW, t1=t1, t2=t2, **{"class": class_name})]
+        out = []
+        for start in range(0, len(uids), 1000):
+            chunk = uids[start : start + 1000]
+            before = states_as_of(tx, chunk, t1)
+            after = states_as_of(tx, chunk, t2)
+            for u in chunk:
+                changes = diff_states(before.get(u), after.get(u))
+                if changes:
+                    name = (after.get(u) or before.get(u) or {}).get("name")
+                    out.append({"uid": u, "name": name, "changes": changes})
+        return out
+
+    with driver.session() as session:
+        result: list[dict[str, Any]] = session.execute_read(read)
+    return result

@@ -1,0 +1,67 @@
+"""Identification: identity keys and batched look-ups of CIs by identifier sets.
+
+A CI is identified by the first identifier set of its class whose values are all present
+and not junk. Scoped classes (an Interface on its device) are identified within their
+parent: the parent's uid is stored as `_parent` and is part of every look-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import neo4j
+
+from cmdb.batch import chunks
+from cmdb.schema import CIClass, Schema
+
+
+def usable_sets(schema: Schema, cls: CIClass, values: Mapping[str, Any]) -> list[int]:
+    """Indexes of the identifier sets whose values are all present and not junk."""
+    return [
+        i
+        for i, id_set in enumerate(cls.identification)
+        if all(not schema.is_junk(values.get(a)) for a in id_set)
+    ]
+
+
+def key_of(cls: CIClass, set_index: int, values: Mapping[str, Any], parent: str | None) -> str:
+    """A stable text key: class, parent (uid or parent key), identifier values."""
+    id_set = cls.identification[set_index]
+    vals = ";".join(f"{a}={values[a]}" for a in id_set)
+    return f"{cls.name}|{parent or ''}|{vals}"
+
+
+def lookup_query(cls: CIClass, set_index: int) -> str:
+    """Cypher for one (class, identifier set) look-up. Label and names come from schema/."""
+    id_set = cls.identification[set_index]
+    props = [f"{a}: row.v{i}" for i, a in enumerate(id_set)]
+    if cls.scoped_by:
+        props.append("_parent: row.p")
+    return (
+        f"UNWIND $rows AS row MATCH (n:{cls.name} {{{', '.join(props)}}}) "
+        "RETURN row.i AS i, n.uid AS uid"
+    )
+
+
+def lookup(
+    tx: neo4j.ManagedTransaction | neo4j.Transaction,
+    cls: CIClass,
+    set_index: int,
+    rows: Sequence[tuple[int, Mapping[str, Any], str | None]],
+    batch: int,
+) -> dict[int, list[str]]:
+    """For (i, values, parent uid) rows: i -> uids of CIs that carry those identifiers."""
+    id_set = cls.identification[set_index]
+    query = lookup_query(cls, set_index)
+    found: dict[int, list[str]] = {}
+    for chunk in chunks(rows, batch):
+        params = []
+        for i, values, parent in chunk:
+            row: dict[str, Any] = {"i": i, "p": parent}
+            for n, attr in enumerate(id_set):
+                row[f"v{n}"] = values[attr]
+            params.append(row)
+        for record in tx.run(query, rows=params):
+            found.setdefault(record["i"], []).append(record["uid"])
+    return found

@@ -1,0 +1,426 @@
+"""Ingest: identify -> reconcile -> write, one transaction per change set.
+
+`Ingestor.ingest(changeset)` validates the change set against the schema (nothing is
+written when anything is invalid), then, inside one write transaction, identifies every
+CI fact, reconciles attributes by source precedence (with the staleness rule), resolves
+links (pending when an endpoint is not known yet), applies the coverage rules of a
+scoped change set (closing unreported links, counting missed runs), and writes only what
+changed, with its history, in bounded UNWIND batches.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import neo4j
+
+from cmdb.config import Config
+from cmdb.errors import ObservationError
+from cmdb.identity import key_of, lookup, usable_sets
+from cmdb.links import plan_links
+from cmdb.observations import ChangeSet
+from cmdb.schema import CIClass, Schema
+from cmdb.state import native_props
+from cmdb.validate import Fact, Ref, Validated, validate
+from cmdb.write import CIUpdate, Tx, WriteSet, write
+
+READ_CIS = "UNWIND $uids AS u MATCH (n:CI {uid: u}) RETURN properties(n) AS p"
+SCOPE_MEMBERS = (
+    "MATCH (n:CI {_scope: $scope}) WHERE n.status = 'active' "
+    "RETURN n.uid AS uid, coalesce(n._missed, 0) AS missed"
+)
+
+
+@dataclass
+class IngestResult:
+    changeset_id: str | None
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    links_opened: int = 0
+    links_closed: int = 0
+    pending: int = 0
+    conflicts: int = 0
+    went_absent: int = 0
+    suppressed: int = 0  # values not written because a stronger source owns them
+    uids: dict[str, str] = field(default_factory=dict)
+    diff: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Collision(Exception):
+    """A concurrent writer created the same CI first; plan again."""
+
+
+@dataclass
+class _Group:
+    """Facts of one change set that describe the same CI."""
+
+    facts: list[Fact]
+    cls: CIClass
+    parent_uid: str | None
+    uid: str | None = None
+    idk: str | None = None
+    keys: set[str] = field(default_factory=set)
+
+    def attrs(self) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for fact in self.facts:
+            merged.update(fact.attrs)
+        return merged
+
+    def status(self) -> str | None:
+        statuses = [f.status for f in self.facts if f.status]
+        return statuses[-1] if statuses else None
+
+
+class Ingestor:
+    def __init__(self, driver: neo4j.Driver, schema: Schema, config: Config) -> None:
+        self.driver = driver
+        self.schema = schema
+        self.config = config
+
+    def ingest(
+        self, changeset: ChangeSet, dry_run: bool = False, history: bool = True
+    ) -> IngestResult:
+        validated = validate(self.schema, changeset)
+        for _attempt in range(3):
+            try:
+                with self.driver.session() as session:
+                    if dry_run:
+                        return session.execute_read(self._plan_only, validated)
+                    return session.execute_write(self._run, validated, history)
+            except _Collision:
+                continue
+        raise ObservationError(changeset.label(), None, "concurrent writers kept colliding")
+
+    def _plan_only(self, tx: Tx, validated: Validated) -> IngestResult:
+        _ws, result, _cs = _Planner(tx, self.schema, self.config, validated).plan()
+        return result
+
+    def _run(self, tx: Tx, validated: Validated, history: bool) -> IngestResult:
+        ws, result, cs = _Planner(tx, self.schema, self.config, validated).plan()
+        try:
+            write(tx, ws, cs, self.config.batch_size, history=history)
+        except neo4j.exceptions.ConstraintError as exc:
+            if "_idk" in (exc.message or ""):
+                raise _Collision from exc
+            raise
+        if not ws.changes():
+            result.changeset_id = None
+        return result
+
+
+class _Planner:
+    def __init__(self, tx: Tx, schema: Schema, config: Config, validated: Validated) -> None:
+        self.tx = tx
+        self.schema = schema
+        self.config = config
+        self.v = validated
+        self.cs = validated.changeset
+        self.at = validated.observed_at
+        self.cs_id = uuid.uuid4().hex
+        self.ws = WriteSet()
+        self.result = IngestResult(changeset_id=self.cs_id)
+        self.group_of: dict[int, _Group] = {}
+        self.state: dict[str, dict[str, Any]] = {}  # uid -> current properties
+
+    def plan(self) -> tuple[WriteSet, IngestResult, dict[str, Any]]:
+        self._identify_all()
+        seen = self._reconcile()
+        plan_links(self)
+        if self.cs.scope:
+            self._count_misses(seen)
+        changeset = {
+            "id": self.cs_id,
+            "source": self.cs.source,
+            "actor": self.cs.actor,
+            "at": self.at,
+            "recorded_at": datetime.now(UTC),
+            "reason": self.cs.reason,
+            "discovery_run": self.cs.discovery_run,
+            "change_request": self.cs.change_request,
+            "scope": self.cs.scope,
+        }
+        return self.ws, self.result, changeset
+
+    # -- identification -------------------------------------------------------------
+    def _identify_all(self) -> None:
+        remaining = list(self.v.facts)
+        while remaining:
+            ready = [f for f in remaining if f.parent is None or f.parent.local is None
+                     or f.parent.local in self.group_of]  # fmt: skip
+            if not ready:
+                keys = ", ".join(f.key for f in remaining)
+                raise ObservationError(self.cs.label(), "parent", f"parent cycle among {keys}")
+            self._identify(ready)
+            done = {f.index for f in ready}
+            remaining = [f for f in remaining if f.index not in done]
+        uids = sorted({g.uid for g in self.group_of.values() if g.uid})
+        self._load_state([u for u in uids if u not in self.state])
+
+    def _load_state(self, uids: list[str]) -> None:
+        for start in range(0, len(uids), self.config.batch_size):
+            chunk = uids[start : start + self.config.batch_size]
+            for record in self.tx.run(READ_CIS, uids=chunk):
+                props = native_props(record["p"])
+                self.state[props["uid"]] = props
+
+    def parent_uid(self, ref: Ref | None) -> str | None:
+        if ref is None:
+            return None
+        if ref.local is not None:
+            return self.group_of[ref.local].uid
+        uid = self.resolve_refs([ref])[0]
+        if uid is None:
+            raise ObservationError(self.cs.label(), "parent", f"parent {describe(ref)} not found")
+        return uid
+
+    def _identify(self, facts: list[Fact]) -> None:
+        groups: list[_Group] = []
+        by_key: dict[str, _Group] = {}
+        for fact in facts:
+            parent = self.parent_uid(fact.parent)
+            keys = [key_of(fact.cls, i, fact.attrs, parent)
+                    for i in usable_sets(self.schema, fact.cls, fact.attrs)]  # fmt: skip
+            group = next((by_key[k] for k in keys if k in by_key), None)
+            if group is None:
+                group = _Group([fact], fact.cls, parent)
+                groups.append(group)
+            else:
+                group.facts.append(fact)
+            for key in keys:
+                by_key.setdefault(key, group)
+            group.keys.update(keys)
+            self.group_of[fact.index] = group
+        self._match(groups)
+
+    def _match(self, groups: list[_Group]) -> None:
+        matches: dict[int, list[tuple[int, str]]] = {}
+        by_class: dict[str, list[int]] = {}
+        for gi, group in enumerate(groups):
+            by_class.setdefault(group.cls.name, []).append(gi)
+        for class_name, indexes in by_class.items():
+            cls = self.schema.classes[class_name]
+            for set_index in range(len(cls.identification)):
+                rows = []
+                for gi in indexes:
+                    attrs = groups[gi].attrs()
+                    if set_index in usable_sets(self.schema, cls, attrs):
+                        rows.append((gi, attrs, groups[gi].parent_uid))
+                if not rows:
+                    continue
+                found = lookup(self.tx, cls, set_index, rows, self.config.batch_size)
+                for gi, uids in found.items():
+                    matches.setdefault(gi, []).extend((set_index, u) for u in uids)
+        by_uid: dict[str, _Group] = {}
+        for gi, group in enumerate(groups):
+            found_uids = [u for _, u in sorted(matches.get(gi, []))]
+            if found_uids:
+                group.uid = found_uids[0]
+                others = sorted(set(found_uids) - {group.uid})
+                if others:
+                    self._conflict(group, [group.uid, *others])
+                if group.uid in by_uid:  # two groups point at one CI: one CI it is
+                    first = by_uid[group.uid]
+                    first.facts.extend(group.facts)
+                    for fact in group.facts:
+                        self.group_of[fact.index] = first
+                    continue
+                by_uid[group.uid] = group
+            else:
+                group.uid = uuid.uuid4().hex
+                attrs = group.attrs()
+                first_set = usable_sets(self.schema, group.cls, attrs)[0]
+                group.idk = key_of(group.cls, first_set, attrs, group.parent_uid)
+
+    def _conflict(self, group: _Group, uids: list[str]) -> None:
+        attrs = group.attrs()
+        ids = {a: str(attrs[a]) for a in group.cls.identifier_attributes if a in attrs}
+        self.ws.conflicts.append({
+            "key": f"{group.cls.name}|" + "|".join(sorted(uids)),
+            "class": group.cls.name,
+            "uids": uids,
+            "chosen": uids[0],
+            "identifiers": json.dumps(ids, sort_keys=True),
+        })  # fmt: skip
+        self.result.conflicts += 1
+
+    def resolve_refs(self, refs: list[Ref]) -> list[str | None]:
+        """uids of CIs named by class + identifiers (parents first); None when unknown."""
+        out: list[str | None] = [None] * len(refs)
+        parents: list[str | None] = [None] * len(refs)
+        for i, ref in enumerate(refs):
+            if ref.local is not None:
+                out[i] = self.group_of[ref.local].uid
+            elif ref.parent is not None:
+                parents[i] = self.resolve_refs([ref.parent])[0]
+        for i, ref in enumerate(refs):
+            if ref.local is not None or ref.cls is None:
+                continue
+            if ref.parent is not None and parents[i] is None:
+                continue
+            values = dict(ref.identifiers)
+            for set_index in usable_sets(self.schema, ref.cls, values):
+                found = lookup(self.tx, ref.cls, set_index, [(0, values, parents[i])], 1)
+                if found.get(0):
+                    out[i] = sorted(found[0])[0]
+                    break
+        return out
+
+    def ref_key(self, ref: Ref) -> str | None:
+        """The pending-link key of an unresolved reference."""
+        if ref.cls is None:
+            return None
+        parent_key = self.ref_key(ref.parent) if ref.parent is not None else None
+        values = dict(ref.identifiers)
+        sets = usable_sets(self.schema, ref.cls, values)
+        return key_of(ref.cls, sets[0], values, parent_key) if sets else None
+
+    def pending_keys(self, uid: str, cls: CIClass, attrs: dict[str, Any]) -> list[str]:
+        """Every key under which a pending link could be waiting for this CI."""
+        parents: list[str | None] = [None]
+        if cls.scoped_by:
+            parent_uid = attrs.get("_parent") or self.state.get(uid, {}).get("_parent")
+            parent = self.state.get(str(parent_uid)) if parent_uid else None
+            if parent is None:
+                return []
+            parent_cls = self.schema.classes[parent["_class"]]
+            parents = list(self.pending_keys(parent["uid"], parent_cls, parent))
+        return [
+            key_of(cls, i, attrs, p) for p in parents for i in usable_sets(self.schema, cls, attrs)
+        ]
+
+    # -- reconciliation -----------------------------------------------------------
+    def _reconcile(self) -> set[str]:
+        seen: set[str] = set()
+        for group in {id(g): g for g in self.group_of.values()}.values():
+            assert group.uid is not None
+            seen.add(group.uid)
+            for fact in group.facts:
+                self.result.uids[fact.key] = group.uid
+            if group.uid in self.state:
+                self._update(group)
+            else:
+                self._create(group)
+        return seen
+
+    def _create(self, group: _Group) -> None:
+        attrs = {k: v for k, v in group.attrs().items() if v is not None}
+        cls = group.cls
+        if not attrs.get("name"):
+            first = usable_sets(self.schema, cls, attrs)[0]
+            attrs["name"] = " ".join(str(attrs[a]) for a in cls.identification[first])
+        props: dict[str, Any] = {
+            **attrs,
+            "uid": group.uid,
+            "_class": cls.name,
+            "_idk": group.idk,
+            "status": group.status() or "active",
+            "first_seen": self.at,
+            "last_seen": self.at,
+            "_vfrom": self.at,
+            "_cs": self.cs_id,
+            "_prov": json.dumps({a: self.cs.source for a in attrs}, sort_keys=True),
+            "_seen": json.dumps({self.cs.source: self.at.isoformat()}),
+            "_missed": 0,
+        }
+        if group.parent_uid:
+            props["_parent"] = group.parent_uid
+        if self.cs.scope:
+            props["_scope"] = self.cs.scope
+        self.ws.create(cls, props)
+        self.state[str(group.uid)] = props
+        self.result.created += 1
+        self.result.diff.append({"uid": group.uid, "class": cls.name, "op": "create",
+                                 "changes": {a: [None, v] for a, v in attrs.items()}})  # fmt: skip
+
+    def _update(self, group: _Group) -> None:
+        uid = str(group.uid)
+        cur = self.state[uid]
+        prov: dict[str, str] = json.loads(cur.get("_prov") or "{}")
+        seen: dict[str, str] = json.loads(cur.get("_seen") or "{}")
+        source = self.cs.source
+        prec = self.schema.precedence
+        changes: dict[str, Any] = {}
+        prov_changed = False
+        wanted = dict(group.attrs())
+        status = group.status()
+        if status is None and cur.get("status") in ("absent", "retired"):
+            status = "active"  # it reappeared
+        if status is not None:
+            wanted["status"] = status
+        for attr, value in wanted.items():
+            owner = prov.get(attr)
+            stronger = owner is None or prec.rank(attr, source) <= prec.rank(attr, owner)
+            if not stronger and owner is not None:
+                last = seen.get(owner)
+                silent = last is None or self.at - datetime.fromisoformat(last) > prec.staleness
+                if not silent:
+                    if cur.get(attr) != value:
+                        self.result.suppressed += 1
+                    continue
+            if cur.get(attr) != value:
+                changes[attr] = value
+            if owner != source and (value is not None or cur.get(attr) is not None):
+                prov[attr] = source
+                prov_changed = True
+        touch: dict[str, Any] = {}
+        granularity = self.config.sighting_granularity
+        last_source = seen.get(source)
+        if last_source is None or self.at - datetime.fromisoformat(last_source) >= granularity:
+            seen[source] = self.at.isoformat()
+            touch["_seen"] = json.dumps(seen, sort_keys=True)
+        last_seen = cur.get("last_seen")
+        if last_seen is None or self.at - last_seen >= granularity:
+            touch["last_seen"] = self.at
+        if self.cs.scope and cur.get("_scope") != self.cs.scope:
+            touch["_scope"] = self.cs.scope
+        if cur.get("_missed"):
+            touch["_missed"] = 0
+        if prov_changed:
+            touch["_prov"] = json.dumps(prov, sort_keys=True)
+        if changes:
+            at = max(self.at, cur["_vfrom"])
+            if at != self.at:  # an older observation arrived late: keep history ordered
+                self.at = at
+            self.ws.updates.append(CIUpdate(uid, {**changes, **touch}, sorted(changes)))
+            self.result.updated += 1
+            before_after = {a: [cur.get(a), v] for a, v in changes.items()}
+            self.result.diff.append(
+                {"uid": uid, "class": group.cls.name, "op": "update", "changes": before_after}
+            )
+        else:
+            self.result.unchanged += 1
+            if touch:
+                self.ws.touches.append({"uid": uid, "set": touch})
+        cur.update(changes)
+
+    # -- coverage -------------------------------------------------------------------
+    def _count_misses(self, seen: set[str]) -> None:
+        limit = self.config.lifecycle.absent_after_missed_runs
+        for record in self.tx.run(SCOPE_MEMBERS, scope=self.cs.scope):
+            uid = record["uid"]
+            if uid in seen:
+                continue
+            missed = int(record["missed"]) + 1
+            if missed >= limit:
+                self.ws.updates.append(
+                    CIUpdate(uid, {"status": "absent", "_missed": missed}, ["status"])
+                )
+                self.result.went_absent += 1
+                self.result.diff.append({"uid": uid, "op": "absent",
+                                         "changes": {"status": ["active", "absent"]}})  # fmt: skip
+            else:
+                self.ws.touches.append({"uid": uid, "set": {"_missed": missed}})
+
+
+def describe(ref: Ref) -> str:
+    if ref.cls is None:
+        return "a CI of this change set"
+    ids = ", ".join(f"{k}={v}" for k, v in ref.identifiers)
+    inside = f" on {describe(ref.parent)}" if ref.parent else ""
+    return f"{ref.cls.name}({ids}){inside}"

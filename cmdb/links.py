@@ -1,0 +1,197 @@
+"""Link planning for one change set: resolve endpoints, open, keep, close, or park.
+
+A link whose endpoint is not a known CI yet becomes a (:PendingLink) under the key of
+the missing endpoint, and is opened when a CI with that key appears. In a scoped change
+set, the open links (and pending links) this source reported under the scope and does
+not report now are closed (pending ones dropped): absence counts only inside coverage.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from cmdb.batch import chunks
+from cmdb.schema import RelType
+from cmdb.validate import Ref
+from cmdb.write import NewLink
+
+if TYPE_CHECKING:
+    from cmdb.ingest import _Planner
+
+End = Ref | str  # a reference still to resolve, or a uid
+
+
+def existing_query(rel: RelType) -> str:
+    arrow = "-" if rel.symmetric else "->"
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (a:CI {{uid: row.a}})-[r:{rel.name}]{arrow}(b:CI {{uid: row.b}}) "
+        "WHERE r.until IS NULL "
+        "RETURN row.i AS i, elementId(r) AS id, r.last_seen AS last_seen, r.scope AS scope"
+    )
+
+
+def scoped_query(rels: list[RelType]) -> str:
+    parts = [
+        f"MATCH ()-[r:{rel.name} {{scope: $scope}}]->() WHERE r.until IS NULL "
+        "AND r.source = $source RETURN elementId(r) AS id"
+        for rel in rels
+    ]
+    return "CALL () { " + " UNION ALL ".join(parts) + " } RETURN id"
+
+
+SCOPED_PENDING = (
+    "MATCH (p:PendingLink {scope: $scope}) WHERE p.source = $source "
+    "RETURN elementId(p) AS id, p.key AS key, p.type AS type, p.known_uid AS known"
+)
+PENDING_BY_KEY = (
+    "UNWIND $keys AS k MATCH (p:PendingLink {key: k}) "
+    "RETURN elementId(p) AS id, p.key AS key, p.type AS type, p.known_uid AS known, "
+    "p.known_end AS known_end, p.evidence AS evidence, p.source AS source, p.scope AS scope"
+)
+
+
+def plan_links(p: _Planner) -> None:
+    specs: list[tuple[RelType, End, End, str]] = [
+        (link.rel, link.source, link.target, link.evidence) for link in p.v.links
+    ]
+    for group in {id(g): g for g in p.group_of.values()}.values():
+        if group.cls.scoped_by and group.parent_uid and group.uid:
+            rel_name, direction = p.schema.scope_parents[group.cls.name]
+            rel = p.schema.relationships[rel_name]
+            if direction == "in":
+                specs.append((rel, group.parent_uid, group.uid, "scope"))
+            else:
+                specs.append((rel, group.uid, group.parent_uid, "scope"))
+
+    refs = [end for spec in specs for end in spec[1:3] if isinstance(end, Ref)]
+    resolved = dict(zip(map(id, refs), p.resolve_refs(refs), strict=True))
+
+    def uid_of(end: End) -> str | None:
+        return end if isinstance(end, str) else resolved[id(end)]
+
+    wanted: dict[tuple[str, str, str], tuple[RelType, str]] = {}
+    pending: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for rel, source, target, evidence in specs:
+        a, b = uid_of(source), uid_of(target)
+        if a is not None and b is not None:
+            if rel.symmetric and b < a:
+                a, b = b, a
+            wanted.setdefault((rel.name, a, b), (rel, evidence))
+        elif a is not None or b is not None:
+            missing = target if b is None else source
+            assert isinstance(missing, Ref)
+            key = p.ref_key(missing)
+            known = a if a is not None else b
+            assert known is not None
+            if key is not None:
+                pending.setdefault((key, rel.name, known), {
+                    "key": key, "type": rel.name, "known_uid": known,
+                    "known_end": "source" if a is not None else "target",
+                    "evidence": evidence, "spec": _describe(p, missing),
+                })  # fmt: skip
+    _resolve_waiting(p, wanted)
+    kept = _open_or_keep(p, wanted)
+    if p.cs.scope:
+        rels = list(p.schema.relationships.values())
+        for record in p.tx.run(scoped_query(rels), scope=p.cs.scope, source=p.cs.source):
+            if record["id"] not in kept:
+                p.ws.link_closes.append(record["id"])
+                p.result.links_closed += 1
+    _park(p, pending)
+
+
+def _describe(p: _Planner, ref: Ref) -> str:
+    from cmdb.ingest import describe
+
+    return describe(ref)
+
+
+def _open_or_keep(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> set[str]:
+    kept: set[str] = set()
+    by_type: dict[str, list[tuple[int, str, str]]] = {}
+    keys = list(wanted)
+    for i, (rel_name, a, b) in enumerate(keys):
+        by_type.setdefault(rel_name, []).append((i, a, b))
+    found: dict[int, dict[str, Any]] = {}
+    for rel_name, rows in by_type.items():
+        query = existing_query(p.schema.relationships[rel_name])
+        for chunk in chunks(rows, p.config.batch_size):
+            params = [{"i": i, "a": a, "b": b} for i, a, b in chunk]
+            for record in p.tx.run(query, rows=params):
+                found.setdefault(record["i"], dict(record))
+    granularity = p.config.sighting_granularity
+    for i, key in enumerate(keys):
+        rel, evidence = wanted[key]
+        existing = found.get(i)
+        if existing is None:
+            props: dict[str, Any] = {
+                "since": p.at, "source": p.cs.source, "evidence": evidence,
+                "last_seen": p.at, "cs_open": p.cs_id,
+            }  # fmt: skip
+            if p.cs.scope:
+                props["scope"] = p.cs.scope
+            p.ws.link_creates.append(NewLink(rel.name, key[1], key[2], props))
+            p.result.links_opened += 1
+            p.result.diff.append({"op": "link", "type": rel.name, "a": key[1], "b": key[2]})
+            continue
+        kept.add(existing["id"])
+        touch: dict[str, Any] = {}
+        last: datetime | None = existing["last_seen"].to_native() if existing["last_seen"] else None
+        if last is None or p.at - last >= granularity:
+            touch["last_seen"] = p.at
+        if p.cs.scope and existing["scope"] != p.cs.scope:
+            touch["scope"] = p.cs.scope
+            touch["source"] = p.cs.source
+        if touch:
+            p.ws.link_touches.append({"id": existing["id"], "set": touch})
+    return kept
+
+
+def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> None:
+    """Open pending links that were waiting for a CI this change set creates."""
+    new_keys: dict[str, str] = {}
+    for cls, rows in p.ws.creates.values():
+        for props in rows:
+            for key in p.pending_keys(props["uid"], cls, props):
+                new_keys[key] = props["uid"]
+    if not new_keys:
+        return
+    for chunk in chunks(list(new_keys), p.config.batch_size):
+        for record in p.tx.run(PENDING_BY_KEY, keys=list(chunk)):
+            rel = p.schema.relationships.get(record["type"])
+            if rel is None:
+                continue
+            new_uid = new_keys[record["key"]]
+            a, b = (record["known"], new_uid)
+            if record["known_end"] == "target":
+                a, b = b, a
+            if rel.symmetric and b < a:
+                a, b = b, a
+            wanted.setdefault((rel.name, a, b), (rel, record["evidence"]))
+            p.ws.pending_deletes.append(record["id"])
+            p.result.pending -= 1
+
+
+def _park(p: _Planner, pending: dict[tuple[str, str, str], dict[str, Any]]) -> None:
+    existing: dict[tuple[str, str, str], str] = {}
+    if p.cs.scope:
+        for record in p.tx.run(SCOPED_PENDING, scope=p.cs.scope, source=p.cs.source):
+            existing[(record["key"], record["type"], record["known"])] = record["id"]
+        for ident, element_id in existing.items():
+            if ident not in pending and element_id not in p.ws.pending_deletes:
+                p.ws.pending_deletes.append(element_id)
+    else:
+        keys = sorted({k[0] for k in pending})
+        for record in p.tx.run(PENDING_BY_KEY, keys=keys):
+            existing[(record["key"], record["type"], record["known"])] = record["id"]
+    for ident, row in pending.items():
+        if ident in existing:
+            continue
+        p.ws.pending_creates.append({
+            **row, "source": p.cs.source, "scope": p.cs.scope, "first_seen": p.at,
+            "cs": p.cs_id, "spec": json.dumps(row["spec"]),
+        })  # fmt: skip
+        p.result.pending += 1

@@ -1,0 +1,143 @@
+"""Constraints and indexes derived from schema/, applied as versioned, idempotent migrations.
+
+Two kinds of step, each recorded as a (:SchemaMigration {id, checksum, applied_at}) node:
+- `derived`: every constraint/index the current schema implies (CREATE ... IF NOT EXISTS,
+  so re-applying is harmless); recorded under the schema checksum.
+- files in schema/migrations/NNNN_name.cypher: data migrations, applied once each, in
+  order, one transaction each. A graph that records a newer schema version than this
+  code knows is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import neo4j
+
+from cmdb.errors import MigrationError
+from cmdb.schema import SCHEMA_DIR, Schema
+
+MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.cypher$")
+
+
+@dataclass(frozen=True)
+class Applied:
+    id: str
+    statements: int
+
+
+def _ident(*parts: str) -> str:
+    return "_".join(p.lower() for p in parts)
+
+
+def derived_statements(schema: Schema) -> list[str]:
+    """Every constraint and index the schema implies. Labels come only from the schema."""
+    stmts = [
+        "CREATE CONSTRAINT ci_uid IF NOT EXISTS FOR (n:CI) REQUIRE n.uid IS UNIQUE",
+        # The identity key a CI was created under: makes concurrent creation race-free.
+        "CREATE CONSTRAINT ci_idk IF NOT EXISTS FOR (n:CI) REQUIRE n._idk IS UNIQUE",
+        "CREATE INDEX ci_name IF NOT EXISTS FOR (n:CI) ON (n.name)",
+        "CREATE INDEX ci_scope IF NOT EXISTS FOR (n:CI) ON (n._scope)",
+        "CREATE INDEX ci_status IF NOT EXISTS FOR (n:CI) ON (n.status)",
+        "CREATE INDEX ci_vfrom IF NOT EXISTS FOR (n:CI) ON (n._vfrom)",
+        "CREATE INDEX ci_first_seen IF NOT EXISTS FOR (n:CI) ON (n.first_seen)",
+        "CREATE INDEX version_uid_from IF NOT EXISTS FOR (v:CIVersion) ON (v.uid, v._vfrom)",
+        "CREATE INDEX version_to IF NOT EXISTS FOR (v:CIVersion) ON (v._to)",
+        "CREATE CONSTRAINT changeset_id IF NOT EXISTS FOR (c:ChangeSet) REQUIRE c.id IS UNIQUE",
+        "CREATE INDEX changeset_at IF NOT EXISTS FOR (c:ChangeSet) ON (c.at)",
+        "CREATE INDEX pending_key IF NOT EXISTS FOR (p:PendingLink) ON (p.key)",
+        "CREATE INDEX pending_scope IF NOT EXISTS FOR (p:PendingLink) ON (p.scope)",
+        "CREATE INDEX conflict_key IF NOT EXISTS FOR (c:IdentificationConflict) ON (c.key)",
+        "CREATE CONSTRAINT migration_id IF NOT EXISTS "
+        "FOR (m:SchemaMigration) REQUIRE m.id IS UNIQUE",
+    ]  # fmt: skip
+    for cls in schema.concrete():
+        for id_set in cls.identification:
+            props = (["_parent"] if cls.scoped_by else []) + list(id_set)
+            name = _ident(cls.name, *id_set)
+            on = ", ".join(f"n.{p}" for p in props)
+            stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
+    for rel in schema.relationships.values():
+        stmts.append(
+            f"CREATE INDEX rel_{rel.name.lower()}_since IF NOT EXISTS "
+            f"FOR ()-[r:{rel.name}]-() ON (r.since)"
+        )
+        stmts.append(
+            f"CREATE INDEX rel_{rel.name.lower()}_scope IF NOT EXISTS "
+            f"FOR ()-[r:{rel.name}]-() ON (r.scope)"
+        )
+        stmts.append(
+            f"CREATE INDEX rel_{rel.name.lower()}_until IF NOT EXISTS "
+            f"FOR ()-[r:{rel.name}]-() ON (r.until)"
+        )
+    return stmts
+
+
+def migration_files(directory: Path = SCHEMA_DIR / "migrations") -> list[Path]:
+    if not directory.is_dir():
+        return []
+    files = sorted(p for p in directory.iterdir() if p.suffix == ".cypher")
+    for path in files:
+        if not MIGRATION_FILE.match(path.name):
+            raise MigrationError(f"{path}: migration files are named NNNN_snake_name.cypher")
+    return files
+
+
+def apply(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> list[Applied]:
+    """Bring the graph up to this schema. Idempotent; returns what was applied now."""
+    directory = directory or SCHEMA_DIR / "migrations"
+    records, _, _ = driver.execute_query(
+        "MATCH (m:SchemaMigration) RETURN m.id AS id, m.version AS version"
+    )
+    done = {r["id"] for r in records}
+    newest = max((r["version"] or 0 for r in records), default=0)
+    if newest > schema.version:
+        raise MigrationError(
+            f"the graph is at schema version {newest}, this code knows version {schema.version}"
+        )
+    applied: list[Applied] = []
+    derived_id = f"derived:{schema.checksum}"
+    if derived_id not in done:
+        stmts = derived_statements(schema)
+        for stmt in stmts:  # schema DDL cannot share a transaction with writes
+            driver.execute_query(stmt)
+        driver.execute_query("CALL db.awaitIndexes(300)")
+        _record(driver, derived_id, schema, f"{len(stmts)} constraints and indexes")
+        applied.append(Applied(derived_id, len(stmts)))
+    for path in migration_files(directory):
+        mig_id = f"file:{path.name}"
+        if mig_id in done:
+            continue
+        text = path.read_text(encoding="utf-8")
+        stmts = [s.strip() for s in text.split(";") if s.strip() and not _comment_only(s)]
+        with driver.session() as session, session.begin_transaction() as tx:
+            for stmt in stmts:
+                try:
+                    tx.run(stmt)
+                except neo4j.exceptions.Neo4jError as exc:
+                    raise MigrationError(f"{path}: {exc.message}") from None
+            tx.run(
+                "CREATE (:SchemaMigration {id: $id, version: $version, checksum: $checksum,"
+                " applied_at: $at, note: $note})",
+                id=mig_id, version=schema.version, checksum=schema.checksum,
+                at=datetime.now(UTC), note=path.name,
+            )  # fmt: skip
+            tx.commit()
+        applied.append(Applied(mig_id, len(stmts)))
+    return applied
+
+
+def _comment_only(stmt: str) -> bool:
+    return all(line.strip().startswith("//") or not line.strip() for line in stmt.splitlines())
+
+
+def _record(driver: neo4j.Driver, mig_id: str, schema: Schema, note: str) -> None:
+    driver.execute_query(
+        "MERGE (m:SchemaMigration {id: $id}) SET m.version = $version, m.checksum = $checksum,"
+        " m.applied_at = $at, m.note = $note",
+        id=mig_id, version=schema.version, checksum=schema.checksum,
+        at=datetime.now(UTC), note=note,
+    )  # fmt: skip

@@ -1,0 +1,25 @@
+"""Conversions between stored properties and plain Python values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j.time
+
+
+def native(value: Any) -> Any:
+    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date | neo4j.time.Time):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    return value
+
+
+def native_props(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: native(v) for k, v in props.items()}
+
+
+def public(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The state a user sees: attributes and managed fields, no internal bookkeeping."""
+    return {k: native(v) for k, v in props.items() if not k.startswith("_")}

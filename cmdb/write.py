@@ -1,0 +1,165 @@
+"""Writes that keep history: every write lands with its change set, in one transaction.
+
+History model: the CI node holds the current state, with `_vfrom` (when that state
+began) and `_cs` (the change set that made it). A change first freezes a copy of the
+node as a (:CIVersion) (`_to` and `_cs_to` close it; `_changed` names what changed),
+then updates the node. A version is therefore the full state over [_vfrom, _to), and an
+as-of read is one index seek on (uid, _vfrom). Links carry `since`/`until` and the change
+sets that opened and closed them; a closed link is never deleted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import neo4j
+
+from cmdb.batch import chunks
+from cmdb.schema import CIClass
+
+Tx = neo4j.ManagedTransaction | neo4j.Transaction
+
+CREATE_CHANGESET = "CREATE (c:ChangeSet) SET c = $props"
+
+UPDATE_CIS = """
+UNWIND $rows AS row
+MATCH (n:CI {uid: row.uid})
+CREATE (v:CIVersion)
+SET v = properties(n), v._to = $at, v._cs_to = $cs, v._changed = row.changed
+SET n += row.set, n._vfrom = $at, n._cs = $cs
+"""
+
+# State-only variant: the same change without history (used only by the benchmark).
+UPDATE_CIS_NO_HISTORY = """
+UNWIND $rows AS row
+MATCH (n:CI {uid: row.uid})
+SET n += row.set, n._vfrom = $at, n._cs = $cs
+"""
+
+TOUCH_CIS = """
+UNWIND $rows AS row
+MATCH (n:CI {uid: row.uid})
+SET n += row.set
+"""
+
+CLOSE_LINKS = """
+UNWIND $ids AS id
+MATCH ()-[r]->() WHERE elementId(r) = id
+SET r.until = $at, r.cs_close = $cs
+"""
+
+TOUCH_LINKS = """
+UNWIND $rows AS row
+MATCH ()-[r]->() WHERE elementId(r) = row.id
+SET r += row.set
+"""
+
+CREATE_PENDING = """
+UNWIND $rows AS row
+CREATE (p:PendingLink) SET p = row
+"""
+
+DELETE_PENDING = """
+UNWIND $ids AS id
+MATCH (p:PendingLink) WHERE elementId(p) = id
+DELETE p
+"""
+
+RECORD_CONFLICTS = """
+UNWIND $rows AS row
+MERGE (c:IdentificationConflict {key: row.key})
+ON CREATE SET c.first_detected = $at, c.status = 'open'
+SET c.class = row.class, c.uids = row.uids, c.chosen = row.chosen,
+    c.identifiers = row.identifiers, c.last_detected = $at, c.cs = $cs
+"""
+
+
+def create_cis_query(cls: CIClass) -> str:
+    labels = ":".join(cls.labels)
+    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row"
+
+
+def create_links_query(rel_type: str) -> str:
+    return (
+        "UNWIND $rows AS row MATCH (a:CI {uid: row.a}) MATCH (b:CI {uid: row.b}) "
+        f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props"
+    )
+
+
+@dataclass
+class CIUpdate:
+    uid: str
+    set: dict[str, Any]
+    changed: list[str]
+
+
+@dataclass
+class NewLink:
+    type: str
+    a: str
+    b: str
+    props: dict[str, Any]
+
+
+@dataclass
+class WriteSet:
+    """Everything one change set writes. `changes()` is zero when nothing changed."""
+
+    creates: dict[str, tuple[CIClass, list[dict[str, Any]]]] = field(default_factory=dict)
+    updates: list[CIUpdate] = field(default_factory=list)
+    touches: list[dict[str, Any]] = field(default_factory=list)
+    link_creates: list[NewLink] = field(default_factory=list)
+    link_closes: list[str] = field(default_factory=list)
+    link_touches: list[dict[str, Any]] = field(default_factory=list)
+    pending_creates: list[dict[str, Any]] = field(default_factory=list)
+    pending_deletes: list[str] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+
+    def create(self, cls: CIClass, props: dict[str, Any]) -> None:
+        self.creates.setdefault(cls.name, (cls, []))[1].append(props)
+
+    def created(self) -> int:
+        return sum(len(rows) for _, rows in self.creates.values())
+
+    def changes(self) -> int:
+        return self.created() + len(self.updates) + len(self.link_creates) + len(self.link_closes)
+
+
+def write(
+    tx: Tx, ws: WriteSet, changeset: dict[str, Any], batch: int, history: bool = True
+) -> None:
+    """Apply a WriteSet. The ChangeSet node is written only when something changed."""
+    at: datetime = changeset["at"]
+    cs: str = changeset["id"]
+    if ws.changes():
+        tx.run(CREATE_CHANGESET, props=changeset)
+    for cls, rows in ws.creates.values():
+        query = create_cis_query(cls)
+        for chunk in chunks(rows, batch):
+            tx.run(query, rows=list(chunk))
+    update_query = UPDATE_CIS if history else UPDATE_CIS_NO_HISTORY
+    update_rows = [{"uid": u.uid, "set": u.set, "changed": u.changed} for u in ws.updates]
+    for chunk in chunks(update_rows, batch):
+        tx.run(update_query, rows=list(chunk), at=at, cs=cs)
+    for chunk in chunks(ws.touches, batch):
+        tx.run(TOUCH_CIS, rows=list(chunk))
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for link in ws.link_creates:
+        by_type[link.type].append({"a": link.a, "b": link.b, "props": link.props})
+    for rel_type, rows in by_type.items():
+        query = create_links_query(rel_type)
+        for chunk in chunks(rows, batch):
+            tx.run(query, rows=list(chunk))
+    for ids in chunks(ws.link_closes, batch):
+        tx.run(CLOSE_LINKS, ids=list(ids), at=at, cs=cs)
+    for chunk in chunks(ws.link_touches, batch):
+        tx.run(TOUCH_LINKS, rows=list(chunk))
+    for ids in chunks(ws.pending_deletes, batch):
+        tx.run(DELETE_PENDING, ids=list(ids))
+    for chunk in chunks(ws.pending_creates, batch):
+        tx.run(CREATE_PENDING, rows=list(chunk))
+    for chunk in chunks(ws.conflicts, batch):
+        tx.run(RECORD_CONFLICTS, rows=list(chunk), at=at, cs=cs)
