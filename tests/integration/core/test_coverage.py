@@ -1,0 +1,130 @@
+"""Coverage, lifecycle and pending links: absence counts only inside a scoped change set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import neo4j
+import pytest
+
+from cmdb import edit, history
+from cmdb.config import Config, Lifecycle
+from cmdb.ingest import Ingestor
+from cmdb.observations import ChangeSet
+from cmdb.schema import Schema
+
+pytestmark = pytest.mark.neo4j
+T0 = datetime(2026, 5, 1, tzinfo=UTC)
+
+
+def switch(at: datetime, ports: list[str], neighbours: dict[str, tuple[str, str]] | None = None,
+           serial: str = "SW1", scope: str = "snmp:127.0.0.9") -> ChangeSet:  # fmt: skip
+    cis: list[dict[str, Any]] = [{"key": "d", "class": "NetworkDevice",
+                                  "attributes": {"serial_number": serial, "hostname": serial.lower()}}]  # fmt: skip
+    cis += [
+        {"key": p, "class": "Interface", "parent": {"ref": "d"}, "attributes": {"name": p}}
+        for p in ports
+    ]
+    links = [
+        {"type": "CONNECTED_TO", "source": {"ref": port}, "evidence": "lldp",
+         "target": {"class": "Interface", "identifiers": {"name": rport},
+                    "parent": {"class": "NetworkDevice", "identifiers": {"hostname": rhost}}}}
+        for port, (rhost, rport) in (neighbours or {}).items()
+    ]  # fmt: skip
+    return ChangeSet.model_validate({"source": "snmp", "actor": "t", "observed_at": at,
+                                     "scope": scope, "cis": cis, "links": links})  # fmt: skip
+
+
+def status_of(driver: neo4j.Driver) -> dict[str, str]:
+    records, _, _ = driver.execute_query("MATCH (i:Interface) RETURN i.name AS n, i.status AS s")
+    return {r["n"]: r["s"] for r in records}
+
+
+def test_missed_runs_make_a_ci_absent_and_reappearing_makes_it_active(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    config = config.with_overrides(lifecycle=Lifecycle(absent_after_missed_runs=2))
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(switch(T0, ["Gi1", "Gi2"]))
+    r1 = ing.ingest(switch(T0 + timedelta(hours=1), ["Gi1"]))
+    assert status_of(graph) == {"Gi1": "active", "Gi2": "active"} and r1.links_closed == 1
+    r2 = ing.ingest(switch(T0 + timedelta(hours=2), ["Gi1"]))
+    assert status_of(graph) == {"Gi1": "active", "Gi2": "absent"} and r2.went_absent == 1
+    r3 = ing.ingest(switch(T0 + timedelta(hours=3), ["Gi1", "Gi2"]))
+    assert status_of(graph) == {"Gi1": "active", "Gi2": "active"} and r3.updated == 1
+    # its history is intact: active, absent, active again, and the link closed then reopened
+    uid = r3.uids["Gi2"]
+    events, _ = history.history(graph, uid)
+    statuses = [(e.before, e.after) for e in events if e.attribute == "status"]
+    assert statuses == [("absent", "active"), ("active", "absent")]
+    kinds = sorted(e.kind for e in events)
+    assert kinds.count("link_open") == 2 and kinds.count("link_close") == 1
+
+
+def test_a_target_outside_coverage_proves_nothing(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    config = config.with_overrides(lifecycle=Lifecycle(absent_after_missed_runs=1))
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(switch(T0, ["Gi1", "Gi2"]))
+    # another target's change sets (another scope) never make this switch's ports absent
+    for h in range(1, 4):
+        ing.ingest(switch(T0 + timedelta(hours=h), ["Eth1"], serial="SW2", scope="snmp:127.0.0.10"))
+    assert status_of(graph) == {"Gi1": "active", "Gi2": "active", "Eth1": "active"}
+
+
+def test_pending_link_resolves_when_the_neighbour_appears(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    r1 = ing.ingest(switch(T0, ["Gi1"], {"Gi1": ("sw2", "Eth7")}))
+    assert r1.pending == 1 and r1.links_opened == 1  # only HAS_INTERFACE so far
+    pending, _, _ = graph.execute_query("MATCH (p:PendingLink) RETURN p.key AS k, p.type AS t")
+    assert [(r["k"], r["t"]) for r in pending] == [
+        ("Interface|NetworkDevice||hostname=sw2|name=Eth7", "CONNECTED_TO")
+    ]
+    # re-reporting the same neighbour does not park it twice
+    ing.ingest(switch(T0 + timedelta(hours=1), ["Gi1"], {"Gi1": ("sw2", "Eth7")}))
+    ing.ingest(switch(T0 + timedelta(hours=2), ["Eth7"], serial="SW2", scope="snmp:127.0.0.10"))
+    records, _, _ = graph.execute_query(
+        "MATCH (a:Interface)-[r:CONNECTED_TO]-(b:Interface) WHERE r.until IS NULL "
+        "MATCH (da)-[:HAS_INTERFACE]->(a) MATCH (db)-[:HAS_INTERFACE]->(b) "
+        "RETURN da.serial_number + ':' + a.name AS x ORDER BY x"
+    )
+    assert [r["x"] for r in records] == ["SW1:Gi1", "SW2:Eth7"]
+    left, _, _ = graph.execute_query("MATCH (p:PendingLink) RETURN count(p) AS n")
+    assert left[0]["n"] == 0
+
+
+def test_lldp_seen_from_both_ends_is_one_link(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(switch(T0, ["Gi1"], {"Gi1": ("sw2", "Eth7")}))
+    ing.ingest(
+        switch(T0, ["Eth7"], {"Eth7": ("sw1", "Gi1")}, serial="SW2", scope="snmp:127.0.0.10")
+    )
+    records, _, _ = graph.execute_query("MATCH ()-[r:CONNECTED_TO]->() RETURN count(r) AS n")
+    assert records[0]["n"] == 1
+
+
+def test_time_based_lifecycle_and_manual_retire(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    config = config.with_overrides(
+        lifecycle=Lifecycle(absent_after=timedelta(days=7), retire_after_absent=timedelta(days=30))
+    )
+    ing = Ingestor(graph, schema, config)
+    r = ing.ingest(switch(T0, ["Gi1"]))
+    assert edit.sweep(graph, config, T0 + timedelta(days=6)) == {"absent": 0, "retired": 0}
+    assert edit.sweep(graph, config, T0 + timedelta(days=8)) == {"absent": 2, "retired": 0}
+    assert edit.sweep(graph, config, T0 + timedelta(days=40)) == {"absent": 0, "retired": 2}
+    uid = r.uids["d"]
+    assert history.as_of(graph, uid, T0 + timedelta(days=7))["status"] == "active"  # type: ignore[index]
+    assert history.as_of(graph, uid, T0 + timedelta(days=9))["status"] == "absent"  # type: ignore[index]
+    with pytest.raises(Exception, match="needs a reason"):
+        edit.set_attributes(graph, schema, config, uid, {"status": "retired"}, "", "me")
+    # a retired CI seen again by discovery is live: back to active, history kept
+    ing.ingest(switch(T0 + timedelta(days=41), ["Gi1"]))
+    assert history.as_of(graph, uid, None)["status"] == "active"  # type: ignore[index]
