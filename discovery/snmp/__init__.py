@@ -1,0 +1,1 @@
+"""SNMP discovery: collect (pysnmp) -> parse (pure) into typed rows."""

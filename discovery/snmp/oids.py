@@ -1,0 +1,92 @@
+"""The OIDs the parsers read, and the subtrees the collector walks to feed them.
+
+Each subtree has a short name used in per-table coverage (which tables answered,
+which were empty, which timed out).
+"""
+
+from __future__ import annotations
+
+# SNMPv2-MIB system group
+SYSTEM = "1.3.6.1.2.1.1"
+SYS_DESCR = "1.3.6.1.2.1.1.1.0"
+SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
+SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
+SYS_CONTACT = "1.3.6.1.2.1.1.4.0"
+SYS_NAME = "1.3.6.1.2.1.1.5.0"
+SYS_LOCATION = "1.3.6.1.2.1.1.6.0"
+
+# IF-MIB
+IF_ENTRY = "1.3.6.1.2.1.2.2.1"
+IFX_ENTRY = "1.3.6.1.2.1.31.1.1.1"
+
+# IP-MIB
+IP_ADDR_ENTRY = "1.3.6.1.2.1.4.20.1"  # ipAddrTable (IPv4 only, deprecated but universal)
+IP_ADDRESS_ENTRY = "1.3.6.1.2.1.4.34.1"  # ipAddressTable (v4 and v6)
+IPV6_ADDR_ENTRY = "1.3.6.1.2.1.55.1.8.1"  # IPV6-MIB ipv6AddrTable
+
+# ENTITY-MIB
+ENT_PHYSICAL_ENTRY = "1.3.6.1.2.1.47.1.1.1.1"
+
+# LLDP-MIB
+LLDP_LOC_PORT_ENTRY = "1.0.8802.1.1.2.1.3.7.1"
+LLDP_REM_ENTRY = "1.0.8802.1.1.2.1.4.1.1"
+LLDP_REM_MAN_ADDR_ENTRY = "1.0.8802.1.1.2.1.4.2.1"
+
+# CISCO-CDP-MIB
+CDP_CACHE_ENTRY = "1.3.6.1.4.1.9.9.23.1.2.1.1"
+
+# BRIDGE-MIB / Q-BRIDGE-MIB
+DOT1D_BASE_BRIDGE_ADDRESS = "1.3.6.1.2.1.17.1.1.0"
+DOT1D_BASE_PORT_ENTRY = "1.3.6.1.2.1.17.1.4.1"
+DOT1D_TP_FDB_ENTRY = "1.3.6.1.2.1.17.4.3.1"
+DOT1Q_TP_FDB_ENTRY = "1.3.6.1.2.1.17.7.1.2.2.1"
+
+# HOST-RESOURCES-MIB
+HR_MEMORY_SIZE = "1.3.6.1.2.1.25.2.2.0"
+HR_STORAGE_ENTRY = "1.3.6.1.2.1.25.2.3.1"
+HR_STORAGE_TYPES = "1.3.6.1.2.1.25.2.1"
+HR_DEVICE_ENTRY = "1.3.6.1.2.1.25.3.2.1"
+HR_PROCESSOR_ENTRY = "1.3.6.1.2.1.25.3.3.1"
+HR_SW_RUN_ENTRY = "1.3.6.1.2.1.25.4.2.1"
+HR_SW_INSTALLED_ENTRY = "1.3.6.1.2.1.25.6.3.1"
+
+# Vendor scalars used for classification (see classify.py)
+JNX_BOX_DESCR = "1.3.6.1.4.1.2636.3.1.2.0"
+JNX_BOX_SERIAL = "1.3.6.1.4.1.2636.3.1.3.0"
+MTXR_LICENSE_VERSION = "1.3.6.1.4.1.14988.1.1.4.4.0"
+MTXR_SERIAL = "1.3.6.1.4.1.14988.1.1.7.3.0"
+MTXR_NEIGHBOR_ENTRY = "1.3.6.1.4.1.14988.1.1.11.1.1"  # MIKROTIK-MIB mtxrNeighborTable
+
+# name -> subtree root, in the order the collector walks them. Scalars that are
+# not under a walked subtree are fetched with GET (see SCALARS).
+SUBTREES: dict[str, str] = {
+    "system": SYSTEM,
+    "ifTable": IF_ENTRY,
+    "ifXTable": IFX_ENTRY,
+    "ipAddrTable": IP_ADDR_ENTRY,
+    "ipAddressTable": IP_ADDRESS_ENTRY,
+    "ipv6AddrTable": IPV6_ADDR_ENTRY,
+    "entPhysicalTable": ENT_PHYSICAL_ENTRY,
+    "lldpLocPortTable": LLDP_LOC_PORT_ENTRY,
+    "lldpRemTable": LLDP_REM_ENTRY,
+    "lldpRemManAddrTable": LLDP_REM_MAN_ADDR_ENTRY,
+    "cdpCacheTable": CDP_CACHE_ENTRY,
+    "dot1dBasePortTable": DOT1D_BASE_PORT_ENTRY,
+    "dot1dTpFdbTable": DOT1D_TP_FDB_ENTRY,
+    "dot1qTpFdbTable": DOT1Q_TP_FDB_ENTRY,
+    "hrStorageTable": HR_STORAGE_ENTRY,
+    "hrDeviceTable": HR_DEVICE_ENTRY,
+    "hrProcessorTable": HR_PROCESSOR_ENTRY,
+    "hrSWRunTable": HR_SW_RUN_ENTRY,
+    "hrSWInstalledTable": HR_SW_INSTALLED_ENTRY,
+    "mtxrNeighborTable": MTXR_NEIGHBOR_ENTRY,
+}
+
+SCALARS: dict[str, str] = {
+    "dot1dBaseBridgeAddress": DOT1D_BASE_BRIDGE_ADDRESS,
+    "hrMemorySize": HR_MEMORY_SIZE,
+    "jnxBoxDescr": JNX_BOX_DESCR,
+    "jnxBoxSerialNo": JNX_BOX_SERIAL,
+    "mtxrLicVersion": MTXR_LICENSE_VERSION,
+    "mtxrSerialNumber": MTXR_SERIAL,
+}

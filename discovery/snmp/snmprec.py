@@ -1,0 +1,138 @@
+"""Loading snmpsim ``.snmprec`` recordings into the varbinds mapping the parsers take.
+
+Format: one ``OID|TAG|VALUE`` per line. TAG is the BER type number (2 Integer,
+4 OctetString, 5 Null, 6 OID, 64 IpAddress, 65 Counter32, 66 Gauge32, 67 TimeTicks,
+68 Opaque, 70 Counter64) with an optional suffix: ``x`` means VALUE is hex, ``e`` means
+VALUE is a Python-escaped string. Lines are read as Latin-1 and stripped, as snmpsim
+does, so what we load equals what snmpsim serves.
+
+Some recordings (LibreNMS's) anonymise index arcs as ``xx``; snmpsim cannot serve such
+rows, so they are skipped here and counted, and ``sanitise_snmprec`` writes a copy
+without them for the simulator.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+from discovery.snmp.errors import SnmprecError
+from discovery.snmp.records import Value
+
+_INT_TAGS = frozenset({"2", "65", "66", "67", "70"})
+_OCTET_TAGS = frozenset({"4", "68"})
+_OID_TAG = "6"
+_IP_TAG = "64"
+_SKIP_TAGS = frozenset({"5", "128", "129", "130"})  # Null, noSuchObject/Instance, endOfMib
+KNOWN_TAGS = _INT_TAGS | _OCTET_TAGS | _SKIP_TAGS | {_OID_TAG, _IP_TAG}
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRow:
+    line: int
+    oid: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recording:
+    path: str
+    varbinds: dict[str, Value]
+    skipped: tuple[SkippedRow, ...]
+
+
+def _valid_oid(oid: str) -> bool:
+    arcs = oid.split(".")
+    return len(arcs) >= 2 and all(a.isdigit() for a in arcs)
+
+
+def _split(path: str, lineno: int, line: str) -> tuple[str, str, str]:
+    parts = line.split("|", 2)
+    if len(parts) != 3 or not parts[0] or not parts[1]:
+        raise SnmprecError(path, lineno, "expected OID|TAG|VALUE")
+    oid, tag, value = parts
+    return oid.lstrip("."), tag, value
+
+
+def _octets(path: str, lineno: int, encoding: str, value: str) -> bytes:
+    if encoding == "x":
+        try:
+            return bytes.fromhex(value)
+        except ValueError as exc:
+            raise SnmprecError(path, lineno, f"bad hex value: {exc}") from None
+    if encoding == "e":
+        try:
+            decoded = ast.literal_eval(f"b'{value}'")
+        except (ValueError, SyntaxError) as exc:
+            raise SnmprecError(path, lineno, f"bad escaped value: {exc}") from None
+        if not isinstance(decoded, bytes):
+            raise SnmprecError(path, lineno, "escaped value is not a byte string")
+        return decoded
+    return value.encode("latin-1")
+
+
+def parse_snmprec_line(path: str, lineno: int, line: str) -> tuple[str, Value] | SkippedRow:
+    """One stripped line -> ``(oid, value)``, or a ``SkippedRow`` saying why not."""
+    oid, tag, value = _split(path, lineno, line)
+    encoding = ""
+    if tag[-1:] in ("x", "e"):
+        tag, encoding = tag[:-1], tag[-1]
+    if not _valid_oid(oid):
+        return SkippedRow(lineno, oid, "OID has non-numeric arcs")
+    if tag not in KNOWN_TAGS:
+        raise SnmprecError(path, lineno, f"unknown tag {tag!r}")
+    if tag in _SKIP_TAGS:
+        return SkippedRow(lineno, oid, f"tag {tag} carries no value")
+    if tag in _INT_TAGS:
+        raw = bytes.fromhex(value) if encoding == "x" else None
+        number = int.from_bytes(raw, "big") if raw is not None else None
+        try:
+            return oid, number if number is not None else int(value)
+        except ValueError:
+            raise SnmprecError(path, lineno, f"bad integer {value!r}") from None
+    if tag == _OID_TAG:
+        return oid, value.lstrip(".")
+    if tag == _IP_TAG:
+        if encoding == "x":
+            octets = _octets(path, lineno, encoding, value)
+            return oid, ".".join(str(b) for b in octets)
+        return oid, value
+    return oid, _octets(path, lineno, encoding, value)
+
+
+def load_snmprec(path: str | Path) -> Recording:
+    """Read a recording. Raises ``SnmprecError`` (file and line) for a broken row."""
+    name = str(path)
+    varbinds: dict[str, Value] = {}
+    skipped: list[SkippedRow] = []
+    with open(path, encoding="latin-1", newline="\n") as handle:
+        for lineno, raw_line in enumerate(handle, start=1):
+            line = raw_line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parsed = parse_snmprec_line(name, lineno, line)
+            if isinstance(parsed, SkippedRow):
+                skipped.append(parsed)
+            else:
+                varbinds[parsed[0]] = parsed[1]
+    return Recording(name, varbinds, tuple(skipped))
+
+
+def sanitise_snmprec(src: str | Path, dst: str | Path) -> tuple[SkippedRow, ...]:
+    """Copy a recording without the rows snmpsim cannot serve; return those rows."""
+    name = str(src)
+    skipped: list[SkippedRow] = []
+    kept: list[str] = []
+    with open(src, encoding="latin-1", newline="\n") as handle:
+        for lineno, raw_line in enumerate(handle, start=1):
+            line = raw_line.strip()
+            if not line or line.startswith("#"):
+                continue
+            parsed = parse_snmprec_line(name, lineno, line)
+            if isinstance(parsed, SkippedRow):
+                skipped.append(parsed)
+            else:
+                kept.append(line)
+    Path(dst).write_text("".join(f"{line}\n" for line in kept), encoding="latin-1")
+    return tuple(skipped)
