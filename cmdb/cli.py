@@ -20,6 +20,7 @@ from cmdb.graph import bolt_uri, connect
 from cmdb.ingest import Ingestor
 from cmdb.loadfile import read_changesets
 from cmdb.schema import Schema, load_schema
+from lab.cli import app as lab_app
 
 app = typer.Typer(help="A configuration-management database on a graph.", no_args_is_help=True)
 db_app = typer.Typer(help="The local Neo4j DBMS.", no_args_is_help=True)
@@ -28,6 +29,7 @@ ci_app = typer.Typer(help="Configuration items: show, history, diff, edit.", no_
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(ci_app, name="ci")
+app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 console = Console()
 err = Console(stderr=True)
 

@@ -1,0 +1,204 @@
+"""One process, one pysnmp engine, many simulated SNMP devices.
+
+Each device listens on its own loopback address. pysnmp tags every UDP transport with
+its own transport domain, so the domain a request arrived on says which device (which
+recording) answers it. v2c communities and SNMPv3 users (authPriv SHA/AES) come from the
+lab's credentials file. Run as `python -m lab.snmp_agent SPEC.json`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import signal
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pysnmp.carrier.asyncio.dgram import udp
+from pysnmp.entity import config, engine
+from pysnmp.entity.rfc3413 import cmdrsp, context
+from pysnmp.proto import rfc1902, rfc1905
+from pysnmp.smi import error as smi_error
+
+from lab.snmprec import (
+    MemoryRecording,
+    OverlayRecording,
+    Recording,
+    Row,
+    oid_key,
+    open_prepared,
+)
+
+_V2C_SECURITY = "lab-v2c-{}"
+
+
+def encode_value(tag: str, value: str) -> Any:
+    """A snmprec value as the pysnmp object to put on the wire."""
+    hexed = tag.endswith("x")
+    base = tag.rstrip("x")
+    if base == "4":
+        return rfc1902.OctetString(hexValue=value) if hexed else rfc1902.OctetString(value)
+    if base == "64":
+        return rfc1902.IpAddress(hexValue=value) if hexed else rfc1902.IpAddress(value)
+    if base == "68":
+        return rfc1902.Opaque(hexValue=value) if hexed else rfc1902.Opaque(value)
+    if base == "6":
+        return rfc1902.ObjectIdentifier(value)
+    number = int(value, 16) if hexed else int(value)
+    kinds: dict[str, Any] = {
+        "2": rfc1902.Integer32,
+        "65": rfc1902.Counter32,
+        "66": rfc1902.Gauge32,
+        "67": rfc1902.TimeTicks,
+        "70": rfc1902.Counter64,
+    }
+    return kinds[base](number)
+
+
+@dataclass
+class _Device:
+    name: str
+    data: Recording
+
+
+class _Instrumentation:
+    """Duck-types pysnmp's MibInstrumController: answers from the device's recording."""
+
+    def __init__(self, devices: dict[tuple[int, ...], _Device]) -> None:
+        self.devices = devices
+
+    def _device(self, context_: dict[str, Any]) -> _Device:
+        snmp_engine = context_["snmpEngine"]
+        exec_ctx = snmp_engine.observer.get_execution_context("rfc3412.receiveMessage:request")
+        return self.devices[tuple(exec_ctx["transportDomain"])]
+
+    def _check_access(self, var_binds: tuple[Any, ...], context_: dict[str, Any]) -> None:
+        ac_fun = context_.get("acFun")
+        if ac_fun is not None and var_binds:
+            ac_fun("read", (var_binds[0][0], None), **context_)
+
+    def read_variables(self, *var_binds: Any, **context_: Any) -> list[tuple[Any, Any]]:
+        self._check_access(var_binds, context_)
+        device = self._device(context_)
+        out: list[tuple[Any, Any]] = []
+        for name, _ in var_binds:
+            row = device.data.get(str(name))
+            if row is None:
+                out.append((name, rfc1905.noSuchInstance))
+            else:
+                out.append((name, _safe_encode(row)))
+        return out
+
+    def read_next_variables(self, *var_binds: Any, **context_: Any) -> list[tuple[Any, Any]]:
+        self._check_access(var_binds, context_)
+        device = self._device(context_)
+        out: list[tuple[Any, Any]] = []
+        for name, _ in var_binds:
+            row = device.data.next_after(oid_key(str(name)))
+            if row is None:
+                out.append((name, rfc1905.endOfMibView))
+            else:
+                out.append((rfc1902.ObjectName(row[0]), _safe_encode(row)))
+        return out
+
+    def write_variables(self, *var_binds: Any, **context_: Any) -> list[tuple[Any, Any]]:
+        raise smi_error.NotWritableError(name=var_binds[0][0] if var_binds else None, idx=0)
+
+
+def _safe_encode(row: Row) -> Any:
+    try:
+        return encode_value(row[1], row[2])
+    except (ValueError, KeyError, TypeError):
+        # a malformed recorded value reads as an empty string rather than killing a walk
+        return rfc1902.OctetString(b"")
+
+
+def _load_devices(spec: dict[str, Any]) -> list[tuple[dict[str, Any], _Device]]:
+    bases: dict[str, Recording] = {}
+    loaded = []
+    for entry in spec["devices"]:
+        path = entry["recording"]
+        if path not in bases:
+            bases[path] = open_prepared(Path(path))
+        data: Recording = bases[path]
+        overlay = entry.get("overlay")
+        if overlay:
+            rows = [(r[0], r[1], r[2]) for r in overlay["rows"]]
+            data = OverlayRecording(data, rows, list(overlay["deleted"]))
+        loaded.append((entry, _Device(entry["name"], data)))
+    return loaded
+
+
+def _configure_security(snmp_engine: engine.SnmpEngine, credentials: dict[str, Any]) -> None:
+    read_view = (1,)
+    for i, community in enumerate(credentials["communities"]):
+        security_name = _V2C_SECURITY.format(i)
+        config.add_v1_system(snmp_engine, security_name, community["community"])
+        config.add_vacm_user(snmp_engine, 2, security_name, "noAuthNoPriv", read_view)
+        config.add_vacm_user(snmp_engine, 1, security_name, "noAuthNoPriv", read_view)
+    for user in credentials["v3_users"]:
+        config.add_v3_user(
+            snmp_engine,
+            user["user"],
+            config.USM_AUTH_HMAC96_SHA,
+            user["auth_key"],
+            config.USM_PRIV_CFB128_AES,
+            user["priv_key"],
+        )
+        config.add_vacm_user(snmp_engine, 3, user["user"], "authPriv", read_view)
+
+
+def _raise_fd_limit(needed: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(needed, soft), hard), hard))
+
+
+async def serve(spec_path: Path) -> None:
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    credentials = json.loads(Path(spec["credentials_file"]).read_text(encoding="utf-8"))
+    loaded = _load_devices(spec)
+    _raise_fd_limit(len(loaded) + 256)
+
+    snmp_engine = engine.SnmpEngine(rfc1902.OctetString(hexValue=spec["engine_id"]))
+    devices: dict[tuple[int, ...], _Device] = {}
+    for n, (entry, device) in enumerate(loaded, start=1):
+        domain = (*udp.DOMAIN_NAME, n)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((entry["address"], int(entry["port"])))
+        transport = udp.UdpAsyncioTransport().open_server_mode(sock=sock)
+        config.add_transport(snmp_engine, domain, transport)
+        devices[domain] = device
+    _configure_security(snmp_engine, credentials["snmp"])
+
+    snmp_context = context.SnmpContext(snmp_engine)
+    instrumentation = _Instrumentation(devices)
+    snmp_context.context_names[b""] = instrumentation
+    cmdrsp.GetCommandResponder(snmp_engine, snmp_context)
+    cmdrsp.NextCommandResponder(snmp_engine, snmp_context)
+    cmdrsp.BulkCommandResponder(snmp_engine, snmp_context)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    snmp_engine.open_dispatcher()
+    await asyncio.sleep(0)  # let the transports' endpoints come up
+    Path(spec["ready_file"]).write_text(f"{len(devices)}\n", encoding="utf-8")
+    await stop.wait()
+    snmp_engine.close_dispatcher()
+
+
+def main() -> None:
+    asyncio.run(serve(Path(sys.argv[1])))
+
+
+__all__ = ["MemoryRecording", "encode_value", "main", "serve"]
+
+if __name__ == "__main__":
+    main()

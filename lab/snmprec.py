@@ -1,0 +1,282 @@
+"""snmprec recordings: parse and sanitise lines, order OIDs, serve GET/GETNEXT lookups.
+
+A recording is a sorted sequence of `OID|TAG|VALUE` rows. Small ones live in memory;
+big ones (snmpsim-data carries walks of millions of rows) stay on disk, prepared once
+into a cache as a sanitised, sorted text file with a sparse index of every 32nd key.
+"""
+
+from __future__ import annotations
+
+import bisect
+import bz2
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from lab.errors import RecordingError
+
+# BER tags snmpsim writes; a trailing `x` means the value is hex.
+KNOWN_TAGS = frozenset(
+    {"2", "4", "4x", "5", "6", "64", "64x", "65", "66", "67", "68", "68x", "70", "70x"}
+)
+INDEX_STRIDE = 32
+IN_MEMORY_LIMIT = 4 * 1024 * 1024  # bytes of sanitised text kept in memory
+
+Row = tuple[str, str, str]  # (dotted OID, tag, value)
+
+
+def oid_key(oid: str) -> bytes:
+    """An order-preserving byte key: keys sort exactly as OIDs do (arc by arc)."""
+    out = bytearray()
+    for arc in oid.split("."):
+        number = int(arc)
+        raw = number.to_bytes((number.bit_length() + 7) // 8 or 1, "big")
+        out.append(len(raw))
+        out += raw
+    return bytes(out)
+
+
+def subtree_end(oid: str) -> bytes:
+    """A key greater than every OID below `oid` and smaller than its next sibling."""
+    return oid_key(oid) + b"\xff"
+
+
+def parse_row(line: str) -> Row | None:
+    """One sanitised row, or None for comments, blanks and rows snmpsim cannot serve.
+
+    Skipped: LibreNMS's anonymised index arcs (`...10.xx.xx.100`), unknown tags and
+    snmpsim variation modules (`2:numeric`), whose values are not literal.
+    """
+    line = line.rstrip("\r\n")
+    if not line or line.startswith("#"):
+        return None
+    parts = line.split("|", 2)
+    if len(parts) != 3:
+        return None
+    oid, tag, value = parts
+    oid = oid.strip().lstrip(".")
+    if not oid or not all(arc.isdigit() and arc.isascii() for arc in oid.split(".")):
+        return None
+    if tag not in KNOWN_TAGS:
+        return None
+    return oid, tag, value
+
+
+def sanitise(lines: Iterable[str]) -> list[Row]:
+    """Parse, drop unservable rows and duplicates (the first wins), sort by OID."""
+    rows: dict[bytes, Row] = {}
+    for line in lines:
+        row = parse_row(line)
+        if row is not None:
+            rows.setdefault(oid_key(row[0]), row)
+    return [rows[key] for key in sorted(rows)]
+
+
+class Recording(Protocol):
+    """What the SNMP agent asks of a device's data."""
+
+    def get(self, oid: str) -> Row | None: ...
+
+    def next_after(self, key: bytes) -> Row | None: ...
+
+
+@dataclass
+class MemoryRecording:
+    """Rows held in memory, sorted by key."""
+
+    keys: list[bytes]
+    rows: list[Row]
+
+    @classmethod
+    def from_rows(cls, rows: list[Row]) -> MemoryRecording:
+        return cls([oid_key(r[0]) for r in rows], rows)
+
+    def get(self, oid: str) -> Row | None:
+        key = oid_key(oid)
+        i = bisect.bisect_left(self.keys, key)
+        if i < len(self.keys) and self.keys[i] == key:
+            return self.rows[i]
+        return None
+
+    def next_after(self, key: bytes) -> Row | None:
+        i = bisect.bisect_right(self.keys, key)
+        return self.rows[i] if i < len(self.rows) else None
+
+
+class FileRecording:
+    """A prepared recording on disk with a sparse in-memory index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._keys: list[bytes] = []
+        self._offsets: list[int] = []
+        with open(path.with_suffix(".idx"), encoding="ascii") as index:
+            for line in index:
+                offset, oid = line.split(" ", 1)
+                self._offsets.append(int(offset))
+                self._keys.append(oid_key(oid.strip()))
+        self._fh: BinaryIO = open(path, "rb")  # open while the agent lives
+
+    def _scan(self, key: bytes, *, inclusive: bool) -> Row | None:
+        i = max(bisect.bisect_right(self._keys, key) - 1, 0)
+        if not self._offsets:
+            return None
+        self._fh.seek(self._offsets[i])
+        for raw in self._fh:
+            oid, tag, value = raw.decode("utf-8", "surrogateescape").rstrip("\n").split("|", 2)
+            row_key = oid_key(oid)
+            if row_key > key or (inclusive and row_key == key):
+                return oid, tag, value
+        return None
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def get(self, oid: str) -> Row | None:
+        row = self._scan(oid_key(oid), inclusive=True)
+        return row if row is not None and row[0] == oid else None
+
+    def next_after(self, key: bytes) -> Row | None:
+        return self._scan(key, inclusive=False)
+
+    def rows(self) -> Iterator[Row]:
+        with open(self.path, encoding="utf-8", errors="surrogateescape") as fh:
+            for line in fh:
+                oid, tag, value = line.rstrip("\n").split("|", 2)
+                yield oid, tag, value
+
+
+def read_source(path: Path) -> Iterator[str]:
+    """Stream the text lines of a `.snmprec` or `.snmprec.bz2` file."""
+    try:
+        if path.name.endswith(".bz2"):
+            with bz2.open(path, "rt", encoding="utf-8", errors="surrogateescape") as fh:
+                yield from fh
+        else:
+            with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+                yield from fh
+    except (OSError, EOFError, ValueError) as exc:
+        raise RecordingError(f"{path}: cannot read recording: {exc}") from exc
+
+
+def cache_name(source: Path) -> str:
+    """Cache file stem for a source: its name plus a hash of path, size and mtime."""
+    stat = source.stat()
+    digest = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    stem = source.name.removesuffix(".bz2").removesuffix(".snmprec")
+    return f"{stem}-{digest.hexdigest()[:16]}"
+
+
+class _OutOfOrder(Exception):
+    pass
+
+
+def prepare(source: Path, cache_dir: Path) -> Path:
+    """Sanitise `source` once into `cache_dir`; return the prepared `.snmprec` path.
+
+    Recordings are nearly always in walk order: rows stream from the source to the
+    cache; only an out-of-order file is sorted in memory.
+    """
+    target = cache_dir / f"{cache_name(source)}.snmprec"
+    index = target.with_suffix(".idx")
+    if target.exists() and index.exists():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _write(_in_order(read_source(source)), target)
+    except _OutOfOrder:
+        _write(iter(sanitise(read_source(source))), target)
+    return target
+
+
+def _write(rows: Iterator[Row], target: Path) -> None:
+    index = target.with_suffix(".idx")
+    tmp_data = target.with_suffix(".tmp")
+    tmp_index = target.with_suffix(".idxtmp")
+    with open(tmp_data, "wb") as data, open(tmp_index, "w", encoding="ascii") as idx:
+        for n, (oid, tag, value) in enumerate(rows):
+            if n % INDEX_STRIDE == 0:
+                idx.write(f"{data.tell()} {oid}\n")
+            data.write(f"{oid}|{tag}|{value}\n".encode("utf-8", "surrogateescape"))
+    tmp_index.replace(index)
+    tmp_data.replace(target)
+
+
+def _in_order(lines: Iterable[str]) -> Iterator[Row]:
+    """Sanitised rows of lines already in OID order (duplicates dropped)."""
+    last = b""
+    for line in lines:
+        row = parse_row(line)
+        if row is None:
+            continue
+        key = oid_key(row[0])
+        if key < last:
+            raise _OutOfOrder
+        if key != last:
+            last = key
+            yield row
+
+
+def read_prepared(path: Path) -> list[Row]:
+    """All rows of a prepared (sanitised, sorted) recording."""
+    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+        return [_split(line) for line in fh]
+
+
+def open_prepared(path: Path) -> MemoryRecording | FileRecording:
+    """Small prepared recordings go to memory, big ones stay on disk."""
+    if path.stat().st_size <= IN_MEMORY_LIMIT:
+        return MemoryRecording.from_rows(read_prepared(path))
+    return FileRecording(path)
+
+
+def _split(line: str) -> Row:
+    oid, tag, value = line.rstrip("\n").split("|", 2)
+    return oid, tag, value
+
+
+class OverlayRecording:
+    """A base recording with rows replaced or added and whole subtrees removed.
+
+    Clones share one base; each keeps only what differs (names, serials, MACs, its
+    neighbour tables), so a thousand devices cost little more than their differences.
+    """
+
+    def __init__(self, base: Recording, rows: list[Row], deleted: list[str]) -> None:
+        self.base = base
+        self.own = MemoryRecording.from_rows(sorted(rows, key=lambda r: oid_key(r[0])))
+        self._deleted = sorted((oid_key(p), subtree_end(p)) for p in deleted)
+        self._deleted_starts = [start for start, _ in self._deleted]
+
+    def _deleted_until(self, key: bytes) -> bytes | None:
+        """End of the deleted subtree holding `key`, if any."""
+        i = bisect.bisect_right(self._deleted_starts, key) - 1
+        if i >= 0:
+            start, end = self._deleted[i]
+            if start <= key < end:
+                return end
+        return None
+
+    def get(self, oid: str) -> Row | None:
+        row = self.own.get(oid)
+        if row is not None:
+            return row
+        if self._deleted_until(oid_key(oid)) is not None:
+            return None
+        return self.base.get(oid)
+
+    def next_after(self, key: bytes) -> Row | None:
+        mine = self.own.next_after(key)
+        theirs = self.base.next_after(key)
+        while theirs is not None:
+            end = self._deleted_until(oid_key(theirs[0]))
+            if end is None:
+                break
+            theirs = self.base.next_after(end)
+        if mine is None:
+            return theirs
+        if theirs is None or oid_key(mine[0]) <= oid_key(theirs[0]):
+            return mine
+        return theirs

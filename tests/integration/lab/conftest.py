@@ -1,0 +1,35 @@
+"""One lab for the module: up in a tmp state dir, always torn down, even on failure."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import lab
+from lab.config import LabOptions, load_config
+
+
+def _test_config() -> lab.LabConfig:
+    """The embedded config on its own prefix and blocks, beside a lab a user may run."""
+    base = load_config()
+    return base.model_copy(update={
+        "prefix": "cmdbtst",
+        "snmp": base.snmp.model_copy(update={"block": "127.79.0.0/16"}),
+        "ssh": base.ssh.model_copy(update={"block": "127.80.0.0/16"}),
+        "netns": base.netns.model_copy(update={"block": "198.19.0.0/24",
+                                               "hosts": ["tst-srv-01", "tst-srv-02"]}),
+    })
+
+
+@pytest.fixture(scope="module")
+def lab_options(tmp_path_factory: pytest.TempPathFactory) -> LabOptions:
+    state_dir: Path = tmp_path_factory.mktemp("lab-state")
+    return LabOptions(state_dir=state_dir, config=_test_config())
+
+
+@pytest.fixture(scope="module")
+def running_lab(lab_options: LabOptions) -> Iterator[lab.Manifest]:
+    try:
+        yield lab.up(lab_options)
+    finally:
+        lab.down(lab_options.state_dir, lab_options.config)
