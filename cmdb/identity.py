@@ -65,3 +65,29 @@ def lookup(
         for record in tx.run(query, rows=params):
             found.setdefault(record["i"], []).append(record["uid"])
     return found
+
+
+GLOBAL = "*"  # the parent part of a key made from a global identifier set
+
+
+def global_sets(schema: Schema, cls: CIClass, values: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    return [
+        s for s in cls.global_identification if all(not schema.is_junk(values.get(a)) for a in s)
+    ]
+
+
+def global_key(cls: CIClass, id_set: tuple[str, ...], values: Mapping[str, Any]) -> str:
+    vals = ";".join(f"{a}={values[a]}" for a in id_set)
+    return f"{cls.name}|{GLOBAL}|{vals}"
+
+
+def global_lookup(
+    tx: neo4j.ManagedTransaction | neo4j.Transaction,
+    cls: CIClass,
+    id_set: tuple[str, ...],
+    values: Mapping[str, Any],
+) -> list[str]:
+    props = ", ".join(f"{a}: $v{i}" for i, a in enumerate(id_set))
+    query = f"MATCH (n:{cls.name} {{{props}}}) RETURN n.uid AS uid ORDER BY uid"
+    params = {f"v{i}": values[a] for i, a in enumerate(id_set)}
+    return [r["uid"] for r in tx.run(query, **params)]

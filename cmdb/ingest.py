@@ -20,17 +20,25 @@ import neo4j
 
 from cmdb.config import Config
 from cmdb.errors import ObservationError
-from cmdb.identity import key_of, lookup, usable_sets
+from cmdb.identity import global_key, global_lookup, global_sets, key_of, lookup, usable_sets
 from cmdb.links import plan_links
 from cmdb.observations import ChangeSet
 from cmdb.schema import CIClass, Schema
-from cmdb.state import native_props
+from cmdb.state import from_epoch, native_props
 from cmdb.validate import Fact, Ref, Validated, validate
 from cmdb.write import CIUpdate, Tx, WriteSet, write
 
-READ_CIS = "UNWIND $uids AS u MATCH (n:CI {uid: u}) RETURN properties(n) AS p"
-SCOPE_MEMBERS = (
+# Times come back as [epoch seconds, nanoseconds]: hydrating driver datetimes for every
+# CI of a large change set costs more than the query.
+READ_CIS = """
+UNWIND $uids AS u MATCH (n:CI {uid: u})
+RETURN n {.*, first_seen: null,
+          last_seen: [n.last_seen.epochSeconds, n.last_seen.nanosecond],
+          _vfrom: [n._vfrom.epochSeconds, n._vfrom.nanosecond]} AS p
+"""
+SCOPE_MISSED = (
     "MATCH (n:CI {_scope: $scope}) WHERE n.status = 'active' "
+    "AND ($classes IS NULL OR n._class IN $classes) AND NOT n.uid IN $seen "
     "RETURN n.uid AS uid, coalesce(n._missed, 0) AS missed"
 )
 
@@ -127,6 +135,7 @@ class _Planner:
         self.result = IngestResult(changeset_id=self.cs_id)
         self.group_of: dict[int, _Group] = {}
         self.state: dict[str, dict[str, Any]] = {}  # uid -> current properties
+        self.ref_cache: dict[Ref, str | None] = {}
 
     def plan(self) -> tuple[WriteSet, IngestResult, dict[str, Any]]:
         self._identify_all()
@@ -167,6 +176,8 @@ class _Planner:
             chunk = uids[start : start + self.config.batch_size]
             for record in self.tx.run(READ_CIS, uids=chunk):
                 props = native_props(record["p"])
+                props["last_seen"] = from_epoch(props["last_seen"])
+                props["_vfrom"] = from_epoch(props["_vfrom"])
                 self.state[props["uid"]] = props
 
     def parent_uid(self, ref: Ref | None) -> str | None:
@@ -205,17 +216,28 @@ class _Planner:
             by_class.setdefault(group.cls.name, []).append(gi)
         for class_name, indexes in by_class.items():
             cls = self.schema.classes[class_name]
-            for set_index in range(len(cls.identification)):
+            attrs_of = {gi: groups[gi].attrs() for gi in indexes}
+            usable_of = {gi: set(usable_sets(self.schema, cls, attrs_of[gi])) for gi in indexes}
+            for set_index, id_set in enumerate(cls.identification):
                 rows = []
                 for gi in indexes:
-                    attrs = groups[gi].attrs()
-                    if set_index in usable_sets(self.schema, cls, attrs):
-                        rows.append((gi, attrs, groups[gi].parent_uid))
+                    if set_index not in usable_of[gi]:
+                        continue
+                    if gi in matches:  # skip when the CI it matched carries these values
+                        state = self.state.get(matches[gi][0][1])
+                        if state is not None and all(
+                            state.get(a) == attrs_of[gi][a] for a in id_set
+                        ):
+                            continue
+                    rows.append((gi, attrs_of[gi], groups[gi].parent_uid))
                 if not rows:
                     continue
                 found = lookup(self.tx, cls, set_index, rows, self.config.batch_size)
                 for gi, uids in found.items():
                     matches.setdefault(gi, []).extend((set_index, u) for u in uids)
+                self._load_state(
+                    sorted({u for uids in found.values() for u in uids} - set(self.state))
+                )
         by_uid: dict[str, _Group] = {}
         for gi, group in enumerate(groups):
             found_uids = [u for _, u in sorted(matches.get(gi, []))]
@@ -250,49 +272,89 @@ class _Planner:
         self.result.conflicts += 1
 
     def resolve_refs(self, refs: list[Ref]) -> list[str | None]:
-        """uids of CIs named by class + identifiers (parents first); None when unknown."""
-        out: list[str | None] = [None] * len(refs)
-        parents: list[str | None] = [None] * len(refs)
-        for i, ref in enumerate(refs):
-            if ref.local is not None:
-                out[i] = self.group_of[ref.local].uid
-            elif ref.parent is not None:
-                parents[i] = self.resolve_refs([ref.parent])[0]
-        for i, ref in enumerate(refs):
-            if ref.local is not None or ref.cls is None:
-                continue
-            if ref.parent is not None and parents[i] is None:
-                continue
-            values = dict(ref.identifiers)
-            for set_index in usable_sets(self.schema, ref.cls, values):
-                found = lookup(self.tx, ref.cls, set_index, [(0, values, parents[i])], 1)
-                if found.get(0):
-                    out[i] = sorted(found[0])[0]
+        """uids of CIs named by class + identifiers (parents first); None when unknown.
+
+        Identical references are looked up once per change set, and the look-ups are
+        batched per class and identifier set: thousands of links that name the same few
+        contracts or teams cost a handful of queries.
+        """
+        todo: dict[Ref, None] = {}
+        for ref in refs:
+            if ref.local is None and ref not in self.ref_cache:
+                todo[ref] = None
+        if todo:
+            self._resolve_external(list(todo))
+        return [
+            self.group_of[ref.local].uid if ref.local is not None else self.ref_cache.get(ref)
+            for ref in refs
+        ]
+
+    def _resolve_external(self, refs: list[Ref]) -> None:
+        parent_refs = list({r.parent: None for r in refs if r.parent is not None})
+        parent_uids = dict(zip(parent_refs, self.resolve_refs(parent_refs), strict=True))
+        scoped_global: list[tuple[Ref, dict[str, Any]]] = []
+        by_class: dict[str, list[tuple[Ref, dict[str, Any], str | None]]] = {}
+        for ref in refs:
+            parent_uid = parent_uids.get(ref.parent) if ref.parent is not None else None
+            if ref.cls is None or (ref.parent is not None and parent_uid is None):
+                self.ref_cache[ref] = None
+            elif ref.cls.scoped_by and ref.parent is None:
+                scoped_global.append((ref, dict(ref.identifiers)))
+            else:
+                by_class.setdefault(ref.cls.name, []).append(
+                    (ref, dict(ref.identifiers), parent_uid)
+                )
+        for ref, values in scoped_global:  # found by a global identifier set (a MAC)
+            assert ref.cls is not None
+            self.ref_cache[ref] = None
+            for id_set in global_sets(self.schema, ref.cls, values):
+                uids = global_lookup(self.tx, ref.cls, id_set, values)
+                if uids:
+                    self.ref_cache[ref] = uids[0]
                     break
-        return out
+        for class_name, items in by_class.items():
+            cls = self.schema.classes[class_name]
+            unresolved = items
+            for set_index in range(len(cls.identification)):
+                rows = [
+                    (k, values, parent)
+                    for k, (_ref, values, parent) in enumerate(unresolved)
+                    if set_index in usable_sets(self.schema, cls, values)
+                ]
+                if not rows:
+                    continue
+                found = lookup(self.tx, cls, set_index, rows, self.config.batch_size)
+                for k, uids in found.items():
+                    self.ref_cache[unresolved[k][0]] = sorted(uids)[0]
+                unresolved = [u for u in unresolved if u[0] not in self.ref_cache]
+            for ref, _values, _parent in unresolved:
+                self.ref_cache[ref] = None
 
     def ref_key(self, ref: Ref) -> str | None:
         """The pending-link key of an unresolved reference."""
         if ref.cls is None:
             return None
-        parent_key = self.ref_key(ref.parent) if ref.parent is not None else None
         values = dict(ref.identifiers)
+        if ref.cls.scoped_by and ref.parent is None:
+            found = global_sets(self.schema, ref.cls, values)
+            return global_key(ref.cls, found[0], values) if found else None
+        parent_key = self.ref_key(ref.parent) if ref.parent is not None else None
         sets = usable_sets(self.schema, ref.cls, values)
         return key_of(ref.cls, sets[0], values, parent_key) if sets else None
 
     def pending_keys(self, uid: str, cls: CIClass, attrs: dict[str, Any]) -> list[str]:
         """Every key under which a pending link could be waiting for this CI."""
         parents: list[str | None] = [None]
+        extra = [global_key(cls, s, attrs) for s in global_sets(self.schema, cls, attrs)]
         if cls.scoped_by:
             parent_uid = attrs.get("_parent") or self.state.get(uid, {}).get("_parent")
             parent = self.state.get(str(parent_uid)) if parent_uid else None
             if parent is None:
-                return []
+                return extra
             parent_cls = self.schema.classes[parent["_class"]]
             parents = list(self.pending_keys(parent["uid"], parent_cls, parent))
-        return [
-            key_of(cls, i, attrs, p) for p in parents for i in usable_sets(self.schema, cls, attrs)
-        ]
+        sets = usable_sets(self.schema, cls, attrs)
+        return [key_of(cls, i, attrs, p) for p in parents for i in sets] + extra
 
     # -- reconciliation -----------------------------------------------------------
     def _reconcile(self) -> set[str]:
@@ -320,9 +382,6 @@ class _Planner:
             "_class": cls.name,
             "_idk": group.idk,
             "status": group.status() or "active",
-            "first_seen": self.at,
-            "last_seen": self.at,
-            "_vfrom": self.at,
             "_cs": self.cs_id,
             "_prov": json.dumps({a: self.cs.source for a in attrs}, sort_keys=True),
             "_seen": json.dumps({self.cs.source: self.at.isoformat()}),
@@ -375,8 +434,7 @@ class _Planner:
             seen[source] = self.at.isoformat()
             touch["_seen"] = json.dumps(seen, sort_keys=True)
         last_seen = cur.get("last_seen")
-        if last_seen is None or self.at - last_seen >= granularity:
-            touch["last_seen"] = self.at
+        sighted = last_seen is None or self.at - last_seen >= granularity
         if self.cs.scope and cur.get("_scope") != self.cs.scope:
             touch["_scope"] = self.cs.scope
         if cur.get("_missed"):
@@ -387,7 +445,7 @@ class _Planner:
             at = max(self.at, cur["_vfrom"])
             if at != self.at:  # an older observation arrived late: keep history ordered
                 self.at = at
-            self.ws.updates.append(CIUpdate(uid, {**changes, **touch}, sorted(changes)))
+            self.ws.updates.append(CIUpdate(uid, {**changes, **touch}, sorted(changes), sighted))
             self.result.updated += 1
             before_after = {a: [cur.get(a), v] for a, v in changes.items()}
             self.result.diff.append(
@@ -395,17 +453,17 @@ class _Planner:
             )
         else:
             self.result.unchanged += 1
-            if touch:
-                self.ws.touches.append({"uid": uid, "set": touch})
+            if touch or sighted:
+                self.ws.touches.append({"uid": uid, "set": touch, "seen": sighted})
         cur.update(changes)
 
     # -- coverage -------------------------------------------------------------------
     def _count_misses(self, seen: set[str]) -> None:
         limit = self.config.lifecycle.absent_after_missed_runs
-        for record in self.tx.run(SCOPE_MEMBERS, scope=self.cs.scope):
+        classes = self.cs.certified_classes
+        query = SCOPE_MISSED
+        for record in self.tx.run(query, scope=self.cs.scope, classes=classes, seen=sorted(seen)):
             uid = record["uid"]
-            if uid in seen:
-                continue
             missed = int(record["missed"]) + 1
             if missed >= limit:
                 self.ws.updates.append(
@@ -415,7 +473,7 @@ class _Planner:
                 self.result.diff.append({"uid": uid, "op": "absent",
                                          "changes": {"status": ["active", "absent"]}})  # fmt: skip
             else:
-                self.ws.touches.append({"uid": uid, "set": {"_missed": missed}})
+                self.ws.touches.append({"uid": uid, "set": {"_missed": missed}, "seen": False})
 
 
 def describe(ref: Ref) -> str:

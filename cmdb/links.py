@@ -9,7 +9,6 @@ not report now are closed (pending ones dropped): absence counts only inside cov
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from cmdb.batch import chunks
@@ -23,20 +22,30 @@ if TYPE_CHECKING:
 End = Ref | str  # a reference still to resolve, or a uid
 
 
-def existing_query(rel: RelType) -> str:
+def link_state_query(rel: RelType) -> str:
+    """Of the wanted links of one type, those missing, stale or reported under a new scope.
+
+    Matching happens in the database, so a re-run that finds its links in place and fresh
+    gets nothing back.
+    """
     arrow = "-" if rel.symmetric else "->"
     return (
-        "UNWIND $rows AS row "
-        f"MATCH (a:CI {{uid: row.a}})-[r:{rel.name}]{arrow}(b:CI {{uid: row.b}}) "
-        "WHERE r.until IS NULL "
-        "RETURN row.i AS i, elementId(r) AS id, r.last_seen AS last_seen, r.scope AS scope"
+        "UNWIND $rows AS row MATCH (a:CI {uid: row.a}) "
+        f"OPTIONAL MATCH (a)-[r:{rel.name}]{arrow}(:CI {{uid: row.b}}) WHERE r.until IS NULL "
+        "WITH row, r WHERE r IS NULL OR r.last_seen < $stale "
+        "OR ($scope IS NOT NULL AND r.scope <> $scope) "
+        "RETURN row.i AS i, elementId(r) AS id, r.last_seen < $stale AS stale, "
+        "($scope IS NOT NULL AND r.scope <> $scope) AS moved"
     )
 
 
-def scoped_query(rels: list[RelType]) -> str:
+def close_query(rels: list[RelType]) -> str:
+    """Open links this source reported under the scope that are not reported now."""
+    if not rels:
+        return "UNWIND [] AS id RETURN id"
     parts = [
-        f"MATCH ()-[r:{rel.name} {{scope: $scope}}]->() WHERE r.until IS NULL "
-        "AND r.source = $source RETURN elementId(r) AS id"
+        f"MATCH (a)-[r:{rel.name} {{scope: $scope}}]->(b) WHERE r.until IS NULL "
+        "AND r.source = $source AND NOT (a.uid + '|' + b.uid) IN $keep RETURN elementId(r) AS id"
         for rel in rels
     ]
     return "CALL () { " + " UNION ALL ".join(parts) + " } RETURN id"
@@ -93,13 +102,17 @@ def plan_links(p: _Planner) -> None:
                     "evidence": evidence, "spec": _describe(p, missing),
                 })  # fmt: skip
     _resolve_waiting(p, wanted)
-    kept = _open_or_keep(p, wanted)
+    _open_or_keep(p, wanted)
     if p.cs.scope:
-        rels = list(p.schema.relationships.values())
-        for record in p.tx.run(scoped_query(rels), scope=p.cs.scope, source=p.cs.source):
-            if record["id"] not in kept:
-                p.ws.link_closes.append(record["id"])
-                p.result.links_closed += 1
+        certified = p.cs.certified_links
+        rels = [
+            r for r in p.schema.relationships.values() if certified is None or r.name in certified
+        ]
+        keep = [f"{a}|{b}" for _t, a, b in wanted] + [f"{b}|{a}" for _t, a, b in wanted]
+        query = close_query(rels)
+        for record in p.tx.run(query, scope=p.cs.scope, source=p.cs.source, keep=keep):
+            p.ws.link_closes.append(record["id"])
+            p.result.links_closed += 1
     _park(p, pending)
 
 
@@ -109,45 +122,39 @@ def _describe(p: _Planner, ref: Ref) -> str:
     return describe(ref)
 
 
-def _open_or_keep(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> set[str]:
-    kept: set[str] = set()
-    by_type: dict[str, list[tuple[int, str, str]]] = {}
+def _open_or_keep(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> None:
+    created = {props["uid"] for _cls, rows in p.ws.creates.values() for props in rows}
     keys = list(wanted)
+    by_type: dict[str, list[dict[str, Any]]] = {}
     for i, (rel_name, a, b) in enumerate(keys):
-        by_type.setdefault(rel_name, []).append((i, a, b))
-    found: dict[int, dict[str, Any]] = {}
+        if a not in created and b not in created:  # a new CI has no links yet
+            by_type.setdefault(rel_name, []).append({"i": i, "a": a, "b": b})
+    missing: set[int] = set()
+    stale = p.at - p.config.sighting_granularity
     for rel_name, rows in by_type.items():
-        query = existing_query(p.schema.relationships[rel_name])
+        query = link_state_query(p.schema.relationships[rel_name])
         for chunk in chunks(rows, p.config.batch_size):
-            params = [{"i": i, "a": a, "b": b} for i, a, b in chunk]
-            for record in p.tx.run(query, rows=params):
-                found.setdefault(record["i"], dict(record))
-    granularity = p.config.sighting_granularity
+            for r in p.tx.run(query, rows=list(chunk), stale=stale, scope=p.cs.scope):
+                if r["id"] is None:
+                    missing.add(r["i"])
+                    continue
+                touch: dict[str, Any] = {}
+                if r["moved"]:
+                    touch = {"scope": p.cs.scope, "source": p.cs.source}
+                p.ws.link_touches.append({"id": r["id"], "set": touch, "seen": bool(r["stale"])})
     for i, key in enumerate(keys):
         rel, evidence = wanted[key]
-        existing = found.get(i)
-        if existing is None:
+        if key[1] in created or key[2] in created or i in missing:
             props: dict[str, Any] = {
-                "since": p.at, "source": p.cs.source, "evidence": evidence,
-                "last_seen": p.at, "cs_open": p.cs_id,
-            }  # fmt: skip
+                "source": p.cs.source,
+                "evidence": evidence,
+                "cs_open": p.cs_id,
+            }
             if p.cs.scope:
                 props["scope"] = p.cs.scope
             p.ws.link_creates.append(NewLink(rel.name, key[1], key[2], props))
             p.result.links_opened += 1
             p.result.diff.append({"op": "link", "type": rel.name, "a": key[1], "b": key[2]})
-            continue
-        kept.add(existing["id"])
-        touch: dict[str, Any] = {}
-        last: datetime | None = existing["last_seen"].to_native() if existing["last_seen"] else None
-        if last is None or p.at - last >= granularity:
-            touch["last_seen"] = p.at
-        if p.cs.scope and existing["scope"] != p.cs.scope:
-            touch["scope"] = p.cs.scope
-            touch["source"] = p.cs.source
-        if touch:
-            p.ws.link_touches.append({"id": existing["id"], "set": touch})
-    return kept
 
 
 def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> None:
@@ -191,7 +198,7 @@ def _park(p: _Planner, pending: dict[tuple[str, str, str], dict[str, Any]]) -> N
         if ident in existing:
             continue
         p.ws.pending_creates.append({
-            **row, "source": p.cs.source, "scope": p.cs.scope, "first_seen": p.at,
+            **row, "source": p.cs.source, "scope": p.cs.scope,
             "cs": p.cs_id, "spec": json.dumps(row["spec"]),
         })  # fmt: skip
         p.result.pending += 1

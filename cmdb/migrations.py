@@ -60,6 +60,10 @@ def derived_statements(schema: Schema) -> list[str]:
             name = _ident(cls.name, *id_set)
             on = ", ".join(f"n.{p}" for p in props)
             stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
+        for id_set in cls.global_identification:
+            name = _ident(cls.name, "global", *id_set)
+            on = ", ".join(f"n.{p}" for p in id_set)
+            stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
     for rel in schema.relationships.values():
         stmts.append(
             f"CREATE INDEX rel_{rel.name.lower()}_since IF NOT EXISTS "

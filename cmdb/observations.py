@@ -69,6 +69,11 @@ class ChangeSet(_Strict):
     discovery_run: str | None = None
     change_request: str | None = None
     scope: str | None = None
+    # What the scope certifies when only part of the target answered (an SNMP table that
+    # timed out): only these relationship types are closed, only these classes count a
+    # miss. None certifies everything.
+    certified_links: list[str] | None = None
+    certified_classes: list[str] | None = None
     cis: list[CIObservation] = Field(default_factory=list)
     links: list[LinkObservation] = Field(default_factory=list)
 

@@ -48,6 +48,9 @@ class _ClassSpec(BaseModel):
     scoped_by: str | None = None
     attributes: dict[str, AttrType | _AttrSpec] = Field(default_factory=dict)
     identification: list[list[str]] | None = None
+    # Identifier sets that find a scoped CI without its parent (an Interface by its MAC,
+    # as a switch's forwarding table knows it). Used to resolve references only.
+    global_identification: list[list[str]] = Field(default_factory=list)
 
 
 class _ClassesFile(BaseModel):
@@ -89,7 +92,7 @@ class Attribute:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per class per loaded schema: identity is equality
 class CIClass:
     name: str
     parent: str | None
@@ -99,10 +102,12 @@ class CIClass:
     identification: tuple[tuple[str, ...], ...]
     scoped_by: str | None
     labels: tuple[str, ...]  # CI, the ancestors, then the class itself
+    global_identification: tuple[tuple[str, ...], ...] = ()
 
     @property
     def identifier_attributes(self) -> frozenset[str]:
-        return frozenset(a for s in self.identification for a in s)
+        sets = (*self.identification, *self.global_identification)
+        return frozenset(a for s in sets for a in s)
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,7 @@ class Schema:
     junk: frozenset[str]
     checksum: str
     scope_parents: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _junk_cache: dict[object, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def ci_class(self, name: str) -> CIClass:
         return self.classes[name]
@@ -151,7 +157,15 @@ class Schema:
         """Junk identifiers (serial 'To be filled by O.E.M.', all-zero MACs...) never identify."""
         if value is None:
             return True
-        text = str(value).strip().lower()
+        if isinstance(value, bool | float) or (isinstance(value, int) and value != 0):
+            return False
+        cached = self._junk_cache.get(value)
+        if cached is None:
+            cached = self._junk_cache[value] = self._is_junk_text(str(value))
+        return cached
+
+    def _is_junk_text(self, value: str) -> bool:
+        text = value.strip().lower()
         if text in self.junk:
             return True
         stripped = text.replace(":", "").replace("-", "").replace(".", "")
@@ -254,6 +268,14 @@ def _compile_classes(path: Path, doc: Any, parsed: _ClassesFile) -> dict[str, CI
                         path, doc, [*loc, "identification", index],
                         f"identifier {attr_name!r} is not an attribute of {name}",
                     )  # fmt: skip
+        global_sets = tuple(tuple(s) for s in spec.global_identification)
+        for index, id_set in enumerate(global_sets):
+            for attr_name in id_set:
+                if attr_name not in attributes:
+                    raise _fail(
+                        path, doc, [*loc, "global_identification", index],
+                        f"identifier {attr_name!r} is not an attribute of {name}",
+                    )  # fmt: skip
         if not spec.abstract and not identification:
             raise _fail(path, doc, loc, f"concrete class {name} needs identification rules")
         labels = (*parent.labels, name) if parent else (name,)
@@ -266,6 +288,7 @@ def _compile_classes(path: Path, doc: Any, parsed: _ClassesFile) -> dict[str, CI
             identification=identification,
             scoped_by=spec.scoped_by or (parent.scoped_by if parent else None),
             labels=labels,
+            global_identification=global_sets,
         )
         return compiled[name]
 

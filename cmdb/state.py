@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import neo4j.time
@@ -23,3 +24,11 @@ def native_props(props: Mapping[str, Any]) -> dict[str, Any]:
 def public(props: Mapping[str, Any]) -> dict[str, Any]:
     """The state a user sees: attributes and managed fields, no internal bookkeeping."""
     return {k: native(v) for k, v in props.items() if not k.startswith("_")}
+
+
+def from_epoch(pair: Any) -> datetime | None:
+    """[epoch seconds, nanoseconds] (as queries return times cheaply) -> a UTC datetime."""
+    if pair is None or pair[0] is None:
+        return None
+    seconds, nanos = pair
+    return datetime.fromtimestamp(seconds, UTC) + timedelta(microseconds=nanos // 1000)

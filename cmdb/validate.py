@@ -94,6 +94,12 @@ def validate(schema: Schema, cs: ChangeSet) -> Validated:
             "source",
             f"unknown source {cs.source!r}; known: {list(schema.precedence.sources)}",
         )
+    for name in cs.certified_links or []:
+        if name not in schema.relationships:
+            raise ObservationError(label, "certified_links", f"unknown relationship type {name!r}")
+    for name in cs.certified_classes or []:
+        if name not in schema.classes:
+            raise ObservationError(label, "certified_classes", f"unknown class {name!r}")
     keys: dict[str, int] = {}
     for index, obs in enumerate(cs.cis):
         key = obs.key or f"#{index}"
@@ -165,6 +171,14 @@ def _ref(schema: Schema, where: str, field: str, keys: dict[str, int], ref: CIRe
                 where, f"{field}.identifiers.{name}", f"{name!r} does not identify a {cls.name}"
             )
         values[name] = coerce(attr, value, where, f"{field}.identifiers.{name}")
+    if (
+        cls.scoped_by
+        and ref.parent is None
+        and any(
+            all(not schema.is_junk(values.get(a)) for a in s) for s in cls.global_identification
+        )
+    ):
+        return Ref(cls=cls, identifiers=tuple(sorted(values.items())))
     if not any(all(not schema.is_junk(values.get(a)) for a in s) for s in cls.identification):
         raise ObservationError(
             where, f"{field}.identifiers", f"no complete identifier set for {cls.name}"

@@ -30,6 +30,7 @@ MATCH (n:CI {uid: row.uid})
 CREATE (v:CIVersion)
 SET v = properties(n), v._to = $at, v._cs_to = $cs, v._changed = row.changed
 SET n += row.set, n._vfrom = $at, n._cs = $cs
+SET n.last_seen = CASE WHEN row.seen THEN $at ELSE n.last_seen END
 """
 
 # State-only variant: the same change without history (used only by the benchmark).
@@ -43,6 +44,7 @@ TOUCH_CIS = """
 UNWIND $rows AS row
 MATCH (n:CI {uid: row.uid})
 SET n += row.set
+SET n.last_seen = CASE WHEN row.seen THEN $at ELSE n.last_seen END
 """
 
 CLOSE_LINKS = """
@@ -51,21 +53,23 @@ MATCH ()-[r]->() WHERE elementId(r) = id
 SET r.until = $at, r.cs_close = $cs
 """
 
-TOUCH_LINKS = """
-UNWIND $rows AS row
-MATCH ()-[r]->() WHERE elementId(r) = row.id
-SET r += row.set
-"""
 
 CREATE_PENDING = """
 UNWIND $rows AS row
-CREATE (p:PendingLink) SET p = row
+CREATE (p:PendingLink) SET p = row, p.first_seen = $at
 """
 
 DELETE_PENDING = """
 UNWIND $ids AS id
 MATCH (p:PendingLink) WHERE elementId(p) = id
 DELETE p
+"""
+
+TOUCH_LINKS = """
+UNWIND $rows AS row
+MATCH ()-[r]->() WHERE elementId(r) = row.id
+SET r += row.set
+SET r.last_seen = CASE WHEN row.seen THEN $at ELSE r.last_seen END
 """
 
 RECORD_CONFLICTS = """
@@ -79,13 +83,18 @@ SET c.class = row.class, c.uids = row.uids, c.chosen = row.chosen,
 
 def create_cis_query(cls: CIClass) -> str:
     labels = ":".join(cls.labels)
-    return f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row"
+    # Times are one parameter for the whole change set, not a value per row: packing
+    # thousands of datetimes costs more than the rest of the row.
+    return (
+        f"UNWIND $rows AS row CREATE (n:{labels}) SET n = row, "
+        "n.first_seen = $at, n.last_seen = $at, n._vfrom = $at"
+    )
 
 
 def create_links_query(rel_type: str) -> str:
     return (
         "UNWIND $rows AS row MATCH (a:CI {uid: row.a}) MATCH (b:CI {uid: row.b}) "
-        f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props"
+        f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props, r.since = $at, r.last_seen = $at"
     )
 
 
@@ -94,6 +103,7 @@ class CIUpdate:
     uid: str
     set: dict[str, Any]
     changed: list[str]
+    seen: bool = False  # refresh last_seen to the change set's time
 
 
 @dataclass
@@ -129,7 +139,11 @@ class WriteSet:
 
 
 def write(
-    tx: Tx, ws: WriteSet, changeset: dict[str, Any], batch: int, history: bool = True
+    tx: Tx,
+    ws: WriteSet,
+    changeset: dict[str, Any],
+    batch: int,
+    history: bool = True,
 ) -> None:
     """Apply a WriteSet. The ChangeSet node is written only when something changed."""
     at: datetime = changeset["at"]
@@ -139,27 +153,29 @@ def write(
     for cls, rows in ws.creates.values():
         query = create_cis_query(cls)
         for chunk in chunks(rows, batch):
-            tx.run(query, rows=list(chunk))
+            tx.run(query, rows=list(chunk), at=at)
     update_query = UPDATE_CIS if history else UPDATE_CIS_NO_HISTORY
-    update_rows = [{"uid": u.uid, "set": u.set, "changed": u.changed} for u in ws.updates]
+    update_rows = [
+        {"uid": u.uid, "set": u.set, "changed": u.changed, "seen": u.seen} for u in ws.updates
+    ]
     for chunk in chunks(update_rows, batch):
         tx.run(update_query, rows=list(chunk), at=at, cs=cs)
     for chunk in chunks(ws.touches, batch):
-        tx.run(TOUCH_CIS, rows=list(chunk))
+        tx.run(TOUCH_CIS, rows=list(chunk), at=at)
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for link in ws.link_creates:
         by_type[link.type].append({"a": link.a, "b": link.b, "props": link.props})
     for rel_type, rows in by_type.items():
         query = create_links_query(rel_type)
         for chunk in chunks(rows, batch):
-            tx.run(query, rows=list(chunk))
+            tx.run(query, rows=list(chunk), at=at)
     for ids in chunks(ws.link_closes, batch):
         tx.run(CLOSE_LINKS, ids=list(ids), at=at, cs=cs)
     for chunk in chunks(ws.link_touches, batch):
-        tx.run(TOUCH_LINKS, rows=list(chunk))
+        tx.run(TOUCH_LINKS, rows=list(chunk), at=at)
     for ids in chunks(ws.pending_deletes, batch):
         tx.run(DELETE_PENDING, ids=list(ids))
     for chunk in chunks(ws.pending_creates, batch):
-        tx.run(CREATE_PENDING, rows=list(chunk))
+        tx.run(CREATE_PENDING, rows=list(chunk), at=at)
     for chunk in chunks(ws.conflicts, batch):
         tx.run(RECORD_CONFLICTS, rows=list(chunk), at=at, cs=cs)

@@ -128,3 +128,51 @@ def test_time_based_lifecycle_and_manual_retire(
     # a retired CI seen again by discovery is live: back to active, history kept
     ing.ingest(switch(T0 + timedelta(days=41), ["Gi1"]))
     assert history.as_of(graph, uid, None)["status"] == "active"  # type: ignore[index]
+
+
+def test_partial_coverage_keeps_what_did_not_answer(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    config = config.with_overrides(lifecycle=Lifecycle(absent_after_missed_runs=1))
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(switch(T0, ["Gi1", "Gi2"]))
+    ing.ingest(switch(T0, ["Eth7"], serial="SW2", scope="snmp:127.0.0.10"))
+    ing.ingest(switch(T0 + timedelta(hours=1), ["Gi1", "Gi2"], {"Gi1": ("sw2", "Eth7")}))
+    # the next poll got the device but the interface and LLDP tables timed out
+    partial = switch(T0 + timedelta(hours=2), []).model_copy(
+        update={"certified_links": [], "certified_classes": ["NetworkDevice"]}
+    )
+    r = ing.ingest(partial)
+    assert r.links_closed == 0 and r.went_absent == 0
+    assert status_of(graph) == {"Gi1": "active", "Gi2": "active", "Eth7": "active"}
+    links, _, _ = graph.execute_query(
+        "MATCH ()-[r:CONNECTED_TO]->() WHERE r.until IS NULL RETURN count(r) AS n"
+    )
+    assert links[0]["n"] == 1
+
+
+def test_fdb_placement_finds_a_nic_by_mac_alone(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    # the switch learned one MAC on Gi1: link to whatever Interface carries that MAC
+    data = switch(T0, ["Gi1"]).model_dump(by_alias=True)
+    data["links"] = [
+        {"type": "CONNECTED_TO", "evidence": "fdb", "source": {"ref": "Gi1"},
+         "target": {"class": "Interface", "identifiers": {"mac": "52:54:00:12:34:56"}}}
+    ]  # fmt: skip
+    fdb = ChangeSet.model_validate(data)
+    r1 = ing.ingest(fdb)
+    assert r1.pending == 1
+    host = ChangeSet.model_validate({"source": "ssh", "actor": "t", "observed_at": T0 + timedelta(hours=1),
+        "cis": [{"key": "h", "class": "Server", "attributes": {"machine_id": "f" * 32, "hostname": "web1"}},
+                {"key": "n", "class": "Interface", "parent": {"ref": "h"},
+                 "attributes": {"name": "ens3", "mac": "52:54:00:12:34:56"}}]})  # fmt: skip
+    ing.ingest(host)
+    records, _, _ = graph.execute_query(
+        "MATCH (s:Server)-[:HAS_INTERFACE]->(n)-[r:CONNECTED_TO]-(p)<-[:HAS_INTERFACE]-(d:NetworkDevice) "
+        "RETURN s.hostname AS s, n.name AS n, p.name AS p, d.serial_number AS d, r.evidence AS e"
+    )
+    assert [(r["s"], r["n"], r["p"], r["d"], r["e"]) for r in records] == [
+        ("web1", "ens3", "Gi1", "SW1", "fdb")
+    ]
