@@ -15,20 +15,20 @@ import neo4j
 
 from cmdb.state import native, native_props, public
 
+# USING INDEX SEEK keeps the planner on the uid constraint (it otherwise scans), and
+# ordering by (uid, _vfrom) DESC lets the composite index hand over the one version
+# needed: two index hits for the CI and two for the version, whatever the number of
+# versions (see bench/ingest.py).
 AS_OF = """
-UNWIND $uids AS uid
-MATCH (c:CI {uid: uid})
+UNWIND $uids AS u
+MATCH (c:CI {uid: u}) USING INDEX SEEK c:CI(uid)
 WHERE c.first_seen <= $t
-CALL (c) {
-  WITH c WHERE c._vfrom <= $t
-  RETURN properties(c) AS state
-  UNION ALL
-  WITH c WHERE c._vfrom > $t
-  MATCH (v:CIVersion) WHERE v.uid = c.uid AND v._vfrom <= $t
-  WITH v ORDER BY v._vfrom DESC LIMIT 1
-  RETURN properties(v) AS state
+OPTIONAL CALL (u, c) {
+  MATCH (v:CIVersion) WHERE c._vfrom > $t AND v.uid = u AND v._vfrom <= $t
+  WITH v ORDER BY v.uid DESC, v._vfrom DESC LIMIT 1
+  RETURN properties(v) AS old
 }
-RETURN uid, state
+RETURN u AS uid, coalesce(old, properties(c)) AS state
 """
 
 CURRENT = "UNWIND $uids AS uid MATCH (c:CI {uid: uid}) RETURN uid, properties(c) AS state"

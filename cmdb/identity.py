@@ -40,7 +40,10 @@ def lookup_query(cls: CIClass, set_index: int) -> str:
         props.append("_parent: row.p")
     return (
         f"UNWIND $rows AS row MATCH (n:{cls.name} {{{', '.join(props)}}}) "
-        "RETURN row.i AS i, n.uid AS uid"
+        "RETURN row.i AS i, n.uid AS uid, "
+        # what telling 'unchanged' from 'changed' needs, without reading the whole CI
+        "{fp: n._fp, lfp: n._lfp, seen: n._seen, scope: n._scope, missed: n._missed, "
+        "status: n.status, last_seen: [n.last_seen.epochSeconds, n.last_seen.nanosecond]} AS s"
     )
 
 
@@ -50,8 +53,13 @@ def lookup(
     set_index: int,
     rows: Sequence[tuple[int, Mapping[str, Any], str | None]],
     batch: int,
+    summaries: dict[str, dict[str, Any]] | None = None,
 ) -> dict[int, list[str]]:
-    """For (i, values, parent uid) rows: i -> uids of CIs that carry those identifiers."""
+    """For (i, values, parent uid) rows: i -> uids of CIs that carry those identifiers.
+
+    `summaries`, when given, receives uid -> a small summary of each CI found (its
+    fingerprints, sighting and status) for the unchanged-fact shortcut.
+    """
     id_set = cls.identification[set_index]
     query = lookup_query(cls, set_index)
     found: dict[int, list[str]] = {}
@@ -64,6 +72,8 @@ def lookup(
             params.append(row)
         for record in tx.run(query, rows=params):
             found.setdefault(record["i"], []).append(record["uid"])
+            if summaries is not None:
+                summaries[record["uid"]] = record["s"]
     return found
 
 

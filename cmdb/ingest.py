@@ -21,6 +21,7 @@ import neo4j
 from cmdb.config import Config
 from cmdb.errors import ObservationError
 from cmdb.identity import global_key, global_lookup, global_sets, key_of, lookup, usable_sets
+from cmdb.ingest_fp import fingerprint
 from cmdb.links import plan_links
 from cmdb.observations import ChangeSet
 from cmdb.schema import CIClass, Schema
@@ -73,6 +74,10 @@ class _Group:
     uid: str | None = None
     idk: str | None = None
     keys: set[str] = field(default_factory=set)
+    unchanged: bool = False  # identical to what this source last reported, all fresh
+
+    def fp(self) -> str:
+        return fingerprint(self.cls.name, self.parent_uid, self.attrs(), self.status())
 
     def attrs(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}
@@ -136,6 +141,8 @@ class _Planner:
         self.group_of: dict[int, _Group] = {}
         self.state: dict[str, dict[str, Any]] = {}  # uid -> current properties
         self.ref_cache: dict[Ref, str | None] = {}
+        self.summary: dict[str, dict[str, Any]] = {}  # uid -> fingerprints, sighting, status
+        self.reported: set[str] = set()  # uids of the CIs this change set reports
 
     def plan(self) -> tuple[WriteSet, IngestResult, dict[str, Any]]:
         self._identify_all()
@@ -168,8 +175,14 @@ class _Planner:
             self._identify(ready)
             done = {f.index for f in ready}
             remaining = [f for f in remaining if f.index not in done]
-        uids = sorted({g.uid for g in self.group_of.values() if g.uid})
-        self._load_state([u for u in uids if u not in self.state])
+        need = []
+        for group in {id(g): g for g in self.group_of.values()}.values():
+            if group.idk is not None or group.uid is None:
+                continue  # new
+            group.unchanged = self._unchanged(group)
+            if not group.unchanged and group.uid not in self.state:
+                need.append(group.uid)
+        self._load_state(sorted(set(need)))
 
     def _load_state(self, uids: list[str]) -> None:
         for start in range(0, len(uids), self.config.batch_size):
@@ -195,9 +208,18 @@ class _Planner:
         by_key: dict[str, _Group] = {}
         for fact in facts:
             parent = self.parent_uid(fact.parent)
-            keys = [key_of(fact.cls, i, fact.attrs, parent)
-                    for i in usable_sets(self.schema, fact.cls, fact.attrs)]  # fmt: skip
-            group = next((by_key[k] for k in keys if k in by_key), None)
+            sets = usable_sets(self.schema, fact.cls, fact.attrs)
+            keyed = [(i, key_of(fact.cls, i, fact.attrs, parent)) for i in sets]
+            keys = [k for _i, k in keyed]
+            group = next(
+                (
+                    by_key[k]
+                    for i, k in keyed
+                    if k in by_key
+                    and not self.contradicts(fact.cls, i, fact.attrs, by_key[k].attrs())
+                ),
+                None,
+            )
             if group is None:
                 group = _Group([fact], fact.cls, parent)
                 groups.append(group)
@@ -209,6 +231,28 @@ class _Planner:
             self.group_of[fact.index] = group
         self._match(groups)
 
+    def contradicts(
+        self, cls: CIClass, set_index: int, attrs: dict[str, Any], other: dict[str, Any]
+    ) -> bool:
+        """Whether a match found by identifier set `set_index` is ruled out by a stronger set.
+
+        A weaker set that overlaps a stronger one is its generalisation (Software by
+        [product, version] under [product, version, arch]): a candidate that differs on
+        the stronger set's attributes (another arch) is another CI. Disjoint sets (serial
+        vs host name) do not rule out: such a match is a conflict, recorded as one.
+        """
+        id_set = set(cls.identification[set_index])
+        for i in usable_sets(self.schema, cls, attrs):
+            if i >= set_index:
+                break
+            stronger = cls.identification[i]
+            if not id_set & set(stronger):
+                continue
+            for a in stronger:
+                if other.get(a) is not None and attrs.get(a) is not None and other[a] != attrs[a]:
+                    return True
+        return False
+
     def _match(self, groups: list[_Group]) -> None:
         matches: dict[int, list[tuple[int, str]]] = {}
         by_class: dict[str, list[int]] = {}
@@ -217,30 +261,26 @@ class _Planner:
         for class_name, indexes in by_class.items():
             cls = self.schema.classes[class_name]
             attrs_of = {gi: groups[gi].attrs() for gi in indexes}
+            fp_of = {gi: groups[gi].fp() for gi in indexes}
             usable_of = {gi: set(usable_sets(self.schema, cls, attrs_of[gi])) for gi in indexes}
             for set_index, id_set in enumerate(cls.identification):
                 rows = []
                 for gi in indexes:
                     if set_index not in usable_of[gi]:
                         continue
-                    if gi in matches:  # skip when the CI it matched carries these values
-                        state = self.state.get(matches[gi][0][1])
-                        if state is not None and all(
-                            state.get(a) == attrs_of[gi][a] for a in id_set
-                        ):
-                            continue
+                    if gi in matches and self._skip_set(matches[gi][0][1], fp_of[gi], id_set,
+                                                        attrs_of[gi]):  # fmt: skip
+                        continue
                     rows.append((gi, attrs_of[gi], groups[gi].parent_uid))
                 if not rows:
                     continue
-                found = lookup(self.tx, cls, set_index, rows, self.config.batch_size)
+                found = lookup(self.tx, cls, set_index, rows, self.config.batch_size, self.summary)
                 for gi, uids in found.items():
                     matches.setdefault(gi, []).extend((set_index, u) for u in uids)
-                self._load_state(
-                    sorted({u for uids in found.values() for u in uids} - set(self.state))
-                )
         by_uid: dict[str, _Group] = {}
         for gi, group in enumerate(groups):
-            found_uids = [u for _, u in sorted(matches.get(gi, []))]
+            found_uids = [u for si, u in sorted(matches.get(gi, []))
+                          if not self._ruled_out(group, si, u)]  # fmt: skip
             if found_uids:
                 group.uid = found_uids[0]
                 others = sorted(set(found_uids) - {group.uid})
@@ -258,6 +298,54 @@ class _Planner:
                 attrs = group.attrs()
                 first_set = usable_sets(self.schema, group.cls, attrs)[0]
                 group.idk = key_of(group.cls, first_set, attrs, group.parent_uid)
+
+    def _ruled_out(self, group: _Group, set_index: int, uid: str) -> bool:
+        first = usable_sets(self.schema, group.cls, group.attrs())
+        if not first or set_index <= first[0]:
+            return False
+        if uid not in self.state:
+            self._load_state([uid])
+        state = self.state.get(uid)
+        return state is not None and self.contradicts(group.cls, set_index, group.attrs(), state)
+
+    def _skip_set(self, uid: str, fp: str, id_set: tuple[str, ...], attrs: dict[str, Any]) -> bool:
+        """True when a later identifier set cannot find another CI than the one matched.
+
+        That holds when this source reported exactly these facts for the CI before (they
+        were fully checked then), or when the matched CI already carries these values.
+        """
+        if self._same_facts(uid, fp):
+            return True
+        if uid not in self.state:
+            self._load_state([uid])
+        state = self.state.get(uid)
+        return state is not None and all(state.get(a) == attrs[a] for a in id_set)
+
+    def _same_facts(self, uid: str, fp: str) -> bool:
+        summary = self.summary.get(uid)
+        if not summary:
+            return False
+        return bool(json.loads(summary["fp"] or "{}").get(self.cs.source) == fp)
+
+    def _unchanged(self, group: _Group) -> bool:
+        """Identical facts, active, in scope, sighted within the granularity: nothing to do."""
+        uid = str(group.uid)
+        summary = self.summary.get(uid)
+        if summary is None or not self._same_facts(uid, group.fp()):
+            return False
+        if summary["status"] != "active" or summary["missed"]:
+            return False
+        if self.cs.scope and summary["scope"] != self.cs.scope:
+            return False
+        granularity = self.config.sighting_granularity
+        last_seen = from_epoch(summary["last_seen"])
+        source_seen = json.loads(summary["seen"] or "{}").get(self.cs.source)
+        return (
+            last_seen is not None
+            and self.at - last_seen < granularity
+            and source_seen is not None
+            and self.at - datetime.fromisoformat(source_seen) < granularity
+        )
 
     def _conflict(self, group: _Group, uids: list[str]) -> None:
         attrs = group.attrs()
@@ -348,6 +436,8 @@ class _Planner:
         extra = [global_key(cls, s, attrs) for s in global_sets(self.schema, cls, attrs)]
         if cls.scoped_by:
             parent_uid = attrs.get("_parent") or self.state.get(uid, {}).get("_parent")
+            if parent_uid and str(parent_uid) not in self.state:
+                self._load_state([str(parent_uid)])
             parent = self.state.get(str(parent_uid)) if parent_uid else None
             if parent is None:
                 return extra
@@ -362,9 +452,12 @@ class _Planner:
         for group in {id(g): g for g in self.group_of.values()}.values():
             assert group.uid is not None
             seen.add(group.uid)
+            self.reported.add(group.uid)
             for fact in group.facts:
                 self.result.uids[fact.key] = group.uid
-            if group.uid in self.state:
+            if group.unchanged:
+                self.result.unchanged += 1
+            elif group.idk is None:
                 self._update(group)
             else:
                 self._create(group)
@@ -385,6 +478,7 @@ class _Planner:
             "_cs": self.cs_id,
             "_prov": json.dumps({a: self.cs.source for a in attrs}, sort_keys=True),
             "_seen": json.dumps({self.cs.source: self.at.isoformat()}),
+            "_fp": json.dumps({self.cs.source: group.fp()}),
             "_missed": 0,
         }
         if group.parent_uid:
@@ -441,6 +535,10 @@ class _Planner:
             touch["_missed"] = 0
         if prov_changed:
             touch["_prov"] = json.dumps(prov, sort_keys=True)
+        fps: dict[str, str] = json.loads(cur.get("_fp") or "{}")
+        if fps.get(source) != group.fp():
+            fps[source] = group.fp()
+            touch["_fp"] = json.dumps(fps, sort_keys=True)
         if changes:
             at = max(self.at, cur["_vfrom"])
             if at != self.at:  # an older observation arrived late: keep history ordered

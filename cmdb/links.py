@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cmdb.batch import chunks
+from cmdb.ingest_fp import fingerprint
 from cmdb.schema import RelType
 from cmdb.validate import Ref
 from cmdb.write import NewLink
@@ -102,7 +103,7 @@ def plan_links(p: _Planner) -> None:
                     "evidence": evidence, "spec": _describe(p, missing),
                 })  # fmt: skip
     _resolve_waiting(p, wanted)
-    _open_or_keep(p, wanted)
+    _open_or_keep(p, wanted, _links_unchanged(p, wanted))
     if p.cs.scope:
         certified = p.cs.certified_links
         rels = [
@@ -122,11 +123,53 @@ def _describe(p: _Planner, ref: Ref) -> str:
     return describe(ref)
 
 
-def _open_or_keep(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> None:
+def _owner(p: _Planner, a: str, b: str) -> str:
+    """The endpoint a link is accounted to: its source, unless only the target is ours."""
+    return b if a not in p.reported and b in p.reported else a
+
+
+def _links_unchanged(
+    p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]
+) -> set[str]:
+    """CIs whose reported links are exactly what this source reported last time.
+
+    Each CI keeps, per source, a fingerprint of the links accounted to it (`_lfp`). An
+    unchanged CI with an unchanged link fingerprint needs no link look-ups at all.
+    """
+    by_owner: dict[str, list[tuple[str, str, str, str]]] = {}
+    for (rel_name, a, b), (_rel, evidence) in wanted.items():
+        by_owner.setdefault(_owner(p, a, b), []).append((rel_name, a, b, evidence))
+    known: set[str] = set()
+    for group in {id(g): g for g in p.group_of.values()}.values():
+        uid = str(group.uid)
+        lfp = fingerprint(sorted(by_owner.get(uid, [])))
+        if group.unchanged:
+            stored_text = (p.summary.get(uid) or {}).get("lfp")
+        else:
+            stored_text = p.state.get(uid, {}).get("_lfp")
+        stored: dict[str, str] = json.loads(stored_text or "{}")
+        if stored.get(p.cs.source) == lfp:
+            if group.unchanged:
+                known.add(uid)
+            continue
+        stored[p.cs.source] = lfp
+        text = json.dumps(stored, sort_keys=True)
+        if group.idk is not None:  # created now: its props are the row to create
+            p.state[uid]["_lfp"] = text
+        else:
+            p.ws.touches.append({"uid": uid, "set": {"_lfp": text}, "seen": False})
+    return known
+
+
+def _open_or_keep(
+    p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]], known: set[str]
+) -> None:
     created = {props["uid"] for _cls, rows in p.ws.creates.values() for props in rows}
     keys = list(wanted)
     by_type: dict[str, list[dict[str, Any]]] = {}
     for i, (rel_name, a, b) in enumerate(keys):
+        if _owner(p, a, b) in known:
+            continue  # this CI reports the same links as last time, and they are fresh
         if a not in created and b not in created:  # a new CI has no links yet
             by_type.setdefault(rel_name, []).append({"i": i, "a": a, "b": b})
     missing: set[int] = set()

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -104,7 +105,7 @@ class CIClass:
     labels: tuple[str, ...]  # CI, the ancestors, then the class itself
     global_identification: tuple[tuple[str, ...], ...] = ()
 
-    @property
+    @cached_property
     def identifier_attributes(self) -> frozenset[str]:
         sets = (*self.identification, *self.global_identification)
         return frozenset(a for s in sets for a in s)

@@ -3,7 +3,8 @@
 History model: the CI node holds the current state, with `_vfrom` (when that state
 began) and `_cs` (the change set that made it). A change first freezes a copy of the
 node as a (:CIVersion) (`_to` and `_cs_to` close it; `_changed` names what changed),
-then updates the node. A version is therefore the full state over [_vfrom, _to), and an
+then updates the node (the version keeps the state, not the ingest bookkeeping: which
+source owns what, fingerprints). A version is therefore the full state over [_vfrom, _to), and an
 as-of read is one index seek on (uid, _vfrom). Links carry `since`/`until` and the change
 sets that opened and closed them; a closed link is never deleted.
 """
@@ -28,7 +29,8 @@ UPDATE_CIS = """
 UNWIND $rows AS row
 MATCH (n:CI {uid: row.uid})
 CREATE (v:CIVersion)
-SET v = properties(n), v._to = $at, v._cs_to = $cs, v._changed = row.changed
+SET v = n {.*, _prov: null, _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null},
+    v._to = $at, v._cs_to = $cs, v._changed = row.changed
 SET n += row.set, n._vfrom = $at, n._cs = $cs
 SET n.last_seen = CASE WHEN row.seen THEN $at ELSE n.last_seen END
 """

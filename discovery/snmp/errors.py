@@ -47,3 +47,13 @@ class AgentError(TargetError):
 
 class TransportError(TargetError):
     """The target address could not be resolved or the socket failed."""
+
+
+class NormalizeError(SnmpError):
+    """A parsed snapshot cannot become a change set (no usable identifier, no known
+    kind of device). ``target`` is what the collector walked."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        self.target = target
+        self.reason = reason
+        super().__init__(f"{target}: {reason}")

@@ -63,3 +63,7 @@ class ParseError(SSHDiscoveryError):
         self.command = command
         self.reason = reason
         super().__init__(f"{platform} {command!r}: {reason}")
+
+
+class NormalizeError(TargetError):
+    """Parsed output that cannot become a change set: nothing in it identifies the target."""

@@ -143,3 +143,28 @@ def test_interfaces_are_identified_within_their_device(
         "MATCH (d:NetworkDevice)-[:HAS_INTERFACE]->(i:Interface) RETURN d.serial_number AS d, i.name AS i"
     )
     assert {(r["d"], r["i"]) for r in records} == {("S1", "Gi0/1"), ("S2", "Gi0/1")}
+
+
+def test_a_weaker_overlapping_set_does_not_merge_different_cis(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """libc6 amd64 and libc6 i386 share [product, version] but differ on arch."""
+
+    def pkg(key: str, arch: str) -> dict[str, Any]:
+        return {
+            "key": key,
+            "class": "Software",
+            "attributes": {"product": "libc6", "version": "2.36-9", "arch": arch},
+        }
+
+    ing = Ingestor(graph, schema, config)
+    r1 = ing.ingest(cs("ssh", T0, [pkg("a", "amd64"), pkg("b", "i386")]))
+    assert r1.created == 2 and r1.uids["a"] != r1.uids["b"]
+    r2 = ing.ingest(cs("ssh", T0 + timedelta(hours=1), [pkg("c", "arm64")]))
+    assert r2.created == 1 and r2.conflicts == 0
+    # a fact without arch still finds a libc6 2.36-9 (the weaker set is its only one)
+    r3 = ing.ingest(cs("snmp", T0 + timedelta(hours=2), [
+        {"key": "d", "class": "Software", "attributes": {"product": "libc6", "version": "2.36-9"}}]))  # fmt: skip
+    assert r3.created == 0 and r3.uids["d"] in {r1.uids["a"], r1.uids["b"], r2.uids["c"]}
+    records, _, _ = graph.execute_query("MATCH (s:Software) RETURN s.arch AS a ORDER BY a")
+    assert [r["a"] for r in records] == ["amd64", "arm64", "i386"]

@@ -47,8 +47,9 @@ def _recorded(path: str, oid: str) -> str:
 async def _get(address: str, auth: Any, oid: str) -> str:
     engine = SnmpEngine()
     target = await UdpTransportTarget.create((address, 161), timeout=3, retries=1)
-    error, status, _, binds = await get_cmd(engine, auth, target, ContextData(),
-                                            ObjectType(ObjectIdentity(oid)))
+    error, status, _, binds = await get_cmd(
+        engine, auth, target, ContextData(), ObjectType(ObjectIdentity(oid))
+    )
     engine.close_dispatcher()
     assert error is None and not status, (error, status)
     return str(binds[0][1])
@@ -59,7 +60,13 @@ async def _walk(address: str, auth: Any, oid: str) -> list[str]:
     target = await UdpTransportTarget.create((address, 161), timeout=3, retries=1)
     out = []
     async for error, status, _, binds in bulk_walk_cmd(
-        engine, auth, target, ContextData(), 0, 25, ObjectType(ObjectIdentity(oid)),
+        engine,
+        auth,
+        target,
+        ContextData(),
+        0,
+        25,
+        ObjectType(ObjectIdentity(oid)),
         lexicographicMode=False,
     ):
         assert error is None and not status, (error, status)
@@ -74,8 +81,13 @@ def _v2c(manifest: lab.Manifest) -> CommunityData:
 
 def _v3(manifest: lab.Manifest) -> UsmUserData:
     user = _secrets(manifest)["snmp"]["v3_users"][0]
-    return UsmUserData(user["user"], user["auth_key"], user["priv_key"],
-                       authProtocol=usmHMACSHAAuthProtocol, privProtocol=usmAesCfb128Protocol)
+    return UsmUserData(
+        user["user"],
+        user["auth_key"],
+        user["priv_key"],
+        authProtocol=usmHMACSHAAuthProtocol,
+        privProtocol=usmAesCfb128Protocol,
+    )
 
 
 def test_manifest_names_credentials_never_secrets(running_lab: lab.Manifest) -> None:
@@ -123,8 +135,13 @@ def test_netmiko_show_version_is_the_recording(running_lab: lab.Manifest, platfo
     auth: dict[str, Any] = {"password": user["password"]}
     if platform in ("arista_eos", "juniper_junos"):  # these two log in with the key
         auth = {"use_keys": True, "key_file": user["private_key_file"], "allow_agent": False}
-    with ConnectHandler(device_type=platform, host=device.address, port=device.ports["ssh"],
-                        username=user["username"], **auth) as conn:
+    with ConnectHandler(
+        device_type=platform,
+        host=device.address,
+        port=device.ports["ssh"],
+        username=user["username"],
+        **auth,
+    ) as conn:
         output = conn.send_command("show version")
         error = conn.send_command("show no such thing")
         assert device.facts["hostname"] in conn.find_prompt()
@@ -140,8 +157,14 @@ def test_namespace_hosts_run_real_sshd_with_their_own_names(running_lab: lab.Man
         client = paramiko.SSHClient()
         client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         try:
-            client.connect(host.address, username=user["username"], password=user["password"],
-                           allow_agent=False, look_for_keys=False, timeout=10)
+            client.connect(
+                host.address,
+                username=user["username"],
+                password=user["password"],
+                allow_agent=False,
+                look_for_keys=False,
+                timeout=10,
+            )
             _, stdout, _ = client.exec_command("hostname; cat /etc/machine-id")
             name, machine_id = stdout.read().decode().split()
         finally:
@@ -166,7 +189,8 @@ def test_down_leaves_no_process_and_no_namespace(
     assert len(pids) >= 2 + 3 * 2  # agent, ssh sim, and init+sshd+snmpd per host
     lab.down(lab_options.state_dir, lab_options.config)
     assert not any(Path(f"/proc/{p.pid}").exists() and p.alive for p in pids)
-    listing = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True,
-                             check=True).stdout
+    listing = subprocess.run(
+        ["ip", "netns", "list"], capture_output=True, text=True, check=True
+    ).stdout
     assert "cmdbtst-" not in listing
     assert not lab.status(lab_options.state_dir, lab_options.config).processes

@@ -32,26 +32,36 @@ def _switch_rows(ports: int, vendor_serial: str) -> list[Row]:
         f"{oids.IP_ADDR_ENTRY}.2.10.1.1.1|2|1",
     ]
     for i in range(1, ports + 1):
-        rows += [f"{oids.IF_DESCR}.{i}|4|Ethernet{i}", f"{oids.IF_TYPE}.{i}|2|6",
-                 f"{oids.IF_PHYS_ADDRESS}.{i}|4x|00AA000000{i:02X}",
-                 f"{oids.IF_NAME}.{i}|4|Et{i}", f"{oids.LLDP_LOC_PORT_ID}.{i}|4|Et{i}"]
+        rows += [
+            f"{oids.IF_DESCR}.{i}|4|Ethernet{i}",
+            f"{oids.IF_TYPE}.{i}|2|6",
+            f"{oids.IF_PHYS_ADDRESS}.{i}|4x|00AA000000{i:02X}",
+            f"{oids.IF_NAME}.{i}|4|Et{i}",
+            f"{oids.LLDP_LOC_PORT_ID}.{i}|4|Et{i}",
+        ]
     return sanitise(rows)
 
 
 def _server_rows() -> list[Row]:
-    return sanitise([
-        f"{oids.SYS_DESCR}|4|Linux server",
-        f"{oids.IF_DESCR}.1|4|lo", f"{oids.IF_TYPE}.1|2|24",
-        f"{oids.IF_DESCR}.2|4|eth0", f"{oids.IF_TYPE}.2|2|6",
-        f"{oids.IF_PHYS_ADDRESS}.2|4x|00BB00000001",
-        "1.3.6.1.2.1.25.2.2.0|2|1024",
-    ])
+    return sanitise(
+        [
+            f"{oids.SYS_DESCR}|4|Linux server",
+            f"{oids.IF_DESCR}.1|4|lo",
+            f"{oids.IF_TYPE}.1|2|24",
+            f"{oids.IF_DESCR}.2|4|eth0",
+            f"{oids.IF_TYPE}.2|2|6",
+            f"{oids.IF_PHYS_ADDRESS}.2|4x|00BB00000001",
+            "1.3.6.1.2.1.25.2.2.0|2|1024",
+        ]
+    )
 
 
 @pytest.fixture
 def bases() -> list[BaseProfile]:
-    return [profile_base("switch", _switch_rows(48, "SN-ORIG")),
-            profile_base("server", _server_rows())]
+    return [
+        profile_base("switch", _switch_rows(48, "SN-ORIG")),
+        profile_base("server", _server_rows()),
+    ]
 
 
 def _data(device: ScaledDevice, bases: list[BaseProfile]) -> OverlayRecording:
@@ -84,8 +94,12 @@ def test_identities_are_unique_and_consistent(bases: list[BaseProfile]) -> None:
     assert len(serials) == 2 and serials[0] == serials[1] != "SN-ORIG"  # same in, same out
     all_serials = [s for f in facts.values() for s in set(f.serials)]
     assert len(all_serials) == len(set(all_serials))
-    macs = Counter(r[2] for d in devices for r in walk(_data(d, bases), oids.IF_PHYS_ADDRESS)
-                   if r[2].strip("0"))
+    macs = Counter(
+        r[2]
+        for d in devices
+        for r in walk(_data(d, bases), oids.IF_PHYS_ADDRESS)
+        if r[2].strip("0")
+    )
     assert macs and max(macs.values()) == 1
     first_ip = column(_data(switch, bases), f"{oids.IP_ADDR_ENTRY}.1")
     assert switch.address in first_ip and "10.1.1.1" not in first_ip

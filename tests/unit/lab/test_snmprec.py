@@ -21,8 +21,11 @@ def test_oid_key_orders_like_oids() -> None:
 
 def test_rows_with_anonymised_xx_arcs_are_skipped() -> None:
     assert parse_row("1.3.6.1.2.1.4.20.1.2.10.xx.xx.100|2|3") is None
-    assert parse_row("1.3.6.1.2.1.4.20.1.2.10.1.1.100|2|3") == ("1.3.6.1.2.1.4.20.1.2.10.1.1.100",
-                                                               "2", "3")
+    assert parse_row("1.3.6.1.2.1.4.20.1.2.10.1.1.100|2|3") == (
+        "1.3.6.1.2.1.4.20.1.2.10.1.1.100",
+        "2",
+        "3",
+    )
 
 
 def test_comments_variations_and_unknown_tags_are_skipped() -> None:
@@ -33,10 +36,15 @@ def test_comments_variations_and_unknown_tags_are_skipped() -> None:
 
 
 def test_sanitise_sorts_and_drops_duplicates() -> None:
-    rows = sanitise(["1.3.6.1.2.1.1.5.0|4|b", "1.3.6.1.2.1.1.10.0|2|1",
-                     "1.3.6.1.2.1.1.5.0|4|dup", "1.3.6.1.2.1.1.1.0|4|a"])
-    assert [r[0] for r in rows] == ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.5.0",
-                                    "1.3.6.1.2.1.1.10.0"]
+    rows = sanitise(
+        [
+            "1.3.6.1.2.1.1.5.0|4|b",
+            "1.3.6.1.2.1.1.10.0|2|1",
+            "1.3.6.1.2.1.1.5.0|4|dup",
+            "1.3.6.1.2.1.1.1.0|4|a",
+        ]
+    )
+    assert [r[0] for r in rows] == ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.1.10.0"]
     assert rows[1][2] == "b"
 
 
@@ -61,8 +69,12 @@ def test_walk_crosses_the_sanitised_rows(tmp_path: Path) -> None:
     source = tmp_path / "dev.snmprec"
     source.write_text("\n".join(WALK) + "\n", encoding="utf-8")
     prepared = prepare(source, tmp_path / "cache")
-    expected = ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.4.20.1.2.10.0.0.1",
-                "1.3.6.1.2.1.4.20.1.2.10.0.0.2", "1.3.6.1.2.1.5.1.0"]
+    expected = [
+        "1.3.6.1.2.1.1.1.0",
+        "1.3.6.1.2.1.4.20.1.2.10.0.0.1",
+        "1.3.6.1.2.1.4.20.1.2.10.0.0.2",
+        "1.3.6.1.2.1.5.1.0",
+    ]
     on_disk = FileRecording(prepared)
     assert _walk_all(on_disk) == expected
     assert on_disk.get("1.3.6.1.2.1.1.1.0") == ("1.3.6.1.2.1.1.1.0", "4", "descr")
@@ -78,7 +90,10 @@ def test_overlay_replaces_adds_and_deletes_subtrees() -> None:
         rows=[("1.3.6.1.2.1.1.1.0", "4", "new"), ("1.3.6.1.2.1.4.20.1.2.10.9.9.9", "2", "9")],
         deleted=["1.3.6.1.2.1.4.20"],
     )
-    assert _walk_all(overlay) == ["1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.4.20.1.2.10.9.9.9",
-                                  "1.3.6.1.2.1.5.1.0"]
+    assert _walk_all(overlay) == [
+        "1.3.6.1.2.1.1.1.0",
+        "1.3.6.1.2.1.4.20.1.2.10.9.9.9",
+        "1.3.6.1.2.1.5.1.0",
+    ]
     assert overlay.get("1.3.6.1.2.1.1.1.0") == ("1.3.6.1.2.1.1.1.0", "4", "new")
     assert overlay.get("1.3.6.1.2.1.4.20.1.2.10.0.0.1") is None

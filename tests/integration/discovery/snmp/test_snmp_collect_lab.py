@@ -98,11 +98,22 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     log = root / "snmpsim.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [str(RESPONDER), f"--data-dir={data}", f"--cache-dir={cache}",
-             f"--agent-udpv4-endpoint=127.0.0.1:{port}",
-             f"--v3-user={V3_USER}", f"--v3-auth-key={V3_AUTH}", "--v3-auth-proto=SHA",
-             f"--v3-priv-key={V3_PRIV}", "--v3-priv-proto=AES", *extra],
-            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            [
+                str(RESPONDER),
+                f"--data-dir={data}",
+                f"--cache-dir={cache}",
+                f"--agent-udpv4-endpoint=127.0.0.1:{port}",
+                f"--v3-user={V3_USER}",
+                f"--v3-auth-key={V3_AUTH}",
+                "--v3-auth-proto=SHA",
+                f"--v3-priv-key={V3_PRIV}",
+                "--v3-priv-proto=AES",
+                *extra,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=True,
         )
     try:
         _wait_until_listening(port, proc, log)
@@ -139,8 +150,9 @@ def test_collect_v2c_parses_like_the_recording(simulator: Simulator, name: str) 
 
 
 def test_collect_v3_auth_priv(simulator: Simulator) -> None:
-    credential = SnmpV3(Secret(V3_USER), Secret(V3_AUTH), Secret(V3_PRIV), "SHA", "AES",
-                        context="nxos_n3k-3064pq")
+    credential = SnmpV3(
+        Secret(V3_USER), Secret(V3_AUTH), Secret(V3_PRIV), "SHA", "AES", context="nxos_n3k-3064pq"
+    )
     result = _collect(simulator, credential)
     recorded = load_snmprec(LAB / "nxos_n3k-3064pq.snmprec").varbinds
     assert parse_device(result.varbinds) == parse_device(recorded)
@@ -149,8 +161,7 @@ def test_collect_v3_auth_priv(simulator: Simulator) -> None:
 
 def test_wrong_v3_key_is_auth_failed_without_secret(simulator: Simulator) -> None:
     wrong = "not-the-right-key-9"
-    credential = SnmpV3(Secret(V3_USER), Secret(wrong), Secret(V3_PRIV),
-                        context="ios_2960x")
+    credential = SnmpV3(Secret(V3_USER), Secret(wrong), Secret(V3_PRIV), context="ios_2960x")
     with pytest.raises(AuthFailed) as caught:
         _collect(simulator, credential, timeout=1, retries=0)
     message = str(caught.value)

@@ -199,9 +199,7 @@ def test_discovery_protocols(name: str) -> None:
                     port = stripped if stripped == port_id else port
         want.add((link["protocol"], link["ifName"], link["remote_hostname"], port))
     got = {("cdp", if_name.get(n.if_index), n.device_id, n.remote_port) for n in snap.cdp}
-    got |= {
-        ("lldp", if_name.get(n.local_if_index or -1), n.sys_name, n.port_id) for n in snap.lldp
-    }
+    got |= {("lldp", if_name.get(n.local_if_index or -1), n.sys_name, n.port_id) for n in snap.lldp}
     assert want
     assert got == want
     platforms = {

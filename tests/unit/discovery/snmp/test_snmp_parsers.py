@@ -115,14 +115,30 @@ def test_classification_rules_are_data_and_unknown_devices_stay_unknown() -> Non
 @pytest.mark.parametrize(
     ("descr", "object_id", "os", "kind"),
     [
-        ("Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.0(2a)EX5,",
-         "1.3.6.1.4.1.9.1.1208", "ios", "switch"),
-        ("Cisco IOS Software, ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9",
-         "1.3.6.1.4.1.9.1.2068", "ios", "router"),
-        ("Juniper Networks, Inc. srx300 internet router, kernel JUNOS 19.4R3",
-         "1.3.6.1.4.1.2636.1.1.1.2.133", "junos", "firewall"),
-        ("Juniper Networks, Inc. ex2300-48p Ethernet Switch, kernel JUNOS 18.2R3-S1.7",
-         "1.3.6.1.4.1.2636.1.1.1.2.132", "junos", "switch"),
+        (
+            "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.0(2a)EX5,",
+            "1.3.6.1.4.1.9.1.1208",
+            "ios",
+            "switch",
+        ),
+        (
+            "Cisco IOS Software, ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 16.9",
+            "1.3.6.1.4.1.9.1.2068",
+            "ios",
+            "router",
+        ),
+        (
+            "Juniper Networks, Inc. srx300 internet router, kernel JUNOS 19.4R3",
+            "1.3.6.1.4.1.2636.1.1.1.2.133",
+            "junos",
+            "firewall",
+        ),
+        (
+            "Juniper Networks, Inc. ex2300-48p Ethernet Switch, kernel JUNOS 18.2R3-S1.7",
+            "1.3.6.1.4.1.2636.1.1.1.2.132",
+            "junos",
+            "switch",
+        ),
     ],
 )
 def test_classification_kind(descr: str, object_id: str, os: str, kind: str) -> None:
@@ -157,8 +173,9 @@ def test_host_resources_on_linux() -> None:
 
 def test_system_info() -> None:
     system = parse_system(load_snmprec(LAB / "routeros.snmprec").varbinds)
-    assert system == SystemInfo("router", "1.3.6.1.4.1.14988.1", "<private>", "<private>",
-                                "<private>", 2020400)
+    assert system == SystemInfo(
+        "router", "1.3.6.1.4.1.14988.1", "<private>", "<private>", "<private>", 2020400
+    )
 
 
 def test_credentials_never_show_their_secrets() -> None:

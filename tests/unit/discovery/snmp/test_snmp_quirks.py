@@ -71,8 +71,10 @@ def test_lldp_port_is_ifindex_quirk_does_not_use_bridge_ports() -> None:
     assert local_if_index(vb) is None
 
 
-@pytest.mark.parametrize("object_id", ["1.3.6.1.4.1.11.2.3.7.11.63", "1.3.6.1.4.1.99999.1",
-                                       "1.3.6.1.4.1.2636.1.1.1.2.90"])
+@pytest.mark.parametrize(
+    "object_id",
+    ["1.3.6.1.4.1.11.2.3.7.11.63", "1.3.6.1.4.1.99999.1", "1.3.6.1.4.1.2636.1.1.1.2.90"],
+)
 def test_agent_lldp_loc_port_names_win_over_any_numbering(object_id: str) -> None:
     assert local_if_index(switch(object_id, with_loc_table=True)) == 10101
 
@@ -83,7 +85,10 @@ def test_lldp_port_is_ifindex_on_the_junos_recording() -> None:
     names = {i.if_index: i.name for i in interfaces}
     neighbors = parse_lldp(vb, interfaces, "1.3.6.1.4.1.2636.1.1.1.2.90")
     assert {(n.local_port_num, names[n.local_if_index or -1]) for n in neighbors} == {
-        (526, "ge-1/1/0"), (535, "ge-1/1/9"), (541, "xe-0/0/0"), (556, "xe-0/0/1"),
+        (526, "ge-1/1/0"),
+        (535, "ge-1/1/9"),
+        (541, "xe-0/0/0"),
+        (556, "xe-0/0/1"),
     }
 
 
