@@ -277,3 +277,83 @@ def lifecycle() -> None:
     with _graph() as (config, _schema, driver):
         counts = edit.sweep(driver, config)
     console.print(f"{counts['absent']} CIs went absent, {counts['retired']} retired")
+
+
+@app.command("discover")
+def discover(
+    job_file: Annotated[Path, typer.Argument(help="discovery job (YAML)", metavar="JOB.yaml")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="plan and show the diffs, write nothing")
+    ] = False,
+    secrets: Annotated[
+        Path | None, typer.Option("--secrets", help="secrets file (YAML, mode 0600)")
+    ] = None,
+    lab_state_dir: Annotated[
+        Path | None,
+        typer.Option("--lab-state-dir", help="the lab's state dir, for {lab: NAME} credentials"),
+    ] = None,
+    memory_file: Annotated[
+        Path | None,
+        typer.Option("--memory", help="which credential worked where (no secrets)"),
+    ] = None,
+) -> None:
+    """Run a discovery job: collect, normalize and ingest every target, record the run."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
+    from discovery.jobs import load_job
+    from discovery.run import run_job
+
+    job = load_job(job_file)
+    resolver = CredentialResolver(secrets_file=secrets, lab_state_dir=lab_state_dir)
+    memory = CredentialMemory(memory_file or DEFAULT_MEMORY_FILE)
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} done, {task.fields[failed]} failed"),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with _graph() as (config, schema, driver), Progress(*columns, console=console) as bar:
+        task = bar.add_task(job.name, total=None, failed=0, rate="")
+        observer = _DiscoverProgress(bar, task)
+        report = run_job(job, ingestor=Ingestor(driver, schema, config), resolver=resolver,
+                         memory=memory, dry_run=dry_run, observer=observer)  # fmt: skip
+    run = report.run
+    table = Table(title=f"{job.name}: run {run.id}" + (" (dry run)" if dry_run else ""),
+                  show_header=False)  # fmt: skip
+    table.add_row("targets", f"{run.targets} ({run.answered} answered, {run.failed} silent)")
+    for protocol, count in report.answered.items():
+        table.add_row(f"answered {protocol}", str(count))
+    t = report.totals
+    verb = "would write" if dry_run else "wrote"
+    table.add_row("change sets", f"{t.changesets} ({verb})")
+    table.add_row("CIs", f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged")
+    table.add_row("links", f"{t.links_opened} opened, {t.links_closed} closed")
+    for kind, count in sorted(report.failures_by_kind().items()):
+        table.add_row(f"failed: {kind}", str(count))
+    console.print(table)
+    if dry_run:
+        for where, diff in sorted(report.diffs.items()):
+            for entry in diff[:50]:
+                console.print(f"  {where}: {entry}")
+
+
+class _DiscoverProgress:
+    """The run's observer: one rich task with done/failed/total, rate and ETA."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self.bar, self.task = bar, task
+        self.failed = 0
+        self.done = 0
+        self.t0 = datetime.now(UTC)
+
+    def started(self, total: int) -> None:
+        self.bar.update(self.task, total=total)
+
+    def step(self, target: str, protocol: str, answered: bool) -> None:
+        self.done += 1
+        self.failed += 0 if answered else 1
+        seconds = max((datetime.now(UTC) - self.t0).total_seconds(), 1e-6)
+        rate = f"{self.done / seconds:.1f}/s"
+        self.bar.update(self.task, advance=1, failed=self.failed, rate=rate)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +77,11 @@ class _Group:
     keys: set[str] = field(default_factory=set)
     unchanged: bool = False  # identical to what this source last reported, all fresh
 
+    def usable(self, schema: Schema) -> list[int]:
+        if len(self.facts) == 1:
+            return list(self.facts[0].usable)
+        return usable_sets(schema, self.cls, self.attrs())
+
     def fp(self) -> str:
         return fingerprint(self.cls.name, self.parent_uid, self.attrs(), self.status())
 
@@ -109,6 +115,19 @@ class Ingestor:
             except _Collision:
                 continue
         raise ObservationError(changeset.label(), None, "concurrent writers kept colliding")
+
+    def ingest_many(self, changesets: list[ChangeSet], workers: int = 2) -> list[IngestResult]:
+        """Ingest independent change sets (one per target, say), `workers` at a time.
+
+        Each is still its own transaction. While one waits for the database, another is
+        validated and planned, which keeps both the Python process and Neo4j busy. Writers
+        take locks on shared nodes in one order (see cmdb.write), and a deadlock the
+        database still detects is retried by the driver.
+        """
+        if workers <= 1 or len(changesets) <= 1:
+            return [self.ingest(cs) for cs in changesets]
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+            return list(pool.map(self.ingest, changesets))
 
     def _plan_only(self, tx: Tx, validated: Validated) -> IngestResult:
         _ws, result, _cs = _Planner(tx, self.schema, self.config, validated).plan()
@@ -208,7 +227,7 @@ class _Planner:
         by_key: dict[str, _Group] = {}
         for fact in facts:
             parent = self.parent_uid(fact.parent)
-            sets = usable_sets(self.schema, fact.cls, fact.attrs)
+            sets = fact.usable
             keyed = [(i, key_of(fact.cls, i, fact.attrs, parent)) for i in sets]
             keys = [k for _i, k in keyed]
             group = next(
@@ -262,7 +281,7 @@ class _Planner:
             cls = self.schema.classes[class_name]
             attrs_of = {gi: groups[gi].attrs() for gi in indexes}
             fp_of = {gi: groups[gi].fp() for gi in indexes}
-            usable_of = {gi: set(usable_sets(self.schema, cls, attrs_of[gi])) for gi in indexes}
+            usable_of = {gi: set(groups[gi].usable(self.schema)) for gi in indexes}
             for set_index, id_set in enumerate(cls.identification):
                 rows = []
                 for gi in indexes:
@@ -296,11 +315,11 @@ class _Planner:
             else:
                 group.uid = uuid.uuid4().hex
                 attrs = group.attrs()
-                first_set = usable_sets(self.schema, group.cls, attrs)[0]
+                first_set = group.usable(self.schema)[0]
                 group.idk = key_of(group.cls, first_set, attrs, group.parent_uid)
 
     def _ruled_out(self, group: _Group, set_index: int, uid: str) -> bool:
-        first = usable_sets(self.schema, group.cls, group.attrs())
+        first = group.usable(self.schema)
         if not first or set_index <= first[0]:
             return False
         if uid not in self.state:
@@ -466,9 +485,12 @@ class _Planner:
     def _create(self, group: _Group) -> None:
         attrs = {k: v for k, v in group.attrs().items() if v is not None}
         cls = group.cls
-        if not attrs.get("name"):
-            first = usable_sets(self.schema, cls, attrs)[0]
-            attrs["name"] = " ".join(str(attrs[a]) for a in cls.identification[first])
+        if not attrs.get("name"):  # what people call it: the host name, else its identity
+            if attrs.get("hostname") and not self.schema.is_junk(attrs["hostname"]):
+                attrs["name"] = str(attrs["hostname"])
+            else:
+                first = usable_sets(self.schema, cls, attrs)[0]
+                attrs["name"] = " ".join(str(attrs[a]) for a in cls.identification[first])
         props: dict[str, Any] = {
             **attrs,
             "uid": group.uid,

@@ -51,6 +51,9 @@ def derived_statements(schema: Schema) -> list[str]:
         "CREATE INDEX pending_key IF NOT EXISTS FOR (p:PendingLink) ON (p.key)",
         "CREATE INDEX pending_scope IF NOT EXISTS FOR (p:PendingLink) ON (p.scope)",
         "CREATE INDEX conflict_key IF NOT EXISTS FOR (c:IdentificationConflict) ON (c.key)",
+        "CREATE CONSTRAINT discoveryrun_id IF NOT EXISTS "
+        "FOR (r:DiscoveryRun) REQUIRE r.id IS UNIQUE",
+        "CREATE INDEX discoveryrun_started IF NOT EXISTS FOR (r:DiscoveryRun) ON (r.started_at)",
         "CREATE CONSTRAINT migration_id IF NOT EXISTS "
         "FOR (m:SchemaMigration) REQUIRE m.id IS UNIQUE",
     ]  # fmt: skip

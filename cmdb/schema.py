@@ -167,10 +167,8 @@ class Schema:
 
     def _is_junk_text(self, value: str) -> bool:
         text = value.strip().lower()
-        if text in self.junk:
-            return True
-        stripped = text.replace(":", "").replace("-", "").replace(".", "")
-        return stripped != "" and set(stripped) == {"0"}
+        # listed junk, or nothing but zeros and separators (all-zero serials and MACs)
+        return text in self.junk or text.strip("0:-.") == ""
 
 
 def load_schema(directory: Path = SCHEMA_DIR) -> Schema:

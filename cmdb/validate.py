@@ -33,6 +33,7 @@ class Fact:
     attrs: dict[str, Any]
     parent: Ref | None
     status: str | None
+    usable: tuple[int, ...] = ()  # indexes of the identifier sets it can be identified by
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,11 @@ def _fact(schema: Schema, cs: ChangeSet, keys: dict[str, int], index: int) -> Fa
             raise ObservationError(where, f"attributes.{attr.name}", "required attribute missing")
     if obs.status is not None and obs.status not in STATUSES:
         raise ObservationError(where, "status", f"status must be one of {list(STATUSES)}")
-    usable = [s for s in cls.identification if all(not schema.is_junk(attrs.get(a)) for a in s)]
+    usable = tuple(
+        i
+        for i, s in enumerate(cls.identification)
+        if all(not schema.is_junk(attrs.get(a)) for a in s)
+    )
     if not usable:
         sets = " or ".join("[" + ", ".join(s) + "]" for s in cls.identification)
         junk = {a: attrs[a] for a in cls.identifier_attributes if a in attrs}
@@ -148,7 +153,7 @@ def _fact(schema: Schema, cs: ChangeSet, keys: dict[str, int], index: int) -> Fa
         parent = _ref(schema, where, "parent", keys, obs.parent)
     elif obs.parent is not None:
         raise ObservationError(where, "parent", f"{cls.name} takes no parent")
-    return Fact(index, key, cls, attrs, parent, obs.status)
+    return Fact(index, key, cls, attrs, parent, obs.status, usable)
 
 
 def _ref(schema: Schema, where: str, field: str, keys: dict[str, int], ref: CIRef) -> Ref:

@@ -157,6 +157,7 @@ def write(
         for chunk in chunks(rows, batch):
             tx.run(query, rows=list(chunk), at=at)
     update_query = UPDATE_CIS if history else UPDATE_CIS_NO_HISTORY
+    ws.updates.sort(key=lambda u: u.uid)
     update_rows = [
         {"uid": u.uid, "set": u.set, "changed": u.changed, "seen": u.seen} for u in ws.updates
     ]
@@ -168,6 +169,7 @@ def write(
     for link in ws.link_creates:
         by_type[link.type].append({"a": link.a, "b": link.b, "props": link.props})
     for rel_type, rows in by_type.items():
+        rows.sort(key=lambda r: (r["b"], r["a"]))  # one lock order for concurrent writers
         query = create_links_query(rel_type)
         for chunk in chunks(rows, batch):
             tx.run(query, rows=list(chunk), at=at)

@@ -73,7 +73,10 @@ def load_yaml_text(text: str, name: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise YAMLFileError(name, line, str(exc.problem or exc)) from None
+        reason = str(exc.problem or exc)
+        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            reason += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        raise YAMLFileError(name, line, reason) from None
     except yaml.YAMLError as exc:
         raise YAMLFileError(name, None, str(exc)) from None
 

@@ -1,0 +1,102 @@
+"""Discovery runs as graph records: what a run swept, what answered, what failed.
+
+A `(:DiscoveryRun)` node is written once, at the end of a run, in one small
+transaction. Coverage and failures are JSON text (maps of any depth are not Neo4j
+property values). Change sets of the run point at it by `discovery_run` = its id. A
+run record never holds a credential: failures carry the target, protocol, kind, the
+collector's message and the command, and none of those is built from a secret.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import neo4j
+
+from cmdb.state import native
+
+WRITE_RUN = "CREATE (r:DiscoveryRun) SET r = $props"
+READ_RUNS = """
+MATCH (r:DiscoveryRun)
+WHERE $job IS NULL OR r.job = $job
+RETURN properties(r) AS p
+ORDER BY r.started_at DESC
+LIMIT $limit
+"""
+READ_RUN = "MATCH (r:DiscoveryRun {id: $id}) RETURN properties(r) AS p"
+
+
+@dataclass(frozen=True)
+class Failure:
+    target: str
+    protocol: str
+    kind: str  # timeout, connect_failed, auth_failed, command_failed, parse_error, ...
+    message: str
+    command: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"target": self.target, "protocol": self.protocol, "kind": self.kind,
+                "message": self.message, "command": self.command}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DiscoveryRun:
+    """One run of a job. `coverage`: target -> protocol -> {status, tables: {name: status}}."""
+
+    id: str
+    job: str
+    started_at: datetime
+    finished_at: datetime
+    targets: int
+    answered: int  # targets where at least one protocol answered
+    failed: int  # targets where no protocol answered
+    coverage: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    def props(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "job": self.job,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "targets": self.targets,
+            "answered": self.answered,
+            "failed": self.failed,
+            "coverage": json.dumps(self.coverage, sort_keys=True),
+            "failures": json.dumps([f.as_dict() for f in self.failures], sort_keys=True),
+        }
+
+
+def record_run(driver: neo4j.Driver, run: DiscoveryRun) -> None:
+    """Write the run's node (one transaction)."""
+    with driver.session() as session:
+        session.execute_write(lambda tx: tx.run(WRITE_RUN, props=run.props()).consume())
+
+
+def read_runs(driver: neo4j.Driver, job: str | None = None, limit: int = 20) -> list[DiscoveryRun]:
+    """The newest runs first, of one job or of all."""
+    records, _, _ = driver.execute_query(READ_RUNS, job=job, limit=limit, routing_="r")
+    return [_from_props(r["p"]) for r in records]
+
+
+def read_run(driver: neo4j.Driver, run_id: str) -> DiscoveryRun | None:
+    records, _, _ = driver.execute_query(READ_RUN, id=run_id, routing_="r")
+    return _from_props(records[0]["p"]) if records else None
+
+
+def _from_props(props: dict[str, Any]) -> DiscoveryRun:
+    failures = [Failure(**f) for f in json.loads(props.get("failures") or "[]")]
+    return DiscoveryRun(
+        id=props["id"],
+        job=props["job"],
+        started_at=native(props["started_at"]),
+        finished_at=native(props["finished_at"]),
+        targets=int(props["targets"]),
+        answered=int(props["answered"]),
+        failed=int(props["failed"]),
+        coverage=json.loads(props.get("coverage") or "{}"),
+        failures=failures,
+    )

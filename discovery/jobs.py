@@ -1,0 +1,375 @@
+"""Discovery job files: what to sweep, with which protocols and credential references.
+
+A job is YAML, checked strictly (unknown fields are errors) and every error names the
+file, the line and the field:
+
+    name: lab
+    targets: [127.77.0.0/24, 127.78.0.1-127.78.0.8, 198.18.0.10]
+    exclude: [127.77.0.13]
+    protocols:                      # tried in this order on every target
+      - protocol: snmp
+        port: 161
+        credentials: [{lab: lab-v3}, {secret: core-v2c}, {env: {community: SNMP_RO}}]
+      - protocol: ssh
+        platform: linux             # optional: detected (and remembered) when absent
+        credentials: [{lab: lab-linux}]
+    concurrency: 16
+    timeout: 3                      # seconds per request / connect
+    retries: 1
+    schedule: "*/30 * * * *"        # cron, checked with croniter
+
+Safety: every target must lie inside loopback (127.0.0.0/8) or the lab block
+(198.18.0.0/15), or inside a network the job lists under `allow_networks`. Nothing else
+is ever expanded, so no packet can be sent elsewhere. A CIDR or range of more than 65,536
+addresses (larger than an IPv4 /16) is refused.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from croniter import croniter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+from pydantic import model_validator as _model_validator
+
+from cmdb.errors import CMDBError
+from cmdb.yamlfile import LineDict, LineList, YAMLFileError, line_of, load_yaml
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+SAFE_NETWORKS: tuple[Network, ...] = (
+    ipaddress.IPv4Network("127.0.0.0/8"),
+    ipaddress.IPv4Network("198.18.0.0/15"),
+)
+MAX_EXPANSION = 65_536  # addresses in one CIDR or range: an IPv4 /16
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class JobError(CMDBError):
+    """A job file is invalid or unsafe. Names the file, the line and the field."""
+
+    def __init__(self, path: str, line: int | None, field: str | None, reason: str) -> None:
+        self.path, self.line, self.field, self.reason = path, line, field, reason
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
+
+
+# -- target syntax ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AddressSpan:
+    """One target entry: an inclusive first..last address range (a host is first == last)."""
+
+    text: str
+    first: IPAddress
+    last: IPAddress
+
+    @property
+    def size(self) -> int:
+        return int(self.last) - int(self.first) + 1
+
+    def addresses(self) -> Iterator[IPAddress]:
+        kind = type(self.first)
+        for value in range(int(self.first), int(self.last) + 1):
+            yield kind(value)
+
+    def within(self, network: Network) -> bool:
+        return (
+            self.first.version == network.version and self.first in network and self.last in network
+        )
+
+
+def parse_span(text: str) -> AddressSpan:
+    """'10.0.0.0/24' (its usable hosts), '10.0.0.1-10.0.0.9' or '10.0.0.5'.
+
+    Raises ValueError with a message fit for a user. Host names are refused: resolving
+    one would send a DNS query, and what it resolves to can change between runs.
+    """
+    text = text.strip()
+    try:
+        if "/" in text:
+            net = ipaddress.ip_network(text, strict=False)
+            if net.num_addresses > MAX_EXPANSION:
+                raise ValueError(
+                    f"{text}: more than {MAX_EXPANSION} addresses (larger than a /16); "
+                    "split it into smaller blocks"
+                )
+            if net.num_addresses <= 2 or net.version == 6:
+                return AddressSpan(text, net[0], net[-1])
+            return AddressSpan(text, net[1], net[-2])  # no network/broadcast address
+        if "-" in text:
+            left, _, right = text.partition("-")
+            first = ipaddress.ip_address(left.strip())
+            last = ipaddress.ip_address(right.strip())
+            if first.version != last.version or int(last) < int(first):
+                raise ValueError(f"{text}: a range runs from a lower to a higher address")
+            span = AddressSpan(text, first, last)
+            if span.size > MAX_EXPANSION:
+                raise ValueError(f"{text}: more than {MAX_EXPANSION} addresses; split it")
+            return span
+        address = ipaddress.ip_address(text)
+    except ValueError as exc:
+        if re.search(r"[A-Za-z]", text) and ":" not in text:
+            raise ValueError(
+                f"{text!r} is not an address, range or CIDR (host names are not resolved: "
+                "give the address)"
+            ) from None
+        raise ValueError(str(exc)) from None
+    return AddressSpan(text, address, address)
+
+
+def parse_network(text: str) -> Network:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a network in CIDR form: {exc}") from None
+
+
+# -- the job model ------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class CredentialRef(_Strict):
+    """Where a credential comes from, resolved at run time (never stored in the job).
+
+    Exactly one source: `env` maps credential fields to variable names
+    (`{community: SNMP_RO}`, `{username: SSH_USER, password: SSH_PASS}`); `secret`
+    names an entry of the secrets file; `lab` names a credential of the device lab.
+    Fields that are not secret (auth/priv protocol, context, key file) may be given
+    beside `env`. `name` is what the run remembers; it defaults to the source.
+    """
+
+    name: str | None = Field(default=None, pattern=_NAME)
+    env: dict[str, Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]] | None = None
+    secret: str | None = Field(default=None, pattern=_NAME)
+    lab: str | None = Field(default=None, pattern=_NAME)
+    auth_protocol: str | None = None
+    priv_protocol: str | None = None
+    context: str | None = None
+    key_file: str | None = None
+
+    @_model_validator(mode="after")
+    def _one_source(self) -> CredentialRef:
+        sources = [s for s in ("env", "secret", "lab") if getattr(self, s) is not None]
+        if len(sources) != 1:
+            raise ValueError("give exactly one of env, secret or lab")
+        if self.env is not None and not self.env:
+            raise ValueError("env maps credential fields to variable names; it is empty")
+        return self
+
+    @property
+    def label(self) -> str:
+        """The credential's name: safe to log, remember and show (never a secret)."""
+        if self.name:
+            return self.name
+        if self.secret is not None:
+            return f"secret:{self.secret}"
+        if self.lab is not None:
+            return f"lab:{self.lab}"
+        assert self.env is not None
+        return "env:" + ",".join(self.env[k] for k in sorted(self.env))
+
+
+class _Protocol(_Strict):
+    credentials: list[CredentialRef] = Field(min_length=1)
+
+    @field_validator("credentials")
+    @classmethod
+    def _unique_names(cls, refs: list[CredentialRef]) -> list[CredentialRef]:
+        labels = [r.label for r in refs]
+        duplicates = sorted({x for x in labels if labels.count(x) > 1})
+        if duplicates:
+            raise ValueError(f"credential names must differ: {', '.join(duplicates)}")
+        return refs
+
+
+class SnmpProtocol(_Protocol):
+    protocol: Literal["snmp"]
+    port: int = Field(default=161, ge=1, le=65535)
+    max_repetitions: int = Field(default=25, ge=1, le=200)
+
+
+class SshProtocol(_Protocol):
+    protocol: Literal["ssh"]
+    port: int = Field(default=22, ge=1, le=65535)
+    platform: str | None = None
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        from discovery.ssh.platforms import PLATFORMS
+
+        if value is not None and value not in PLATFORMS:
+            raise ValueError(f"unknown platform {value!r}; known: {', '.join(sorted(PLATFORMS))}")
+        return value
+
+
+ProtocolModel = SnmpProtocol | SshProtocol
+ProtocolSpec = Annotated[ProtocolModel, Field(discriminator="protocol")]
+
+
+def _check_span(text: str) -> str:
+    parse_span(text)
+    return text
+
+
+def _check_network(text: str) -> str:
+    parse_network(text)
+    return text
+
+
+SpanText = Annotated[str, AfterValidator(_check_span)]
+NetworkText = Annotated[str, AfterValidator(_check_network)]
+
+
+class Job(_Strict):
+    name: str = Field(pattern=_NAME)
+    targets: list[SpanText] = Field(min_length=1)
+    exclude: list[SpanText] = Field(default_factory=list)
+    allow_networks: list[NetworkText] = Field(default_factory=list)
+    protocols: list[ProtocolSpec] = Field(min_length=1)
+    concurrency: int = Field(default=8, ge=1, le=256)
+    timeout: float = Field(default=3.0, gt=0, le=300)
+    retries: int = Field(default=1, ge=0, le=5)
+    schedule: str | None = None
+
+    @field_validator("protocols")
+    @classmethod
+    def _once_each(cls, values: list[ProtocolModel]) -> list[ProtocolModel]:
+        names = [p.protocol for p in values]
+        if len(set(names)) != len(names):
+            raise ValueError("each protocol may appear once")
+        return values
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None and not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a valid cron expression")
+        return value
+
+    @_model_validator(mode="after")
+    def _safe_targets(self) -> Job:
+        allowed = self.allowed_networks()
+        for index, text in enumerate(self.targets):
+            span = parse_span(text)
+            if not any(span.within(net) for net in allowed):
+                raise _UnsafeTarget(index, text, allowed)
+        return self
+
+    def allowed_networks(self) -> tuple[Network, ...]:
+        return SAFE_NETWORKS + tuple(parse_network(n) for n in self.allow_networks)
+
+    def protocol(self, name: str) -> ProtocolModel | None:
+        return next((p for p in self.protocols if p.protocol == name), None)
+
+
+class _UnsafeTarget(ValueError):
+    def __init__(self, index: int, text: str, allowed: Sequence[Network]) -> None:
+        self.index = index
+        nets = ", ".join(str(n) for n in allowed)
+        super().__init__(
+            f"{text} lies outside the networks this job may touch ({nets}); "
+            "list its network under allow_networks to sweep it on purpose"
+        )
+
+
+def expand_targets(job: Job) -> list[str]:
+    """Every address the job sweeps, in file order, without duplicates or exclusions.
+
+    Each address is checked against the allowed networks again here: this is the last
+    gate before a packet is sent.
+    """
+    allowed = job.allowed_networks()
+    excluded = [parse_span(e) for e in job.exclude]
+    seen: set[str] = set()
+    out: list[str] = []
+    for text in job.targets:
+        span = parse_span(text)
+        if not any(span.within(net) for net in allowed):
+            raise JobError(job.name, None, "targets", str(_UnsafeTarget(0, text, allowed)))
+        for address in span.addresses():
+            key = str(address)
+            if key in seen or any(_inside(address, ex) for ex in excluded):
+                continue
+            seen.add(key)
+            out.append(key)
+    return out
+
+
+def _inside(address: IPAddress, span: AddressSpan) -> bool:
+    same = address.version == span.first.version
+    return same and int(span.first) <= int(address) <= int(span.last)
+
+
+# -- reading a job file ---------------------------------------------------------------
+
+
+def load_job(path: Path) -> Job:
+    """Read and check a job file. Errors name the file, the line and the field."""
+    try:
+        document = load_yaml(path)
+    except YAMLFileError as exc:
+        raise JobError(exc.path, exc.line, None, exc.reason) from None
+    if not isinstance(document, dict):
+        raise JobError(str(path), 1, None, "a job file is a mapping (name, targets, ...)")
+    try:
+        return Job.model_validate(_plain(document))
+    except ValidationError as exc:
+        error = exc.errors(include_input=False, include_url=False)[0]
+        loc = _document_loc(document, error["loc"])
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, _UnsafeTarget):
+            loc = ["targets", cause.index]
+        line = line_of(document, loc)
+        field = _dotted(loc) or None
+        message = str(cause) if cause is not None else str(error["msg"])
+        raise JobError(str(path), line, field, message) from None
+
+
+def _plain(value: Any) -> Any:
+    """LineDict/LineList -> dict/list (strict pydantic wants the plain types)."""
+    if isinstance(value, LineDict | dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, LineList | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _document_loc(document: Any, loc: Sequence[int | str]) -> list[int | str]:
+    """A pydantic location without the parts that are not in the file (union tags)."""
+    out: list[int | str] = []
+    node = document
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            continue
+        out.append(part)
+    return out
+
+
+def _dotted(loc: Sequence[int | str]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

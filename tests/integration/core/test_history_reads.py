@@ -1,0 +1,115 @@
+"""History reads beyond one CI: a neighbourhood as of a time, the diff of a scope, and
+concurrent creation of the same CI."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import neo4j
+import pytest
+
+from cmdb import edit, history
+from cmdb.config import Config
+from cmdb.ingest import Ingestor
+from cmdb.observations import ChangeSet
+from cmdb.sample import sample_estate
+from cmdb.schema import Schema
+
+pytestmark = pytest.mark.neo4j
+T0 = datetime(2026, 4, 1, tzinfo=UTC)
+
+
+def names(sub: dict[str, object]) -> set[str]:
+    nodes = sub["nodes"]
+    assert isinstance(nodes, dict)
+    return {str(state["name"]) for state in nodes.values()}
+
+
+def test_subgraph_as_of_follows_links_open_at_that_time(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    r = ing.ingest(sample_estate(T0))
+    vm = r.uids["vm-erp"]
+    before = history.subgraph_as_of(graph, vm, T0 + timedelta(hours=1), depth=1)
+    assert names(before) == {"erp-app-01", "ERP", "erpdb", "HQ ESXi cluster"}
+    # move the ERP application to the web VM: RUNS_ON to erp-app-01 closes
+    move = ChangeSet.model_validate({
+        "source": "sample", "actor": "t", "observed_at": T0 + timedelta(days=1), "scope": "apps",
+        "cis": [{"key": "app", "class": "Application", "attributes": {"name": "ERP"}},
+                {"key": "vm", "class": "VirtualMachine", "attributes": {"vm_uuid": "4211web0-0000-4000-8000-000000000003"}}],
+        "links": [{"type": "RUNS_ON", "source": {"ref": "app"}, "target": {"ref": "vm"}}],
+    })  # fmt: skip
+    ing.ingest(move)
+    # the scope 'apps' reported only the new link; close the old one by hand as a change would
+    graph.execute_query(
+        "MATCH (:Application {name: 'ERP'})-[r:RUNS_ON]->(:VirtualMachine {hostname: 'erp-app-01'}) "
+        "SET r.until = $t",
+        t=T0 + timedelta(days=1),
+    )
+    now = history.subgraph_as_of(graph, vm, None, depth=1)
+    assert names(now) == {"erp-app-01", "erpdb", "HQ ESXi cluster"}
+    then = history.subgraph_as_of(graph, vm, T0 + timedelta(hours=1), depth=2)
+    assert {"ERP", "Order to cash", "Application Support"} <= names(then)
+    assert not then["truncated"]
+    small = history.subgraph_as_of(graph, vm, None, depth=3, limit=5)
+    assert small["truncated"] and len(small["nodes"]) == 5
+
+
+def test_diff_of_a_scope_between_two_times(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    r = ing.ingest(sample_estate(T0))
+    t1 = T0 + timedelta(hours=1)
+    edit.set_attributes(graph, schema, config, r.uids["core-HQ"], {"os_version": "17.12.1"},
+                        "upgrade", "alice", at=T0 + timedelta(hours=2))  # fmt: skip
+    edit.set_attributes(graph, schema, config, r.uids["srv-DC2-1"], {"memory_bytes": "1099511627776"},
+                        "RAM upgrade", "bob", at=T0 + timedelta(hours=3))  # fmt: skip
+    t2 = T0 + timedelta(hours=4)
+    everything = history.diff_scope(graph, t1, t2)
+    assert {(d["name"], tuple(d["changes"])) for d in everything} == {
+        ("hq-core-01", ("os_version",)),
+        ("dc2-esx-01", ("memory_bytes",)),
+    }
+    servers = history.diff_scope(graph, t1, t2, class_name="Server")
+    assert [(d["name"], d["changes"]["memory_bytes"]) for d in servers] == [
+        ("dc2-esx-01", [512 * 2**30, 2**40])
+    ]
+    assert history.diff_scope(graph, t2, t2 + timedelta(days=1)) == []
+
+
+def test_two_writers_creating_the_same_device_make_one_ci(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    def device(run: str) -> ChangeSet:
+        return ChangeSet.model_validate({
+            "source": "snmp", "actor": run, "observed_at": T0, "scope": f"snmp:{run}",
+            "cis": [{"key": "d", "class": "NetworkDevice", "attributes": {"serial_number": "RACE1", "hostname": "race"}}]
+                   + [{"key": f"i{n}", "class": "Interface", "parent": {"ref": "d"}, "attributes": {"name": f"Gi0/{n}"}}
+                      for n in range(50)],
+        })  # fmt: skip
+
+    ing = Ingestor(graph, schema, config)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        barrier.wait()
+        try:
+            ing.ingest(device(name))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("run-a", "run-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    records, _, _ = graph.execute_query(
+        "MATCH (d:NetworkDevice {serial_number: 'RACE1'}) OPTIONAL MATCH (d)-[:HAS_INTERFACE]->(i) "
+        "RETURN count(DISTINCT d) AS d, count(DISTINCT i) AS i"
+    )
+    assert (records[0]["d"], records[0]["i"]) == (1, 50)

@@ -1,0 +1,199 @@
+"""`discovery.run` against the device lab and a real Neo4j: a job over a few SNMP agents,
+the SSH CLIs and a namespace Linux host, plus a dead address and a wrong credential.
+
+The lab runs on its own prefix and blocks (beside a lab a user may run), with the
+shared lab-data recordings only, and is always torn down.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+
+import lab
+from cmdb.config import Config
+from cmdb.ingest import Ingestor
+from cmdb.runs import read_run, read_runs
+from cmdb.schema import Schema
+from discovery.credentials import CredentialMemory, CredentialResolver
+from discovery.jobs import load_job
+from discovery.run import RunReport, default_normalizers, run_job
+from lab.config import LabOptions, load_config
+
+pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
+LAB_DATA = Path("/work/shared/lab-data")
+SNMP_DEVICES = 3
+DEAD = "127.81.0.250"
+
+
+def _config() -> lab.LabConfig:
+    base = load_config()
+    return base.model_copy(
+        update={
+            "prefix": "cmdbdsc",
+            "snmp": base.snmp.model_copy(update={"block": "127.81.0.0/16"}),
+            "ssh": base.ssh.model_copy(update={"block": "127.82.0.0/16"}),
+            "netns": base.netns.model_copy(
+                update={"block": "198.19.1.0/24", "hosts": ["dsc-srv-01"]}
+            ),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def running_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[lab.Manifest]:
+    if not LAB_DATA.is_dir():
+        pytest.skip("lab-data not present")
+    options = LabOptions(
+        state_dir=tmp_path_factory.mktemp("discover-lab"),
+        data_dirs=(LAB_DATA,),
+        config=_config(),
+    )
+    try:
+        yield lab.up(options)
+    finally:
+        lab.down(options.state_dir, options.config)
+
+
+def _job_file(tmp_path: Path, manifest: lab.Manifest, ssh: bool = True) -> Path:
+    snmp = [d.address for d in manifest.of_kind("snmp-sim")][:SNMP_DEVICES]
+    cli = [d.address for d in manifest.of_kind("ssh-sim")] if ssh else []
+    linux = [d.address for d in manifest.of_kind("linux-host")] if ssh else []
+    targets = "\n".join(f"  - {a}" for a in [*snmp, *cli, *linux, DEAD])
+    path = tmp_path / ("job.yaml" if ssh else "snmp-job.yaml")
+    ssh_spec = "  - protocol: ssh\n    credentials: [{lab: lab-ssh}, {lab: lab-linux}]\n"
+    path.write_text(
+        f"name: {'lab-test' if ssh else 'lab-snmp'}\ntargets:\n{targets}\n"
+        "protocols:\n"
+        "  - protocol: snmp\n    credentials: [{lab: lab-v3}, {lab: lab-v2c}]\n"
+        f"{ssh_spec if ssh else ''}concurrency: 8\ntimeout: 1\nretries: 0\n"
+    )
+    return path
+
+
+def _run(path: Path, manifest: lab.Manifest, graph: neo4j.Driver, schema: Schema,
+         config: Config, memory: Path, **kw: Any) -> RunReport:  # fmt: skip
+    return run_job(
+        load_job(path),
+        ingestor=Ingestor(graph, schema, config),
+        resolver=CredentialResolver(env=kw.pop("env", {}), lab_state_dir=Path(manifest.state_dir)),
+        memory=CredentialMemory(memory),
+        normalizers=default_normalizers(),
+        **kw,
+    )
+
+
+def _count(graph: neo4j.Driver, query: str, **params: Any) -> int:
+    records, _, _ = graph.execute_query(query, **params)
+    return int(records[0]["n"])
+
+
+def _secrets(manifest: lab.Manifest) -> list[str]:
+    body = json.loads(Path(manifest.credentials_file).read_text())
+    out = [c["community"] for c in body["snmp"]["communities"]]
+    out += [v for u in body["snmp"]["v3_users"] for v in (u["auth_key"], u["priv_key"])]
+    out += [u["password"] for u in body["ssh"]["users"]] + [body["linux"]["user"]["password"]]
+    return out
+
+
+def test_discover_lab(
+    running_lab: lab.Manifest, graph: neo4j.Driver, schema: Schema, config: Config,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    manifest = running_lab
+    memory = tmp_path / "memory.json"
+    path = _job_file(tmp_path, manifest)
+    snmp = [d.address for d in manifest.of_kind("snmp-sim")][:SNMP_DEVICES]
+    ssh = [d.address for d in manifest.of_kind("ssh-sim")]
+    linux = [d.address for d in manifest.of_kind("linux-host")]
+    assert ssh and linux
+
+    # A dry run plans and writes nothing (SNMP only: SSH platform detection is slow the
+    # first time, and a dry run does not remember what it detected).
+    dry = _job_file(tmp_path, manifest, ssh=False)
+    planned = _run(dry, manifest, graph, schema, config, memory, dry_run=True)
+    assert sorted(planned.diffs) == sorted(f"{a} snmp" for a in snmp)
+    assert planned.totals.created > 0 and planned.totals.changesets == len(snmp)
+    assert _count(graph, "MATCH (n) WHERE NOT n:SchemaMigration RETURN count(n) AS n") == 0
+    assert not memory.exists()
+
+    report = _run(path, manifest, graph, schema, config, memory)
+    run = report.run
+    assert report.answered == {"snmp": len(snmp) + len(linux), "ssh": len(ssh) + len(linux)}
+    assert (run.targets, run.answered, run.failed) == (len(snmp) + len(ssh) + len(linux) + 1,
+                                                       run.targets - 1, 1)  # fmt: skip
+
+    # The run is in the graph, with coverage per target, protocol and table.
+    stored = read_run(graph, run.id)
+    assert stored is not None and read_runs(graph, job="lab-test")[0].id == run.id
+    assert stored.coverage[snmp[0]]["snmp"]["status"] == "answered"
+    assert stored.coverage[snmp[0]]["snmp"]["tables"]["system"] == "ok"
+    assert stored.coverage[ssh[0]]["ssh"]["status"] == "answered"
+    assert stored.coverage[ssh[0]]["ssh"]["tables"]
+    assert stored.coverage[DEAD] == {
+        "snmp": {"status": "failed", "kind": "timeout"},
+        "ssh": {"status": "failed", "kind": "connect_failed"},
+    }
+    kinds = {(f.target, f.protocol): f.kind for f in stored.failures}
+    assert kinds[(DEAD, "snmp")] == "timeout"
+    assert kinds[(snmp[0], "ssh")] == "connect_failed"  # an SNMP agent speaks no SSH
+    assert kinds[(ssh[0], "snmp")] == "timeout"  # and a CLI no SNMP
+
+    # One change set per answering target and protocol, each scoped, all of this run.
+    changesets = _count(graph, "MATCH (c:ChangeSet {discovery_run: $run}) RETURN count(c) AS n",
+                        run=run.id)  # fmt: skip
+    assert changesets == report.totals.changesets == len(snmp) + len(ssh) + 2 * len(linux)
+    devices = _count(graph, "MATCH (d:CI:Device) RETURN count(d) AS n")
+    assert devices >= len(snmp) + len(ssh) + len(linux) - 0
+    assert _count(graph, "MATCH (s:CI:Server) RETURN count(s) AS n") >= len(linux)
+
+    # No secret anywhere in the run record or the memory file; the memory has names.
+    text = json.dumps(stored.coverage) + json.dumps([f.as_dict() for f in stored.failures])
+    remembered = memory.read_text()
+    for secret in _secrets(manifest):
+        assert secret not in text and secret not in remembered
+    names = json.loads(remembered)["credentials"]
+    assert names["ssh"][f"{linux[0]}:22"] == "lab:lab-linux"
+    assert names["snmp"][f"{snmp[0]}:161"] == "lab:lab-v3"
+
+    # A second run changes nothing: no new ChangeSet nodes, a second DiscoveryRun.
+    before = _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n")
+    again = _run(path, manifest, graph, schema, config, memory)
+    assert _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n") == before
+    assert again.totals.changesets == 0 and again.totals.created == 0
+    assert again.answered == report.answered
+    assert len(read_runs(graph, job="lab-test")) == 2
+
+
+def test_wrong_credential_is_a_failure_and_the_others_are_ingested(
+    running_lab: lab.Manifest, graph: neo4j.Driver, schema: Schema, config: Config,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    manifest = running_lab
+    ssh = manifest.of_kind("ssh-sim")
+    linux = manifest.of_kind("linux-host")[0]
+    path = tmp_path / "wrong.yaml"
+    path.write_text(
+        f"name: wrong-creds\ntargets: [{ssh[0].address}, {linux.address}]\n"
+        "protocols:\n"
+        "  - protocol: ssh\n    platform: linux\n"
+        "    credentials:\n"
+        "      - {name: bad, env: {username: BAD_USER, password: BAD_PASS}}\n"
+        "      - {lab: lab-linux}\n"
+        "timeout: 2\nretries: 0\n"
+    )
+    env = {"BAD_USER": "labops", "BAD_PASS": "not-the-password"}
+    report = _run(path, manifest, graph, schema, config, tmp_path / "m.json", env=env)
+    failures = {f.target: f for f in report.run.failures}
+    # The CLI simulator knows neither credential: rejected, recorded, never printed.
+    assert failures[ssh[0].address].kind == "auth_failed"
+    assert "not-the-password" not in failures[ssh[0].address].message
+    # The Linux host refused the first credential and took the second.
+    assert linux.address not in failures
+    assert report.answered == {"ssh": 1}
+    assert _count(graph, "MATCH (s:CI:Server) RETURN count(s) AS n") == 1
