@@ -258,23 +258,18 @@ def _compile_classes(path: Path, doc: Any, parsed: _ClassesFile) -> dict[str, CI
             identification = tuple(tuple(s) for s in spec.identification)
         else:
             identification = parent.identification if parent else ()
-        for index, id_set in enumerate(identification):
-            if not id_set:
-                raise _fail(path, doc, [*loc, "identification", index], "empty identifier set")
-            for attr_name in id_set:
-                if attr_name not in attributes:
-                    raise _fail(
-                        path, doc, [*loc, "identification", index],
-                        f"identifier {attr_name!r} is not an attribute of {name}",
-                    )  # fmt: skip
         global_sets = tuple(tuple(s) for s in spec.global_identification)
-        for index, id_set in enumerate(global_sets):
-            for attr_name in id_set:
-                if attr_name not in attributes:
-                    raise _fail(
-                        path, doc, [*loc, "global_identification", index],
-                        f"identifier {attr_name!r} is not an attribute of {name}",
-                    )  # fmt: skip
+        for field_name, sets in (("identification", identification),
+                                 ("global_identification", global_sets)):  # fmt: skip
+            for index, id_set in enumerate(sets):
+                if not id_set:
+                    raise _fail(path, doc, [*loc, field_name, index], "empty identifier set")
+                for attr_name in id_set:
+                    if attr_name not in attributes:
+                        raise _fail(
+                            path, doc, [*loc, field_name, index],
+                            f"identifier {attr_name!r} is not an attribute of {name}",
+                        )  # fmt: skip
         if not spec.abstract and not identification:
             raise _fail(path, doc, loc, f"concrete class {name} needs identification rules")
         labels = (*parent.labels, name) if parent else (name,)
