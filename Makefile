@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LAUNCHER := neo4j-launcher/target/cmdb-neo4j-launcher-1.0.0.jar
 
-.PHONY: demo test lint typecheck unit setup launcher bench clean
+.PHONY: demo test lint typecheck unit setup launcher bench bench-discovery clean
 
 setup: $(STAMP) $(LAUNCHER)
 
@@ -34,6 +34,9 @@ demo: setup
 
 bench: setup
 	$(BIN)/python bench/ingest.py
+
+bench-discovery: setup
+	$(BIN)/python bench/discover.py
 
 clean:
 	rm -rf $(VENV) neo4j-launcher/target

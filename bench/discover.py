@@ -1,0 +1,358 @@
+"""Discovery benchmark: ratios measured side by side in one run, against our own lab.
+
+1. SNMP, one device: our collector (pysnmp, GETBULK) vs net-snmp's `snmpbulkwalk` of
+   the same subtrees (+ `snmpget` of the same scalars) against the same lab agent,
+   wall time and client CPU time (goal: <= 1.5x).
+2. SNMP, N lab devices (--scale) collected at --concurrency C with one SnmpCollector on
+   asyncio: wall vs max(single-device time x N / C, the lab agent's CPU seconds during
+   the sweep) (goal: <= 1.2x). Collect only; the full pipeline (collect + parse +
+   normalize) rate is reported separately.
+3. SSH: one netmiko session running a platform's commands (our collector) vs raw paramiko
+   exec channels of the same commands on one connection (goal: <= 2x); and --ssh-sessions
+   sessions at --ssh-concurrency vs the same ideal as (2). The lab serves one simulated
+   SSH device per platform, so the sessions are spread over those few addresses.
+
+The lab comes up on its own prefix and loopback blocks (beside a lab a user may run), in
+a temporary state directory, SNMP + SSH simulators only (no namespaces), and always comes
+down. All traffic stays on 127.0.0.0/8.
+
+Usage: .venv/bin/python bench/discover.py [--scale 1000] [--concurrency 64]
+       [--ssh-sessions 200] [--ssh-concurrency 16] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import paramiko
+
+import lab
+from cmdb.errors import CMDBError
+from discovery.snmp import oids
+from discovery.snmp.collect import CollectResult, SnmpCollector, Target
+from discovery.snmp.credentials import Secret, SnmpV2c
+from discovery.snmp.errors import TargetError
+from discovery.snmp.normalize import normalize_snmp
+from discovery.snmp.parse import parse_device
+from discovery.ssh.collect import collect_many, collect_target
+from discovery.ssh.platforms import get_platform
+from discovery.ssh.targets import SSHCredentials, SSHTarget
+from lab.config import LabConfig, LabOptions, load_config
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+Result = tuple[str, float, str, str]  # ratio, measured, goal, detail
+
+
+def bench_config() -> LabConfig:
+    """The embedded lab config on a prefix and blocks of its own."""
+    base = load_config()
+    return base.model_copy(update={
+        "prefix": "cmdbbch",
+        "snmp": base.snmp.model_copy(update={"block": "127.81.0.0/16"}),
+        "ssh": base.ssh.model_copy(update={"block": "127.82.0.0/16"}),
+        "netns": base.netns.model_copy(update={"block": "198.19.2.0/24", "hosts": []}),
+    })
+
+
+# -- process accounting -----------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (not its children), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Timing:
+    wall: float
+    cpu: float  # client CPU seconds
+
+
+def timed(fn: Callable[[], Any], cpu: Callable[[], float] = time.process_time) -> tuple[Timing, Any]:
+    c0, t0 = cpu(), time.perf_counter()
+    value = fn()
+    return Timing(time.perf_counter() - t0, cpu() - c0), value
+
+
+def median_timing(samples: Sequence[Timing]) -> Timing:
+    return Timing(statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples))
+
+
+# -- 1. one SNMP device: our collector vs net-snmp ---------------------------------------
+def netsnmp_walk(address: str, community: str, max_repetitions: int) -> int:
+    """`snmpbulkwalk` of every subtree the collector walks, `snmpget` of its scalars;
+    returns the varbinds printed. One process per subtree: net-snmp walks one OID a run."""
+    common = ["-v2c", "-c", community, "-t", "2", "-r", "1", "-On", "-Oq", "-m", "", "-Ln"]
+    lines = 0
+    for root in oids.SUBTREES.values():
+        out = subprocess.run(["snmpbulkwalk", *common, f"-Cr{max_repetitions}", address, root],
+                             capture_output=True, text=True, check=False).stdout
+        lines += sum(1 for line in out.splitlines() if line.startswith(".") and "No Such" not in line)
+    out = subprocess.run(["snmpget", *common, address, *oids.SCALARS.values()],
+                         capture_output=True, text=True, check=False).stdout
+    lines += sum(1 for line in out.splitlines() if line.startswith(".") and "No Such" not in line)
+    return lines
+
+
+def bench_snmp_single(loop: asyncio.AbstractEventLoop, collector: SnmpCollector,
+                      device: lab.LabDevice, credential: SnmpV2c, community: str,
+                      repeat: int) -> list[Result]:
+    target = Target(device.address, device.ports["snmp"])
+    ours_once = lambda: loop.run_until_complete(collector.collect(target, credential))  # noqa: E731
+    theirs_once = lambda: netsnmp_walk(device.address, community, collector.options.max_repetitions)  # noqa: E731
+    _t, first = timed(ours_once)  # warm both (engine, page cache, agent indexes)
+    theirs_rows = theirs_once()
+    ours, theirs = [], []
+    for _ in range(repeat):  # interleaved
+        t, _r = timed(ours_once)
+        ours.append(t)
+        t, _n = timed(theirs_once, children_cpu)
+        theirs.append(t)
+    o, n = median_timing(ours), median_timing(theirs)
+    print(f"[1] {device.name} ({Path(device.recording).stem}): ours {len(first.varbinds)} varbinds in "
+          f"{first.requests} requests, net-snmp {theirs_rows} varbinds in {len(oids.SUBTREES)} "
+          f"snmpbulkwalk + 1 snmpget processes")
+    print(f"    median of {repeat}: ours wall {o.wall * 1e3:.0f} ms / CPU {o.cpu * 1e3:.0f} ms; "
+          f"net-snmp wall {n.wall * 1e3:.0f} ms / CPU {n.cpu * 1e3:.0f} ms")
+    return [("SNMP one device, wall: pysnmp collector / snmpbulkwalk", o.wall / n.wall, "<= 1.5", ""),
+            ("SNMP one device, client CPU: pysnmp / net-snmp", o.cpu / n.cpu, "<= 1.5", "")]
+
+
+# -- 2. N SNMP devices at concurrency C ------------------------------------------------
+async def sweep(devices: Sequence[lab.LabDevice], credential: SnmpV2c, concurrency: int,
+                pipeline: bool) -> Counter[str]:
+    """Collect every device (and parse + normalize when `pipeline`) with a fresh collector,
+    as one discovery run does; outcomes counted."""
+    async with SnmpCollector() as collector:
+        return await _sweep(collector, devices, credential, concurrency, pipeline)
+
+
+async def _sweep(collector: SnmpCollector, devices: Sequence[lab.LabDevice], credential: SnmpV2c,
+                 concurrency: int, pipeline: bool) -> Counter[str]:
+    gate = asyncio.Semaphore(concurrency)
+    run_id = uuid.uuid4().hex
+    outcomes: Counter[str] = Counter()
+
+    async def one(device: lab.LabDevice) -> None:
+        async with gate:
+            try:
+                result = await collector.collect(Target(device.address, device.ports["snmp"]), credential)
+            except TargetError as exc:
+                outcomes[type(exc).__name__] += 1
+                return
+        outcomes["timeout tables" if result.tables("timeout") else "ok"] += 1
+        if pipeline:  # as discovery/run.py does: a failure is counted, never stops the sweep
+            try:
+                normalize_snmp(parse_device(result.varbinds), target=device.address,
+                               observed_at=datetime.now(UTC), coverage=result.coverage, run_id=run_id)
+            except (CMDBError, ValueError, KeyError) as exc:
+                outcomes[f"pipeline {type(exc).__name__}"] += 1
+
+    await asyncio.gather(*(one(d) for d in devices))
+    return outcomes
+
+
+def single_device_mean(loop: asyncio.AbstractEventLoop, collector: SnmpCollector,
+                       devices: Sequence[lab.LabDevice], credential: SnmpV2c) -> float:
+    """Mean one-at-a-time collect time over the fleet: one device per base recording,
+    weighted by how many devices clone it (sizes differ a lot between bases)."""
+    by_base: dict[str, list[lab.LabDevice]] = {}
+    for d in devices:
+        by_base.setdefault(d.recording, []).append(d)
+    total = 0.0
+    for clones in by_base.values():
+        result: CollectResult = loop.run_until_complete(
+            collector.collect(Target(clones[0].address, clones[0].ports["snmp"]), credential))
+        total += result.seconds * len(clones)
+    return total / len(devices)
+
+
+def bench_snmp_fleet(loop: asyncio.AbstractEventLoop, collector: SnmpCollector,
+                     devices: Sequence[lab.LabDevice], credential: SnmpV2c, agent_pid: int,
+                     concurrency: int, pipeline: bool) -> list[Result]:
+    single = single_device_mean(loop, collector, devices, credential)
+    n = len(devices)
+    a0 = cpu_seconds(agent_pid)
+    wall, outcomes = timed(lambda: loop.run_until_complete(sweep(devices, credential, concurrency, False)))
+    agent_cpu = cpu_seconds(agent_pid) - a0
+    ideal = max(single * n / concurrency, agent_cpu)
+    print(f"[2] {n} devices at concurrency {concurrency}: {dict(outcomes)}; wall {wall.wall:.1f} s "
+          f"({n / wall.wall:.1f} devices/s)")
+    print(f"    single device (weighted mean, one at a time) {single * 1e3:.0f} ms -> x{n}/{concurrency} "
+          f"= {single * n / concurrency:.1f} s; agent CPU during sweep {agent_cpu:.1f} s; "
+          f"client CPU {wall.cpu:.1f} s; agent VmRSS {rss_mb(agent_pid):.0f} MB")
+    results = [(f"SNMP {n} devices @{concurrency}: wall / max(single*N/C, agent CPU)", wall.wall / ideal,
+                "<= 1.2", f"{wall.wall:.1f} s vs {ideal:.1f} s")]
+    # The goal's floor leaves out our own CPU; on a small machine the client and the agent
+    # share the cores, so also show wall against max(ideal, client CPU, all CPU / cores).
+    floor = max(ideal, wall.cpu, (wall.cpu + agent_cpu) / (os.cpu_count() or 1))
+    results.append(("  same wall / max(ideal, client CPU, (client+agent CPU)/cores)", wall.wall / floor,
+                    "(info)", f"{wall.wall:.1f} s vs {floor:.1f} s"))
+    if pipeline:
+        full, outcomes = timed(lambda: loop.run_until_complete(sweep(devices, credential, concurrency, True)))
+        print(f"    full pipeline (collect + parse + normalize, no ingest): {dict(outcomes)}; "
+              f"{full.wall:.1f} s, {n / full.wall:.1f} devices/s, client CPU {full.cpu:.1f} s")
+        results.append(("  full pipeline rate / collect-only rate", wall.wall / full.wall, "(info)",
+                         f"{n / full.wall:.1f} vs {n / wall.wall:.1f} devices/s"))
+    return results
+
+
+# -- 3. SSH ------------------------------------------------------------------------------
+def paramiko_session(target: SSHTarget, creds: SSHCredentials, commands: Sequence[str]) -> int:
+    """One connection, one exec channel per command; returns the bytes read."""
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())  # the lab, on loopback
+    client.connect(target.host, target.port, creds.username, creds.password, allow_agent=False,
+                   look_for_keys=False, timeout=10)
+    try:
+        size = 0
+        for command in commands:
+            _stdin, stdout, _stderr = client.exec_command(command, timeout=30)
+            size += len(stdout.read())
+        return size
+    finally:
+        client.close()
+
+
+def bench_ssh(devices: Sequence[lab.LabDevice], creds: SSHCredentials, sim_pid: int, repeat: int,
+              sessions: int, concurrency: int) -> list[Result]:
+    targets = [SSHTarget(d.address, d.platform, d.ports["ssh"]) for d in devices]
+    first = next(t for t in targets if t.platform == "cisco_ios")
+    commands = [c.cli for c in get_platform(first.platform).commands]
+    ours_once = lambda: collect_target(first, creds)  # noqa: E731
+    raw_once = lambda: paramiko_session(first, creds, commands)  # noqa: E731
+    _t, result = timed(ours_once)
+    if result.failure is not None:
+        raise SystemExit(f"SSH collect of {first} failed: {result.failure.message}")
+    raw_bytes = raw_once()
+    ours, raw, connects = [], [], []
+    for _ in range(repeat):
+        t, r = timed(ours_once)
+        ours.append(t)
+        connects.append(r.connect_seconds)
+        t, _n = timed(raw_once)
+        raw.append(t)
+    o, p = median_timing(ours), median_timing(raw)
+    got = sum(len(c.output or "") for c in result.commands)
+    print(f"[3] {first} {first.platform}: {len(commands)} commands; netmiko {got} chars, "
+          f"paramiko {raw_bytes} bytes (prompt/echo differ)")
+    print(f"    median of {repeat}: netmiko wall {o.wall * 1e3:.0f} ms / CPU {o.cpu * 1e3:.0f} ms; "
+          f"paramiko wall {p.wall * 1e3:.0f} ms / CPU {p.cpu * 1e3:.0f} ms; netmiko's session set-up "
+          f"(connect, prompt, terminal settings) {statistics.median(connects) * 1e3:.0f} ms of its wall")
+    results: list[Result] = [
+        ("SSH one session, wall: netmiko / raw paramiko", o.wall / p.wall, "<= 2.0", ""),
+        ("SSH one session, client CPU: netmiko / paramiko", o.cpu / p.cpu, "(info)", ""),
+    ]
+
+    singles = {}
+    for t in targets:  # one session per platform, one at a time
+        res = collect_target(t, creds)
+        singles[t.platform] = res.total_seconds
+    single = statistics.mean(singles.values())
+    jobs = [(targets[i % len(targets)], creds) for i in range(sessions)]
+    s0 = cpu_seconds(sim_pid)
+    wall, done = timed(lambda: collect_many(jobs, max_workers=concurrency))
+    sim_cpu = cpu_seconds(sim_pid) - s0
+    failed = Counter(r.failure.kind for r in done if r.failure is not None)
+    ideal = max(single * sessions / concurrency, sim_cpu)
+    print(f"    {sessions} sessions over {len(targets)} simulated devices at {concurrency} threads: "
+          f"wall {wall.wall:.1f} s, failed {dict(failed) or 0}; single session "
+          f"{ {k: round(v * 1e3) for k, v in singles.items()} } ms, mean {single * 1e3:.0f} ms -> "
+          f"x{sessions}/{concurrency} = {single * sessions / concurrency:.1f} s; simulator CPU "
+          f"{sim_cpu:.1f} s; client CPU {wall.cpu:.1f} s")
+    results.append((f"SSH {sessions} sessions @{concurrency}: wall / max(single*N/C, sim CPU)",
+                    wall.wall / ideal, "<= 1.2", f"{wall.wall:.1f} s vs {ideal:.1f} s"))
+    floor = max(ideal, wall.cpu, (wall.cpu + sim_cpu) / (os.cpu_count() or 1))
+    results.append(("  same wall / max(ideal, client CPU, (client+sim CPU)/cores)", wall.wall / floor,
+                    "(info)", f"{wall.wall:.1f} s vs {floor:.1f} s"))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=1000, help="lab SNMP devices")
+    parser.add_argument("--concurrency", type=int, default=64, help="SNMP devices collected at once")
+    parser.add_argument("--repeat", type=int, default=5, help="interleaved rounds for ratios 1 and 3")
+    parser.add_argument("--ssh-sessions", type=int, default=200)
+    parser.add_argument("--ssh-concurrency", type=int, default=16, help="netmiko worker threads")
+    parser.add_argument("--no-pipeline", action="store_true", help="skip the collect+parse+normalize sweep")
+    args = parser.parse_args()
+
+    config = bench_config()
+    state_dir = Path(tempfile.mkdtemp(prefix="cmdb-bench-lab-"))
+    options = LabOptions(state_dir=state_dir, scale=args.scale, linux=False, config=config)
+    results: list[Result] = []
+    loop = asyncio.new_event_loop()
+    try:
+        manifest = lab.up(options)
+        agent_pid, sim_pid = manifest.processes["snmp-agent"], manifest.processes["ssh-sim"]
+        print(f"lab up in {manifest.startup_seconds:.1f} s: {len(manifest.of_kind('snmp-sim'))} SNMP devices, "
+              f"{len(manifest.of_kind('ssh-sim'))} SSH devices; agent VmRSS {rss_mb(agent_pid):.0f} MB, "
+              f"simulator VmRSS {rss_mb(sim_pid):.0f} MB")
+        secrets = json.loads(Path(manifest.credentials_file).read_text(encoding="utf-8"))
+        community = secrets["snmp"]["communities"][0]["community"]
+        snmp_cred = SnmpV2c(Secret(community))
+        user = secrets["ssh"]["users"][0]
+        ssh_creds = SSHCredentials(user["username"], password=user["password"], ref=user["name"])
+        snmp_devices = manifest.of_kind("snmp-sim")
+
+        collector = loop.run_until_complete(_make_collector())
+        try:
+            if shutil.which("snmpbulkwalk") is None or shutil.which("snmpget") is None:
+                print("[1] SKIPPED: net-snmp's snmpbulkwalk is not installed (apt-get install -y snmp)")
+            else:
+                biggest = max(snmp_devices, key=lambda d: Path(d.recording).stat().st_size)
+                results += bench_snmp_single(loop, collector, biggest, snmp_cred, community, args.repeat)
+            results += bench_snmp_fleet(loop, collector, snmp_devices, snmp_cred, agent_pid,
+                                        args.concurrency, not args.no_pipeline)
+        finally:
+            loop.run_until_complete(_close(collector))
+        results += bench_ssh(manifest.of_kind("ssh-sim"), ssh_creds, sim_pid, args.repeat,
+                             args.ssh_sessions, args.ssh_concurrency)
+        print(f"agent VmRSS at the end {rss_mb(agent_pid):.0f} MB, simulator {rss_mb(sim_pid):.0f} MB")
+    finally:
+        loop.close()
+        lab.down(state_dir, config)
+        shutil.rmtree(state_dir, ignore_errors=True)
+    print(f"\n{'ratio':<66}{'measured':>9}  goal")
+    for name, value, goal, detail in results:
+        print(f"{name:<66}{value:>8.2f}x  {goal:<8} {detail}")
+
+
+async def _make_collector() -> SnmpCollector:
+    return SnmpCollector()  # made and closed on the loop that runs it, as discovery/run.py does
+
+
+async def _close(collector: SnmpCollector) -> None:
+    collector.close()
+
+
+if __name__ == "__main__":
+    main()
