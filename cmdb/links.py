@@ -201,14 +201,22 @@ def _open_or_keep(
 
 
 def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> None:
-    """Open pending links that were waiting for a CI this change set creates."""
+    """Open pending links that were waiting for a CI this change set creates.
+
+    A link opens under the source and scope that reported it (a leaf's FDB placing a new
+    server), not this change set's: otherwise this scope's next run, which does not report
+    it, would close it, and the reporting scope's next run would open it again.
+    """
     new_keys: dict[str, str] = {}
     for cls, rows in p.ws.creates.values():
         for props in rows:
             for key in p.pending_keys(props["uid"], cls, props):
-                new_keys[key] = props["uid"]
+                # several new CIs under one key (interfaces sharing a MAC): the lowest
+                # uid, as a look-up of that key would choose (cmdb.identity)
+                new_keys[key] = min(props["uid"], new_keys.get(key, props["uid"]))
     if not new_keys:
         return
+    opened: set[tuple[str, str, str]] = set()
     for chunk in chunks(list(new_keys), p.config.batch_size):
         for record in p.tx.run(PENDING_BY_KEY, keys=list(chunk)):
             rel = p.schema.relationships.get(record["type"])
@@ -220,9 +228,19 @@ def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelTy
                 a, b = b, a
             if rel.symmetric and b < a:
                 a, b = b, a
-            wanted.setdefault((rel.name, a, b), (rel, record["evidence"]))
             p.ws.pending_deletes.append(record["id"])
             p.result.pending -= 1
+            if (rel.name, a, b) in wanted or (rel.name, a, b) in opened:
+                continue  # this change set reports the link itself, or it is open already
+            opened.add((rel.name, a, b))
+            link_props: dict[str, Any] = {
+                "source": record["source"], "evidence": record["evidence"], "cs_open": p.cs_id,
+            }  # fmt: skip
+            if record["scope"] is not None:
+                link_props["scope"] = record["scope"]
+            p.ws.link_creates.append(NewLink(rel.name, a, b, link_props))
+            p.result.links_opened += 1
+            p.result.diff.append({"op": "link", "type": rel.name, "a": a, "b": b})
 
 
 def _park(p: _Planner, pending: dict[tuple[str, str, str], dict[str, Any]]) -> None:

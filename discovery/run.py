@@ -48,6 +48,7 @@ from discovery.ssh.collect import Connector, collect_target, netmiko_connect, pa
 from discovery.ssh.detect import detect_platform
 from discovery.ssh.normalize import normalize_ssh
 from discovery.ssh.platforms.base import ParsedTarget
+from discovery.ssh.probe import probe_platform
 from discovery.ssh.targets import SSHCredentials, SSHTarget, SSHTimeouts
 
 T = TypeVar("T")
@@ -76,6 +77,14 @@ class Normalizers:
 def default_normalizers() -> Normalizers:
     """discovery.snmp.normalize.normalize_snmp and discovery.ssh.normalize.normalize_ssh."""
     return Normalizers(snmp=normalize_snmp, ssh=normalize_ssh)
+
+
+class DetectPlatform(Protocol):
+    """Which platform a target is (None: not one we parse). Raises discovery.ssh.errors."""
+
+    def __call__(
+        self, target: SSHTarget, credentials: SSHCredentials, timeouts: SSHTimeouts
+    ) -> str | None: ...
 
 
 class RunObserver(Protocol):
@@ -167,6 +176,7 @@ class _Runner:
         self, job: Job, ingestor: Ingestor, resolver: CredentialResolver,
         memory: CredentialMemory, normalizers: Normalizers, dry_run: bool,
         observer: RunObserver | None, ssh_connect: Connector,
+        ssh_probe: DetectPlatform = probe_platform, ssh_detect: DetectPlatform = detect_platform,
     ) -> None:  # fmt: skip
         self.job = job
         self.ingestor = ingestor
@@ -175,6 +185,8 @@ class _Runner:
         self.dry_run = dry_run
         self.observer = observer
         self.ssh_connect = ssh_connect
+        self.ssh_probe = ssh_probe
+        self.ssh_detect = ssh_detect
         self.run_id = uuid.uuid4().hex
         self.started_at = datetime.now(UTC)
         self.snmp = next((p for p in job.protocols if isinstance(p, SnmpProtocol)), None)
@@ -293,7 +305,7 @@ class _Runner:
             creds = self.ssh_creds[ref.label]
             if platform is None:
                 try:
-                    platform = detect_platform(probe, creds, self.ssh_timeouts)
+                    platform = self._detect(probe, creds)
                 except ssh_errors.AuthFailed as exc:
                     errors.append(("auth_failed", str(exc)))
                     continue
@@ -315,6 +327,13 @@ class _Runner:
         if result is None:
             return self._silent(address, "ssh", errors, len(spec.credentials))
         return self._ssh_answered(address, key, result)
+
+    def _detect(self, probe: SSHTarget, creds: SSHCredentials) -> str | None:
+        """One short session reading the prompt and `show version`/`uname -a` first;
+        netmiko's SSHDetect (slow: it tries vendor after vendor) only when that is unsure."""
+        platform = self.ssh_probe(probe, creds, self.ssh_timeouts)
+        return platform if platform is not None else self.ssh_detect(probe, creds,
+                                                                     self.ssh_timeouts)
 
     def _ssh_collect(self, target: SSHTarget, creds: SSHCredentials) -> SshResult:
         for _attempt in range(self.job.retries + 1):

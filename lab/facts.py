@@ -69,6 +69,8 @@ def collect_facts(data: Recording) -> DeviceFacts:
         if row[1] == "4x" and row[2].strip("0")
     }
     serials = [display(r) for r in walk(data, oids.ENT_PHYSICAL_SERIAL) if display(r).strip()]
+    vendor = [display(r).strip() for r in map(data.get, oids.VENDOR_SERIALS) if r is not None]
+    serials += [s for s in vendor if s and s not in serials]
     return DeviceFacts(
         sys_name=display(data.get(oids.SYS_NAME)),
         sys_descr=display(data.get(oids.SYS_DESCR)),

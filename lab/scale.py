@@ -217,6 +217,15 @@ def port_mac(node: Node, port: Port) -> str:
     return new_mac(node.number, 0xFFFF)
 
 
+def _own_port_mac_rows(node: Node, port: Port) -> list[Row]:
+    """The port's ifPhysAddress when its recording has none of its own: the MAC a leaf
+    learns on it (port_mac) must be one the host itself reports, or nothing places it."""
+    row = node.base.data.get(f"{oids.IF_PHYS_ADDRESS}.{port.if_index}")
+    if row is not None and row[2].upper() in mac_map(node):
+        return []
+    return [(f"{oids.IF_PHYS_ADDRESS}.{port.if_index}", "4x", port_mac(node, port))]
+
+
 def chassis_mac(node: Node) -> str:
     macs = mac_map(node)
     row = node.base.data.get(oids.DOT1D_BASE_BRIDGE_ADDRESS) or node.base.data.get(
@@ -231,7 +240,8 @@ def rewrite_identity(node: Node) -> list[Row]:
     """sysName, serials and every recorded own-MAC value rewritten for this clone."""
     rows: list[Row] = [(oids.SYS_NAME, "4", node.name)]
     serials: dict[str, str] = {}
-    for oid, tag, value in walk(node.base.data, oids.ENT_PHYSICAL_SERIAL):
+    vendor = [row for row in map(node.base.data.get, oids.VENDOR_SERIALS) if row is not None]
+    for oid, tag, value in [*walk(node.base.data, oids.ENT_PHYSICAL_SERIAL), *vendor]:
         text = display((oid, tag, value)).strip()
         if text:
             new = serials.setdefault(text, new_serial(node.number, len(serials) + 1))
@@ -308,6 +318,15 @@ def _fdb_rows(node: Node, local: Port, mac: str) -> list[Row]:
     return rows
 
 
+def _lldp_local_rows(node: Node) -> list[Row]:
+    """The chassis ID a switch sends (a MAC), the one its neighbours' lldpRemChassisId
+    carries; only when the recording has none of its own (then rewrite_identity maps it)."""
+    if node.base.data.get(oids.LLDP_LOC_CHASSIS_ID) is not None:
+        return []
+    return [(oids.LLDP_LOC_CHASSIS_ID_SUBTYPE, "2", "4"),
+            (oids.LLDP_LOC_CHASSIS_ID, "4x", chassis_mac(node))]
+
+
 def build_overlays(nodes: list[Node], links: list[Link]) -> list[ScaledDevice]:
     """Every node's overlay: identity, addresses and its side of every link."""
     extra: dict[str, list[Row]] = {node.name: [] for node in nodes}
@@ -324,12 +343,15 @@ def build_overlays(nodes: list[Node], links: list[Link]) -> list[ScaledDevice]:
                     extra[me.name] += _cdp_rows(mine, peer, theirs)
             else:
                 extra[me.name] += _fdb_rows(me, mine, port_mac(peer, theirs))
+                extra[peer.name] += [r for r in _own_port_mac_rows(peer, theirs)
+                                     if r not in extra[peer.name]]
     devices = []
     for node in nodes:
         addr_rows, deleted = rewrite_addresses(node)
         if node.base.switch:
             deleted += [oids.LLDP_REMOTE_DATA, oids.CDP_CACHE, oids.DOT1D_TP_FDB,
                         oids.DOT1Q_TP_FDB]
+            addr_rows += _lldp_local_rows(node)
         rows = rewrite_identity(node) + addr_rows + extra[node.name]
         devices.append(ScaledDevice(node.name, node.role, node.address, node.base.key,
                                     Overlay(rows, deleted)))

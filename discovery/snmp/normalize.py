@@ -8,7 +8,8 @@ identifier (``<private>`` system names, all-zero MACs: ``Schema.is_junk`` decide
 
 - The device: its class from the classification kind (``DEVICE_CLASSES``), with
   serial, vendor, model, OS, platform, sysObjectID, stack member serials, host name and
-  domain from sysName, and for servers the first physical NIC's MAC, memory and CPUs.
+  domain from sysName, the LLDP chassis ID (lldpLocChassisId) when it is a MAC, and
+  for servers the first physical NIC's MAC, memory and CPUs.
 - Interfaces under the device (``parent`` makes the HAS_INTERFACE link).
 - IPv4/IPv6 addresses (not loopback, not link-local) with HAS_ADDRESS from their
   interface (the device when the ifIndex is unknown) and IN_SUBNET to their subnet.
@@ -29,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 from cmdb.observations import ChangeSet, CIObservation, LinkObservation, Value
 from cmdb.schema import Schema, load_schema
-from discovery.names import canonical_ifname, split_fqdn
+from discovery.names import canonical_ifname, normalize_mac, split_fqdn
 from discovery.snmp.errors import NormalizeError
 from discovery.snmp.normalize_coverage import certify
 from discovery.snmp.normalize_links import fdb_links, neighbour_links
+from discovery.snmp.parse_neighbors import CHASSIS_MAC
 from discovery.snmp.records import DeviceSnapshot, EntityPhysical, HrSoftwareInstalled
 
 if TYPE_CHECKING:  # the collector pulls in pysnmp: normalizing needs only its types
@@ -179,6 +181,7 @@ def _device(snapshot: DeviceSnapshot, target: str, schema: Schema) -> tuple[str,
         "hostname": host,
         "domain": domain,
         "management_ip": target,
+        "chassis_id": _chassis_id(snapshot, is_junk),
     }
     if kind_attr is not None:
         attrs[kind_attr] = kind
@@ -203,6 +206,15 @@ def _device(snapshot: DeviceSnapshot, target: str, schema: Schema) -> tuple[str,
             f"{found.serial!r}, sysName {snapshot.system.name!r}, no usable MAC",
         )
     return cls, attrs
+
+
+def _chassis_id(snapshot: DeviceSnapshot, is_junk: IsJunk) -> str | None:
+    """lldpLocChassisId when it is a MAC: what neighbours' lldpRemChassisId names us by."""
+    local = snapshot.lldp_local
+    if local.chassis_id_subtype != CHASSIS_MAC:
+        return None
+    mac = normalize_mac(local.chassis_id)
+    return None if mac is None or is_junk(mac) else mac
 
 
 def _first_nic_mac(snapshot: DeviceSnapshot, is_junk: IsJunk) -> str | None:

@@ -28,6 +28,8 @@ IPV6_ADDR_ENTRY = "1.3.6.1.2.1.55.1.8.1"  # IPV6-MIB ipv6AddrTable
 ENT_PHYSICAL_ENTRY = "1.3.6.1.2.1.47.1.1.1.1"
 
 # LLDP-MIB
+LLDP_LOC_CHASSIS_ID_SUBTYPE = "1.0.8802.1.1.2.1.3.1.0"
+LLDP_LOC_CHASSIS_ID = "1.0.8802.1.1.2.1.3.2.0"
 LLDP_LOC_PORT_ENTRY = "1.0.8802.1.1.2.1.3.7.1"
 LLDP_REM_ENTRY = "1.0.8802.1.1.2.1.4.1.1"
 LLDP_REM_MAN_ADDR_ENTRY = "1.0.8802.1.1.2.1.4.2.1"
@@ -85,6 +87,8 @@ SUBTREES: dict[str, str] = {
 SCALARS: dict[str, str] = {
     "dot1dBaseBridgeAddress": DOT1D_BASE_BRIDGE_ADDRESS,
     "hrMemorySize": HR_MEMORY_SIZE,
+    "lldpLocChassisIdSubtype": LLDP_LOC_CHASSIS_ID_SUBTYPE,
+    "lldpLocChassisId": LLDP_LOC_CHASSIS_ID,
     "jnxBoxDescr": JNX_BOX_DESCR,
     "jnxBoxSerialNo": JNX_BOX_SERIAL,
     "mtxrLicVersion": MTXR_LICENSE_VERSION,

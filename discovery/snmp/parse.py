@@ -17,7 +17,7 @@ from discovery.snmp.parse_interfaces import (
     parse_ipv4_addresses,
     parse_ipv6_addresses,
 )
-from discovery.snmp.parse_neighbors import parse_cdp, parse_lldp
+from discovery.snmp.parse_neighbors import parse_cdp, parse_lldp, parse_lldp_local
 from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import DeviceSnapshot, Varbinds
 
@@ -40,5 +40,6 @@ def parse_device(varbinds: Varbinds) -> DeviceSnapshot:
         cdp=parse_cdp(varbinds),
         bridge=parse_bridge(varbinds),
         host=parse_host_resources(varbinds),
+        lldp_local=parse_lldp_local(varbinds),
         notes=tuple(notes),
     )

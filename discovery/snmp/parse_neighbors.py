@@ -17,10 +17,18 @@ from discovery.snmp.decode import (
     as_text_or_none,
     ip_from_octets,
     is_printable,
+    scalar,
     table,
 )
 from discovery.snmp.parse_bridge import parse_bridge_ports
-from discovery.snmp.records import CdpNeighbor, Interface, LldpNeighbor, Value, Varbinds
+from discovery.snmp.records import (
+    CdpNeighbor,
+    Interface,
+    LldpLocalSystem,
+    LldpNeighbor,
+    Value,
+    Varbinds,
+)
 
 # LLDP-MIB LldpChassisIdSubtype / LldpPortIdSubtype values that carry a MAC or an address
 CHASSIS_MAC, CHASSIS_NETWORK_ADDRESS = 4, 5
@@ -59,6 +67,13 @@ def decode_lldp_id(subtype: int | None, value: Value | None, *, is_chassis: bool
     if is_printable(raw):
         return raw.decode("utf-8").strip() or None
     return raw.hex()
+
+
+def parse_lldp_local(varbinds: Varbinds) -> LldpLocalSystem:
+    """lldpLocChassisIdSubtype and lldpLocChassisId (scalars), decoded like remote IDs."""
+    subtype = as_int(scalar(varbinds, oids.LLDP_LOC_CHASSIS_ID_SUBTYPE))
+    chassis = decode_lldp_id(subtype, scalar(varbinds, oids.LLDP_LOC_CHASSIS_ID), is_chassis=True)
+    return LldpLocalSystem(chassis_id_subtype=subtype, chassis_id=chassis)
 
 
 def _name_to_if_index(interfaces: Sequence[Interface]) -> dict[str, int]:

@@ -93,6 +93,14 @@ class EntityPhysical:
 
 
 @dataclass(frozen=True, slots=True)
+class LldpLocalSystem:
+    """LLDP-MIB lldpLocalSystemData: the ID this device sends its neighbours."""
+
+    chassis_id_subtype: int | None = None
+    chassis_id: str | None = None  # decoded as decode_lldp_id does for remote IDs
+
+
+@dataclass(frozen=True, slots=True)
 class LldpNeighbor:
     """LLDP-MIB lldpRemTable row, with the local port resolved to an ifIndex."""
 
@@ -196,4 +204,5 @@ class DeviceSnapshot:
     cdp: tuple[CdpNeighbor, ...]
     bridge: BridgeInfo
     host: HostResources
+    lldp_local: LldpLocalSystem = field(default=LldpLocalSystem())
     notes: tuple[str, ...] = field(default=())  # quirks applied, rows skipped

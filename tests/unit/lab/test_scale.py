@@ -138,3 +138,59 @@ def test_no_switch_recording_is_an_error() -> None:
     server = profile_base("server", _server_rows())
     with pytest.raises(ScaleError):
         generate(10, [server], _addresses(10))
+
+
+def test_switches_send_the_chassis_id_their_neighbours_name_them_by(
+    bases: list[BaseProfile],
+) -> None:
+    devices = generate(60, bases, _addresses(60))
+    data = {d.name: _data(d, bases) for d in devices}
+    local = {}
+    for device in devices:
+        subtype = data[device.name].get(oids.LLDP_LOC_CHASSIS_ID_SUBTYPE)
+        chassis = data[device.name].get(oids.LLDP_LOC_CHASSIS_ID)
+        if device.role == "server":
+            assert chassis is None
+            continue
+        assert subtype is not None and subtype[2] == "4" and chassis is not None  # a MAC
+        local[device.name] = chassis[2]
+    assert len(set(local.values())) == len(local)
+    for device in devices:
+        names = column(data[device.name], f"{oids.LLDP_REM_ENTRY}.9")
+        chassis_ids = column(data[device.name], f"{oids.LLDP_REM_ENTRY}.5")
+        for index, name in names.items():
+            assert chassis_ids[index][2] == local[name[2]]
+
+
+def test_vendor_serial_scalars_are_rewritten_per_clone() -> None:
+    """A recording whose serial is a vendor scalar (MikroTik, Juniper) would otherwise
+    give every clone the same serial: one device to discovery."""
+    rows = _switch_rows(48, "SN-ORIG") + sanitise([f"{oids.MTXR_SERIAL}|4|71B1060EE89D"])
+    bases = [profile_base("switch", rows), profile_base("server", _server_rows())]
+    devices = [d for d in generate(20, bases, _addresses(20)) if d.role != "server"]
+    serials = {d.name: _data(d, bases).get(oids.MTXR_SERIAL) for d in devices}
+    values = [row[2] for row in serials.values() if row is not None]
+    assert len(values) == len(devices) and len(set(values)) == len(devices)
+    assert "71B1060EE89D" not in values
+    for device in devices:
+        row = serials[device.name]
+        assert row is not None and row[2] in collect_facts(_data(device, bases)).serials
+
+
+def test_a_server_port_without_a_recorded_mac_reports_the_mac_its_leaves_learn() -> None:
+    server = [r for r in _server_rows() if not r[0].startswith(oids.IF_PHYS_ADDRESS)]
+    bases = [profile_base("switch", _switch_rows(48, "SN-ORIG")), profile_base("server", server)]
+    devices = generate(20, bases, _addresses(20))
+    learned = {
+        r[2]
+        for d in devices
+        if d.role == "leaf"
+        for r in walk(_data(d, bases), f"{oids.DOT1D_TP_FDB}.1.1")
+    }
+    reported = {
+        r[2]
+        for d in devices
+        if d.role == "server"
+        for r in walk(_data(d, bases), oids.IF_PHYS_ADDRESS)
+    }
+    assert learned and learned == reported

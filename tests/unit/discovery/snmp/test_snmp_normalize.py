@@ -489,3 +489,26 @@ def test_a_real_system_name_gives_hostname_and_domain() -> None:
     )
     attrs = device(normalize_snmp(named, target=TARGET, observed_at=AT, coverage=None)).attributes
     assert (attrs["hostname"], attrs["domain"]) == split_fqdn("N3K-A.dc1.example.net")
+
+
+@pytest.mark.parametrize(
+    ("subtype", "value", "chassis_id"),
+    [
+        (4, bytes.fromhex("0C1A2B3C4D5E"), "0c:1a:2b:3c:4d:5e"),  # macAddress
+        (4, bytes(6), None),  # an all-zero MAC identifies nothing
+        (7, b"0c1a2b3c4d5e", None),  # local: text, even when it looks like a MAC
+        (None, bytes.fromhex("0C1A2B3C4D5E"), None),  # no subtype: not known to be a MAC
+    ],
+)
+def test_chassis_id_from_lldp_local_chassis_id(
+    subtype: int | None, value: bytes, chassis_id: str | None
+) -> None:
+    """None of the recordings carries lldpLocalSystemData: added to a real one."""
+    varbinds = dict(load_snmprec(LAB / "ios_2960x.snmprec").varbinds)
+    assert oids.LLDP_LOC_CHASSIS_ID not in varbinds
+    varbinds[oids.LLDP_LOC_CHASSIS_ID] = value
+    if subtype is not None:
+        varbinds[oids.LLDP_LOC_CHASSIS_ID_SUBTYPE] = subtype
+    cs = normalize_snmp(parse_device(varbinds), target=TARGET, observed_at=AT, coverage=None)
+    assert device(cs).attributes.get("chassis_id") == chassis_id
+    assert "chassis_id" not in device(changeset("ios_2960x")).attributes

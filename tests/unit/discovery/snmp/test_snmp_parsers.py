@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from discovery.snmp import oids
 from discovery.snmp.classify import RULES, parse_classification
 from discovery.snmp.collect import convert_value
 from discovery.snmp.credentials import Secret, SnmpV2c, SnmpV3
 from discovery.snmp.decode import as_mac, as_text, date_and_time, netmask_to_prefix
 from discovery.snmp.errors import AuthFailed, SnmprecError
 from discovery.snmp.parse import parse_device
-from discovery.snmp.parse_neighbors import decode_lldp_id
+from discovery.snmp.parse_neighbors import decode_lldp_id, parse_lldp_local
 from discovery.snmp.parse_system import parse_system
-from discovery.snmp.records import SystemInfo
+from discovery.snmp.records import LldpLocalSystem, SystemInfo
 from discovery.snmp.snmprec import load_snmprec, sanitise_snmprec
 
 LAB = Path("/work/shared/lab-data/snmp")
@@ -195,3 +196,13 @@ def test_convert_value_matches_loader_types() -> None:
     assert convert_value(rfc1902.OctetString(b"\x00\x01")) == b"\x00\x01"
     assert convert_value(rfc1902.ObjectIdentifier("1.3.6.1")) == "1.3.6.1"
     assert convert_value(rfc1902.Counter64(2**40)) == 2**40
+
+
+def test_lldp_local_chassis_id_by_subtype() -> None:
+    assert parse_lldp_local({}) == LldpLocalSystem(None, None)
+    mac = {oids.LLDP_LOC_CHASSIS_ID_SUBTYPE: 4,
+           oids.LLDP_LOC_CHASSIS_ID: bytes.fromhex("0c1a2b3c4d5e")}  # fmt: skip
+    assert parse_lldp_local(mac) == LldpLocalSystem(4, "0c:1a:2b:3c:4d:5e")
+    name = {oids.LLDP_LOC_CHASSIS_ID_SUBTYPE: 7, oids.LLDP_LOC_CHASSIS_ID: b"sw-core-1"}
+    assert parse_lldp_local(name) == LldpLocalSystem(7, "sw-core-1")
+
