@@ -14,6 +14,7 @@ without them for the simulator.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,38 +102,36 @@ def parse_snmprec_line(path: str, lineno: int, line: str) -> tuple[str, Value] |
     return oid, _octets(path, lineno, encoding, value)
 
 
-def load_snmprec(path: str | Path) -> Recording:
-    """Read a recording. Raises ``SnmprecError`` (file and line) for a broken row."""
+def _rows(path: str | Path) -> Iterator[tuple[str, tuple[str, Value] | SkippedRow]]:
+    """Each data line of a recording with what it parses to (comments and blanks skipped)."""
     name = str(path)
-    varbinds: dict[str, Value] = {}
-    skipped: list[SkippedRow] = []
     with open(path, encoding="latin-1", newline="\n") as handle:
         for lineno, raw_line in enumerate(handle, start=1):
             line = raw_line.strip()
-            if not line or line.startswith("#"):
-                continue
-            parsed = parse_snmprec_line(name, lineno, line)
-            if isinstance(parsed, SkippedRow):
-                skipped.append(parsed)
-            else:
-                varbinds[parsed[0]] = parsed[1]
-    return Recording(name, varbinds, tuple(skipped))
+            if line and not line.startswith("#"):
+                yield line, parse_snmprec_line(name, lineno, line)
+
+
+def load_snmprec(path: str | Path) -> Recording:
+    """Read a recording. Raises ``SnmprecError`` (file and line) for a broken row."""
+    varbinds: dict[str, Value] = {}
+    skipped: list[SkippedRow] = []
+    for _line, parsed in _rows(path):
+        if isinstance(parsed, SkippedRow):
+            skipped.append(parsed)
+        else:
+            varbinds[parsed[0]] = parsed[1]
+    return Recording(str(path), varbinds, tuple(skipped))
 
 
 def sanitise_snmprec(src: str | Path, dst: str | Path) -> tuple[SkippedRow, ...]:
     """Copy a recording without the rows snmpsim cannot serve; return those rows."""
-    name = str(src)
     skipped: list[SkippedRow] = []
     kept: list[str] = []
-    with open(src, encoding="latin-1", newline="\n") as handle:
-        for lineno, raw_line in enumerate(handle, start=1):
-            line = raw_line.strip()
-            if not line or line.startswith("#"):
-                continue
-            parsed = parse_snmprec_line(name, lineno, line)
-            if isinstance(parsed, SkippedRow):
-                skipped.append(parsed)
-            else:
-                kept.append(line)
+    for line, parsed in _rows(src):
+        if isinstance(parsed, SkippedRow):
+            skipped.append(parsed)
+        else:
+            kept.append(line)
     Path(dst).write_text("".join(f"{line}\n" for line in kept), encoding="latin-1")
     return tuple(skipped)
