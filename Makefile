@@ -36,7 +36,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 
 bench-discovery: setup
-	$(BIN)/python bench/discover.py
+	$(BIN)/python bench/discovery.py
 
 clean:
 	rm -rf $(VENV) neo4j-launcher/target

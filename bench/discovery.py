@@ -16,7 +16,7 @@ The lab comes up on its own prefix and loopback blocks (beside a lab a user may 
 a temporary state directory, SNMP + SSH simulators only (no namespaces), and always comes
 down. All traffic stays on 127.0.0.0/8.
 
-Usage: .venv/bin/python bench/discover.py [--scale 1000] [--concurrency 64]
+Usage: .venv/bin/python bench/discovery.py [--scale 1000] [--concurrency 64]
        [--ssh-sessions 200] [--ssh-concurrency 16] [--repeat 5]
 """
 
