@@ -1,7 +1,7 @@
 """History reads: a CI's changes, a CI or its neighbourhood as of a time, and diffs.
 
 Read queries are named constants. An as-of read is one index seek on (uid, _vfrom) over
-(:CIVersion) when the time is before the current state began, else the CI node itself.
+every state of the CI, current (:CI) and frozen (:CIVersion), both labelled :State.
 """
 
 from __future__ import annotations
@@ -15,23 +15,33 @@ import neo4j
 
 from cmdb.state import native, native_props, public
 
-# USING INDEX SEEK keeps the planner on the uid constraint (it otherwise scans), and
-# ordering by (uid, _vfrom) DESC lets the composite index hand over the one version
-# needed: two index hits for the CI and two for the version, whatever the number of
-# versions (see bench/ingest.py).
-AS_OF = """
+# What a state read hands back: the stored properties minus the bookkeeping (internal
+# fields are dropped by `public` anyway; datetimes are the costly values to ship and
+# hydrate, so the internal ones are not sent at all). Current and as-of reads share it.
+_PUBLIC = (
+    "{.*, _vfrom: null, _to: null, _cs: null, _cs_to: null, _changed: null, _prov: null,"
+    " _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null}"
+)
+
+# Every state of a CI carries :State: the current one (the :CI node) and the frozen ones
+# (:CIVersion). The newest state that began at or before $t is the state at $t: one seek
+# on the (uid, _vfrom) index, read in descending order, first row; whatever the number of
+# versions (see bench/ingest.py). `_to > $t` skips zero-length versions that tie with the
+# state after them (a change set written at the instant the state began).
+AS_OF = f"""
 UNWIND $uids AS u
-MATCH (c:CI {uid: u}) USING INDEX SEEK c:CI(uid)
-WHERE c.first_seen <= $t
-OPTIONAL CALL (u, c) {
-  MATCH (v:CIVersion) WHERE c._vfrom > $t AND v.uid = u AND v._vfrom <= $t
-  WITH v ORDER BY v.uid DESC, v._vfrom DESC LIMIT 1
-  RETURN properties(v) AS old
-}
-RETURN u AS uid, coalesce(old, properties(c)) AS state
+CALL (u) {{
+  MATCH (s:State) WHERE s.uid = u AND s._vfrom <= $t AND (s._to IS NULL OR s._to > $t)
+  WITH s ORDER BY s.uid DESC, s._vfrom DESC LIMIT 1
+  RETURN s {_PUBLIC} AS state
+}}
+RETURN u AS uid, state
 """
 
-CURRENT = "UNWIND $uids AS uid MATCH (c:CI {uid: uid}) RETURN uid, properties(c) AS state"
+CURRENT = f"UNWIND $uids AS uid MATCH (c:CI {{uid: uid}}) RETURN uid, c {_PUBLIC} AS state"
+
+# The whole stored state, bookkeeping included (history events need _cs and friends).
+CURRENT_FULL = "UNWIND $uids AS uid MATCH (c:CI {uid: uid}) RETURN uid, properties(c) AS state"
 
 LINKS_AS_OF = """
 UNWIND $uids AS uid
@@ -42,7 +52,7 @@ RETURN uid, type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other,
 """
 
 VERSIONS = """
-MATCH (v:CIVersion) WHERE v.uid = $uid AND v._vfrom >= $epoch
+MATCH (v:State) WHERE v.uid = $uid AND v._vfrom >= $epoch AND v:CIVersion
 RETURN properties(v) AS state ORDER BY v._vfrom
 """
 
@@ -159,7 +169,7 @@ def history(
     """A CI's events, newest first, paged; and the total count."""
 
     def read(tx: Any) -> tuple[list[Event], int]:
-        current = tx.run(CURRENT, uids=[uid]).single()
+        current = tx.run(CURRENT_FULL, uids=[uid]).single()
         if current is None:
             return [], 0
         states = [native_props(r["state"]) for r in tx.run(VERSIONS, uid=uid, epoch=EPOCH)]

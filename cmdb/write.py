@@ -28,7 +28,7 @@ CREATE_CHANGESET = "CREATE (c:ChangeSet) SET c = $props"
 UPDATE_CIS = """
 UNWIND $rows AS row
 MATCH (n:CI {uid: row.uid})
-CREATE (v:CIVersion)
+CREATE (v:CIVersion:State)
 SET v = n {.*, _prov: null, _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null},
     v._to = $at, v._cs_to = $cs, v._changed = row.changed
 SET n += row.set, n._vfrom = $at, n._cs = $cs
@@ -84,7 +84,7 @@ SET c.class = row.class, c.uids = row.uids, c.chosen = row.chosen,
 
 
 def create_cis_query(cls: CIClass) -> str:
-    labels = ":".join(cls.labels)
+    labels = ":".join([*cls.labels, "State"])
     # Times are one parameter for the whole change set, not a value per row: packing
     # thousands of datetimes costs more than the rest of the row.
     return (
