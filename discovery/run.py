@@ -10,9 +10,14 @@ sessions run in the worker threads (netmiko is synchronous).
 
 A target's failure (timeout, refused, rejected credential, a command or parser
 failing) is a `Failure` in the run, never an exception that stops the job. A target
-that did not answer sends no change set, so nothing it holds goes absent. The run ends
-with one `(:DiscoveryRun)` node (cmdb.runs); a dry run plans instead of writing and
-returns the diffs.
+that did not answer sends no change set, so nothing it holds goes absent: silence
+proves nothing. Except when the network says nobody is there (discovery.reach: the
+port refused, or the host is unreachable) on every protocol of the job: then each
+protocol sends an empty change set for the target's scope, which counts a missed run
+for every CI last reported under it (links stay as they are), and after the configured
+misses (lifecycle.absent_after_missed_runs) those CIs go absent. The run ends with one
+`(:DiscoveryRun)` node (cmdb.runs); a dry run plans instead of writing and returns the
+diffs.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from cmdb.observations import ChangeSet
 from cmdb.runs import DiscoveryRun, Failure, record_run
 from discovery.credentials import CredentialMemory, CredentialResolver, SnmpCredential
 from discovery.jobs import Job, SnmpProtocol, SshProtocol, expand_targets
+from discovery.reach import tcp_gone, udp_gone
 from discovery.snmp import errors as snmp_errors
 from discovery.snmp.collect import CollectOptions, SnmpCollector, TableCoverage, Target
 from discovery.snmp.collect import CollectResult as SnmpResult
@@ -140,6 +146,7 @@ class _Step:
     coverage: dict[str, Any]
     failures: list[Failure] = field(default_factory=list)
     changeset: ChangeSet | None = None
+    gone: str | None = None  # the network said nobody is there (discovery.reach)
 
 
 class _SnmpLoop:
@@ -235,7 +242,20 @@ class _Runner:
             if self.observer is not None:
                 self.observer.step(address, spec.protocol, step.answered)
             steps.append(step)
+        if steps and all(s.gone for s in steps):
+            for step in steps:
+                step.changeset = self._absence(step)
+                self._ingest(step)
         return steps
+
+    def _absence(self, step: _Step) -> ChangeSet:
+        """Nothing seen under the target's scope: a missed run for what it held."""
+        return ChangeSet(
+            source=step.protocol, actor="discovery", observed_at=datetime.now(UTC),
+            discovery_run=self.run_id, scope=f"{step.protocol}:{step.target}",
+            reason=f"{step.target} {step.gone} on every protocol of the job",
+            certified_links=[],  # links stay open until their CIs are decided
+        )  # fmt: skip
 
     def _ingest(self, step: _Step) -> None:
         assert step.changeset is not None
@@ -243,7 +263,7 @@ class _Runner:
             with self.ingest_lock:
                 result = self.ingestor.ingest(step.changeset, dry_run=self.dry_run)
                 self.totals.add(result, self.dry_run)
-                if self.dry_run:
+                if self.dry_run and (step.answered or result.diff):
                     self.diffs[f"{step.target} {step.protocol}"] = result.diff
         except (CMDBError, neo4j.exceptions.ClientError) as exc:
             step.failures.append(Failure(step.target, step.protocol, "ingest_error", str(exc)))
@@ -276,7 +296,7 @@ class _Runner:
             self.memory.remember("snmp", key, ref.label)
             break
         if result is None:
-            return self._silent(address, "snmp", errors, len(spec.credentials))
+            return self._silent(address, "snmp", errors, len(spec.credentials), spec.port)
         tables = {c.name: c.status for c in result.coverage}
         step = _Step(address, "snmp", True, {"status": "answered", "tables": tables})
         observed_at = datetime.now(UTC)
@@ -325,7 +345,7 @@ class _Runner:
             if attempt.failure.kind != "auth_failed":
                 break
         if result is None:
-            return self._silent(address, "ssh", errors, len(spec.credentials))
+            return self._silent(address, "ssh", errors, len(spec.credentials), spec.port)
         return self._ssh_answered(address, key, result)
 
     def _detect(self, probe: SSHTarget, creds: SSHCredentials) -> str | None:
@@ -368,16 +388,29 @@ class _Runner:
 
     # -- results ------------------------------------------------------------------------
     def _silent(
-        self, address: str, protocol: str, errors: list[tuple[str, str]], candidates: int
-    ) -> _Step:
-        """A target that gave nothing for `protocol`: one failure, the most telling."""
+        self, address: str, protocol: str, errors: list[tuple[str, str]], candidates: int,
+        port: int,
+    ) -> _Step:  # fmt: skip
+        """A target that gave nothing for `protocol`: one failure, the most telling.
+
+        Unless a credential was refused (someone is there), one probe asks the network
+        whether anybody is there at all (discovery.reach)."""
         kinds = [k for k, _ in errors]
         kind = "auth_failed" if "auth_failed" in kinds else (kinds[-1] if kinds else "no_answer")
         message = next((m for k, m in reversed(errors) if k == kind), f"{address}: no answer")
+        gone = None
+        if kind not in ("auth_failed", "unknown_platform"):
+            probe = udp_gone if protocol == "snmp" else tcp_gone
+            gone = probe(address, port, self.job.timeout)
+        if gone is not None:
+            kind = gone
+            what = "refused: nothing listens" if gone == "refused" else "host unreachable"
+            message = f"{address}: {protocol} port {port} {what}"
         if candidates > 1 and len(errors) > 1:
             message += f" ({len(errors)} of {candidates} credentials tried)"
         failure = Failure(address, protocol, kind, message)
-        return _Step(address, protocol, False, {"status": "failed", "kind": kind}, [failure])
+        status = {"status": "gone" if gone else "failed", "kind": kind}
+        return _Step(address, protocol, False, status, [failure], gone=gone)
 
     def _report(self, addresses: list[str], per_target: list[list[_Step]]) -> RunReport:
         coverage: dict[str, dict[str, Any]] = {}

@@ -135,14 +135,15 @@ def test_discover_lab(
     assert stored.coverage[snmp[0]]["snmp"]["tables"]["system"] == "ok"
     assert stored.coverage[ssh[0]]["ssh"]["status"] == "answered"
     assert stored.coverage[ssh[0]]["ssh"]["tables"]
+    # Nothing listens at DEAD: both ports refuse (discovery.reach), so it is "gone".
     assert stored.coverage[DEAD] == {
-        "snmp": {"status": "failed", "kind": "timeout"},
-        "ssh": {"status": "failed", "kind": "connect_failed"},
+        "snmp": {"status": "gone", "kind": "refused"},
+        "ssh": {"status": "gone", "kind": "refused"},
     }
     kinds = {(f.target, f.protocol): f.kind for f in stored.failures}
-    assert kinds[(DEAD, "snmp")] == "timeout"
-    assert kinds[(snmp[0], "ssh")] == "connect_failed"  # an SNMP agent speaks no SSH
-    assert kinds[(ssh[0], "snmp")] == "timeout"  # and a CLI no SNMP
+    assert kinds[(DEAD, "snmp")] == "refused"
+    assert kinds[(snmp[0], "ssh")] == "refused"  # an SNMP agent's address has no SSH port
+    assert kinds[(ssh[0], "snmp")] == "refused"  # and a CLI's no SNMP port
 
     # One change set per answering target and protocol, each scoped, all of this run.
     changesets = _count(graph, "MATCH (c:ChangeSet {discovery_run: $run}) RETURN count(c) AS n",

@@ -7,8 +7,7 @@ devices with dual-homed servers, checked against the lab's own ground truth.
 - servers placed on their leaf ports by FDB evidence (each port learned one MAC; the
   MACs and the ports' owners come from what the lab's agents serve);
 - a second run records nothing;
-- a device that stops being swept does NOT go absent by missed runs, because misses are counted per scope (= per target) and a target that
-  does not answer sends no change set (see the last test's docstring).
+- a device taken out of the sweep (`exclude`) does not go absent by missed runs.
 
 The lab runs on its own prefix and 127.83/127.84 blocks, SNMP only, always torn down.
 """
@@ -251,23 +250,15 @@ def test_a_second_run_records_no_change(
     assert _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n") == before
 
 
-def test_a_device_no_longer_swept_does_not_go_absent_by_missed_runs(
+def test_a_device_excluded_from_the_sweep_is_not_missed(
     scaled_lab: lab.Manifest, graph: neo4j.Driver, schema: Schema, config: Config,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    """Misses are counted per scope, and the scope is the target (``snmp:<address>``):
-    CIs last reported under a scope count a miss when a change set for that scope no
-    longer reports them. A device that stops answering sends no change set for its own
-    scope, and no other scope reports it (its neighbours name its interfaces in links,
-    which does not make the device theirs), so absent_after_missed_runs never applies to
-    it, however many runs pass. The lab cannot stop one simulated device (one agent
-    process serves them all), so the device is taken out of the sweep with `exclude`:
-    for the core this is the same as a target that times out (no change set).
-
-    What makes it go absent today is the time rule (`cmdb lifecycle`, absent_after_days)
-    on last_seen. Going absent after N missed runs would need the core to take a
-    "swept, no answer" signal per scope from the run (see the report).
-    """
+    """A target taken out of the job (`exclude`) is not swept, so it is not missed
+    either: misses count per scope (``snmp:<address>``), and only a sweep of that target
+    that the network answers with "nobody here" sends one (test_discover_absence.py has
+    the removed and the silent device). Excluded devices age only by the time rule
+    (`cmdb lifecycle`, absent_after_days)."""
     manifest = scaled_lab
     lifecycle = replace(config.lifecycle, absent_after_missed_runs=2)
     config = replace(config, lifecycle=lifecycle)
