@@ -151,7 +151,7 @@ def _host_files(config: LabConfig, host: LinuxHost, directory: Path, pub_key: st
     _write(directory / "machine-id", host.machine_id + "\n", 0o444)
     passwd = Path("/etc/passwd").read_text(encoding="utf-8")
     _write(directory / "passwd",
-           passwd + f"{user.username}:x:{LAB_UID}:{NOGROUP_GID}:cmdb lab:{home}:/bin/sh\n", 0o644)
+           passwd + f"{user.username}:x:{LAB_UID}:{NOGROUP_GID}:cmdb lab:{home}:/bin/bash\n", 0o644)
     shadow = Path("/etc/shadow").read_text(encoding="utf-8")
     _write(directory / "shadow",
            shadow + f"{user.username}:{_password_hash(user.password)}:19000:0:99999:7:::\n")

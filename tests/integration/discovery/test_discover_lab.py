@@ -8,6 +8,7 @@ shared lab-data recordings only, and is always torn down.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -198,3 +199,70 @@ def test_wrong_credential_is_a_failure_and_the_others_are_ingested(
     assert linux.address not in failures
     assert report.answered == {"ssh": 1}
     assert _count(graph, "MATCH (s:CI:Server) RETURN count(s) AS n") == 1
+
+
+def _in_namespace(namespace: str, *argv: str) -> str:
+    """What a command prints inside the lab host's namespace (the lab's ground truth)."""
+    done = subprocess.run(["ip", "netns", "exec", namespace, *argv], capture_output=True,
+                          text=True, check=True, timeout=60)  # fmt: skip
+    return done.stdout
+
+
+def test_linux_host_with_os_packages_and_services(
+    running_lab: lab.Manifest, graph: neo4j.Driver, schema: Schema, config: Config,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """A job over the namespace host (real sshd + snmpd, platform auto-detected) against
+    what the host itself says: identity, OS, kernel, every installed package, every
+    listening socket."""
+    host = running_lab.of_kind("linux-host")[0]
+    namespace = str(host.facts["namespace"])
+    path = tmp_path / "linux.yaml"
+    path.write_text(
+        f"name: linux\ntargets: [{host.address}]\nprotocols:\n"
+        "  - protocol: ssh\n    credentials: [{lab: lab-linux}]\n"
+        "timeout: 5\nretries: 0\n"
+    )
+    report = _run(path, running_lab, graph, schema, config, tmp_path / "m.json")
+    assert report.run.failures == [] and report.answered == {"ssh": 1}
+
+    records, _, _ = graph.execute_query(
+        "MATCH (s:CI:Server {management_ip: $ip}) RETURN properties(s) AS p", ip=host.address
+    )
+    assert len(records) == 1
+    server = records[0]["p"]
+    os_release = dict(
+        line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line
+    )
+    assert server["hostname"] == host.facts["hostname"]
+    assert server["machine_id"] == host.facts["machine_id"]
+    assert server["os_version"] == os_release["VERSION_ID"].strip('"')
+    assert server["kernel"] == _in_namespace(namespace, "uname", "-r").strip()
+    assert server["cpu_count"] == int(_in_namespace(namespace, "nproc", "--all"))
+
+    # Every installed package, with its version, on this host (and nothing else).
+    listing = _in_namespace(namespace, "dpkg-query", "-W",
+                            "-f=${db:Status-Abbrev}\t${Package}\t${Version}\n")  # fmt: skip
+    installed = {tuple(line.split("\t")[1:3]) for line in listing.splitlines()
+                 if line.startswith("ii")}  # fmt: skip
+    records, _, _ = graph.execute_query(
+        "MATCH (p:CI:Software)-[r:INSTALLED_ON]->(s:Server {uid: $uid}) WHERE r.until IS NULL "
+        "RETURN p.product AS product, p.version AS version", uid=server["uid"],
+    )  # fmt: skip
+    assert len(installed) > 100
+    assert {(r["product"], r["version"]) for r in records} == installed
+
+    # Every listening socket is a Service running on the host. (The lab's account is not
+    # root, so `ss -p` does not show it root's daemons: sshd and snmpd stay unnamed.)
+    sockets = set()
+    for line in _in_namespace(namespace, "ss", "-H", "-tuln").splitlines():
+        fields = line.split()
+        address, _, port = fields[4].rpartition(":")
+        sockets.add((fields[0], address.strip("[]"), int(port)))
+    records, _, _ = graph.execute_query(
+        "MATCH (v:CI:Service)-[r:RUNS_ON]->(s:Server {uid: $uid}) WHERE r.until IS NULL "
+        "RETURN v.protocol AS proto, v.listen_address AS address, v.port AS port, "
+        "v.process AS process", uid=server["uid"],
+    )  # fmt: skip
+    assert {(r["proto"], r["address"], r["port"]) for r in records} == sockets
+    assert {("tcp", 22), ("udp", 161)} <= {(r["proto"], r["port"]) for r in records}
