@@ -1,0 +1,110 @@
+"""Garbage from a device is that target's parse error, naming the command; everything
+else (the rest of that device, the other devices) is ingested.
+
+A lab of its own (prefix `cmdbgbg`): an IOS CLI whose `show interfaces` and
+`show inventory` answer line noise, an EOS CLI that answers its recordings, and an SNMP
+agent serving a good recording.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+
+import lab
+from cmdb.config import Config
+from cmdb.ingest import Ingestor
+from cmdb.schema import Schema
+from discovery.credentials import CredentialMemory, CredentialResolver
+from discovery.jobs import load_job
+from discovery.run import default_normalizers, run_job
+from lab.config import LabOptions, load_config
+
+pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
+LAB_DATA = Path("/work/shared/lab-data")
+NOISE = "\x1b[2J%%%% \x07 ~~~~ 0xDEADBEEF ~~~~ ##\n" * 5 + "\u00ff\u00fe garbled \\\\ ////\n"
+
+
+def _data(root: Path) -> Path:
+    (root / "snmp").mkdir(parents=True)
+    shutil.copy(LAB_DATA / "snmp" / "arista_eos.snmprec", root / "snmp" / "a_good.snmprec")
+    for platform in ("cisco_ios", "arista_eos"):
+        shutil.copytree(LAB_DATA / "cli" / platform, root / "cli" / platform)
+    for command in ("show_interfaces", "show_inventory"):
+        for raw in (root / "cli" / "cisco_ios" / command).glob("*.raw"):
+            raw.write_text(NOISE, encoding="utf-8")
+    return root
+
+
+def _rows(graph: neo4j.Driver, query: str, **params: Any) -> list[dict[str, Any]]:
+    records, _, _ = graph.execute_query(query, **params)
+    return [r.data() for r in records]
+
+
+def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
+    graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
+) -> None:
+    if not LAB_DATA.is_dir():
+        pytest.skip("lab-data not present")
+    base = load_config()
+    lab_config = base.model_copy(update={
+        "prefix": "cmdbgbg",
+        "snmp": base.snmp.model_copy(update={"block": "127.94.0.0/16"}),
+        "ssh": base.ssh.model_copy(update={"block": "127.95.0.0/16"}),
+        "netns": base.netns.model_copy(update={"block": "198.19.7.0/24", "hosts": []}),
+    })  # fmt: skip
+    options = LabOptions(state_dir=tmp_path / "lab", data_dirs=(_data(tmp_path / "data"),),
+                         linux=False, config=lab_config)  # fmt: skip
+    try:
+        manifest = lab.up(options)
+        snmp = {d.name: d.address for d in manifest.of_kind("snmp-sim")}
+        cli = {d.platform: d.address for d in manifest.of_kind("ssh-sim")}
+        assert sorted(snmp) == ["a_good"] and sorted(cli) == sorted(
+            ["cisco_ios", "arista_eos"]
+        )
+        job = tmp_path / "garbage.yaml"
+        job.write_text(
+            "name: garbage\ntargets:\n"
+            + "".join(f"  - {a}\n" for a in snmp.values())
+            + "protocols:\n  - protocol: snmp\n    credentials: [{lab: lab-v2c}]\n"
+            "timeout: 2\nretries: 0\n"
+        )
+        ssh_job = tmp_path / "garbage-ssh.yaml"
+        ssh_job.write_text(
+            "name: garbage-ssh\ntargets:\n"
+            + "".join(f"  - {a}\n" for a in cli.values())
+            + "protocols:\n  - protocol: ssh\n    credentials: [{lab: lab-ssh}]\n"
+            "timeout: 5\nretries: 0\n"
+        )
+        reports = [
+            run_job(load_job(path), ingestor=Ingestor(graph, schema, config),
+                    resolver=CredentialResolver(env={}, lab_state_dir=Path(manifest.state_dir)),
+                    memory=CredentialMemory(tmp_path / "memory.json"),
+                    normalizers=default_normalizers())
+            for path in (job, ssh_job)
+        ]
+    finally:
+        lab.down(options.state_dir, options.config)
+
+    failures = [f for r in reports for f in r.run.failures]
+    by_target = {(f.target, f.protocol, f.command) for f in failures if f.kind == "parse_error"}
+    assert (cli["cisco_ios"], "ssh", "show interfaces") in by_target
+    assert (cli["cisco_ios"], "ssh", "show inventory") in by_target
+    # no failure for the good ones, and nothing raw reached a message
+    assert {f.target for f in failures} == {cli["cisco_ios"]}
+    assert all("DEADBEEF" not in f.message for f in failures)
+
+    # The good devices are in the graph with their interfaces; the IOS device too, from
+    # the commands that parsed (show version), without the interfaces it garbled.
+    devices = {r["ip"]: r for r in _rows(graph, """
+        MATCH (d:CI:Device) WHERE d.management_ip IS NOT NULL
+        OPTIONAL MATCH (d)-[:HAS_INTERFACE]->(i:Interface)
+        RETURN d.management_ip AS ip, d.serial_number AS serial, d.os_version AS os,
+               count(i) AS interfaces""")}  # fmt: skip
+    assert devices[snmp["a_good"]]["interfaces"] > 0 and devices[snmp["a_good"]]["serial"]
+    assert devices[cli["arista_eos"]]["interfaces"] > 0 and devices[cli["arista_eos"]]["os"]
+    assert devices[cli["cisco_ios"]]["os"]
