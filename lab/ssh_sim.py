@@ -79,6 +79,10 @@ async def _session(process: Any, device: _Device) -> None:
             data = await process.stdin.read(4096)
             if not data:
                 break
+            # Everything one read brings (the echo, then any replies) goes out in one
+            # write: a line that arrives in one packet is echoed in one packet, as a
+            # device's TCP stack would send it, not one SSH packet per character.
+            out: list[str] = []
             for ch in data:
                 if ch in "\r\n":
                     if ch == "\n" and last == "\r":
@@ -87,18 +91,21 @@ async def _session(process: Any, device: _Device) -> None:
                     reply = shell.answer("".join(line))
                     line.clear()
                     if reply is None:
-                        process.stdout.write("\r\n")
+                        out.append("\r\n")
+                        process.stdout.write("".join(out))
                         process.exit(0)
                         return
-                    process.stdout.write(_to_wire("\n" + reply + shell.prompt))
+                    out.append(_to_wire("\n" + reply + shell.prompt))
                 elif ch in "\x7f\x08":
                     if line:
                         line.pop()
-                        process.stdout.write("\b \b")
+                        out.append("\b \b")
                 elif ch.isprintable():
                     line.append(ch)
-                    process.stdout.write(ch)
+                    out.append(ch)
                 last = ch
+            if out:
+                process.stdout.write("".join(out))
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, BrokenPipeError):
         pass
     process.exit(0)

@@ -1,125 +1,61 @@
 """What a device is: vendor, OS, kind, hardware, version, serial. Pure.
 
-One table of rules, tried in order; the first whose sysObjectID prefix and sysDescr
-pattern both match wins. Each rule then says where its facts come from, in order of
-trust: a vendor scalar OID, a sysDescr pattern (named group ``v``), and for hardware
-and serial the first ENTITY-MIB chassis. Adding a platform is adding a row.
+One table of rules (classify_rules.RULES), tried in order; the first whose conditions
+all hold wins (sysObjectID at or below a root, sysDescr pattern, an answered standard
+MIB scalar, the chassis's description). Each rule then says where its facts come from,
+in order of trust: a vendor scalar OID, a sysDescr pattern (named group ``v``), and for
+hardware and serial the first ENTITY-MIB chassis. The vendor is the rule's, else its
+vendor scalar's, else the owner of the sysObjectID's enterprise number (vendors.py).
+Adding a platform is adding a row.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from discovery.snmp import oids
+from discovery.snmp.classify_rules import RULES, Derive, Rule
 from discovery.snmp.decode import as_text_or_none, scalar
 from discovery.snmp.records import Classification, EntityPhysical, SystemInfo, Varbinds
+from discovery.snmp.vendors import spelling, vendor_of
 
-# CPU architecture words in sysDescr -> a readable hardware string.
-ARCH_NAMES: dict[str, str] = {
-    "x86_64": "Generic x86 64-bit",
-    "amd64": "Generic x86 64-bit",
-    "i386": "Generic x86",
-    "i686": "Generic x86",
-    "aarch64": "Generic ARM 64-bit",
-    "armv7l": "Generic ARM",
-    "Intel64": "Intel x64",
-    "AMD64": "AMD x64",
-    "x86": "Intel x86",
-}
-
-# Windows build number -> release name, as (server, client).
-WINDOWS_BUILDS: dict[int, tuple[str, str]] = {
-    7601: ("2008 R2 SP1", "7 SP1"),
-    9200: ("2012", "8"),
-    9600: ("2012 R2", "8.1"),
-    14393: ("2016 (1607)", "10 (1607)"),
-    17763: ("2019 (1809)", "10 (1809)"),
-    20348: ("2022 (21H2)", "10 (21H2)"),
-    26100: ("2025 (24H2)", "11 (24H2)"),
-}
-
-# sysObjectID arcs that mark a Windows server (SNMP agent OIDs under 311.1.1.3.1).
-_WINDOWS_SERVER_OIDS = ("1.3.6.1.4.1.311.1.1.3.1.2", "1.3.6.1.4.1.311.1.1.3.1.3")
+__all__ = ["RULES", "Rule", "match_rule", "parse_classification"]
 
 
-def _windows_version(match: re.Match[str], object_id: str) -> str | None:
-    release = WINDOWS_BUILDS.get(int(match.group("v")))
-    if release is None:
-        return f"Build {match.group('v')}"
-    server = object_id.startswith(_WINDOWS_SERVER_OIDS)
-    return f"Server {release[0]}" if server else release[1]
+def _under(object_id: str, roots: Sequence[str]) -> bool:
+    """``object_id`` is one of ``roots`` or below one (arc-wise, so 9.1.28 is not 9.1.283)."""
+    for root in roots:
+        root = root.rstrip(".")
+        if object_id == root or object_id.startswith(root + "."):
+            return True
+    return False
 
 
-def _arch(match: re.Match[str], object_id: str) -> str | None:
-    return ARCH_NAMES.get(match.group("v"), match.group("v"))
+def _chassis_text(entities: Sequence[EntityPhysical]) -> str:
+    chassis = _chassis(entities)
+    return " ".join(t for t in (chassis.descr, chassis.model_name) if t) if chassis else ""
 
 
-Derive = Callable[[re.Match[str], str], str | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    name: str
-    vendor: str
-    os: str
-    kind: str
-    object_ids: tuple[str, ...] = ()  # sysObjectID prefixes; empty matches any
-    descr: str | None = None  # sysDescr regex (search); None matches any
-    version: str | None = None  # sysDescr regex with group v
-    hardware: str | None = None
-    serial: str | None = None
-    version_oid: str | None = None
-    hardware_oid: str | None = None
-    serial_oid: str | None = None
-    derive_version: Derive | None = None
-    derive_hardware: Derive | None = None
-    hardware_from_entity: bool = True
-
-
-RULES: tuple[Rule, ...] = (
-    Rule("cisco-nxos", "Cisco", "nxos", "switch", ("1.3.6.1.4.1.9.",), r"NX-OS",
-         version=r"Version (?P<v>[^,\s]+)"),
-    Rule("cisco-ios-switch", "Cisco", "ios", "switch", ("1.3.6.1.4.1.9.",),
-         r"Cisco IOS Software.*\((?:C2|C3|C4|C6|CAT|cat|IE)",
-         version=r"Version (?P<v>[^,\s]+)"),
-    Rule("cisco-ios", "Cisco", "ios", "router", ("1.3.6.1.4.1.9.",), r"Cisco IOS",
-         version=r"Version (?P<v>[^,\s]+)"),
-    Rule("arista-eos", "Arista", "eos", "switch", ("1.3.6.1.4.1.30065.",), r"Arista",
-         version=r"EOS version (?P<v>\S+)",
-         hardware=r"running on an Arista Networks (?P<v>\S+)"),
-    Rule("juniper-junos-switch", "Juniper", "junos", "switch", ("1.3.6.1.4.1.2636.",),
-         r"(?i)ethernet switch", version=r"JUNOS (?P<v>[^,\s]+)",
-         hardware_oid=oids.JNX_BOX_DESCR, serial_oid=oids.JNX_BOX_SERIAL),
-    Rule("juniper-junos-firewall", "Juniper", "junos", "firewall", ("1.3.6.1.4.1.2636.",),
-         r"(?i)\bsrx", version=r"JUNOS (?P<v>[^,\s]+)",
-         hardware_oid=oids.JNX_BOX_DESCR, serial_oid=oids.JNX_BOX_SERIAL),
-    Rule("juniper-junos", "Juniper", "junos", "router", ("1.3.6.1.4.1.2636.",), r"JUNOS",
-         version=r"JUNOS (?P<v>[^,\s]+)",
-         hardware_oid=oids.JNX_BOX_DESCR, serial_oid=oids.JNX_BOX_SERIAL),
-    Rule("mikrotik-routeros", "MikroTik", "routeros", "router", ("1.3.6.1.4.1.14988.",),
-         version_oid=oids.MTXR_LICENSE_VERSION, serial_oid=oids.MTXR_SERIAL),
-    Rule("hp-jetdirect", "HP", "printer", "printer", ("1.3.6.1.4.1.11.2.3.9.",),
-         r"JETDIRECT|ETHERNET MULTI-ENVIRONMENT", hardware=r"PID:HP (?P<v>[^,]+)",
-         serial=r"SN:(?P<v>[^,]+)", hardware_from_entity=False),
-    Rule("microsoft-windows", "Microsoft", "windows", "server", ("1.3.6.1.4.1.311.",),
-         r"Windows", version=r"Build (?P<v>\d+)", hardware=r"Hardware: (?P<v>\S+)",
-         derive_version=_windows_version, derive_hardware=_arch,
-         hardware_from_entity=False),
-    Rule("net-snmp-linux", "Linux", "linux", "server", (), r"^Linux ",
-         version=r"^Linux \S+ (?P<v>\S+)", hardware=r"(?P<v>\S+)\s*$",
-         derive_hardware=_arch, hardware_from_entity=False),
-)
-
-
-def match_rule(system: SystemInfo, rules: Sequence[Rule] = RULES) -> Rule | None:
+def match_rule(
+    system: SystemInfo,
+    rules: Sequence[Rule] = RULES,
+    *,
+    varbinds: Varbinds | None = None,
+    entities: Sequence[EntityPhysical] = (),
+) -> Rule | None:
+    """The first rule whose every condition holds (see classify_rules)."""
     object_id = system.object_id or ""
     descr = system.descr or ""
     for rule in rules:
-        if rule.object_ids and not object_id.startswith(rule.object_ids):
+        if rule.object_ids and not _under(object_id, rule.object_ids):
             continue
         if rule.descr is not None and not re.search(rule.descr, descr):
+            continue
+        if rule.evidence and not any(
+            scalar(varbinds or {}, oid) is not None for oid in rule.evidence
+        ):
+            continue
+        if rule.chassis is not None and not re.search(rule.chassis, _chassis_text(entities)):
             continue
         return rule
     return None
@@ -137,7 +73,20 @@ def _from_descr(pattern: str | None, derive: Derive | None, system: SystemInfo) 
 
 
 def _from_oid(varbinds: Varbinds, oid: str | None) -> str | None:
-    return as_text_or_none(scalar(varbinds, oid)) if oid else None
+    text = as_text_or_none(scalar(varbinds, oid)) if oid else None
+    return text.strip() if text is not None else None
+
+
+def _vendor(rule: Rule, system: SystemInfo, varbinds: Varbinds) -> str | None:
+    """The rule's vendor, else what the device says (in our spelling of a vendor we
+    know: HUAWEI is Huawei), else the owner of its enterprise number, else the rule's
+    fallback."""
+    if rule.vendor is not None:
+        return rule.vendor
+    said = _from_oid(varbinds, rule.vendor_oid)
+    if said is not None:
+        return spelling(said)
+    return vendor_of(system.object_id) or rule.fallback_vendor
 
 
 def _chassis(entities: Sequence[EntityPhysical]) -> EntityPhysical | None:
@@ -151,11 +100,12 @@ def parse_classification(
     entities: Sequence[EntityPhysical] = (),
     rules: Sequence[Rule] = RULES,
 ) -> Classification:
-    rule = match_rule(system, rules)
+    rule = match_rule(system, rules, varbinds=varbinds, entities=entities)
     chassis = _chassis(entities)
     chassis_model = chassis.model_name if chassis else None
     chassis_serial = chassis.serial if chassis else None
-    if rule is None:
+    vendor = _vendor(rule, system, varbinds) if rule is not None else None
+    if rule is None or (vendor, rule.os, rule.kind) == (None, None, None):
         return Classification(None, None, None, chassis_model, None, chassis_serial, None)
     version = _from_oid(varbinds, rule.version_oid) or _from_descr(
         rule.version, rule.derive_version, system
@@ -171,7 +121,7 @@ def parse_classification(
         or chassis_serial
     )
     return Classification(
-        vendor=rule.vendor,
+        vendor=vendor,
         os=rule.os,
         kind=rule.kind,
         hardware=hardware,

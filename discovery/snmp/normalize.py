@@ -54,6 +54,8 @@ DEVICE_CLASSES: dict[str, tuple[str, str | None]] = {
     "firewall": ("NetworkDevice", "device_kind"),
     "wireless": ("NetworkDevice", "device_kind"),
     "server": ("Server", None),
+    # storage arrays and NAS heads are Servers until the schema has a class of their own
+    "storage": ("Server", None),
     "printer": ("Peripheral", "peripheral_kind"),
     "ups": ("Peripheral", "peripheral_kind"),
     "pdu": ("Peripheral", "peripheral_kind"),

@@ -59,6 +59,12 @@ MTXR_LICENSE_VERSION = "1.3.6.1.4.1.14988.1.1.4.4.0"
 MTXR_SERIAL = "1.3.6.1.4.1.14988.1.1.7.3.0"
 MTXR_NEIGHBOR_ENTRY = "1.3.6.1.4.1.14988.1.1.11.1.1"  # MIKROTIK-MIB mtxrNeighborTable
 
+# UPS-MIB (RFC 1628) upsIdent group: an agent that answers these speaks for a UPS
+UPS_IDENT_MANUFACTURER = "1.3.6.1.2.1.33.1.1.1.0"
+UPS_IDENT_MODEL = "1.3.6.1.2.1.33.1.1.2.0"
+UPS_IDENT_UPS_SOFTWARE = "1.3.6.1.2.1.33.1.1.3.0"
+UPS_IDENT_AGENT_SOFTWARE = "1.3.6.1.2.1.33.1.1.4.0"
+
 # name -> subtree root, in the order the collector walks them. Scalars that are
 # not under a walked subtree are fetched with GET (see SCALARS).
 SUBTREES: dict[str, str] = {
@@ -93,4 +99,8 @@ SCALARS: dict[str, str] = {
     "jnxBoxSerialNo": JNX_BOX_SERIAL,
     "mtxrLicVersion": MTXR_LICENSE_VERSION,
     "mtxrSerialNumber": MTXR_SERIAL,
+    "upsIdentManufacturer": UPS_IDENT_MANUFACTURER,
+    "upsIdentModel": UPS_IDENT_MODEL,
+    "upsIdentUPSSoftwareVersion": UPS_IDENT_UPS_SOFTWARE,
+    "upsIdentAgentSoftwareVersion": UPS_IDENT_AGENT_SOFTWARE,
 }

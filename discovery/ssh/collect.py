@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -108,7 +109,19 @@ class CollectResult:
 def netmiko_connect(
     target: SSHTarget, credentials: SSHCredentials, platform: Platform, timeouts: SSHTimeouts
 ) -> Session:
-    """A netmiko session, with its exceptions mapped onto ours (no credential, no chaining)."""
+    """A netmiko session, with its exceptions mapped onto ours (no credential, no chaining).
+
+    netmiko's time is mostly fixed sleeps, not work (see bench/discovery.py). Two of
+    them are cut here: `_open()` sends a RETURN and sleeps a fixed 100 ms before the
+    platform's session preparation, for devices that stay silent until a key is
+    pressed; every platform we support prints its prompt after login and its
+    `session_preparation` reads until a pattern, so we connect with
+    `auto_connect=False` and run the two public steps ourselves. And
+    `global_delay_factor` (0.1 under `fast_cli`) only scales, on our path, the
+    buffer-draining sleeps around `find_prompt` (10 ms, doubling while data comes);
+    a late prompt that escapes a shorter drain is discarded by the next command's
+    echo check (see `_NetmikoSession`), as it would be on any link slower than 10 ms.
+    """
     key_file = str(credentials.key_file) if credentials.key_file is not None else None
     with netmiko_errors(target, timeouts):
         connection = ConnectHandler(
@@ -124,11 +137,19 @@ def netmiko_connect(
             system_host_keys=False,
             ssh_config_file=None,
             fast_cli=True,
+            global_delay_factor=0.02,
             conn_timeout=timeouts.conn,
             banner_timeout=timeouts.banner,
             auth_timeout=timeouts.auth,
             read_timeout_override=timeouts.read,
+            auto_connect=False,
         )
+        try:
+            connection.establish_connection()
+            connection.session_preparation()
+        except BaseException:
+            connection.disconnect()  # closes the transport, drops netmiko's log filter
+            raise
     return _NetmikoSession(connection)
 
 
@@ -149,19 +170,47 @@ def netmiko_errors(target: SSHTarget, timeouts: SSHTimeouts) -> Iterator[None]:
 
 
 class _NetmikoSession:
-    """netmiko's connection, narrowed to raw text: parsing is ours, never use_textfsm."""
+    """netmiko's connection, narrowed to raw text: parsing is ours, never use_textfsm.
+
+    Each command reads until `prompt_pattern(base_prompt)` instead of letting netmiko
+    find the prompt again before every command (`auto_find_prompt`: one more round
+    trip and two buffer-clearing sleeps per command). The command echo is still
+    verified, which keeps output in step with commands if a stray prompt arrives late.
+    """
 
     def __init__(self, connection: BaseConnection) -> None:
         self._connection = connection
+        self._prompt = prompt_pattern(connection.base_prompt)
 
     def send_command(self, command_string: str, *, read_timeout: float) -> str:
-        output = self._connection.send_command(command_string, read_timeout=read_timeout)
+        output = self._connection.send_command(
+            command_string,
+            expect_string=self._prompt,
+            read_timeout=read_timeout,
+            cmd_verify=True,
+        )
         if not isinstance(output, str):  # only if someone turned on a parser
             raise TypeError(f"netmiko returned {type(output).__name__}, not text")
         return output
 
     def disconnect(self) -> None:
         self._connection.disconnect()
+
+
+_TERMINATORS = "#>%$"
+
+
+def prompt_pattern(base_prompt: str) -> str:
+    """The device's prompt as the last line of what was read: the base prompt netmiko
+    found at set-up, anything but whitespace (IOS cuts the base prompt to 16 characters;
+    a mode such as `(config)`), a terminator (`#` `>` on network OSes, `%` a Junos
+    shell, `$` a Linux user), optional trailing blanks, then the end of the text.
+    Anchoring at both ends keeps a prompt-like string inside the output from ending
+    the read early. A bare `$ ` prompt is its own base prompt (netmiko keeps the
+    terminator when there is nothing else)."""
+    if len(base_prompt) == 1 and base_prompt in _TERMINATORS:
+        return rf"(?:^|\n){re.escape(base_prompt)}[ \t]*\Z"
+    return rf"(?:^|\n){re.escape(base_prompt)}\S*[{re.escape(_TERMINATORS)}][ \t]*\Z"
 
 
 def _connect_error(

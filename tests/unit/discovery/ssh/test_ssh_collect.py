@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from netmiko.exceptions import ReadTimeout
 
-from discovery.ssh.collect import collect_many, collect_target, parse_collected
+from discovery.ssh.collect import collect_many, collect_target, parse_collected, prompt_pattern
 from discovery.ssh.errors import AuthFailed, ConnectTimeout
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import Platform
@@ -145,3 +146,37 @@ def test_collect_many_runs_targets_concurrently_in_job_order() -> None:
     assert [r.target.host for r in results] == [f"192.0.2.{n}" for n in range(1, 7)]
     assert [r.outputs["hostname"].strip() for r in results] == [t.host for t, _ in jobs]
     assert peak == 3
+
+
+@pytest.mark.parametrize(
+    ("base_prompt", "output"),
+    [
+        ("router1", "show version\nCisco IOS Software\nrouter1#"),
+        ("core-sw-01.examp", "show vlan\n...\ncore-sw-01.example#"),  # IOS cuts the base to 16
+        ("router1", "show run\nrouter1(config)#"),
+        ("labadmin@mx5", "show version\nHostname: mx5\n\n{master:0}\nlabadmin@mx5> "),
+        ("root@web01:~", "uname -a\nLinux web01\nroot@web01:~# "),
+        ("$", "hostname\nweb01\n$ "),  # a bare sh prompt: netmiko keeps "$" as the base
+        ("", "#"),
+    ],
+)
+def test_prompt_pattern_matches_the_prompt_as_the_last_line(base_prompt: str, output: str) -> None:
+    assert re.search(prompt_pattern(base_prompt), output)
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "show run\nhostname router1\nrouter1#show run more\n",  # a prompt-like line, not last
+        "show cdp neighbors detail\nDevice ID: router1#2\nPlatform: x",  # inside a line
+        "show version\n",  # the echo only: the prompt has not come yet
+        "show version\nxrouter1#",  # another host's name that ends with ours
+    ],
+)
+def test_prompt_pattern_does_not_end_the_read_early(output: str) -> None:
+    assert re.search(prompt_pattern("router1"), output) is None
+
+
+def test_a_bare_prompt_still_needs_a_line_of_its_own() -> None:
+    assert re.search(prompt_pattern("$"), "echo $\n$\n$ ")
+    assert re.search(prompt_pattern("$"), "price: 5$") is None

@@ -1,0 +1,250 @@
+"""The classification rules: one row per platform, tried in order. Data, pure.
+
+A rule matches when every condition it has holds: the sysObjectID is one of
+`object_ids` or below it, sysDescr matches `descr`, one of the `evidence` scalars was
+answered (a standard MIB the agent implements), and the first ENTITY-MIB chassis
+matches `chassis`. The first match wins, so specific rows come before generic ones.
+A rule's vendor may be left to the enterprise number (vendors.py) or to a vendor
+scalar. Kinds are those normalize.DEVICE_CLASSES maps onto a schema class.
+
+Facts behind the rows (product OIDs from the vendors' MIBs, model lines from their
+catalogues) are cited beside them. A row never guesses: a device that says only who
+made it gets a vendor and no kind (see the enterprise-only rule at the end).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from discovery.snmp import oids
+
+KINDS = frozenset(
+    {"switch", "router", "firewall", "wireless", "server", "storage", "printer", "ups", "pdu",
+     "kvm", "camera"}
+)  # fmt: skip
+
+# CPU architecture words in sysDescr -> a readable hardware string.
+ARCH_NAMES: dict[str, str] = {
+    "x86_64": "Generic x86 64-bit",
+    "amd64": "Generic x86 64-bit",
+    "i386": "Generic x86",
+    "i686": "Generic x86",
+    "aarch64": "Generic ARM 64-bit",
+    "armv7l": "Generic ARM",
+    "Intel64": "Intel x64",
+    "AMD64": "AMD x64",
+    "x86": "Intel x86",
+}
+
+# Windows build number -> release name, as (server, client).
+WINDOWS_BUILDS: dict[int, tuple[str, str]] = {
+    7601: ("2008 R2 SP1", "7 SP1"),
+    9200: ("2012", "8"),
+    9600: ("2012 R2", "8.1"),
+    14393: ("2016 (1607)", "10 (1607)"),
+    17763: ("2019 (1809)", "10 (1809)"),
+    20348: ("2022 (21H2)", "10 (21H2)"),
+    26100: ("2025 (24H2)", "11 (24H2)"),
+}
+
+# sysObjectID arcs that mark a Windows server (SNMP agent OIDs under 311.1.1.3.1).
+_WINDOWS_SERVER_OIDS = ("1.3.6.1.4.1.311.1.1.3.1.2", "1.3.6.1.4.1.311.1.1.3.1.3")
+_UPS_IDENT = (oids.UPS_IDENT_MANUFACTURER, oids.UPS_IDENT_MODEL, oids.UPS_IDENT_AGENT_SOFTWARE)
+
+
+def _windows_version(match: re.Match[str], object_id: str) -> str | None:
+    release = WINDOWS_BUILDS.get(int(match.group("v")))
+    if release is None:
+        return f"Build {match.group('v')}"
+    server = object_id.startswith(_WINDOWS_SERVER_OIDS)
+    return f"Server {release[0]}" if server else release[1]
+
+
+def _arch(match: re.Match[str], object_id: str) -> str | None:
+    return ARCH_NAMES.get(match.group("v"), match.group("v"))
+
+
+Derive = Callable[[re.Match[str], str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    vendor: str | None  # None: the vendor scalar, the enterprise's owner, fallback_vendor
+    os: str | None
+    kind: str | None
+    object_ids: tuple[str, ...] = ()  # sysObjectIDs, each matching itself and below; () any
+    descr: str | None = None  # sysDescr regex (search); None matches any
+    evidence: tuple[str, ...] = ()  # scalars of which at least one must have answered
+    chassis: str | None = None  # regex on the first chassis's descr/model name
+    version: str | None = None  # sysDescr regex with group v
+    hardware: str | None = None
+    serial: str | None = None
+    vendor_oid: str | None = None
+    version_oid: str | None = None
+    hardware_oid: str | None = None
+    serial_oid: str | None = None
+    derive_version: Derive | None = None
+    derive_hardware: Derive | None = None
+    hardware_from_entity: bool = True
+    fallback_vendor: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is not None and self.kind not in KINDS:
+            raise ValueError(f"rule {self.name}: unknown kind {self.kind!r}")
+
+
+def _ent(*numbers: str) -> tuple[str, ...]:
+    return tuple(f"1.3.6.1.4.1.{n}" for n in numbers)
+
+
+CISCO, HUAWEI, H3C = _ent("9"), _ent("2011"), _ent("25506")
+_IOS = r"Cisco IOS|Internetwork Operating System|IOS \(tm\)"
+_VRP_VERSION = r"\((?:\S+ )?(?P<v>V\d{3}R\d{3}\w*)\)"  # (S5720 V200R007C00SPC500)
+_COMWARE_VERSION = r"(?:Software Version |Release )(?P<v>[\w.]+)"
+
+RULES: tuple[Rule, ...] = (
+    # -- Cisco ------------------------------------------------------------------------
+    Rule("cisco-nxos", "Cisco", "nxos", "switch", CISCO, r"NX-OS",
+         version=r"Version (?P<v>[^,\s]+)"),
+    Rule("cisco-ios-switch", "Cisco", "ios", "switch", CISCO,
+         r"Cisco IOS Software.*\((?:C2|C3|C4|C6|CAT|cat|IE)",
+         version=r"Version (?P<v>[^,\s]+)"),
+    # Old IOS says only "Cisco Internetwork Operating System Software" in its first
+    # line; the product OID tells (CISCO-PRODUCTS-MIB: 283 cat6509, 366 catalyst355024).
+    Rule("cisco-ios-catalyst", "Cisco", "ios", "switch",
+         _ent("9.1.283", "9.1.366"), _IOS, version=r"Version (?P<v>[^,\s]+)"),
+    Rule("cisco-ios", "Cisco", "ios", "router", CISCO, _IOS,
+         version=r"Version (?P<v>[^,\s]+)"),
+    Rule("cisco-wlc", "Cisco", "aireos", "wireless", CISCO, r"^Cisco Controller$"),
+    # -- Arista, Juniper, MikroTik ------------------------------------------------------
+    Rule("arista-eos", "Arista", "eos", "switch", _ent("30065"), r"Arista",
+         version=r"EOS version (?P<v>\S+)",
+         hardware=r"running on an Arista Networks (?P<v>\S+)"),
+    Rule("juniper-junos-switch", "Juniper", "junos", "switch", _ent("2636"),
+         r"(?i)ethernet switch", version=r"JUNOS (?P<v>[^,\s]+)",
+         hardware_oid=oids.JNX_BOX_DESCR, serial_oid=oids.JNX_BOX_SERIAL),
+    Rule("juniper-junos-firewall", "Juniper", "junos", "firewall", _ent("2636"),
+         r"(?i)\bsrx", version=r"JUNOS (?P<v>[^,\s]+)",
+         hardware_oid=oids.JNX_BOX_DESCR, serial_oid=oids.JNX_BOX_SERIAL),
+    Rule("juniper-junos", "Juniper", "junos", "router", _ent("2636"), r"JUNOS",
+         version=r"JUNOS (?P<v>[^,\s]+)",
+         hardware_oid=oids.JNX_BOX_DESCR, serial_oid=oids.JNX_BOX_SERIAL),
+    # Trapeze's enterprise, Juniper's WLAN controllers (WLC2800, WLC880, ...)
+    Rule("juniper-wlc", "Juniper", "mss", "wireless", _ent("14525"), r"\bWLC\d+",
+         hardware=r"\b(?P<v>WLC\d+\w*)", version=r"WLC\d+\w* (?P<v>[\d.]+)"),
+    Rule("mikrotik-routeros", "MikroTik", "routeros", "router", _ent("14988"),
+         version_oid=oids.MTXR_LICENSE_VERSION, serial_oid=oids.MTXR_SERIAL),
+    # -- Huawei -----------------------------------------------------------------------
+    # hwServer(235): the iBMC speaks for its server (HUAWEI-SERVER-IBMC-MIB)
+    Rule("huawei-ibmc", "Huawei", "ibmc", "server", _ent("2011.2.235")),
+    # OceanStor arrays' agent (ISM: Integrated Storage Manager)
+    Rule("huawei-oceanstor", "Huawei", "oceanstor", "storage", HUAWEI, r"^ISM SNMP Agent"),
+    # ACU2 and AC6xxx: WLAN access controllers (a card, a box) running VRP
+    Rule("huawei-vrp-wlan", "Huawei", "vrp", "wireless", HUAWEI, r"\bACU2\b|\bAC6\d{3}\b",
+         version=_VRP_VERSION),
+    # S-series (S5720, S12704, ...) are switches; sysDescr starts with the model
+    Rule("huawei-vrp-switch", "Huawei", "vrp", "switch", HUAWEI, r"^\s*S\d{4,5}\b",
+         version=_VRP_VERSION, hardware=r"^\s*(?P<v>S\d{4,5}[\w-]*)"),
+    Rule("huawei-vrp-router", "Huawei", "vrp", "router", HUAWEI,
+         chassis=r"\b(?:ME60|NE\d{2,3}E?|AR\d{3,4})\b"),
+    # -- H3C (Comware) ----------------------------------------------------------------
+    # WX access controllers, LSQ1WCM controller modules, WA access points
+    Rule("h3c-comware-wlan", "H3C", "comware", "wireless", H3C,
+         r"\bWX\d{4}|\bLSQ1WCM|\bWA\d{4}", version=_COMWARE_VERSION),
+    Rule("h3c-comware-switch", "H3C", "comware", "switch", H3C, r"(?i)\bswitch\b",
+         version=_COMWARE_VERSION),
+    Rule("h3c-comware-router", "H3C", "comware", "router", H3C, chassis=r"\b(?:SR|MSR)\d{2,4}",
+         version=_COMWARE_VERSION),
+    # -- other network vendors --------------------------------------------------------
+    Rule("ruijie-wlan", "Ruijie", "rgos", "wireless", _ent("4881"), r"(?i)\bwireless\b",
+         hardware=r"\((?P<v>[^)]+)\)"),
+    Rule("ruijie-switch", "Ruijie", "rgos", "switch", _ent("4881"), r"(?i)\bswitch\b",
+         hardware=r"\((?P<v>[^)]+)\)"),
+    Rule("aruba-controller", "Aruba", "arubaos", "wireless", _ent("14823"), r"^ArubaOS",
+         version=r"Version (?P<v>[\d.]+)", hardware=r"MODEL: (?P<v>[^)]+)"),
+    Rule("ruckus-smartzone", "Ruckus", "smartzone", "wireless", _ent("25053"),
+         r"SmartCell Gateway|SmartZone|ZoneDirector"),
+    Rule("meru-controller", "Meru", "meru", "wireless", _ent("15983"), r"(?i)controller"),
+    Rule("brocade-fabos", "Brocade", "fabos", "switch", _ent("1588.2.1.1")),  # SW-MIB fcSwitch
+    Rule("brocade-fastiron", "Brocade", "fastiron", "switch", _ent("1991"),
+         r"\b(?:ICX|FCX|FastIron|TurboIron)", version=r"Version (?P<v>\S+)",
+         hardware=r"\b(?P<v>ICX[\w-]+|FCX[\w-]+)"),
+    Rule("hp-procurve", "HP", "procurve", "switch", _ent("11.2.3.7"), r"ProCurve|Switch",
+         version=r"revision (?P<v>[^,\s]+)"),
+    Rule("dlink-switch", "D-Link", "dlink", "switch", _ent("171"), r"(?i)\bswitch\b",
+         hardware=r"(?P<v>DES-\S+|DGS-\S+)"),
+    Rule("zte-zxr10-switch", "ZTE", "zxr10", "switch", _ent("3902"),
+         r"(?i)\bswitch\b|ZXR10 (?:59|89|99)\d\d", version=r"Version: ?(?P<v>[^,\s]+)"),
+    Rule("dcn-switch", "DCN", "dcn", "switch", _ent("6339"), r"\bDCR?S-\d",
+         hardware=r"\b(?P<v>DCR?S-[\w-]+)", version=r"SoftWare Version (?P<v>\S+)"),
+    Rule("bdcom-switch", "BDCOM", "bdcom", "switch", _ent("3320"), r"\bS\d{4}\b",
+         version=r"Version (?P<v>\S+)", hardware=r"\b(?P<v>S\d{4}\w*)"),
+    # Maipu SM-series managed switches ("SM4200-16GEF8GE-AC Device, ...")
+    Rule("maipu-switch", "Maipu", "mypower", "switch", _ent("5651"), r"^\s*SM\d{4}",
+         hardware=r"^\s*(?P<v>SM\d{4}[\w-]*)", version=r"SoftWare Version (?P<v>\S+)"),
+    # -- firewalls --------------------------------------------------------------------
+    Rule("paloalto-panos", "Palo Alto Networks", "panos", "firewall", _ent("25461"),
+         hardware=r"(?P<v>PA-\d+)"),
+    Rule("fortinet-fortigate", "Fortinet", "fortios", "firewall", _ent("12356.101")),
+    Rule("topsec-firewall", "Topsec", "topsec", "firewall", _ent("14331"),
+         r"(?i)\bNGFW|firewall", version=r"Software Version (?P<v>\S+)"),
+    Rule("venustech-firewall", "Venustech", "vsos", "firewall", _ent("15227"),
+         r"^FIREWALL$|\bVSOS\b", version=r"VSOS-(?P<v>\S+)"),
+    Rule("lenovo-firewall", "Lenovo", None, "firewall", _ent("9833"), r"^FIREWALL$"),
+    Rule("clavister-firewall", "Clavister", "cos", "firewall", _ent("5089"), r"(?i)firewall",
+         version=r"Firewall (?P<v>[\d.-]+)"),
+    # Vyatta's enterprise number: Vyatta routers, and Netentsec's NGFW built on it
+    Rule("netentsec-ngfw", "Netentsec", None, "firewall", _ent("30803"), r"^Netentsec NGFW"),
+    Rule("vyatta", "Vyatta", "vyatta", "router", _ent("30803"), r"^Vyatta\b",
+         version=r"^Vyatta (?P<v>\S+)"),
+    # -- servers and storage ----------------------------------------------------------
+    Rule("hp-jetdirect", "HP", "printer", "printer", _ent("11.2.3.9"),
+         r"JETDIRECT|ETHERNET MULTI-ENVIRONMENT", hardware=r"PID:HP (?P<v>[^,]+)",
+         serial=r"SN:(?P<v>[^,]+)", hardware_from_entity=False),
+    Rule("microsoft-windows", "Microsoft", "windows", "server", _ent("311"),
+         r"Windows", version=r"Build (?P<v>\d+)", hardware=r"Hardware: (?P<v>\S+)",
+         derive_version=_windows_version, derive_hardware=_arch,
+         hardware_from_entity=False),
+    Rule("ibm-aix", "IBM", "aix", "server", _ent("2.3.1.2"), r"IBM PowerPC",
+         hardware_from_entity=False),
+    Rule("netapp-ontap", "NetApp", "ontap", "storage", _ent("789"), r"^NetApp Release",
+         version=r"^NetApp Release (?P<v>\S+(?: 7-Mode)?)"),
+    Rule("isilon-onefs", "Dell EMC", "onefs", "storage", _ent("12124"), r"Isilon OneFS",
+         version=r"Isilon OneFS v(?P<v>\S+)"),
+    # -- power ------------------------------------------------------------------------
+    # PowerNet-MIB: masterSwitch(4) are rack PDUs; smartUPS(2), symmetraUPS(5) UPSes
+    Rule("apc-pdu", "APC", "apc", "pdu", _ent("318.1.3.4"),
+         version=r"\bPF:v(?P<v>[\d.]+)", hardware=r"\bMN:\s*(?P<v>\S+)",
+         serial=r"\bSN:\s*(?P<v>\S+)"),
+    Rule("apc-ups", "APC", "apc", "ups", _ent("318.1.3.2", "318.1.3.5", "318.1.3.27"),
+         version=r"\bPF:v(?P<v>[\d.]+)", hardware=r"\bMN:\s*(?P<v>\S+)",
+         serial=r"\bSN:\s*(?P<v>\S+)"),
+    # MG-SNMP-UPS-MIB: upsmg(705.1) is MGE's (now Eaton's) UPS agent
+    Rule("eaton-mge-ups", "Eaton", "mgeups", "ups", _ent("705.1"),
+         hardware_oid=oids.UPS_IDENT_MODEL, version_oid=oids.UPS_IDENT_UPS_SOFTWARE),
+    # Any agent implementing UPS-MIB (RFC 1628) speaks for a UPS; its maker is in it.
+    Rule("ups-mib", None, None, "ups", evidence=_UPS_IDENT,
+         vendor_oid=oids.UPS_IDENT_MANUFACTURER, hardware_oid=oids.UPS_IDENT_MODEL,
+         version_oid=oids.UPS_IDENT_UPS_SOFTWARE),
+    Rule("ups-descr", None, None, "ups", descr=r"\bUPS\b"),
+    # -- wireless on Linux --------------------------------------------------------------
+    Rule("ubiquiti-airmax", "Ubiquiti", "airos", "wireless", _ent("41112.1.4"), r"^Linux\b"),
+    # -- cameras ----------------------------------------------------------------------
+    Rule("hanwha-ipolis", "Hanwha Techwin", "ipolis", "camera", descr=r"iPolis.*\bCamera\b"),
+    # -- the rest: a vendor without a kind --------------------------------------------
+    Rule("hp-onboard-administrator", "HP", "onboard-administrator", None, _ent("11"),
+         r"Onboard Administrator"),  # a blade enclosure's manager: no class for it yet
+    # A Linux host; an appliance maker's enterprise number names the maker
+    Rule("net-snmp-linux", None, "linux", "server", (), r"^Linux ",
+         version=r"^Linux \S+ (?P<v>\S+)", hardware=r"(?P<v>\S+)\s*$",
+         derive_hardware=_arch, hardware_from_entity=False, fallback_vendor="Linux"),
+    # sysDescr names the maker where the enterprise number is not ours to vouch for
+    Rule("descr-vendor-hikvision", "Hikvision", None, None, descr=r"^Hikvision\b"),
+    Rule("descr-vendor-wrd", "WRD Tech", None, None, descr=r"^WRD Tech\."),
+    Rule("descr-vendor-infosec", "Infosec", None, None, descr=r"\bINFOSEC NSAE\b"),
+    Rule("descr-vendor-nsfocus", "NSFOCUS", None, None, descr=r"^NSFOCUS\b"),
+    Rule("enterprise", None, None, None, _ent("")),  # vendor from the number, if we know it
+)
