@@ -36,7 +36,7 @@ bench: setup
 	$(BIN)/python bench/ingest.py
 
 bench-discovery: setup
-	$(BIN)/python bench/discovery.py
+	$(BIN)/python -m bench.discovery
 
 clean:
 	rm -rf $(VENV) neo4j-launcher/target

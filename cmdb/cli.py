@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import neo4j
 import typer
+import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -21,6 +22,11 @@ from cmdb.ingest import Ingestor
 from cmdb.loadfile import read_changesets
 from cmdb.schema import Schema, load_schema
 from lab.cli import app as lab_app
+
+if TYPE_CHECKING:
+    from discovery.credentials import CredentialMemory, CredentialResolver
+    from discovery.jobs import Job
+    from discovery.run import RunReport
 
 app = typer.Typer(help="A configuration-management database on a graph.", no_args_is_help=True)
 db_app = typer.Typer(help="The local Neo4j DBMS.", no_args_is_help=True)
@@ -125,30 +131,87 @@ def load(
 
 
 @app.command("demo")
-def demo() -> None:
-    """Start Neo4j, apply the schema, load the sample estate, and show where to look."""
+def demo(
+    no_lab: Annotated[
+        bool, typer.Option("--no-lab", help="the sample estate only: no lab, no discovery")
+    ] = False,
+) -> None:
+    """Start Neo4j and the device lab, discover the lab, add the sample estate's business
+    side (sites, services, owners, contracts), and show where to look."""
     from cmdb.sample import sample_estate
 
     db_up()
     with _graph() as (config, schema, driver):
         r = Ingestor(driver, schema, config).ingest(sample_estate())
-        counts, _, _ = driver.execute_query(
-            "MATCH (c:CI) RETURN c._class AS class, count(*) AS n ORDER BY class"
-        )
     console.print(f"sample estate: {r.created} CIs created, {r.links_opened} links opened")
-    table = Table("class", "CIs")
+    example = "hq-core-01"
+    if not no_lab:
+        example = _demo_discovery() or example
+    with _graph() as (config, _schema, driver):
+        counts, _, _ = driver.execute_query(
+            "MATCH (c:CI) RETURN c._class AS class, c.status AS status, count(*) AS n "
+            "ORDER BY class, status"
+        )
+    table = Table("class", "status", "CIs")
     for rec in counts:
-        table.add_row(rec["class"], str(rec["n"]))
+        table.add_row(rec["class"], rec["status"], str(rec["n"]))
     console.print(table)
+    lab_lines = (
+        f"  .venv/bin/cmdb discover {DEMO_JOB_COPY} --lab-state-dir .cmdb/lab"
+        "   (a second run: no change)\n"
+        "  Stop the lab: .venv/bin/cmdb lab down\n"
+    ) if not no_lab else ""
     console.print(
         "Look at it:\n"
-        "  .venv/bin/cmdb ci show hq-core-01\n"
-        "  .venv/bin/cmdb ci history hq-core-01\n"
+        f"  .venv/bin/cmdb ci show {example}\n"
+        f"  .venv/bin/cmdb ci history {example}\n"
         "  .venv/bin/cmdb ci set hq-core-01 os_version=17.12.1 --reason 'upgrade'\n"
+        f"{lab_lines}"
         f"  Neo4j Bolt: {bolt_uri(config)} (user neo4j, password in "
         f"{dbms.password_file(config.data_dir)})\n"
-        "  Stop it: .venv/bin/cmdb db down"
+        "  Stop Neo4j: .venv/bin/cmdb db down"
     )
+
+
+DEMO_JOB = Path(__file__).resolve().parent.parent / "discovery" / "jobs" / "lab.yaml"
+DEMO_JOB_COPY = Path(".cmdb") / "demo-lab-job.yaml"
+
+
+def _demo_discovery() -> str | None:
+    """The lab up (embedded defaults), then discovery/jobs/lab.yaml over every device it
+    serves. Returns the host name of a discovered device to show."""
+    import lab
+    from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
+    from discovery.jobs import Job, load_job
+    from lab.config import DEFAULT_STATE_DIR, LabOptions
+    from lab.errors import NetnsUnavailableError
+
+    console.print("starting the device lab (the first time unpacks the recordings: minutes)")
+    try:
+        manifest = lab.up(LabOptions(state_dir=DEFAULT_STATE_DIR))
+    except NetnsUnavailableError as exc:
+        console.print(f"[yellow]lab without namespace hosts: {exc}[/yellow]")
+        manifest = lab.up(LabOptions(state_dir=DEFAULT_STATE_DIR, linux=False))
+    console.print(f"lab up: {len(manifest.devices)} devices")
+    base = load_job(DEMO_JOB)
+    # the job file's protocols and credentials, over exactly the devices the lab serves
+    job = Job.model_validate({**base.model_dump(), "targets": sorted(
+        {d.address for d in manifest.devices}, key=lambda a: tuple(int(x) for x in a.split(".")))})
+    DEMO_JOB_COPY.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_JOB_COPY.write_text(  # the job as run, to run again by hand
+        f"# {DEMO_JOB.name} over the devices the lab serves (written by `cmdb demo`)\n"
+        + yaml.safe_dump(job.model_dump(mode="json", exclude_defaults=True), sort_keys=False),
+        encoding="utf-8",
+    )
+    resolver = CredentialResolver(lab_state_dir=Path(manifest.state_dir))
+    _discover(job, resolver, CredentialMemory(DEFAULT_MEMORY_FILE))
+    with _graph() as (_config, _schema, driver):
+        found, _, _ = driver.execute_query(  # the best-connected discovered device
+            "MATCH (d:CI:NetworkDevice)-[:HAS_INTERFACE]->(:Interface)-[r:CONNECTED_TO]-() "
+            "WHERE r.until IS NULL AND d._scope IS NOT NULL "
+            "RETURN d.name AS name, count(r) AS n ORDER BY n DESC, name LIMIT 1"
+        )
+    return found[0]["name"] if found else None
 
 
 def _show_state(title: str, state: dict[str, Any]) -> None:
@@ -298,15 +361,22 @@ def discover(
     ] = None,
 ) -> None:
     """Run a discovery job: collect, normalize and ingest every target, record the run."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
     from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
     from discovery.jobs import load_job
-    from discovery.run import run_job
 
     job = load_job(job_file)
     resolver = CredentialResolver(secrets_file=secrets, lab_state_dir=lab_state_dir)
     memory = CredentialMemory(memory_file or DEFAULT_MEMORY_FILE)
+    _discover(job, resolver, memory, dry_run)
+
+
+def _discover(job: Job, resolver: CredentialResolver, memory: CredentialMemory,
+              dry_run: bool = False) -> RunReport:  # fmt: skip
+    """Run a job with a progress bar, then print its summary table."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from discovery.run import run_job
+
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -330,6 +400,8 @@ def discover(
     table.add_row("change sets", f"{t.changesets} ({verb})")
     table.add_row("CIs", f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged")
     table.add_row("links", f"{t.links_opened} opened, {t.links_closed} closed")
+    if t.went_absent:
+        table.add_row("went absent", str(t.went_absent))
     for kind, count in sorted(report.failures_by_kind().items()):
         table.add_row(f"failed: {kind}", str(count))
     console.print(table)
@@ -337,6 +409,7 @@ def discover(
         for where, diff in sorted(report.diffs.items()):
             for entry in diff[:50]:
                 console.print(f"  {where}: {entry}")
+    return report
 
 
 class _DiscoverProgress:

@@ -25,6 +25,7 @@ INDEX_STRIDE = 32
 IN_MEMORY_LIMIT = 4 * 1024 * 1024  # bytes of sanitised text kept in memory
 
 Row = tuple[str, str, str]  # (dotted OID, tag, value)
+KeyedRow = tuple[bytes, Row]  # (oid_key of the row's OID, row)
 
 
 def oid_key(oid: str) -> bytes:
@@ -81,6 +82,10 @@ class Recording(Protocol):
 
     def next_after(self, key: bytes) -> Row | None: ...
 
+    def next_rows(self, key: bytes, count: int) -> list[KeyedRow]:
+        """Up to ``count`` rows after ``key``, in order: one GETBULK's repetitions."""
+        ...
+
 
 @dataclass
 class MemoryRecording:
@@ -103,6 +108,10 @@ class MemoryRecording:
     def next_after(self, key: bytes) -> Row | None:
         i = bisect.bisect_right(self.keys, key)
         return self.rows[i] if i < len(self.rows) else None
+
+    def next_rows(self, key: bytes, count: int) -> list[KeyedRow]:
+        i = bisect.bisect_right(self.keys, key)
+        return list(zip(self.keys[i:i + count], self.rows[i:i + count], strict=True))
 
 
 class FileRecording:
@@ -140,6 +149,20 @@ class FileRecording:
 
     def next_after(self, key: bytes) -> Row | None:
         return self._scan(key, inclusive=False)
+
+    def next_rows(self, key: bytes, count: int) -> list[KeyedRow]:
+        out: list[KeyedRow] = []
+        if not self._offsets or count <= 0:
+            return out
+        self._fh.seek(self._offsets[max(bisect.bisect_right(self._keys, key) - 1, 0)])
+        for raw in self._fh:
+            oid, tag, value = raw.decode("utf-8", "surrogateescape").rstrip("\n").split("|", 2)
+            row_key = oid_key(oid)
+            if row_key > key:
+                out.append((row_key, (oid, tag, value)))
+                if len(out) == count:
+                    break
+        return out
 
     def rows(self) -> Iterator[Row]:
         with open(self.path, encoding="utf-8", errors="surrogateescape") as fh:
@@ -266,6 +289,39 @@ class OverlayRecording:
         if self._deleted_until(oid_key(oid)) is not None:
             return None
         return self.base.get(oid)
+
+    def next_rows(self, key: bytes, count: int) -> list[KeyedRow]:
+        """The two sorted sources merged (an own row replaces the base's at equal keys)."""
+        mine, theirs = self.own.next_rows(key, count), self._base_rows(key, count)
+        out: list[KeyedRow] = []
+        i = j = 0
+        while len(out) < count and (i < len(mine) or j < len(theirs)):
+            if j == len(theirs) or (i < len(mine) and mine[i][0] <= theirs[j][0]):
+                if j < len(theirs) and mine[i][0] == theirs[j][0]:
+                    j += 1
+                out.append(mine[i])
+                i += 1
+            else:
+                out.append(theirs[j])
+                j += 1
+        return out
+
+    def _base_rows(self, key: bytes, count: int) -> list[KeyedRow]:
+        """Up to ``count`` base rows after ``key``, deleted subtrees jumped over."""
+        out: list[KeyedRow] = []
+        while len(out) < count:
+            batch = self.base.next_rows(key, count - len(out))
+            if not batch:
+                break
+            for row_key, row in batch:
+                end = self._deleted_until(row_key)
+                if end is not None:
+                    key = end  # fetch again from past the deleted subtree
+                    break
+                out.append((row_key, row))
+            else:
+                key = batch[-1][0]
+        return out
 
     def next_after(self, key: bytes) -> Row | None:
         mine = self.own.next_after(key)

@@ -97,3 +97,36 @@ def test_overlay_replaces_adds_and_deletes_subtrees() -> None:
     ]
     assert overlay.get("1.3.6.1.2.1.1.1.0") == ("1.3.6.1.2.1.1.1.0", "4", "new")
     assert overlay.get("1.3.6.1.2.1.4.20.1.2.10.0.0.1") is None
+
+
+def _after_one_by_one(data: MemoryRecording | FileRecording | OverlayRecording, key: bytes,
+                      count: int) -> list[str]:
+    out, row = [], data.next_after(key)
+    while row is not None and len(out) < count:
+        out.append(row[0])
+        row = data.next_after(oid_key(row[0]))
+    return out
+
+
+def test_next_rows_is_next_after_repeated(tmp_path: Path) -> None:
+    source = tmp_path / "dev.snmprec"
+    source.write_text("\n".join(WALK) + "\n", encoding="utf-8")
+    on_disk = FileRecording(prepare(source, tmp_path / "cache"))
+    base = MemoryRecording.from_rows(sanitise(WALK))
+    overlays = [
+        OverlayRecording(base, rows=[("1.3.6.1.2.1.1.1.0", "4", "new"),
+                                     ("1.3.6.1.2.1.4.20.1.2.10.9.9.9", "2", "9"),
+                                     ("1.3.6.1.2.1.9.1.0", "2", "1")],
+                         deleted=["1.3.6.1.2.1.4.20.1.2.10.0.0.1", "1.3.6.1.2.1.5"]),
+        OverlayRecording(on_disk, rows=[], deleted=["1.3.6.1.2.1.4.20"]),
+    ]
+    starts = ["", "1", "1.3.6.1.2.1.1", "1.3.6.1.2.1.1.1.0", "1.3.6.1.2.1.4.20.1.2.10.0.0.1",
+              "1.3.6.1.2.1.4.20.1.2.10.5", "1.3.6.1.2.1.5.1.0", "2"]
+    for data in (base, on_disk, *overlays):
+        for start in starts:
+            key = oid_key(start) if start else b""
+            for count in (1, 2, 3, 10):
+                rows = data.next_rows(key, count)
+                assert [r[0] for _, r in rows] == _after_one_by_one(data, key, count), (start, count)
+                assert all(k == oid_key(r[0]) for k, r in rows)
+    on_disk.close()

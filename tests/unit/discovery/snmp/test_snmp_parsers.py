@@ -9,7 +9,7 @@ import pytest
 
 from discovery.snmp import oids
 from discovery.snmp.classify import RULES, parse_classification
-from discovery.snmp.collect import convert_value
+from discovery.snmp.collect_pysnmp import convert_value
 from discovery.snmp.credentials import Secret, SnmpV2c, SnmpV3
 from discovery.snmp.decode import as_mac, as_text, date_and_time, netmask_to_prefix
 from discovery.snmp.errors import AuthFailed, SnmprecError
