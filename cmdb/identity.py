@@ -33,17 +33,20 @@ def key_of(cls: CIClass, set_index: int, values: Mapping[str, Any], parent: str 
 
 
 def lookup_query(cls: CIClass, set_index: int) -> str:
-    """Cypher for one (class, identifier set) look-up. Label and names come from schema/."""
+    """Cypher for one (class, identifier set) look-up. Label and names come from schema/.
+
+    Everything found comes back as one list in one record: thousands of small records cost
+    the driver more than the query.
+    """
     id_set = cls.identification[set_index]
     props = [f"{a}: row.v{i}" for i, a in enumerate(id_set)]
     if cls.scoped_by:
         props.append("_parent: row.p")
     return (
         f"UNWIND $rows AS row MATCH (n:{cls.name} {{{', '.join(props)}}}) "
-        "RETURN row.i AS i, n.uid AS uid, "
         # what telling 'unchanged' from 'changed' needs, without reading the whole CI
-        "{fp: n._fp, lfp: n._lfp, seen: n._seen, scope: n._scope, missed: n._missed, "
-        "status: n.status, last_seen: [n.last_seen.epochSeconds, n.last_seen.nanosecond]} AS s"
+        "RETURN collect([row.i, n.uid, n._fp, n._lfp, n._seen, n._scope, n._missed, n.status, "
+        "n.last_seen.epochSeconds, n.last_seen.nanosecond]) AS found"
     )
 
 
@@ -70,10 +73,15 @@ def lookup(
             for n, attr in enumerate(id_set):
                 row[f"v{n}"] = values[attr]
             params.append(row)
-        for record in tx.run(query, rows=params):
-            found.setdefault(record["i"], []).append(record["uid"])
+        record = tx.run(query, rows=params).single()
+        for i, uid, fp, lfp, seen, scope, missed, status, secs, nanos in (
+            record["found"] if record else []
+        ):
+            found.setdefault(i, []).append(uid)
             if summaries is not None:
-                summaries[record["uid"]] = record["s"]
+                summaries[uid] = {"fp": fp, "lfp": lfp, "seen": seen, "scope": scope,
+                                  "missed": missed, "status": status,
+                                  "last_seen": [secs, nanos]}  # fmt: skip
     return found
 
 

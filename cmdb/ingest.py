@@ -38,6 +38,7 @@ RETURN n {.*, first_seen: null,
           last_seen: [n.last_seen.epochSeconds, n.last_seen.nanosecond],
           _vfrom: [n._vfrom.epochSeconds, n._vfrom.nanosecond]} AS p
 """
+ANY_PENDING = "MATCH (p:PendingLink) WITH count(p) AS n RETURN n > 0 AS any"
 SCOPE_MISSED = (
     "MATCH (n:CI {_scope: $scope}) WHERE n.status = 'active' "
     "AND ($classes IS NULL OR n._class IN $classes) AND NOT n.uid IN $seen "
@@ -65,31 +66,56 @@ class _Collision(Exception):
     """A concurrent writer created the same CI first; plan again."""
 
 
-@dataclass
 class _Group:
-    """Facts of one change set that describe the same CI."""
+    """Facts of one change set that describe the same CI.
 
-    facts: list[Fact]
-    cls: CIClass
-    parent_uid: str | None
-    uid: str | None = None
-    idk: str | None = None
-    keys: set[str] = field(default_factory=set)
-    unchanged: bool = False  # identical to what this source last reported, all fresh
+    What the planner asks of a group again and again (merged attributes, fingerprint,
+    usable identifier sets) is computed once, and again only when facts join.
+    """
+
+    __slots__ = ("_attrs", "_fp", "_usable", "cls", "facts", "idk", "keys", "parent_uid",
+                 "uid", "unchanged")  # fmt: skip
+
+    def __init__(self, facts: list[Fact], cls: CIClass, parent_uid: str | None) -> None:
+        self.facts = facts
+        self.cls = cls
+        self.parent_uid = parent_uid
+        self.uid: str | None = None
+        self.idk: str | None = None
+        self.keys: set[str] = set()
+        self.unchanged = False  # identical to what this source last reported, all fresh
+        self._attrs: dict[str, Any] | None = None
+        self._fp: str | None = None
+        self._usable: list[int] | None = None
+
+    def add(self, facts: list[Fact]) -> None:
+        self.facts.extend(facts)
+        self._attrs = self._fp = self._usable = None
 
     def usable(self, schema: Schema) -> list[int]:
-        if len(self.facts) == 1:
-            return list(self.facts[0].usable)
-        return usable_sets(schema, self.cls, self.attrs())
+        if self._usable is None:
+            if len(self.facts) == 1:
+                self._usable = list(self.facts[0].usable)
+            else:
+                self._usable = usable_sets(schema, self.cls, self.attrs())
+        return self._usable
 
     def fp(self) -> str:
-        return fingerprint(self.cls.name, self.parent_uid, self.attrs(), self.status())
+        if self._fp is None:
+            self._fp = fingerprint(self.cls.name, self.parent_uid, self.attrs(), self.status())
+        return self._fp
 
     def attrs(self) -> dict[str, Any]:
-        merged: dict[str, Any] = {}
-        for fact in self.facts:
-            merged.update(fact.attrs)
-        return merged
+        """The merged attributes (shared: callers must not change the dict)."""
+        if self._attrs is None:
+            if len(self.facts) == 1:
+                self._attrs = self.facts[0].attrs
+            else:
+                merged: dict[str, Any] = {}
+                for fact in self.facts:
+                    merged.update(fact.attrs)
+                self._attrs = merged
+        return self._attrs
 
     def status(self) -> str | None:
         statuses = [f.status for f in self.facts if f.status]
@@ -162,6 +188,11 @@ class _Planner:
         self.ref_cache: dict[Ref, str | None] = {}
         self.summary: dict[str, dict[str, Any]] = {}  # uid -> fingerprints, sighting, status
         self.reported: set[str] = set()  # uids of the CIs this change set reports
+        self.new_uids: set[str] = set()  # uids of the CIs this change set creates
+        self.texts: dict[tuple[Any, ...], str] = {}  # JSON texts many new CIs share
+        self.keys_of: dict[str, list[str]] = {}  # uid -> pending-link keys
+        self.source_prefix = "{" + json.dumps(self.cs.source) + ': "'
+        self.pending_exist: bool | None = None
 
     def plan(self) -> tuple[WriteSet, IngestResult, dict[str, Any]]:
         self._identify_all()
@@ -243,7 +274,7 @@ class _Planner:
                 group = _Group([fact], fact.cls, parent)
                 groups.append(group)
             else:
-                group.facts.append(fact)
+                group.add([fact])
             for key in keys:
                 by_key.setdefault(key, group)
             group.keys.update(keys)
@@ -276,6 +307,8 @@ class _Planner:
         matches: dict[int, list[tuple[int, str]]] = {}
         by_class: dict[str, list[int]] = {}
         for gi, group in enumerate(groups):
+            if group.parent_uid is not None and group.parent_uid in self.new_uids:
+                continue  # identified within a parent created now: nothing to find
             by_class.setdefault(group.cls.name, []).append(gi)
         for class_name, indexes in by_class.items():
             cls = self.schema.classes[class_name]
@@ -307,13 +340,14 @@ class _Planner:
                     self._conflict(group, [group.uid, *others])
                 if group.uid in by_uid:  # two groups point at one CI: one CI it is
                     first = by_uid[group.uid]
-                    first.facts.extend(group.facts)
+                    first.add(group.facts)
                     for fact in group.facts:
                         self.group_of[fact.index] = first
                     continue
                 by_uid[group.uid] = group
             else:
                 group.uid = uuid.uuid4().hex
+                self.new_uids.add(group.uid)
                 attrs = group.attrs()
                 first_set = group.usable(self.schema)[0]
                 group.idk = key_of(group.cls, first_set, attrs, group.parent_uid)
@@ -344,7 +378,11 @@ class _Planner:
         summary = self.summary.get(uid)
         if not summary:
             return False
-        return bool(json.loads(summary["fp"] or "{}").get(self.cs.source) == fp)
+        if summary["fp"] == self.one_source_json(fp):  # the common case, without parsing
+            return True
+        if "mine" not in summary:  # this source's fingerprint, parsed once per change set
+            summary["mine"] = json.loads(summary["fp"] or "{}").get(self.cs.source)
+        return bool(summary["mine"] == fp)
 
     def _unchanged(self, group: _Group) -> bool:
         """Identical facts, active, in scope, sighted within the granularity: nothing to do."""
@@ -451,6 +489,19 @@ class _Planner:
 
     def pending_keys(self, uid: str, cls: CIClass, attrs: dict[str, Any]) -> list[str]:
         """Every key under which a pending link could be waiting for this CI."""
+        found = self.keys_of.get(uid)
+        if found is None:
+            found = self.keys_of[uid] = self._pending_keys(uid, cls, attrs)
+        return found
+
+    def any_pending(self) -> bool:
+        """Whether the graph holds any pending link at all (a count-store read)."""
+        if self.pending_exist is None:
+            record = self.tx.run(ANY_PENDING).single()
+            self.pending_exist = bool(record and record["any"])
+        return self.pending_exist
+
+    def _pending_keys(self, uid: str, cls: CIClass, attrs: dict[str, Any]) -> list[str]:
         parents: list[str | None] = [None]
         extra = [global_key(cls, s, attrs) for s in global_sets(self.schema, cls, attrs)]
         if cls.scoped_by:
@@ -498,9 +549,9 @@ class _Planner:
             "_idk": group.idk,
             "status": group.status() or "active",
             "_cs": self.cs_id,
-            "_prov": json.dumps({a: self.cs.source for a in attrs}, sort_keys=True),
-            "_seen": json.dumps({self.cs.source: self.at.isoformat()}),
-            "_fp": json.dumps({self.cs.source: group.fp()}),
+            "_prov": self._new_prov(attrs),
+            "_seen": self._new_seen(),
+            "_fp": self.one_source_json(group.fp()),
             "_missed": 0,
         }
         if group.parent_uid:
@@ -512,6 +563,27 @@ class _Planner:
         self.result.created += 1
         self.result.diff.append({"uid": group.uid, "class": cls.name, "op": "create",
                                  "changes": {a: [None, v] for a, v in attrs.items()}})  # fmt: skip
+
+    def _new_prov(self, attrs: dict[str, Any]) -> str:
+        """`_prov` of a new CI: this source owns every attribute (one text per shape)."""
+        names = tuple(attrs)
+        text = self.texts.get(names)
+        if text is None:
+            text = json.dumps({a: self.cs.source for a in names}, sort_keys=True)
+            self.texts[names] = text
+        return text
+
+    def one_source_json(self, fp: str) -> str:
+        """`{"<this source>": "<fp>"}` as json.dumps writes it, for a hex fingerprint."""
+        return self.source_prefix + fp + '"}'
+
+    def _new_seen(self) -> str:
+        """`_seen` of a new CI: this source, now."""
+        key = ("_seen", self.at)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = json.dumps({self.cs.source: self.at.isoformat()})
+        return text
 
     def _update(self, group: _Group) -> None:
         uid = str(group.uid)

@@ -41,15 +41,19 @@ def link_state_query(rel: RelType) -> str:
 
 
 def close_query(rels: list[RelType]) -> str:
-    """Open links this source reported under the scope that are not reported now."""
+    """Open links this source reported under the scope, as one list of [id, a uid, b uid].
+
+    Which of them are still reported is decided in Python: sending every reported pair
+    as a parameter cost more than the look-up itself, and a first load has none to get.
+    """
     if not rels:
-        return "UNWIND [] AS id RETURN id"
+        return "RETURN [] AS links"
     parts = [
         f"MATCH (a)-[r:{rel.name} {{scope: $scope}}]->(b) WHERE r.until IS NULL "
-        "AND r.source = $source AND NOT (a.uid + '|' + b.uid) IN $keep RETURN elementId(r) AS id"
+        "AND r.source = $source RETURN elementId(r) AS id, a.uid AS a, b.uid AS b"
         for rel in rels
     ]
-    return "CALL () { " + " UNION ALL ".join(parts) + " } RETURN id"
+    return "CALL () { " + " UNION ALL ".join(parts) + " } RETURN collect([id, a, b]) AS links"
 
 
 SCOPED_PENDING = (
@@ -109,11 +113,13 @@ def plan_links(p: _Planner) -> None:
         rels = [
             r for r in p.schema.relationships.values() if certified is None or r.name in certified
         ]
-        keep = [f"{a}|{b}" for _t, a, b in wanted] + [f"{b}|{a}" for _t, a, b in wanted]
-        query = close_query(rels)
-        for record in p.tx.run(query, scope=p.cs.scope, source=p.cs.source, keep=keep):
-            p.ws.link_closes.append(record["id"])
-            p.result.links_closed += 1
+        record = p.tx.run(close_query(rels), scope=p.cs.scope, source=p.cs.source).single()
+        scoped = record["links"] if record else []
+        keep = {(a, b) for _t, a, b in wanted} if scoped else set()  # reported pairs stay open
+        for element_id, a, b in scoped:
+            if (a, b) not in keep and (b, a) not in keep:
+                p.ws.link_closes.append(element_id)
+                p.result.links_closed += 1
     _park(p, pending)
 
 
@@ -137,8 +143,10 @@ def _links_unchanged(
     unchanged CI with an unchanged link fingerprint needs no link look-ups at all.
     """
     by_owner: dict[str, list[tuple[str, str, str, str]]] = {}
+    reported = p.reported
     for (rel_name, a, b), (_rel, evidence) in wanted.items():
-        by_owner.setdefault(_owner(p, a, b), []).append((rel_name, a, b, evidence))
+        owner = b if a not in reported and b in reported else a  # as _owner
+        by_owner.setdefault(owner, []).append((rel_name, a, b, evidence))
     known: set[str] = set()
     for group in {id(g): g for g in p.group_of.values()}.values():
         uid = str(group.uid)
@@ -147,13 +155,20 @@ def _links_unchanged(
             stored_text = (p.summary.get(uid) or {}).get("lfp")
         else:
             stored_text = p.state.get(uid, {}).get("_lfp")
-        stored: dict[str, str] = json.loads(stored_text or "{}")
-        if stored.get(p.cs.source) == lfp:
+        if stored_text and stored_text == p.one_source_json(lfp):  # same, without parsing
             if group.unchanged:
                 known.add(uid)
             continue
-        stored[p.cs.source] = lfp
-        text = json.dumps(stored, sort_keys=True)
+        if stored_text:
+            stored: dict[str, str] = json.loads(stored_text)
+            if stored.get(p.cs.source) == lfp:
+                if group.unchanged:
+                    known.add(uid)
+                continue
+            stored[p.cs.source] = lfp
+            text = json.dumps(stored, sort_keys=True)
+        else:  # a new CI, or no links recorded yet
+            text = p.one_source_json(lfp)
         if group.idk is not None:  # created now: its props are the row to create
             p.state[uid]["_lfp"] = text
         else:
@@ -164,14 +179,15 @@ def _links_unchanged(
 def _open_or_keep(
     p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]], known: set[str]
 ) -> None:
-    created = {props["uid"] for _cls, rows in p.ws.creates.values() for props in rows}
+    created = p.new_uids
     keys = list(wanted)
     by_type: dict[str, list[dict[str, Any]]] = {}
     for i, (rel_name, a, b) in enumerate(keys):
-        if _owner(p, a, b) in known:
+        if a in created or b in created:
+            continue  # a new CI has no links yet
+        if known and _owner(p, a, b) in known:
             continue  # this CI reports the same links as last time, and they are fresh
-        if a not in created and b not in created:  # a new CI has no links yet
-            by_type.setdefault(rel_name, []).append({"i": i, "a": a, "b": b})
+        by_type.setdefault(rel_name, []).append({"i": i, "a": a, "b": b})
     missing: set[int] = set()
     stale = p.at - p.config.sighting_granularity
     for rel_name, rows in by_type.items():
@@ -185,19 +201,20 @@ def _open_or_keep(
                 if r["moved"]:
                     touch = {"scope": p.cs.scope, "source": p.cs.source}
                 p.ws.link_touches.append({"id": r["id"], "set": touch, "seen": bool(r["stale"])})
+    props_of: dict[str, dict[str, Any]] = {}  # evidence -> the properties of a new link
     for i, key in enumerate(keys):
-        rel, evidence = wanted[key]
-        if key[1] in created or key[2] in created or i in missing:
-            props: dict[str, Any] = {
-                "source": p.cs.source,
-                "evidence": evidence,
-                "cs_open": p.cs_id,
-            }
-            if p.cs.scope:
-                props["scope"] = p.cs.scope
-            p.ws.link_creates.append(NewLink(rel.name, key[1], key[2], props))
+        rel_name, a, b = key
+        if a in created or b in created or i in missing:
+            evidence = wanted[key][1]
+            props = props_of.get(evidence)
+            if props is None:
+                props = {"source": p.cs.source, "evidence": evidence, "cs_open": p.cs_id}
+                if p.cs.scope:
+                    props["scope"] = p.cs.scope
+                props_of[evidence] = props
+            p.ws.link_creates.append(NewLink(rel_name, a, b, props))
             p.result.links_opened += 1
-            p.result.diff.append({"op": "link", "type": rel.name, "a": key[1], "b": key[2]})
+            p.result.diff.append({"op": "link", "type": rel_name, "a": a, "b": b})
 
 
 def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> None:
@@ -207,6 +224,8 @@ def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelTy
     server), not this change set's: otherwise this scope's next run, which does not report
     it, would close it, and the reporting scope's next run would open it again.
     """
+    if not p.ws.creates or not p.any_pending():
+        return
     new_keys: dict[str, str] = {}
     for cls, rows in p.ws.creates.values():
         for props in rows:
@@ -245,6 +264,8 @@ def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelTy
 
 def _park(p: _Planner, pending: dict[tuple[str, str, str], dict[str, Any]]) -> None:
     existing: dict[tuple[str, str, str], str] = {}
+    if not pending and not p.any_pending():
+        return
     if p.cs.scope:
         for record in p.tx.run(SCOPED_PENDING, scope=p.cs.scope, source=p.cs.source):
             existing[(record["key"], record["type"], record["known"])] = record["id"]
@@ -253,8 +274,9 @@ def _park(p: _Planner, pending: dict[tuple[str, str, str], dict[str, Any]]) -> N
                 p.ws.pending_deletes.append(element_id)
     else:
         keys = sorted({k[0] for k in pending})
-        for record in p.tx.run(PENDING_BY_KEY, keys=keys):
-            existing[(record["key"], record["type"], record["known"])] = record["id"]
+        if keys:
+            for record in p.tx.run(PENDING_BY_KEY, keys=keys):
+                existing[(record["key"], record["type"], record["known"])] = record["id"]
     for ident, row in pending.items():
         if ident in existing:
             continue

@@ -2,6 +2,12 @@
 
 Every problem raises ObservationError naming the change set, the observation (index and
 key) and the field; nothing is written for a change set that does not validate.
+
+Pydantic has already checked shapes (strict types, no extra fields); what is left here
+is the schema: classes, attributes and their types, identifier sets, endpoint classes.
+This runs for every fact and link of every change set, so the common cases are kept
+cheap: error texts are built only when something is wrong, and a reference to a CI
+outside the change set (the same contract named by a thousand links) is checked once.
 """
 
 from __future__ import annotations
@@ -11,11 +17,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from cmdb.errors import ObservationError
-from cmdb.observations import ChangeSet, CIRef, LinkObservation, Value
+from cmdb.observations import ChangeSet, CIObservation, CIRef, LinkObservation, Value
 from cmdb.schema import STATUSES, Attribute, CIClass, RelType, Schema
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A resolved-shape endpoint: a fact of this change set, or class + identifiers."""
 
@@ -25,7 +31,7 @@ class Ref:
     parent: Ref | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     index: int
     key: str
@@ -36,7 +42,7 @@ class Fact:
     usable: tuple[int, ...] = ()  # indexes of the identifier sets it can be identified by
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     index: int
     rel: RelType
@@ -53,11 +59,32 @@ class Validated:
     links: list[Link]
 
 
+class _Invalid(Exception):
+    """A problem in one field; the caller adds which observation it is."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
 def coerce(attr: Attribute, value: Value, where: str, field: str) -> Any:
     """A value of the attribute's type, or ObservationError. None clears an attribute."""
+    try:
+        return _coerce(attr, value, field)
+    except _Invalid as exc:
+        raise ObservationError(where, exc.field, exc.reason) from None
+
+
+def _coerce(attr: Attribute, value: Value, field: str) -> Any:
     if value is None:
         return None
     kind = attr.type
+    kind_of = type(value)
+    if kind == "string" and kind_of is str:  # the common cases first, by exact type
+        return value
+    if kind == "integer" and kind_of is int:
+        return value
     ok: Any = None
     if kind == "string" and isinstance(value, str):
         ok = value
@@ -83,7 +110,7 @@ def coerce(attr: Attribute, value: Value, where: str, field: str) -> Any:
         except ValueError:
             ok = None
     if ok is None:
-        raise ObservationError(where, field, f"expected {kind}, got {value!r}")
+        raise _Invalid(field, f"expected {kind}, got {value!r}")
     return ok
 
 
@@ -107,110 +134,159 @@ def validate(schema: Schema, cs: ChangeSet) -> Validated:
         if key in keys:
             raise ObservationError(f"{label}, cis[{index}]", "key", f"duplicate key {key!r}")
         keys[key] = index
-    facts = [_fact(schema, cs, keys, i) for i in range(len(cs.cis))]
-    links = [_link(schema, label, keys, facts, i, lk) for i, lk in enumerate(cs.links)]
+    check = _Checker(schema, keys)
+    facts: list[Fact] = []
+    for index, obs in enumerate(cs.cis):
+        try:
+            facts.append(check.fact(index, obs))
+        except _Invalid as exc:
+            where = f"{label}, cis[{index}] (key {obs.key or f'#{index}'!r})"
+            raise ObservationError(where, exc.field, exc.reason) from None
+    links: list[Link] = []
+    for index, link in enumerate(cs.links):
+        try:
+            links.append(check.link(facts, index, link))
+        except _Invalid as exc:
+            raise ObservationError(f"{label}, links[{index}] ({link.type})", exc.field,
+                                   exc.reason) from None  # fmt: skip
     return Validated(cs, cs.observed_at.astimezone(UTC), facts, links)
 
 
-def _fact(schema: Schema, cs: ChangeSet, keys: dict[str, int], index: int) -> Fact:
-    obs = cs.cis[index]
-    key = obs.key or f"#{index}"
-    where = f"{cs.label()}, cis[{index}] (key {key!r})"
-    cls = schema.classes.get(obs.class_)
-    if cls is None:
-        raise ObservationError(where, "class", f"unknown class {obs.class_!r}")
-    if cls.abstract:
-        raise ObservationError(where, "class", f"class {cls.name} is abstract")
-    attrs: dict[str, Any] = {}
-    for name, value in obs.attributes.items():
-        attr = cls.attributes.get(name)
-        if attr is None:
-            raise ObservationError(
-                where, f"attributes.{name}", f"{cls.name} has no attribute {name!r}"
-            )
-        attrs[name] = coerce(attr, value, where, f"attributes.{name}")
-    for attr in cls.attributes.values():
-        if attr.required and attrs.get(attr.name) is None:
-            raise ObservationError(where, f"attributes.{attr.name}", "required attribute missing")
-    if obs.status is not None and obs.status not in STATUSES:
-        raise ObservationError(where, "status", f"status must be one of {list(STATUSES)}")
-    usable = tuple(
-        i
-        for i, s in enumerate(cls.identification)
-        if all(not schema.is_junk(attrs.get(a)) for a in s)
-    )
-    if not usable:
-        sets = " or ".join("[" + ", ".join(s) + "]" for s in cls.identification)
-        junk = {a: attrs[a] for a in cls.identifier_attributes if a in attrs}
-        hint = f"; junk or empty values: {junk}" if junk else ""
-        raise ObservationError(where, "attributes", f"no usable identifier: needs {sets}{hint}")
-    parent = None
-    if cls.scoped_by:
-        if obs.parent is None:
-            raise ObservationError(
-                where, "parent", f"{cls.name} is identified within its parent ({cls.scoped_by})"
-            )
-        parent = _ref(schema, where, "parent", keys, obs.parent)
-    elif obs.parent is not None:
-        raise ObservationError(where, "parent", f"{cls.name} takes no parent")
-    return Fact(index, key, cls, attrs, parent, obs.status, usable)
+class _Checker:
+    """Checks the facts and links of one change set against the schema.
 
+    A reference to a CI outside the change set is checked once however many links name
+    it (a thousand servers covered by the same contract).
+    """
 
-def _ref(schema: Schema, where: str, field: str, keys: dict[str, int], ref: CIRef) -> Ref:
-    if ref.ref is not None:
-        if ref.class_ is not None or ref.identifiers is not None or ref.parent is not None:
-            raise ObservationError(where, field, "give either ref, or class with identifiers")
-        if ref.ref not in keys:
-            raise ObservationError(where, f"{field}.ref", f"no CI with key {ref.ref!r} here")
-        return Ref(local=keys[ref.ref])
-    if ref.class_ is None or not ref.identifiers:
-        raise ObservationError(where, field, "give either ref, or class with identifiers")
-    cls = schema.classes.get(ref.class_)
-    if cls is None or cls.abstract:
-        raise ObservationError(where, f"{field}.class", f"unknown or abstract class {ref.class_!r}")
-    values: dict[str, Any] = {}
-    for name, value in ref.identifiers.items():
-        attr = cls.attributes.get(name)
-        if attr is None or name not in cls.identifier_attributes:
-            raise ObservationError(
-                where, f"{field}.identifiers.{name}", f"{name!r} does not identify a {cls.name}"
-            )
-        values[name] = coerce(attr, value, where, f"{field}.identifiers.{name}")
-    if (
-        cls.scoped_by
-        and ref.parent is None
-        and any(
-            all(not schema.is_junk(values.get(a)) for a in s) for s in cls.global_identification
+    def __init__(self, schema: Schema, keys: dict[str, int]) -> None:
+        self.schema = schema
+        self.keys = keys
+        self.local: dict[str, Ref] = {}
+        self.external: dict[tuple[Any, ...], Ref] = {}
+        self.required: dict[str, tuple[str, ...]] = {}
+
+    def fact(self, index: int, obs: CIObservation) -> Fact:
+        cls = self.schema.classes.get(obs.class_)
+        if cls is None:
+            raise _Invalid("class", f"unknown class {obs.class_!r}")
+        if cls.abstract:
+            raise _Invalid("class", f"class {cls.name} is abstract")
+        known = cls.attributes
+        attrs: dict[str, Any] = {}
+        for name, value in obs.attributes.items():
+            attr = known.get(name)
+            if attr is None:
+                raise _Invalid(f"attributes.{name}", f"{cls.name} has no attribute {name!r}")
+            attrs[name] = _coerce(attr, value, f"attributes.{name}")
+        required = self.required.get(cls.name)
+        if required is None:
+            required = tuple(a.name for a in known.values() if a.required)
+            self.required[cls.name] = required
+        for name in required:
+            if attrs.get(name) is None:
+                raise _Invalid(f"attributes.{name}", "required attribute missing")
+        if obs.status is not None and obs.status not in STATUSES:
+            raise _Invalid("status", f"status must be one of {list(STATUSES)}")
+        is_junk = self.schema.is_junk
+        usable = tuple(
+            i for i, s in enumerate(cls.identification) if not any(is_junk(attrs.get(a)) for a in s)
         )
-    ):
-        return Ref(cls=cls, identifiers=tuple(sorted(values.items())))
-    if not any(all(not schema.is_junk(values.get(a)) for a in s) for s in cls.identification):
-        raise ObservationError(
-            where, f"{field}.identifiers", f"no complete identifier set for {cls.name}"
-        )
-    parent = None
-    if cls.scoped_by:
-        if ref.parent is None:
-            raise ObservationError(where, f"{field}.parent", f"{cls.name} needs its parent")
-        parent = _ref(schema, where, f"{field}.parent", keys, ref.parent)
-    return Ref(cls=cls, identifiers=tuple(sorted(values.items())), parent=parent)
+        if not usable:
+            sets = " or ".join("[" + ", ".join(s) + "]" for s in cls.identification)
+            junk = {a: attrs[a] for a in cls.identifier_attributes if a in attrs}
+            hint = f"; junk or empty values: {junk}" if junk else ""
+            raise _Invalid("attributes", f"no usable identifier: needs {sets}{hint}")
+        parent = None
+        if cls.scoped_by:
+            if obs.parent is None:
+                raise _Invalid(
+                    "parent", f"{cls.name} is identified within its parent ({cls.scoped_by})"
+                )
+            parent = self.ref("parent", obs.parent)
+        elif obs.parent is not None:
+            raise _Invalid("parent", f"{cls.name} takes no parent")
+        return Fact(index, obs.key or f"#{index}", cls, attrs, parent, obs.status, usable)
 
+    def link(self, facts: list[Fact], index: int, link: LinkObservation) -> Link:
+        rel = self.schema.relationships.get(link.type)
+        if rel is None:
+            raise _Invalid("type", f"unknown relationship type {link.type!r}")
+        source = self.ref("source", link.source)
+        target = self.ref("target", link.target)
+        for field, ref, allowed in (
+            ("source", source, rel.sources),
+            ("target", target, rel.targets),
+        ):
+            cls = facts[ref.local].cls if ref.local is not None else ref.cls
+            assert cls is not None
+            if cls.name not in allowed:
+                raise _Invalid(field, f"{rel.name} does not allow a {cls.name} as its {field}")
+        return Link(index, rel, source, target, link.evidence)
 
-def _link(
-    schema: Schema, label: str, keys: dict[str, int], facts: list[Fact], index: int,
-    link: LinkObservation,
-) -> Link:  # fmt: skip
-    where = f"{label}, links[{index}] ({link.type})"
-    rel = schema.relationships.get(link.type)
-    if rel is None:
-        raise ObservationError(where, "type", f"unknown relationship type {link.type!r}")
-    source = _ref(schema, where, "source", keys, link.source)
-    target = _ref(schema, where, "target", keys, link.target)
-    for field, ref, allowed in (("source", source, rel.sources), ("target", target, rel.targets)):
-        cls = facts[ref.local].cls if ref.local is not None else ref.cls
-        assert cls is not None
-        if cls.name not in allowed:
-            raise ObservationError(
-                where, field, f"{rel.name} does not allow a {cls.name} as its {field}"
+    def ref(self, field: str, ref: CIRef) -> Ref:
+        if ref.ref is not None:
+            if ref.class_ is not None or ref.identifiers is not None or ref.parent is not None:
+                raise _Invalid(field, "give either ref, or class with identifiers")
+            found = self.local.get(ref.ref)
+            if found is None:
+                if ref.ref not in self.keys:
+                    raise _Invalid(f"{field}.ref", f"no CI with key {ref.ref!r} here")
+                found = self.local[ref.ref] = Ref(local=self.keys[ref.ref])
+            return found
+        memo = _memo_key(ref)
+        found = self.external.get(memo) if memo is not None else None
+        if found is None:
+            found = self._external(field, ref)
+            if memo is not None:
+                self.external[memo] = found
+        return found
+
+    def _external(self, field: str, ref: CIRef) -> Ref:
+        schema = self.schema
+        if ref.class_ is None or not ref.identifiers:
+            raise _Invalid(field, "give either ref, or class with identifiers")
+        cls = schema.classes.get(ref.class_)
+        if cls is None or cls.abstract:
+            raise _Invalid(f"{field}.class", f"unknown or abstract class {ref.class_!r}")
+        values: dict[str, Any] = {}
+        for name, value in ref.identifiers.items():
+            attr = cls.attributes.get(name)
+            if attr is None or name not in cls.identifier_attributes:
+                raise _Invalid(
+                    f"{field}.identifiers.{name}", f"{name!r} does not identify a {cls.name}"
+                )
+            values[name] = _coerce(attr, value, f"{field}.identifiers.{name}")
+        if (
+            cls.scoped_by
+            and ref.parent is None
+            and any(
+                all(not schema.is_junk(values.get(a)) for a in s) for s in cls.global_identification
             )
-    return Link(index, rel, source, target, link.evidence)
+        ):
+            return Ref(cls=cls, identifiers=tuple(sorted(values.items())))
+        if not any(all(not schema.is_junk(values.get(a)) for a in s) for s in cls.identification):
+            raise _Invalid(f"{field}.identifiers", f"no complete identifier set for {cls.name}")
+        parent = None
+        if cls.scoped_by:
+            if ref.parent is None:
+                raise _Invalid(f"{field}.parent", f"{cls.name} needs its parent")
+            parent = self.ref(f"{field}.parent", ref.parent)
+        return Ref(cls=cls, identifiers=tuple(sorted(values.items())), parent=parent)
+
+
+def _memo_key(ref: CIRef) -> tuple[Any, ...] | None:
+    """What makes two external references the same check (types included: 1 is not True)."""
+    if ref.identifiers is None:
+        return None
+    parent = None
+    if ref.parent is not None:
+        if ref.parent.ref is not None:
+            parent = ("ref", ref.parent.ref, ref.parent.class_, ref.parent.identifiers is None,
+                      ref.parent.parent is None)  # fmt: skip
+        else:
+            parent = _memo_key(ref.parent)
+            if parent is None:
+                return None
+    ids = tuple((k, type(v), v) for k, v in ref.identifiers.items())
+    return (ref.class_, ids, ref.parent is not None, parent)

@@ -94,9 +94,11 @@ def create_cis_query(cls: CIClass) -> str:
 
 
 def create_links_query(rel_type: str) -> str:
+    # The few distinct property maps (source, evidence, change set, scope) are sent once
+    # in $props; a row names its map by position.
     return (
         "UNWIND $rows AS row MATCH (a:CI {uid: row.a}) MATCH (b:CI {uid: row.b}) "
-        f"CREATE (a)-[r:{rel_type}]->(b) SET r = row.props, r.since = $at, r.last_seen = $at"
+        f"CREATE (a)-[r:{rel_type}]->(b) SET r = $props[row.p], r.since = $at, r.last_seen = $at"
     )
 
 
@@ -165,14 +167,23 @@ def write(
         tx.run(update_query, rows=list(chunk), at=at, cs=cs)
     for chunk in chunks(ws.touches, batch):
         tx.run(TOUCH_CIS, rows=list(chunk), at=at)
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_type: dict[str, list[tuple[str, str, tuple[tuple[str, Any], ...]]]] = defaultdict(list)
+    props: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}  # the few distinct maps
+    shape_of: dict[int, tuple[tuple[str, Any], ...]] = {}  # links share their props dicts
     for link in ws.link_creates:
-        by_type[link.type].append({"a": link.a, "b": link.b, "props": link.props})
-    for rel_type, rows in by_type.items():
-        rows.sort(key=lambda r: (r["b"], r["a"]))  # one lock order for concurrent writers
+        shape = shape_of.get(id(link.props))
+        if shape is None:
+            shape = shape_of[id(link.props)] = tuple(sorted(link.props.items()))
+            props.setdefault(shape, link.props)
+        by_type[link.type].append((link.b, link.a, shape))
+    for rel_type, links in by_type.items():
+        links.sort(key=lambda t: (t[0], t[1]))  # one lock order for concurrent writers
         query = create_links_query(rel_type)
-        for chunk in chunks(rows, batch):
-            tx.run(query, rows=list(chunk), at=at)
+        for part in chunks(links, batch):
+            used: dict[tuple[tuple[str, Any], ...], int] = {}
+            rows = [{"a": a, "b": b, "p": used.setdefault(shape, len(used))}
+                    for b, a, shape in part]  # fmt: skip
+            tx.run(query, rows=rows, props=[props[shape] for shape in used], at=at)
     for ids in chunks(ws.link_closes, batch):
         tx.run(CLOSE_LINKS, ids=list(ids), at=at, cs=cs)
     for chunk in chunks(ws.link_touches, batch):
