@@ -59,7 +59,31 @@ class IngestResult:
     went_absent: int = 0
     suppressed: int = 0  # values not written because a stronger source owns them
     uids: dict[str, str] = field(default_factory=dict)
-    diff: list[dict[str, Any]] = field(default_factory=list)
+    # What changed, kept as tuples of plain values until `diff` spells it out: a caller
+    # holding the results of a large load keeps no million small dicts and lists for the
+    # garbage collector to walk.
+    changes: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
+
+    @property
+    def diff(self) -> list[dict[str, Any]]:
+        """What changed: creates, updates (before and after), absences, opened links."""
+        return [_spell(entry) for entry in self.changes]
+
+
+def _spell(entry: tuple[Any, ...]) -> dict[str, Any]:
+    op = entry[0]
+    if op == "create":
+        _op, uid, cls, attrs = entry
+        return {"uid": uid, "class": cls, "op": op,
+                "changes": {a: [None, v] for a, v in attrs.items()}}  # fmt: skip
+    if op == "update":
+        _op, uid, cls, before_after = entry
+        return {"uid": uid, "class": cls, "op": op,
+                "changes": {a: [b, v] for a, (b, v) in before_after.items()}}  # fmt: skip
+    if op == "absent":
+        return {"uid": entry[1], "op": op, "changes": {"status": ["active", "absent"]}}
+    _op, rel_type, a, b = entry
+    return {"op": op, "type": rel_type, "a": a, "b": b}
 
 
 class _Collision(Exception):
@@ -561,8 +585,7 @@ class _Planner:
         self.ws.create(cls, props)
         self.state[str(group.uid)] = props
         self.result.created += 1
-        self.result.diff.append({"uid": group.uid, "class": cls.name, "op": "create",
-                                 "changes": {a: [None, v] for a, v in attrs.items()}})  # fmt: skip
+        self.result.changes.append(("create", group.uid, cls.name, attrs))
 
     def _new_prov(self, attrs: dict[str, Any]) -> str:
         """`_prov` of a new CI: this source owns every attribute (one text per shape)."""
@@ -639,10 +662,8 @@ class _Planner:
                 self.at = at
             self.ws.updates.append(CIUpdate(uid, {**changes, **touch}, sorted(changes), sighted))
             self.result.updated += 1
-            before_after = {a: [cur.get(a), v] for a, v in changes.items()}
-            self.result.diff.append(
-                {"uid": uid, "class": group.cls.name, "op": "update", "changes": before_after}
-            )
+            before_after = {a: (cur.get(a), v) for a, v in changes.items()}
+            self.result.changes.append(("update", uid, group.cls.name, before_after))
         else:
             self.result.unchanged += 1
             if touch or sighted:
@@ -662,8 +683,7 @@ class _Planner:
                     CIUpdate(uid, {"status": "absent", "_missed": missed}, ["status"])
                 )
                 self.result.went_absent += 1
-                self.result.diff.append({"uid": uid, "op": "absent",
-                                         "changes": {"status": ["active", "absent"]}})  # fmt: skip
+                self.result.changes.append(("absent", uid))
             else:
                 self.ws.touches.append({"uid": uid, "set": {"_missed": missed}, "seen": False})
 

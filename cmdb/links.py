@@ -214,7 +214,7 @@ def _open_or_keep(
                 props_of[evidence] = props
             p.ws.link_creates.append(NewLink(rel_name, a, b, props))
             p.result.links_opened += 1
-            p.result.diff.append({"op": "link", "type": rel_name, "a": a, "b": b})
+            p.result.changes.append(("link", rel_name, a, b))
 
 
 def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelType, str]]) -> None:
@@ -259,7 +259,7 @@ def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelTy
                 link_props["scope"] = record["scope"]
             p.ws.link_creates.append(NewLink(rel.name, a, b, link_props))
             p.result.links_opened += 1
-            p.result.diff.append({"op": "link", "type": rel.name, "a": a, "b": b})
+            p.result.changes.append(("link", rel.name, a, b))
 
 
 def _park(p: _Planner, pending: dict[tuple[str, str, str], dict[str, Any]]) -> None:
