@@ -9,12 +9,41 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from lab.errors import LabError
 from lab.facts import collect_facts
 from lab.snmprec import open_prepared, prepare
 
 LAB_DATA_ENV = "CMDB_LAB_DATA"
-# The recordings beside the project checkout (../shared/lab-data), as the project is laid out.
+# The recordings beside the project checkout (../shared/lab-data), as the project is laid out,
+# then the shared folder of the project's machines (a clone elsewhere still finds them).
 SHARED_LAB_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "lab-data"
+MACHINE_LAB_DATA = Path("/work/shared/lab-data")
+
+
+class LabDataMissing(LabError):
+    """No lab-data folder where the lab looks for one."""
+
+
+def lab_data_dir() -> Path:
+    """The lab-data folder (snmp/, cli/, expected results): $CMDB_LAB_DATA when set, else
+    ../shared/lab-data beside the checkout, else /work/shared/lab-data.
+
+    Raises LabDataMissing naming every place looked at; $CMDB_LAB_DATA naming a missing folder
+    is an error, not a fall-through.
+    """
+    env = os.environ.get(LAB_DATA_ENV)
+    if env:
+        path = Path(env)
+        if not (path / "snmp").is_dir() and not (path / "cli").is_dir():
+            raise LabDataMissing(f"${LAB_DATA_ENV}={env}: no snmp/ or cli/ folder there")
+        return path
+    for path in (SHARED_LAB_DATA, MACHINE_LAB_DATA):
+        if (path / "snmp").is_dir():
+            return path
+    raise LabDataMissing(
+        f"no lab-data folder: looked at {SHARED_LAB_DATA} and {MACHINE_LAB_DATA}; "
+        f"set ${LAB_DATA_ENV} to a folder holding snmp/ and cli/"
+    )
 
 
 @dataclass(frozen=True)
@@ -24,13 +53,8 @@ class Source:
 
 
 def default_data_dirs() -> tuple[Path, ...]:
-    """$CMDB_LAB_DATA (or the shared lab-data folder) plus the snmpsim-data package."""
-    dirs: list[Path] = []
-    env = os.environ.get(LAB_DATA_ENV)
-    if env:
-        dirs.append(Path(env))
-    elif SHARED_LAB_DATA.is_dir():
-        dirs.append(SHARED_LAB_DATA)
+    """The lab-data folder (see lab_data_dir) plus the snmpsim-data package."""
+    dirs: list[Path] = [lab_data_dir()]
     package = Path(str(resources.files("snmpsim_data"))) / "data"
     if package.is_dir():
         dirs.append(package)

@@ -30,9 +30,10 @@ from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import RunReport, default_normalizers, run_job
 from lab.config import LabOptions, load_config
+from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
-LAB_DATA = Path("/work/shared/lab-data")
+LAB_DATA = lab_data_dir()
 RECORDINGS = ("ios_2960x", "arista_eos")
 MISSES = 2
 
@@ -105,8 +106,6 @@ def _device(graph: neo4j.Driver, serial_of_address: dict[str, Any], address: str
 def test_removed_device_goes_absent_a_silent_one_never_does(
     graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
 ) -> None:
-    if not LAB_DATA.is_dir():
-        pytest.skip("lab-data not present")
     data = tmp_path / "data" / "snmp"
     data.mkdir(parents=True)
     for name in RECORDINGS:

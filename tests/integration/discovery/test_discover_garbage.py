@@ -23,9 +23,10 @@ from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import default_normalizers, run_job
 from lab.config import LabOptions, load_config
+from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
-LAB_DATA = Path("/work/shared/lab-data")
+LAB_DATA = lab_data_dir()
 NOISE = "\x1b[2J%%%% \x07 ~~~~ 0xDEADBEEF ~~~~ ##\n" * 5 + "\u00ff\u00fe garbled \\\\ ////\n"
 
 
@@ -48,8 +49,6 @@ def _rows(graph: neo4j.Driver, query: str, **params: Any) -> list[dict[str, Any]
 def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
     graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
 ) -> None:
-    if not LAB_DATA.is_dir():
-        pytest.skip("lab-data not present")
     base = load_config()
     lab_config = base.model_copy(update={
         "prefix": "cmdbgbg",

@@ -25,9 +25,10 @@ from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import RunReport, default_normalizers, run_job
 from lab.config import LabOptions, load_config
+from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
-LAB_DATA = Path("/work/shared/lab-data")
+LAB_DATA = lab_data_dir()
 SNMP_DEVICES = 3
 DEAD = "127.81.0.250"
 
@@ -48,8 +49,6 @@ def _config() -> lab.LabConfig:
 
 @pytest.fixture(scope="module")
 def running_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[lab.Manifest]:
-    if not LAB_DATA.is_dir():
-        pytest.skip("lab-data not present")
     options = LabOptions(
         state_dir=tmp_path_factory.mktemp("discover-lab"),
         data_dirs=(LAB_DATA,),

@@ -34,9 +34,10 @@ from discovery.names import canonical_ifname, normalize_mac, split_fqdn
 from discovery.run import RunReport, default_normalizers, run_job
 from lab import oids
 from lab.config import LabOptions, load_config
+from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
-LAB_DATA = Path("/work/shared/lab-data")
+LAB_DATA = lab_data_dir()
 SCALE = 30  # 2 spines, 4 leaves (2 pairs), 24 dual-homed servers
 
 Pair = frozenset[tuple[str, str]]  # {(host, port), (host, port)}
@@ -56,8 +57,6 @@ def _config() -> lab.LabConfig:
 
 @pytest.fixture(scope="module")
 def scaled_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[lab.Manifest]:
-    if not LAB_DATA.is_dir():
-        pytest.skip("lab-data not present")
     options = LabOptions(
         state_dir=tmp_path_factory.mktemp("scaled-lab"), data_dirs=(LAB_DATA,),
         scale=SCALE, linux=False, ssh=False, config=_config(),

@@ -27,16 +27,15 @@ from discovery.snmp.credentials import Credential, Secret, SnmpV2c, SnmpV3
 from discovery.snmp.errors import AuthFailed, SnmpTimeout
 from discovery.snmp.parse import parse_device
 from discovery.snmp.snmprec import load_snmprec, sanitise_snmprec
+from lab.sources import lab_data_dir
 
-LAB = Path("/work/shared/lab-data/snmp")
+LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))
 RESPONDER = Path(sys.executable).parent / "snmpsim-command-responder"
 V3_USER, V3_AUTH, V3_PRIV = "cmdb-lab", "lab-auth-key-1", "lab-priv-key-1"
 
 pytestmark = [
     pytest.mark.lab,
-    pytest.mark.skipif(not LAB.is_dir(), reason="lab-data not present"),
-    pytest.mark.skipif(not RESPONDER.exists(), reason="snmpsim not installed"),
 ]
 
 

@@ -4,7 +4,6 @@ interfaces, neighbours parked as pending links, and a re-run that changes nothin
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import neo4j
 import pytest
@@ -16,13 +15,13 @@ from cmdb.schema import Schema
 from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
 from discovery.snmp.snmprec import load_snmprec
+from lab.sources import lab_data_dir
 
-LAB = Path("/work/shared/lab-data/snmp")
+LAB = lab_data_dir() / "snmp"
 AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 pytestmark = [
     pytest.mark.neo4j,
-    pytest.mark.skipif(not LAB.is_dir(), reason="lab-data not present"),
 ]
 
 

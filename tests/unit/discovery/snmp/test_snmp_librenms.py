@@ -34,7 +34,6 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,8 +41,9 @@ import pytest
 from discovery.snmp.parse import parse_device
 from discovery.snmp.records import DeviceSnapshot
 from discovery.snmp.snmprec import load_snmprec
+from lab.sources import lab_data_dir
 
-LAB = Path("/work/shared/lab-data/snmp")
+LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))
 
 LIBRENMS_OS = {
@@ -62,7 +62,6 @@ LIBRENMS_TYPE = {
     "printer": {"printer"},
 }
 
-pytestmark = pytest.mark.skipif(not LAB.is_dir(), reason="lab-data not present")
 
 
 @cache
@@ -77,8 +76,6 @@ def expected(name: str) -> dict[str, Any]:
 
 
 def names_with(section: str) -> list[str]:
-    if not LAB.is_dir():
-        return []
     return [n for n in NAMES if section in expected(n)]
 
 

@@ -17,7 +17,6 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,8 +34,9 @@ from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
 from discovery.snmp.records import DeviceSnapshot
 from discovery.snmp.snmprec import load_snmprec
+from lab.sources import lab_data_dir
 
-LAB = Path("/work/shared/lab-data/snmp")
+LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))
 TARGET = "192.0.2.10"
 AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -53,7 +53,6 @@ LIBRENMS_VENDOR = {
     "jetdirect": "HP",
 }
 
-pytestmark = pytest.mark.skipif(not LAB.is_dir(), reason="lab-data not present")
 
 
 @cache
@@ -80,8 +79,6 @@ def changeset(name: str) -> ChangeSet:
 
 
 def names_with(section: str) -> list[str]:
-    if not LAB.is_dir():
-        return []
     return [n for n in NAMES if section in expected(n)]
 
 
@@ -345,7 +342,7 @@ def test_port_mac_neighbour_needs_no_device() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", [n for n in NAMES if snapshot(n).bridge.fdb] if LAB.is_dir() else []
+    "name", [n for n in NAMES if snapshot(n).bridge.fdb]
 )
 def test_fdb_places_only_lone_macs(name: str) -> None:
     snap, cs = snapshot(name), changeset(name)

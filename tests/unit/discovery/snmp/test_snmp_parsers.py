@@ -18,8 +18,9 @@ from discovery.snmp.parse_neighbors import decode_lldp_id, parse_lldp_local
 from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import LldpLocalSystem, SystemInfo
 from discovery.snmp.snmprec import load_snmprec, sanitise_snmprec
+from lab.sources import lab_data_dir
 
-LAB = Path("/work/shared/lab-data/snmp")
+LAB = lab_data_dir() / "snmp"
 
 
 @pytest.mark.parametrize(

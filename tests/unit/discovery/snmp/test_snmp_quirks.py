@@ -3,8 +3,6 @@ LLDP local-port resolution order."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from discovery.snmp import quirks
@@ -12,8 +10,9 @@ from discovery.snmp.parse_interfaces import parse_interfaces
 from discovery.snmp.parse_neighbors import parse_lldp
 from discovery.snmp.records import Value
 from discovery.snmp.snmprec import load_snmprec
+from lab.sources import lab_data_dir
 
-LAB = Path("/work/shared/lab-data/snmp")
+LAB = lab_data_dir() / "snmp"
 IF = "1.3.6.1.2.1.2.2.1"
 IFX = "1.3.6.1.2.1.31.1.1.1"
 REM = "1.0.8802.1.1.2.1.4.1.1"
