@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from discovery.snmp import ber, oids
-from discovery.snmp.collect_pysnmp import PysnmpSession, new_engine
+from discovery.snmp.collect_pysnmp import (
+    PysnmpSession,
+    PysnmpV2cSession,
+    close_dispatcher,
+    new_dispatcher,
+    new_engine,
+)
 from discovery.snmp.collect_v2c import V2cClient, V2cSession, resolve
 from discovery.snmp.credentials import Credential, SnmpV2c
 from discovery.snmp.errors import AgentError, AuthFailed, SnmpTimeout, TransportError
@@ -113,6 +119,7 @@ class SnmpCollector:
     def __init__(self, options: CollectOptions | None = None) -> None:
         self.options = options or CollectOptions()
         self._engine: Any = None
+        self._dispatcher: Any = None
         self._v2c: asyncio.Future[V2cClient] | None = None
 
     async def __aenter__(self) -> SnmpCollector:
@@ -132,6 +139,9 @@ class SnmpCollector:
         if self._engine is not None:
             self._engine.close_dispatcher()
             self._engine = None
+        if self._dispatcher is not None:
+            close_dispatcher(self._dispatcher)
+            self._dispatcher = None
 
     async def _session(self, target: Target, credential: Credential) -> Session:
         name, options = str(target), self.options
@@ -146,6 +156,11 @@ class SnmpCollector:
             address = await resolve(target.host, target.port, name)
             community = credential.community.reveal().encode("iso-8859-1")  # as pysnmp encodes it
             return V2cSession(client, name, address, community, options.timeout, options.retries)
+        if isinstance(credential, SnmpV2c):
+            if self._dispatcher is None:
+                self._dispatcher = new_dispatcher()
+            return await PysnmpV2cSession.open(self._dispatcher, target.host, target.port, name,
+                                               credential, options.timeout, options.retries)
         if self._engine is None:
             self._engine = new_engine()
         return await PysnmpSession.open(self._engine, target.host, target.port, name, credential,
