@@ -204,9 +204,6 @@ class SnmpProtocol(_Protocol):
     protocol: Literal["snmp"]
     port: int = Field(default=161, ge=1, le=65535)
     max_repetitions: int = Field(default=25, ge=1, le=200)
-    # v2c messages through pysnmp (the default, as v3) or the collector's own BER codec
-    # (discovery/snmp/ber.py: ~20x less client CPU, for large sweeps on small machines)
-    v2c_codec: Literal["pysnmp", "native"] = "pysnmp"
 
 
 class SshProtocol(_Protocol):

@@ -221,8 +221,7 @@ class _Runner:
         if self.snmp is not None:
             self.snmp_loop = _SnmpLoop(CollectOptions(
                 timeout=self.job.timeout, retries=self.job.retries,
-                max_repetitions=self.snmp.max_repetitions,
-                v2c_codec=self.snmp.v2c_codec))  # fmt: skip
+                max_repetitions=self.snmp.max_repetitions))  # fmt: skip
         try:
             with ThreadPoolExecutor(self.job.concurrency, thread_name_prefix="discover") as pool:
                 per_target = list(pool.map(self._target, addresses))

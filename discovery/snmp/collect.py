@@ -1,12 +1,12 @@
 """Collecting the varbinds the parsers need from one SNMP agent (asyncio).
 
-One ``SnmpCollector`` serves every target of a run: v2c requests go out of one UDP
-socket with our own BER codec (collect_v2c.py, ber.py: pysnmp's general decoder costs
-~20x more CPU per value), SNMPv3 through one shared pysnmp ``SnmpEngine``
-(collect_pysnmp.py). Each subtree in ``oids.SUBTREES`` is walked with GETBULK, the
-system group first and then up to ``parallel_walks`` subtrees at once (one walk is a
-chain of requests, each waiting for the last answer; several chains keep the agent
-and the collector busy at the same time); the vendor scalars are fetched with one GET.
+One ``SnmpCollector`` serves every target of a run through pysnmp (collect_pysnmp.py):
+v2c through one engine-less ``SnmpDispatcher`` (one UDP socket for every target), SNMPv3
+through one shared ``SnmpEngine`` (USM). Each subtree in ``oids.SUBTREES`` is walked
+with GETBULK, the system group first and then up to ``parallel_walks`` subtrees at once
+(one walk is a chain of requests, each waiting for the last answer; several chains keep
+the agent and the collector busy at the same time); the vendor scalars are fetched with
+one GET.
 The result is the varbinds mapping (the same shape, and order, the ``.snmprec`` loader
 gives) plus per-table coverage: which tables answered, which were empty, which timed
 out, which were skipped after repeated timeouts.
@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from discovery.snmp import ber, oids
+from discovery.snmp import oids
 from discovery.snmp.collect_pysnmp import (
     PysnmpSession,
     PysnmpV2cSession,
@@ -33,10 +33,10 @@ from discovery.snmp.collect_pysnmp import (
     new_dispatcher,
     new_engine,
 )
-from discovery.snmp.collect_v2c import V2cClient, V2cSession, resolve
 from discovery.snmp.credentials import Credential, SnmpV2c
-from discovery.snmp.errors import AgentError, AuthFailed, SnmpTimeout, TransportError
+from discovery.snmp.errors import AgentError, AuthFailed, SnmpTimeout
 from discovery.snmp.records import Value
+from discovery.snmp.response import AUTHORIZATION_ERROR, NO_SUCH_NAME, Arcs, Response, status_name
 
 TableStatus = Literal["ok", "empty", "timeout", "error", "skipped"]
 
@@ -57,8 +57,6 @@ class CollectOptions:
     max_repetitions: int = 25
     max_table_timeouts: int = 2  # consecutive table timeouts before the rest are skipped
     parallel_walks: int = 4  # subtrees of one target walked at once (after the system group)
-    # v2c through pysnmp (as v3), or our own BER codec on one socket (~20x less client CPU)
-    v2c_codec: Literal["native", "pysnmp"] = "pysnmp"
     subtrees: Mapping[str, str] = field(default_factory=lambda: dict(oids.SUBTREES))
     scalars: Mapping[str, str] = field(default_factory=lambda: dict(oids.SCALARS))
 
@@ -92,12 +90,12 @@ class CollectResult:
 class Session(Protocol):
     """Requests to one target; raise ``TargetError`` subclasses, never pysnmp's."""
 
-    async def bulk(self, oid: ber.Arcs, max_repetitions: int) -> ber.Response: ...
+    async def bulk(self, oid: Arcs, max_repetitions: int) -> Response: ...
 
-    async def get(self, oids: Sequence[ber.Arcs]) -> ber.Response: ...
+    async def get(self, oids: Sequence[Arcs]) -> Response: ...
 
 
-def _arcs(oid: str) -> ber.Arcs:
+def _arcs(oid: str) -> Arcs:
     return tuple(int(arc) for arc in oid.split("."))
 
 
@@ -113,14 +111,13 @@ async def _all(jobs: Sequence[Awaitable[None]]) -> None:
 
 
 class SnmpCollector:
-    """Walks targets over one UDP socket (v2c) and one shared pysnmp SnmpEngine (v3),
-    each made on first use. Use as an async context manager."""
+    """Walks targets through one pysnmp SnmpDispatcher (v2c) and one shared SnmpEngine
+    (v3), each made on first use. Use as an async context manager."""
 
     def __init__(self, options: CollectOptions | None = None) -> None:
         self.options = options or CollectOptions()
         self._engine: Any = None
         self._dispatcher: Any = None
-        self._v2c: asyncio.Future[V2cClient] | None = None
 
     async def __aenter__(self) -> SnmpCollector:
         return self
@@ -130,12 +127,6 @@ class SnmpCollector:
         await asyncio.sleep(0)  # let the sockets' close callbacks run on this loop
 
     def close(self) -> None:
-        if self._v2c is not None:
-            if self._v2c.done() and not self._v2c.cancelled() and self._v2c.exception() is None:
-                self._v2c.result().close()
-            else:
-                self._v2c.cancel()
-            self._v2c = None
         if self._engine is not None:
             self._engine.close_dispatcher()
             self._engine = None
@@ -145,17 +136,6 @@ class SnmpCollector:
 
     async def _session(self, target: Target, credential: Credential) -> Session:
         name, options = str(target), self.options
-        if isinstance(credential, SnmpV2c) and options.v2c_codec == "native":
-            if self._v2c is None:
-                self._v2c = asyncio.ensure_future(V2cClient.open())
-            try:
-                client = await asyncio.shield(self._v2c)
-            except OSError as exc:
-                self._v2c = None
-                raise TransportError(name, f"cannot open a UDP socket: {exc.strerror}") from None
-            address = await resolve(target.host, target.port, name)
-            community = credential.community.reveal().encode("iso-8859-1")  # as pysnmp encodes it
-            return V2cSession(client, name, address, community, options.timeout, options.retries)
         if isinstance(credential, SnmpV2c):
             if self._dispatcher is None:
                 self._dispatcher = new_dispatcher()
@@ -171,18 +151,18 @@ class SnmpCollector:
         """GETBULK one subtree into ``out``; returns (varbinds, requests)."""
         prefix = root + "."
         current = _arcs(root)
-        last: ber.Arcs = ()
+        last: Arcs = ()
         rows = requests = 0
         max_repetitions = self.options.max_repetitions
         while True:
             reply = await session.bulk(current, max_repetitions)
             requests += 1
             if reply.error_status:
-                if reply.error_status == ber.NO_SUCH_NAME:  # SNMPv1-style end of view
+                if reply.error_status == NO_SUCH_NAME:  # SNMPv1-style end of view
                     return rows, requests
-                if reply.error_status == ber.AUTHORIZATION_ERROR:
+                if reply.error_status == AUTHORIZATION_ERROR:
                     raise AuthFailed(target, "authorizationError")
-                status = ber.status_name(reply.error_status)
+                status = status_name(reply.error_status)
                 raise AgentError(target, f"{status} while walking {root}")
             if not reply.varbinds:
                 return rows, requests

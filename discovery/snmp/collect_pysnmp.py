@@ -3,8 +3,8 @@
 ``SnmpDispatcher`` for every target; a community needs no engine, and the engine's message
 and security dispatch cost a v2c request ~15% more client CPU).
 
-Answers come back in ber.py's ``Response`` shape, values converted as the ``.snmprec``
-loader gives them, so the collector walks both kinds of session with one loop.
+Answers come back as ``response.Response``, values converted as the ``.snmprec`` loader
+gives them, so the collector walks both kinds of session with one loop.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pysnmp.hlapi.v1arch import asyncio as v1arch
 from pysnmp.hlapi.v3arch import asyncio as hlapi
 from pysnmp.proto import errind, rfc1902, rfc1905
 
-from discovery.snmp import ber
 from discovery.snmp.credentials import Credential, SnmpV2c, SnmpV3
 from discovery.snmp.errors import AgentError, AuthFailed, SnmpTimeout, TargetError, TransportError
 from discovery.snmp.records import Value
+from discovery.snmp.response import Arcs, Response
 
 # pyasn1 ships no type stubs (types-pyasn1 is not a dependency): load it untyped.
 univ: Any = importlib.import_module("pyasn1.type.univ")
@@ -104,8 +104,8 @@ def _error_for(target: str, indication: Any) -> TargetError:
     return AgentError(target, reason)
 
 
-def _response(status: Any, index: Any, table: Sequence[Any]) -> ber.Response:
-    return ber.Response(0, int(status), int(index),
+def _response(status: Any, index: Any, table: Sequence[Any]) -> Response:
+    return Response(int(status), int(index),
                         [(tuple(name.asTuple()), str(name), convert_value(value))
                          for name, value in table])
 
@@ -135,7 +135,7 @@ class PysnmpSession:
         return cls(engine, target, _auth_data(credential), transport,
                    hlapi.ContextData(contextName=credential.context))
 
-    async def bulk(self, oid: ber.Arcs, max_repetitions: int) -> ber.Response:
+    async def bulk(self, oid: Arcs, max_repetitions: int) -> Response:
         indication, status, index, table = await hlapi.bulk_cmd(
             self._engine, self._auth, self._transport, self._context, 0, max_repetitions,
             hlapi.ObjectType(hlapi.ObjectIdentity(".".join(map(str, oid)))), lookupMib=False,
@@ -144,7 +144,7 @@ class PysnmpSession:
             raise _error_for(self._target, indication)
         return _response(status, index, table)
 
-    async def get(self, oids: Sequence[ber.Arcs]) -> ber.Response:
+    async def get(self, oids: Sequence[Arcs]) -> Response:
         indication, status, index, table = await hlapi.get_cmd(
             self._engine, self._auth, self._transport, self._context,
             *(hlapi.ObjectType(hlapi.ObjectIdentity(".".join(map(str, o)))) for o in oids),
@@ -215,7 +215,7 @@ class PysnmpV2cSession:
         auth = v1arch.CommunityData(credential.community.reveal(), mpModel=1)  # noqa: S508
         return cls(dispatcher, target, auth, transport)
 
-    async def bulk(self, oid: ber.Arcs, max_repetitions: int) -> ber.Response:
+    async def bulk(self, oid: Arcs, max_repetitions: int) -> Response:
         indication, status, index, table = await v1arch.bulk_cmd(
             self._dispatcher, self._auth, self._transport, 0, max_repetitions,
             (rfc1902.ObjectName(oid), None), lookupMib=False,
@@ -224,7 +224,7 @@ class PysnmpV2cSession:
             raise _error_for(self._target, indication)
         return _response(status, index, table)
 
-    async def get(self, oids: Sequence[ber.Arcs]) -> ber.Response:
+    async def get(self, oids: Sequence[Arcs]) -> Response:
         indication, status, index, table = await v1arch.get_cmd(
             self._dispatcher, self._auth, self._transport,
             *((rfc1902.ObjectName(o), None) for o in oids), lookupMib=False,

@@ -60,7 +60,7 @@ def test_good_file_parses_in_order_and_expands(tmp_path: Path) -> None:
     assert isinstance(job.protocols[1], SshProtocol) and job.protocols[1].platform == "linux"
     assert [r.label for r in job.protocols[0].credentials] == ["secret:core-v3", "ro"]
     assert (job.concurrency, job.timeout, job.retries) == (4, 1.5, 2)
-    assert isinstance(job.protocols[0], SnmpProtocol) and job.protocols[0].v2c_codec == "pysnmp"
+    assert isinstance(job.protocols[0], SnmpProtocol) and job.protocols[0].max_repetitions == 25
     # /29: hosts .1-.6 (no network/broadcast), minus the excluded .3; a range; a host.
     assert expand_targets(job) == [
         "127.77.0.1", "127.77.0.2", "127.77.0.4", "127.77.0.5", "127.77.0.6",
@@ -85,8 +85,8 @@ def test_duplicates_are_swept_once(tmp_path: Path) -> None:
         ("      - secret: core-v3\n", "      - {secret: a, lab: b}\n", 11,
          "protocols[0].credentials[0]", "exactly one of"),
         ('"*/15 * * * *"', '"61 * * * *"', 20, "schedule", "not a valid cron"),
-        ("    port: 1161\n", "    port: 1161\n    v2c_codec: fast\n", 10, "protocols[0].v2c_codec",
-         "'pysnmp' or 'native'"),
+        ("    port: 1161\n", "    port: 1161\n    max_repetitions: 500\n", 10,
+         "protocols[0].max_repetitions", "less than or equal to 200"),
         ('"*/15 * * * *"', '"every day"', 20, "schedule", "not a valid cron"),
     ],
 )  # fmt: skip
