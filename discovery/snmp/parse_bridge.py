@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from discovery.snmp import oids
 from discovery.snmp.decode import as_int, as_mac, format_mac, scalar, table
-from discovery.snmp.records import BridgeInfo, FdbEntry, Varbinds
+from discovery.snmp.records import BridgeInfo, FdbEntry, Value, Varbinds
 
 FDB_STATUS = {1: "other", 2: "invalid", 3: "learned", 4: "self", 5: "mgmt"}
 
@@ -30,44 +30,34 @@ def _mac_from_index(arcs: tuple[int, ...]) -> str | None:
     return format_mac(bytes(arcs))
 
 
+def _entry(mac: str, row: dict[int, Value], vlan: int | None,
+           bridge_ports: dict[int, int]) -> FdbEntry:
+    """One FDB row: the same columns (2 port, 3 status) in BRIDGE-MIB and Q-BRIDGE-MIB."""
+    port = as_int(row.get(2))
+    status = as_int(row.get(3))
+    return FdbEntry(
+        mac=mac,
+        bridge_port=port or None,
+        if_index=bridge_ports.get(port) if port else None,
+        vlan=vlan,
+        status=FDB_STATUS.get(status) if status is not None else None,
+    )
+
+
 def parse_fdb(varbinds: Varbinds, bridge_ports: dict[int, int]) -> tuple[FdbEntry, ...]:
     entries: list[FdbEntry] = []
     seen: set[str] = set()
     q_rows = table(varbinds, oids.DOT1Q_TP_FDB_ENTRY)
     for index in sorted(q_rows):
         mac = _mac_from_index(index[1:]) if len(index) == 7 else None
-        if mac is None:
-            continue
-        row = q_rows[index]
-        port = as_int(row.get(2))
-        status = as_int(row.get(3))
-        entries.append(
-            FdbEntry(
-                mac=mac,
-                bridge_port=port or None,
-                if_index=bridge_ports.get(port) if port else None,
-                vlan=index[0],
-                status=FDB_STATUS.get(status) if status is not None else None,
-            )
-        )
-        seen.add(mac)
+        if mac is not None:
+            entries.append(_entry(mac, q_rows[index], index[0], bridge_ports))
+            seen.add(mac)
     d_rows = table(varbinds, oids.DOT1D_TP_FDB_ENTRY)
     for index in sorted(d_rows):
         mac = _mac_from_index(index)
-        if mac is None or mac in seen:
-            continue
-        row = d_rows[index]
-        port = as_int(row.get(2))
-        status = as_int(row.get(3))
-        entries.append(
-            FdbEntry(
-                mac=mac,
-                bridge_port=port or None,
-                if_index=bridge_ports.get(port) if port else None,
-                vlan=None,
-                status=FDB_STATUS.get(status) if status is not None else None,
-            )
-        )
+        if mac is not None and mac not in seen:
+            entries.append(_entry(mac, d_rows[index], None, bridge_ports))
     return tuple(entries)
 
 
