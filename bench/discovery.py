@@ -66,7 +66,7 @@ from discovery.snmp.parse import parse_device
 from discovery.ssh.collect import collect_many, collect_target
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.targets import SSHCredentials, SSHTarget
-from lab.config import LabConfig, LabOptions, load_config
+from lab.config import LabConfig, LabOptions, isolated_config
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 Result = tuple[str, float, str, str]  # ratio, measured, goal, detail
@@ -76,13 +76,7 @@ def bench_config(prefix: str = "cmdbbch", snmp_block: str = "127.81.0.0/16",
                  ssh_block: str = "127.82.0.0/16") -> LabConfig:
     """The embedded lab config on a prefix and blocks of its own (two runs can coexist
     when each has its own)."""
-    base = load_config()
-    return base.model_copy(update={
-        "prefix": prefix,
-        "snmp": base.snmp.model_copy(update={"block": snmp_block}),
-        "ssh": base.ssh.model_copy(update={"block": ssh_block}),
-        "netns": base.netns.model_copy(update={"block": "198.19.2.0/24", "hosts": []}),
-    })
+    return isolated_config(prefix, snmp_block, ssh_block)
 
 
 # -- process accounting -----------------------------------------------------------------

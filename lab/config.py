@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -115,6 +116,21 @@ def load_config(path: Path | None = None) -> LabConfig:
     except (yaml.YAMLError, ValidationError) as exc:
         # pydantic's message names fields, never values of secret fields we'd print.
         raise LabConfigError(f"{where}: invalid lab configuration: {_safe(exc)}") from None
+
+
+def isolated_config(prefix: str, snmp_block: str, ssh_block: str,
+                    netns_block: str = "198.19.255.0/24", hosts: Sequence[str] = ()) -> LabConfig:
+    """The embedded config on a prefix and address blocks of its own, so that it runs
+    beside a lab a user (or another test, or a benchmark) runs. Validated as a file is:
+    the blocks must still be loopback (devices) and RFC 2544 (namespace hosts)."""
+    raw = load_config().model_dump()
+    raw["prefix"] = prefix
+    raw["snmp"]["block"], raw["ssh"]["block"] = snmp_block, ssh_block
+    raw["netns"].update(block=netns_block, hosts=list(hosts))
+    try:
+        return LabConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise LabConfigError(f"lab configuration for {prefix!r}: {_safe(exc)}") from None
 
 
 def _safe(exc: Exception) -> str:

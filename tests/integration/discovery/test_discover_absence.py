@@ -29,7 +29,7 @@ from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import RunReport, default_normalizers, run_job
-from lab.config import LabOptions, load_config
+from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
@@ -39,13 +39,7 @@ MISSES = 2
 
 
 def _lab_options(state_dir: Path, data_dir: Path) -> LabOptions:
-    base = load_config()
-    config = base.model_copy(update={
-        "prefix": "cmdbabs",
-        "snmp": base.snmp.model_copy(update={"block": "127.86.0.0/16"}),
-        "ssh": base.ssh.model_copy(update={"block": "127.87.0.0/16"}),
-        "netns": base.netns.model_copy(update={"block": "198.19.4.0/24", "hosts": []}),
-    })  # fmt: skip
+    config = isolated_config("cmdbabs", "127.86.0.0/16", "127.87.0.0/16")
     return LabOptions(state_dir=state_dir, data_dirs=(data_dir,), linux=False, ssh=False,
                       config=config)  # fmt: skip
 

@@ -22,7 +22,7 @@ from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import default_normalizers, run_job
-from lab.config import LabOptions, load_config
+from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
@@ -49,13 +49,7 @@ def _rows(graph: neo4j.Driver, query: str, **params: Any) -> list[dict[str, Any]
 def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
     graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
 ) -> None:
-    base = load_config()
-    lab_config = base.model_copy(update={
-        "prefix": "cmdbgbg",
-        "snmp": base.snmp.model_copy(update={"block": "127.94.0.0/16"}),
-        "ssh": base.ssh.model_copy(update={"block": "127.95.0.0/16"}),
-        "netns": base.netns.model_copy(update={"block": "198.19.7.0/24", "hosts": []}),
-    })  # fmt: skip
+    lab_config = isolated_config("cmdbgbg", "127.94.0.0/16", "127.95.0.0/16")
     options = LabOptions(state_dir=tmp_path / "lab", data_dirs=(_data(tmp_path / "data"),),
                          linux=False, config=lab_config)  # fmt: skip
     try:

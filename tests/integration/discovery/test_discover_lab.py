@@ -24,7 +24,7 @@ from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import RunReport, default_normalizers, run_job
-from lab.config import LabOptions, load_config
+from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
@@ -34,17 +34,8 @@ DEAD = "127.81.0.250"
 
 
 def _config() -> lab.LabConfig:
-    base = load_config()
-    return base.model_copy(
-        update={
-            "prefix": "cmdbdsc",
-            "snmp": base.snmp.model_copy(update={"block": "127.81.0.0/16"}),
-            "ssh": base.ssh.model_copy(update={"block": "127.82.0.0/16"}),
-            "netns": base.netns.model_copy(
-                update={"block": "198.19.1.0/24", "hosts": ["dsc-srv-01"]}
-            ),
-        }
-    )
+    return isolated_config("cmdbdsc", "127.81.0.0/16", "127.82.0.0/16", "198.19.1.0/24",
+                           hosts=("dsc-srv-01",))
 
 
 @pytest.fixture(scope="module")

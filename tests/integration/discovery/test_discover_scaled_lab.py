@@ -33,7 +33,7 @@ from discovery.jobs import load_job
 from discovery.names import canonical_ifname, normalize_mac, split_fqdn
 from discovery.run import RunReport, default_normalizers, run_job
 from lab import oids
-from lab.config import LabOptions, load_config
+from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
@@ -44,15 +44,7 @@ Pair = frozenset[tuple[str, str]]  # {(host, port), (host, port)}
 
 
 def _config() -> lab.LabConfig:
-    base = load_config()
-    return base.model_copy(
-        update={
-            "prefix": "cmdbscl",
-            "snmp": base.snmp.model_copy(update={"block": "127.83.0.0/16"}),
-            "ssh": base.ssh.model_copy(update={"block": "127.84.0.0/16"}),
-            "netns": base.netns.model_copy(update={"block": "198.19.2.0/24", "hosts": []}),
-        }
-    )
+    return isolated_config("cmdbscl", "127.83.0.0/16", "127.84.0.0/16")
 
 
 @pytest.fixture(scope="module")

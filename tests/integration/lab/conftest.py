@@ -6,22 +6,13 @@ from pathlib import Path
 import pytest
 
 import lab
-from lab.config import LabOptions, load_config
+from lab.config import LabOptions, isolated_config
 
 
 def _test_config() -> lab.LabConfig:
     """The embedded config on its own prefix and blocks, beside a lab a user may run."""
-    base = load_config()
-    return base.model_copy(
-        update={
-            "prefix": "cmdbtst",
-            "snmp": base.snmp.model_copy(update={"block": "127.79.0.0/16"}),
-            "ssh": base.ssh.model_copy(update={"block": "127.80.0.0/16"}),
-            "netns": base.netns.model_copy(
-                update={"block": "198.19.0.0/24", "hosts": ["tst-srv-01", "tst-srv-02"]}
-            ),
-        }
-    )
+    return isolated_config("cmdbtst", "127.79.0.0/16", "127.80.0.0/16", "198.19.0.0/24",
+                           hosts=("tst-srv-01", "tst-srv-02"))
 
 
 @pytest.fixture(scope="module")
