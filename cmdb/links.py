@@ -41,7 +41,8 @@ def link_state_query(rel: RelType) -> str:
 
 
 def close_query(rels: list[RelType]) -> str:
-    """Open links this source reported under the scope, as one list of [id, a uid, b uid].
+    """Open links this source reported under the scope, as one list of [id, type, a uid,
+    b uid] (a -> b as stored).
 
     Which of them are still reported is decided in Python: sending every reported pair
     as a parameter cost more than the look-up itself, and a first load has none to get.
@@ -50,10 +51,11 @@ def close_query(rels: list[RelType]) -> str:
         return "RETURN [] AS links"
     parts = [
         f"MATCH (a)-[r:{rel.name} {{scope: $scope}}]->(b) WHERE r.until IS NULL "
-        "AND r.source = $source RETURN elementId(r) AS id, a.uid AS a, b.uid AS b"
+        f"AND r.source = $source RETURN elementId(r) AS id, '{rel.name}' AS t, a.uid AS a, "
+        "b.uid AS b"
         for rel in rels
     ]
-    return "CALL () { " + " UNION ALL ".join(parts) + " } RETURN collect([id, a, b]) AS links"
+    return "CALL () { " + " UNION ALL ".join(parts) + " } RETURN collect([id, t, a, b]) AS links"
 
 
 SCOPED_PENDING = (
@@ -115,9 +117,13 @@ def plan_links(p: _Planner) -> None:
         ]
         record = p.tx.run(close_query(rels), scope=p.cs.scope, source=p.cs.source).single()
         scoped = record["links"] if record else []
-        keep = {(a, b) for _t, a, b in wanted} if scoped else set()  # reported pairs stay open
-        for element_id, a, b in scoped:
-            if (a, b) not in keep and (b, a) not in keep:
+        # a link stays open when reported again: same type, same direction (a symmetric
+        # type's pair is kept in uid order in `wanted`, whichever way it is stored)
+        symmetric = {r.name for r in rels if r.symmetric}
+        for element_id, rel_name, a, b in scoped:
+            if rel_name in symmetric and b < a:
+                a, b = b, a
+            if (rel_name, a, b) not in wanted:
                 p.ws.link_closes.append(element_id)
                 p.result.links_closed += 1
     _park(p, pending)

@@ -176,3 +176,35 @@ def test_fdb_placement_finds_a_nic_by_mac_alone(
     assert [(r["s"], r["n"], r["p"], r["d"], r["e"]) for r in records] == [
         ("web1", "ens3", "Gi1", "SW1", "fdb")
     ]
+
+
+def apps(at: datetime, links: list[tuple[str, str, str]]) -> ChangeSet:
+    """Two applications in one scope, and the links (type, source, target) between them."""
+    cis = [{"key": k, "class": "Application", "attributes": {"name": k}} for k in ("app-a", "app-b")]
+    return ChangeSet.model_validate({
+        "source": "register", "actor": "t", "observed_at": at, "scope": "apps:cluster-1",
+        "cis": cis,
+        "links": [{"type": t, "source": {"ref": s}, "target": {"ref": d}} for t, s, d in links],
+    })  # fmt: skip
+
+
+def open_links(driver: neo4j.Driver) -> set[tuple[str, str, str]]:
+    records, _, _ = driver.execute_query(
+        "MATCH (a:Application)-[r]->(b:Application) WHERE r.until IS NULL "
+        "RETURN type(r) AS t, a.name AS a, b.name AS b")
+    return {(r["t"], r["a"], r["b"]) for r in records}
+
+
+def test_a_link_no_longer_reported_closes_whatever_else_joins_the_pair(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """Only the same type in the same direction keeps a link open: another type between the
+    same two CIs does not, and neither does the reverse of a directed link."""
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(apps(T0, [("DEPENDS_ON", "app-a", "app-b"), ("RUNS_ON", "app-a", "app-b")]))
+    r1 = ing.ingest(apps(T0 + timedelta(hours=1), [("RUNS_ON", "app-a", "app-b")]))
+    assert open_links(graph) == {("RUNS_ON", "app-a", "app-b")} and r1.links_closed == 1
+    r2 = ing.ingest(apps(T0 + timedelta(hours=2), [("RUNS_ON", "app-b", "app-a")]))
+    assert open_links(graph) == {("RUNS_ON", "app-b", "app-a")} and r2.links_closed == 1
+    r3 = ing.ingest(apps(T0 + timedelta(hours=3), [("RUNS_ON", "app-b", "app-a")]))
+    assert r3.links_closed == 0 and r3.links_opened == 0
