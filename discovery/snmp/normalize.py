@@ -9,7 +9,9 @@ identifier (``<private>`` system names, all-zero MACs: ``Schema.is_junk`` decide
 - The device: its class from the classification kind (``DEVICE_CLASSES``), with
   serial, vendor, model, OS, platform, sysObjectID, stack member serials, host name and
   domain from sysName, the LLDP chassis ID (lldpLocChassisId) when it is a MAC, and
-  for servers the first physical NIC's MAC, memory and CPUs.
+  for servers the first physical NIC's MAC, memory and CPUs. A device no rule
+  classifies is an ``UnclassifiedDevice`` with the same facts plus its sysDescr, so it
+  is on record until a rule for it is added.
 - Interfaces under the device (``parent`` makes the HAS_INTERFACE link).
 - IPv4/IPv6 addresses (not loopback, not link-local) with HAS_ADDRESS from their
   interface (the device when the ifIndex is unknown) and IN_SUBNET to their subnet.
@@ -40,7 +42,7 @@ from discovery.snmp.records import DeviceSnapshot, EntityPhysical, HrSoftwareIns
 if TYPE_CHECKING:  # the collector pulls in pysnmp: normalizing needs only its types
     from discovery.snmp.collect import TableCoverage
 
-__all__ = ["DEVICE_CLASSES", "DEVICE_KEY", "normalize_snmp", "split_software"]
+__all__ = ["DEVICE_CLASSES", "DEVICE_KEY", "UNCLASSIFIED", "normalize_snmp", "split_software"]
 
 IsJunk = Callable[[object], bool]
 DEVICE_KEY = "dev"
@@ -62,6 +64,9 @@ DEVICE_CLASSES: dict[str, tuple[str, str | None]] = {
     "kvm": ("Peripheral", "peripheral_kind"),
     "camera": ("Peripheral", "peripheral_kind"),
 }
+# The class of a device whose kind no classification rule tells.
+UNCLASSIFIED = "UnclassifiedDevice"
+SYS_DESCR_MAX = 255  # SNMPv2-MIB: sysDescr is a DisplayString (SIZE (0..255))
 # Classification OS -> the platform name the SSH side uses (netmiko device types).
 PLATFORMS = {
     "ios": "cisco_ios",
@@ -94,7 +99,7 @@ def normalize_snmp(
     """The change set for one target. ``coverage`` is the collector's per-table
     coverage (``CollectResult.coverage``); None means every table answered.
 
-    Raises NormalizeError when the device's kind is unknown or nothing identifies it.
+    Raises NormalizeError when nothing identifies the device.
     """
     schema = schema or _default_schema()
     is_junk = schema.is_junk
@@ -159,13 +164,7 @@ def _device(snapshot: DeviceSnapshot, target: str, schema: Schema) -> tuple[str,
     is_junk = schema.is_junk
     found = snapshot.classification
     kind = found.kind or ""
-    if kind not in DEVICE_CLASSES:
-        raise NormalizeError(
-            target,
-            f"unknown kind of device {found.kind!r} (sysObjectID {snapshot.system.object_id!r}, "
-            f"sysDescr {(snapshot.system.descr or '')[:80]!r}): add a classification rule",
-        )
-    cls, kind_attr = DEVICE_CLASSES[kind]
+    cls, kind_attr = DEVICE_CLASSES.get(kind, (UNCLASSIFIED, None))
     chassis = _chassis(snapshot.entities)
     serials = [e.serial for e in chassis if e.serial and not is_junk(e.serial)]
     host, domain = (
@@ -198,16 +197,32 @@ def _device(snapshot: DeviceSnapshot, target: str, schema: Schema) -> tuple[str,
         memory = snapshot.host.memory_kib
         attrs["memory_bytes"] = memory * 1024 if memory else None
         attrs["cpu_count"] = snapshot.host.processor_count or None
+    if cls == UNCLASSIFIED:
+        # what stands for the box: the bridge's own address, else its first NIC's
+        macs = (snapshot.bridge.base_mac, _first_nic_mac(snapshot, is_junk))
+        attrs["primary_mac"] = next((m for m in macs if m and not is_junk(m)), None)
+        attrs["sys_descr"] = _short_descr(snapshot.system.descr)
     identification = schema.classes[cls].identification
     _present(attrs, is_junk, sorted(schema.classes[cls].identifier_attributes))
     if not any(all(name in attrs for name in id_set) for id_set in identification):
         sets = " or ".join("[" + ", ".join(s) + "]" for s in identification)
+        unclassified = (
+            f" (and no classification rule knows sysObjectID {snapshot.system.object_id!r}, "
+            f"sysDescr {_short_descr(snapshot.system.descr)[:80]!r})"
+            if cls == UNCLASSIFIED
+            else ""
+        )
         raise NormalizeError(
             target,
             f"nothing identifies this {cls} (needs {sets}): serial "
-            f"{found.serial!r}, sysName {snapshot.system.name!r}, no usable MAC",
+            f"{found.serial!r}, sysName {snapshot.system.name!r}, no usable MAC{unclassified}",
         )
     return cls, attrs
+
+
+def _short_descr(descr: str | None) -> str:
+    """sysDescr on one line (agents put CR/LF in it), cut at the DisplayString limit."""
+    return " ".join((descr or "").split())[:SYS_DESCR_MAX]
 
 
 def _chassis_id(snapshot: DeviceSnapshot, is_junk: IsJunk) -> str | None:

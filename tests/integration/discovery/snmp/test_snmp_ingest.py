@@ -1,8 +1,10 @@
 """The eight recordings, normalized and ingested into a real Neo4j: devices, their
-interfaces, neighbours parked as pending links, and a re-run that changes nothing."""
+interfaces, neighbours parked as pending links, and a re-run that changes nothing; and
+one of them as a device that no classification rule recognises."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import neo4j
@@ -94,3 +96,35 @@ def test_recordings_ingest_and_rerun_changes_nothing(
     for cs in changesets(AT + timedelta(minutes=10)):
         result = ingestor.ingest(cs)
         assert result.changeset_id is None, (cs.label(), result.diff[:3])
+
+
+def test_a_device_no_rule_classifies_is_on_record_as_unclassified(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """A recording whose kind is taken away, as when no classification rule matches: the
+    device and its interfaces are in the graph, the device as a Device of its own class
+    with the sysDescr to write a rule from, and a re-run changes nothing."""
+    ingestor = Ingestor(graph, schema, config)
+    path = LAB / "nxos_n3k-3064pq.snmprec"
+
+    def unclassified(at: datetime) -> ChangeSet:
+        snap = parse_device(load_snmprec(path).varbinds)
+        found = dataclasses.replace(snap.classification, kind=None)
+        return normalize_snmp(dataclasses.replace(snap, classification=found),
+                              target="192.0.2.1", observed_at=at, coverage=None)  # fmt: skip
+
+    first = unclassified(AT)
+    result = ingestor.ingest(first)
+    dev = first.cis[0]
+    assert dev.class_ == "UnclassifiedDevice"
+    got = rows(
+        graph,
+        "MATCH (d:CI:Device:UnclassifiedDevice)-[r:HAS_INTERFACE]->(i:Interface) "
+        "WHERE r.until IS NULL RETURN d.uid, d.sys_object_id, d.sys_descr, i.name",
+    )
+    assert got == {
+        (result.uids["dev"], dev.attributes["sys_object_id"], dev.attributes["sys_descr"],
+         ci.attributes["name"])
+        for ci in first.cis if ci.class_ == "Interface"
+    }  # fmt: skip
+    assert ingestor.ingest(unclassified(AT + timedelta(minutes=10))).changeset_id is None

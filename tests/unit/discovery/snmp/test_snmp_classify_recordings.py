@@ -10,25 +10,38 @@ sysDescr, ENTITY-MIB and UPS-MIB rows and the vendors' MIBs; where LibreNMS disc
 the device (lab-data's expected/*.json) its os, type and hardware are checked too.
 None means "cannot be told": those devices must stay unknown, never guessed. A new
 recording fails `test_every_recording_has_an_expectation` until it gets a row.
+
+A device of no known kind is still recorded, as an UnclassifiedDevice: every such
+recording is normalized from what the collector would get (every walked table and
+scalar), and either becomes one or, when the agent told nothing that identifies it,
+fails with a clear error.
 """
 
 from __future__ import annotations
 
 import bisect
 import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from cmdb.schema import load_schema
+from cmdb.validate import validate
+from discovery.names import canonical_ifname, split_fqdn
 from discovery.snmp import oids
 from discovery.snmp.classify import RULES, parse_classification
 from discovery.snmp.classify_rules import KINDS
-from discovery.snmp.errors import SnmprecError
-from discovery.snmp.normalize import DEVICE_CLASSES
+from discovery.snmp.errors import NormalizeError, SnmprecError
+from discovery.snmp.normalize import DEVICE_CLASSES, UNCLASSIFIED, normalize_snmp
+from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_entity import parse_entities
+from discovery.snmp.parse_neighbors import CHASSIS_MAC
 from discovery.snmp.parse_system import parse_system
-from discovery.snmp.records import Classification, SystemInfo, Value
+from discovery.snmp.records import Classification, DeviceSnapshot, SystemInfo, Value
 from discovery.snmp.snmprec import parse_snmprec_line
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
 
@@ -201,9 +214,14 @@ def rows_below(path: Path, index: list[tuple[int, str]], prefix: str) -> list[st
     return out
 
 
-def collected_view(path: Path) -> dict[str, Value]:
-    """The varbinds our collector would get that classification reads. Rows the lab's
-    agent cannot encode either (bad hex) are left out, as the agent leaves them out."""
+CLASSIFIED_FROM = (oids.SYSTEM, oids.ENT_PHYSICAL_ENTRY, *oids.SCALARS.values())
+COLLECTED = (*oids.SUBTREES.values(), *oids.SCALARS.values())
+
+
+def collected_view(path: Path, prefixes: Iterable[str] = CLASSIFIED_FROM) -> dict[str, Value]:
+    """The varbinds our collector would get below ``prefixes`` (by default what
+    classification reads). Rows that cannot be encoded (bad hex, bytes that are not
+    Latin-1) are left out."""
     index = []
     for entry in path.with_suffix(".idx").read_text(encoding="ascii").splitlines():
         offset, oid = entry.split(" ", 1)
@@ -211,13 +229,13 @@ def collected_view(path: Path) -> dict[str, Value]:
     if not index:
         return {}
     lines: list[str] = []
-    for prefix in (oids.SYSTEM, oids.ENT_PHYSICAL_ENTRY, *oids.SCALARS.values()):
+    for prefix in prefixes:
         lines += rows_below(path, index, prefix)
     varbinds: dict[str, Value] = {}
     for line in lines:
         try:
             parsed = parse_snmprec_line(str(path), 0, line)
-        except SnmprecError:
+        except (SnmprecError, UnicodeEncodeError):
             continue
         if isinstance(parsed, tuple):
             varbinds[parsed[0]] = parsed[1]
@@ -269,6 +287,9 @@ def test_librenms_os_type_and_hardware_agree(name: str) -> None:
 def test_every_kind_maps_onto_a_schema_class() -> None:
     assert KINDS == set(DEVICE_CLASSES)
     assert {r.kind for r in RULES} - {None} <= KINDS
+    schema = load_schema()
+    for cls in {c for c, _attr in DEVICE_CLASSES.values()} | {UNCLASSIFIED}:
+        assert schema.is_a(cls, "Device") and not schema.classes[cls].abstract, cls
 
 
 def _system(object_id: str, descr: str = "") -> SystemInfo:
@@ -295,3 +316,88 @@ def test_a_known_enterprise_gives_a_vendor_and_no_kind() -> None:
     assert (got.vendor, got.os, got.kind, got.rule) == ("Geist", None, None, "enterprise")
     unknown = parse_classification(_system("1.3.6.1.4.1.99999.1", "Acme Toaster"), {})
     assert (unknown.vendor, unknown.kind, unknown.rule) == (None, None, None)
+
+
+# -- what a device no rule classifies becomes ---------------------------------------
+UNKNOWN_KIND = sorted(name for name, (_vendor, _os, kind) in EXPECTED.items() if kind is None)
+TARGET = "192.0.2.10"
+AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@cache
+def snapshot(name: str) -> DeviceSnapshot:
+    """The device as parsed from everything the collector would get from its agent."""
+    _source, path = prepared()[name]
+    return parse_device(collected_view(path, COLLECTED))
+
+
+def told_identity(snap: DeviceSnapshot) -> dict[str, list[str]]:
+    """What the agent told that can identify a device, junk left out: a serial (its rule's
+    or the ENTITY-MIB chassis's), a system name, the MAC of its LLDP chassis ID, its
+    bridge or an Ethernet NIC."""
+    junk = load_schema().is_junk
+    lldp = snap.lldp_local
+    told = {
+        "serial": [snap.classification.serial],
+        "chassis serials": [e.serial for e in sorted(snap.entities, key=lambda e: e.index)
+                            if e.phys_class == "chassis"],
+        "sysName": [snap.system.name],
+        "lldpLocChassisId": [lldp.chassis_id] if lldp.chassis_id_subtype == CHASSIS_MAC else [],
+        "dot1dBaseBridgeAddress": [snap.bridge.base_mac],
+        "NIC MACs": [i.mac for i in sorted(snap.interfaces, key=lambda i: i.if_index)
+                     if i.if_type_name == "ethernetCsmacd"],
+    }  # fmt: skip
+    usable = {what: [v for v in values if v is not None and not junk(v)]
+              for what, values in told.items()}  # fmt: skip
+    return {what: values for what, values in usable.items() if values}
+
+
+IDENTIFIED = [n for n in UNKNOWN_KIND if told_identity(snapshot(n))]
+UNIDENTIFIED = [n for n in UNKNOWN_KIND if n not in IDENTIFIED]
+
+
+def test_recordings_of_unknown_kind_cover_both_outcomes() -> None:
+    assert IDENTIFIED and UNIDENTIFIED
+    assert any(s.interfaces for s in map(snapshot, IDENTIFIED))
+    for name in UNKNOWN_KIND:  # what the collector gets classifies as the table says
+        assert snapshot(name).classification.kind is None, name
+
+
+@pytest.mark.parametrize("name", IDENTIFIED)
+def test_a_device_of_unknown_kind_is_recorded_unclassified(name: str) -> None:
+    snap = snapshot(name)
+    found = snap.classification
+    cs = normalize_snmp(snap, target=TARGET, observed_at=AT, coverage=None)
+    validate(load_schema(), cs)
+    (dev,) = [ci for ci in cs.cis if ci.key == "dev"]
+    attrs = dev.attributes
+    assert dev.class_ == UNCLASSIFIED
+    assert attrs["management_ip"] == TARGET
+    assert attrs.get("sys_object_id") == snap.system.object_id
+    assert attrs.get("vendor") == found.vendor and attrs.get("os_name") == found.os
+    assert attrs.get("sys_descr") == (" ".join((snap.system.descr or "").split())[:255] or None)
+    told = told_identity(snap)
+    serials = [*told.get("serial", []), *told.get("chassis serials", [])]
+    assert attrs.get("serial_number") == next(iter(serials), None)
+    if "sysName" in told:
+        assert attrs["hostname"] == split_fqdn(snap.system.name)[0]
+    else:
+        assert "hostname" not in attrs and "name" not in attrs
+    # the bridge's own MAC, else the first Ethernet NIC's
+    macs = [*told.get("dot1dBaseBridgeAddress", []), *told.get("NIC MACs", [])]
+    assert attrs.get("primary_mac") == next(iter(macs), None)
+    names = {canonical_ifname(i.name or i.descr) for i in snap.interfaces} - {None, ""}
+    interfaces = [ci for ci in cs.cis if ci.class_ == "Interface"]
+    assert len(interfaces) == len(names)
+    assert {ci.attributes["name"] for ci in interfaces} == names
+    assert all(ci.parent is not None and ci.parent.ref == "dev" for ci in interfaces)
+
+
+@pytest.mark.parametrize("name", UNIDENTIFIED)
+def test_a_device_of_unknown_kind_that_nothing_identifies_fails_clearly(name: str) -> None:
+    snap = snapshot(name)
+    want = f"{re.escape(TARGET)}: nothing identifies this {UNCLASSIFIED} .* classification rule"
+    with pytest.raises(NormalizeError, match=want) as caught:
+        normalize_snmp(snap, target=TARGET, observed_at=AT, coverage=None)
+    assert caught.value.target == TARGET
+    assert f"sysObjectID {snap.system.object_id!r}" in str(caught.value)

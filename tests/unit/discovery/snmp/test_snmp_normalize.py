@@ -28,7 +28,7 @@ from discovery.names import canonical_ifname, normalize_mac, split_fqdn
 from discovery.snmp import oids
 from discovery.snmp.collect import TableCoverage, TableStatus
 from discovery.snmp.errors import NormalizeError, SnmpError
-from discovery.snmp.normalize import normalize_snmp, split_software
+from discovery.snmp.normalize import UNCLASSIFIED, normalize_snmp, split_software
 from discovery.snmp.normalize_coverage import FEEDS
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
@@ -470,13 +470,31 @@ def test_unidentifiable_device_raises_naming_the_target() -> None:
     assert caught.value.target == TARGET
 
 
-def test_unknown_kind_raises() -> None:
-    snap = snapshot("linux_icecast")
+@pytest.mark.parametrize("name", NAMES)
+def test_a_device_of_unknown_kind_is_kept_unclassified(name: str) -> None:
+    """The recording with its kind taken away (as when no rule matches): the device is an
+    UnclassifiedDevice with every fact its class shares with the classified one, the
+    bridge's MAC or else its first Ethernet NIC's as primary MAC, and its sysDescr on one
+    line; everything else in the change set is as before."""
+    snap = snapshot(name)
     unknown = dataclasses.replace(
         snap, classification=dataclasses.replace(snap.classification, kind=None)
     )
-    with pytest.raises(NormalizeError, match="unknown kind"):
-        normalize_snmp(unknown, target=TARGET, observed_at=AT, coverage=None)
+    cs = normalize_snmp(unknown, target=TARGET, observed_at=AT, coverage=None, run_id="run-1")
+    validate(schema(), cs)
+    dev, classified = cs.cis[0], changeset(name).cis[0]
+    assert (dev.key, dev.class_) == (classified.key, UNCLASSIFIED)
+    shared = set(schema().classes[UNCLASSIFIED].attributes) - {"primary_mac"}
+    assert {a: v for a, v in classified.attributes.items() if a in shared} == {
+        a: v for a, v in dev.attributes.items() if a not in ("sys_descr", "primary_mac")
+    }
+    nics = [i.mac for i in sorted(snap.interfaces, key=lambda i: i.if_index)
+            if i.if_type_name == "ethernetCsmacd" and i.mac and not junk(i.mac)]  # fmt: skip
+    assert dev.attributes.get("primary_mac") == (snap.bridge.base_mac or next(iter(nics), None))
+    descr = snap.system.descr
+    assert descr and dev.attributes["sys_descr"] == " ".join(descr.split())[:255]
+    assert "\n" not in str(dev.attributes["sys_descr"])
+    assert (cs.cis[1:], cs.links) == (changeset(name).cis[1:], changeset(name).links)
 
 
 def test_a_real_system_name_gives_hostname_and_domain() -> None:
