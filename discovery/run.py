@@ -48,6 +48,7 @@ from discovery.snmp.collect import CollectResult as SnmpResult
 from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
 from discovery.snmp.records import DeviceSnapshot
+from discovery.snmp.value_types import wrong_types
 from discovery.ssh import errors as ssh_errors
 from discovery.ssh.collect import CollectResult as SshResult
 from discovery.ssh.collect import Connector, collect_target, netmiko_connect, parse_collected
@@ -305,6 +306,8 @@ class _Runner:
         except (CMDBError, ValueError, KeyError) as exc:
             step.failures.append(Failure(address, "snmp", "parse_error", f"{key}: {exc}"))
             return step
+        for message in wrong_types(result.varbinds):  # read as unknown; the rest goes on
+            step.failures.append(Failure(address, "snmp", "bad_value", f"{key}: {message}"))
         try:
             step.changeset = self.normalizers.snmp(
                 snapshot, target=address, observed_at=observed_at,

@@ -2,8 +2,9 @@
 else (the rest of that device, the other devices) is ingested.
 
 A lab of its own (prefix `cmdbgbg`): an IOS CLI whose `show interfaces` and
-`show inventory` answer line noise, an EOS CLI that answers its recordings, and an SNMP
-agent serving a good recording.
+`show inventory` answer line noise, an EOS CLI that answers its recordings, an SNMP
+agent serving a good recording, and one whose ifMtu column holds text instead of
+INTEGERs (a value of the wrong type: reported per target, read as unknown).
 """
 
 from __future__ import annotations
@@ -27,12 +28,17 @@ from lab.sources import lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 LAB_DATA = lab_data_dir()
+MTU = "1.3.6.1.2.1.2.2.1.4"  # IF-MIB ifMtu: an INTEGER
 NOISE = "\x1b[2J%%%% \x07 ~~~~ 0xDEADBEEF ~~~~ ##\n" * 5 + "\u00ff\u00fe garbled \\\\ ////\n"
 
 
 def _data(root: Path) -> Path:
     (root / "snmp").mkdir(parents=True)
     shutil.copy(LAB_DATA / "snmp" / "arista_eos.snmprec", root / "snmp" / "a_good.snmprec")
+    lines = (LAB_DATA / "snmp" / "ios_2960x.snmprec").read_text(encoding="latin-1").splitlines()
+    (root / "snmp" / "b_badtypes.snmprec").write_text("".join(
+        f"{line.split('|')[0]}|4|jumbo\n" if line.startswith(MTU + ".") else line + "\n"
+        for line in lines), encoding="latin-1")  # fmt: skip
     for platform in ("cisco_ios", "arista_eos"):
         shutil.copytree(LAB_DATA / "cli" / platform, root / "cli" / platform)
     for command in ("show_interfaces", "show_inventory"):
@@ -56,7 +62,7 @@ def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
         manifest = lab.up(options)
         snmp = {d.name: d.address for d in manifest.of_kind("snmp-sim")}
         cli = {d.platform: d.address for d in manifest.of_kind("ssh-sim")}
-        assert sorted(snmp) == ["a_good"] and sorted(cli) == sorted(
+        assert sorted(snmp) == ["a_good", "b_badtypes"] and sorted(cli) == sorted(
             ["cisco_ios", "arista_eos"]
         )
         job = tmp_path / "garbage.yaml"
@@ -87,8 +93,13 @@ def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
     by_target = {(f.target, f.protocol, f.command) for f in failures if f.kind == "parse_error"}
     assert (cli["cisco_ios"], "ssh", "show interfaces") in by_target
     assert (cli["cisco_ios"], "ssh", "show inventory") in by_target
+    # the wrong-typed column: one failure for the column, naming it, an example and a count
+    bad = [f for f in failures if f.kind == "bad_value"]
+    assert [(f.target, f.protocol) for f in bad] == [(snmp["b_badtypes"], "snmp")]
+    assert "ifMtu (1.3.6.1.2.1.2.2.1.4) is an INTEGER" in bad[0].message
+    assert "b'jumbo'" in bad[0].message and "(and 139 more rows)" in bad[0].message
     # no failure for the good ones, and nothing raw reached a message
-    assert {f.target for f in failures} == {cli["cisco_ios"]}
+    assert {f.target for f in failures} == {cli["cisco_ios"], snmp["b_badtypes"]}
     assert all("DEADBEEF" not in f.message for f in failures)
 
     # The good devices are in the graph with their interfaces; the IOS device too, from
@@ -99,5 +110,10 @@ def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
         RETURN d.management_ip AS ip, d.serial_number AS serial, d.os_version AS os,
                count(i) AS interfaces""")}  # fmt: skip
     assert devices[snmp["a_good"]]["interfaces"] > 0 and devices[snmp["a_good"]]["serial"]
+    # the device with the wrong-typed column is in, its interfaces too, with no MTU
+    assert devices[snmp["b_badtypes"]]["interfaces"] > 0
+    mtus = _rows(graph, "MATCH (d:Device {management_ip: $ip})-[:HAS_INTERFACE]->(i) "
+                 "RETURN count(i.mtu) AS known", ip=snmp["b_badtypes"])  # fmt: skip
+    assert mtus == [{"known": 0}]
     assert devices[cli["arista_eos"]]["interfaces"] > 0 and devices[cli["arista_eos"]]["os"]
     assert devices[cli["cisco_ios"]]["os"]
