@@ -204,6 +204,9 @@ class SnmpProtocol(_Protocol):
     protocol: Literal["snmp"]
     port: int = Field(default=161, ge=1, le=65535)
     max_repetitions: int = Field(default=25, ge=1, le=200)
+    # worker processes that collect (1: in the run's own process). Collecting is
+    # CPU-bound in Python (pyasn1): large sweeps on several cores want more.
+    processes: int = Field(default=1, ge=1, le=64)
 
 
 class SshProtocol(_Protocol):

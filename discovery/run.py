@@ -47,6 +47,7 @@ from discovery.snmp.collect import CollectOptions, SnmpCollector, TableCoverage,
 from discovery.snmp.collect import CollectResult as SnmpResult
 from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
+from discovery.snmp.pool import CollectorProcesses
 from discovery.snmp.records import DeviceSnapshot
 from discovery.snmp.value_types import wrong_types
 from discovery.ssh import errors as ssh_errors
@@ -167,6 +168,9 @@ class _SnmpLoop:
     def call(self, coro: Coroutine[Any, Any, T]) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
+    def collect(self, target: Target, credential: SnmpCredential) -> SnmpResult:
+        return self.call(self.collector.collect(target, credential))
+
     def close(self) -> None:
         async def _close() -> None:
             self.collector.close()
@@ -212,7 +216,7 @@ class _Runner:
         self.ingest_lock = threading.Lock()
         self.totals = Totals()
         self.diffs: dict[str, list[dict[str, Any]]] = {}
-        self.snmp_loop: _SnmpLoop | None = None
+        self.snmp_loop: _SnmpLoop | CollectorProcesses | None = None
 
     # -- the run ------------------------------------------------------------------------
     def run(self) -> RunReport:
@@ -220,9 +224,10 @@ class _Runner:
         if self.observer is not None:
             self.observer.started(len(addresses) * len(self.job.protocols))
         if self.snmp is not None:
-            self.snmp_loop = _SnmpLoop(CollectOptions(
-                timeout=self.job.timeout, retries=self.job.retries,
-                max_repetitions=self.snmp.max_repetitions))  # fmt: skip
+            options = CollectOptions(timeout=self.job.timeout, retries=self.job.retries,
+                                     max_repetitions=self.snmp.max_repetitions)
+            self.snmp_loop = (CollectorProcesses(self.snmp.processes, options)
+                              if self.snmp.processes > 1 else _SnmpLoop(options))  # fmt: skip
         try:
             with ThreadPoolExecutor(self.job.concurrency, thread_name_prefix="discover") as pool:
                 per_target = list(pool.map(self._target, addresses))
@@ -278,9 +283,7 @@ class _Runner:
         result: SnmpResult | None = None
         for ref in self.memory.ordered(spec.credentials, "snmp", key):
             try:
-                result = self.snmp_loop.call(
-                    self.snmp_loop.collector.collect(target, self.snmp_creds[ref.label])
-                )
+                result = self.snmp_loop.collect(target, self.snmp_creds[ref.label])
             except snmp_errors.SnmpTimeout as exc:
                 errors.append(("timeout", str(exc)))
                 continue

@@ -59,14 +59,16 @@ def scaled_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[lab.Manifes
         lab.down(options.state_dir, options.config)
 
 
-def _job(tmp_path: Path, manifest: lab.Manifest, exclude: tuple[str, ...] = ()) -> Path:
+def _job(tmp_path: Path, manifest: lab.Manifest, exclude: tuple[str, ...] = (),
+         processes: int = 1) -> Path:  # fmt: skip
     targets = "\n".join(f"  - {d.address}" for d in manifest.of_kind("snmp-sim"))
     excluded = f"exclude: [{', '.join(exclude)}]\n" if exclude else ""
-    path = tmp_path / f"scaled-{len(exclude)}.yaml"
+    path = tmp_path / f"scaled-{len(exclude)}-{processes}.yaml"
     path.write_text(
         f"name: scaled-lab\ntargets:\n{targets}\n{excluded}"
         "protocols:\n"
         "  - protocol: snmp\n    credentials: [{lab: lab-v2c}, {lab: lab-v3}]\n"
+        f"    processes: {processes}\n"
         "concurrency: 16\ntimeout: 2\nretries: 1\n"
     )
     return path
@@ -230,11 +232,11 @@ def test_a_second_run_records_no_change(
 ) -> None:  # fmt: skip
     manifest = scaled_lab
     memory = tmp_path / "memory.json"
-    path = _job(tmp_path, manifest)
-    _run(path, manifest, graph, schema, config, memory)
+    _run(_job(tmp_path, manifest), manifest, graph, schema, config, memory)
     pairs = graph_pairs(graph)
     before = _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n")
-    again = _run(path, manifest, graph, schema, config, memory)
+    # the second run collects in two worker processes: what it finds is the same
+    again = _run(_job(tmp_path, manifest, processes=2), manifest, graph, schema, config, memory)
     assert again.run.failures == [] and graph_pairs(graph) == pairs
     assert (again.totals.links_opened, again.totals.links_closed) == (0, 0)
     assert again.totals.changesets == 0

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from discovery.snmp.collect import CollectOptions, CollectResult, SnmpCollector,
 from discovery.snmp.credentials import Credential, Secret, SnmpV2c, SnmpV3
 from discovery.snmp.errors import AuthFailed, SnmpTimeout
 from discovery.snmp.parse import parse_device
+from discovery.snmp.pool import CollectorProcesses
 from discovery.snmp.snmprec import load_snmprec, sanitise_snmprec
 from lab.sources import lab_data_dir
 
@@ -183,3 +185,28 @@ def test_walking_four_at_a_time_collects_as_one_by_one(simulator: Simulator) -> 
     assert list(ours.varbinds.items()) == list(theirs.varbinds.items())
     assert [(c.name, c.status, c.rows) for c in ours.coverage] == [
         (c.name, c.status, c.rows) for c in theirs.coverage]
+
+
+def test_collector_processes_collect_as_the_collector_does(simulator: Simulator) -> None:
+    """Every recording (v2c) and one over v3, from threads, through two worker processes:
+    the same varbinds and coverage as in-process; errors keep their kind, name the target
+    and carry no secret; closing ends the workers."""
+    credentials: list[Credential] = [SnmpV2c(Secret(n)) for n in NAMES]
+    credentials.append(SnmpV3(Secret(V3_USER), Secret(V3_AUTH), Secret(V3_PRIV), "SHA", "AES",
+                              context="nxos_n3k-3064pq"))  # fmt: skip
+    target = Target("127.0.0.1", simulator.port)
+    with CollectorProcesses(2) as pool:
+        with ThreadPoolExecutor(4) as threads:
+            results = list(threads.map(lambda c: pool.collect(target, c), credentials))
+        with pytest.raises(SnmpTimeout) as caught:
+            pool.collect(target, SnmpV2c(Secret("no-such-community")))
+        workers = list(pool._workers)
+        assert all(w.is_alive() for w in workers) and len({w.pid for w in workers}) == 2
+    assert not any(w.is_alive() for w in workers)
+    for credential, result in zip(credentials, results, strict=True):
+        alone = _collect(simulator, credential)
+        assert list(result.varbinds.items()) == list(alone.varbinds.items())
+        assert [(c.name, c.status, c.rows) for c in result.coverage] == [
+            (c.name, c.status, c.rows) for c in alone.coverage]
+    assert f"127.0.0.1:{simulator.port}" in str(caught.value)
+    assert "no-such-community" not in str(caught.value)
