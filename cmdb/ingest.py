@@ -20,7 +20,7 @@ from typing import Any
 import neo4j
 
 from cmdb.config import Config
-from cmdb.errors import ObservationError
+from cmdb.errors import DuplicateIdentityError, ObservationError
 from cmdb.identity import global_key, global_lookup, global_sets, key_of, lookup, usable_sets
 from cmdb.ingest_fp import fingerprint
 from cmdb.links import plan_links
@@ -369,12 +369,40 @@ class _Planner:
                         self.group_of[fact.index] = first
                     continue
                 by_uid[group.uid] = group
+                self._check_owner(group)
             else:
                 group.uid = uuid.uuid4().hex
                 self.new_uids.add(group.uid)
                 attrs = group.attrs()
                 first_set = group.usable(self.schema)[0]
                 group.idk = key_of(group.cls, first_set, attrs, group.parent_uid)
+
+    def _check_owner(self, group: _Group) -> None:
+        """A device another scope of this source owns (it last reported it, the CI is active
+        and that scope has reported it within the staleness period) is not this change
+        set's to write: raise DuplicateIdentityError. Owners change only when the CI goes
+        absent or falls silent, so which target owns a device does not depend on the order
+        targets are ingested in."""
+        scope = self.cs.scope
+        if not scope or group.parent_uid is not None:
+            return
+        if not self.schema.is_a(group.cls.name, "Device"):
+            return
+        summary = self.summary.get(str(group.uid))
+        if summary is None:
+            return
+        owner = summary["scope"]
+        if not owner or owner == scope or not owner.startswith(self.cs.source + ":"):
+            return
+        if summary["status"] != "active" or summary["missed"]:
+            return
+        seen = json.loads(summary["seen"] or "{}").get(self.cs.source)
+        staleness = self.schema.precedence.staleness
+        if seen is None or self.at - datetime.fromisoformat(seen) > staleness:
+            return
+        attrs = group.attrs()
+        ids = {a: str(attrs[a]) for a in group.cls.identifier_attributes if a in attrs}
+        raise DuplicateIdentityError(self.cs.label(), group.cls.name, ids, owner, str(group.uid))
 
     def _ruled_out(self, group: _Group, set_index: int, uid: str) -> bool:
         first = group.usable(self.schema)

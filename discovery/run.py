@@ -35,7 +35,7 @@ from typing import Any, Protocol, TypeVar
 import neo4j
 from pysnmp.error import PySnmpError
 
-from cmdb.errors import CMDBError
+from cmdb.errors import CMDBError, DuplicateIdentityError
 from cmdb.ingest import Ingestor, IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.runs import DiscoveryRun, Failure, record_run
@@ -271,6 +271,9 @@ class _Runner:
                 self.totals.add(result, self.dry_run)
                 if self.dry_run and (step.answered or result.diff):
                     self.diffs[f"{step.target} {step.protocol}"] = result.diff
+        except DuplicateIdentityError as exc:
+            step.failures.append(
+                Failure(step.target, step.protocol, "duplicate_identity", str(exc)))
         except (CMDBError, neo4j.exceptions.ClientError) as exc:
             step.failures.append(Failure(step.target, step.protocol, "ingest_error", str(exc)))
 
