@@ -137,6 +137,8 @@ def _ingest_all(ingestor: Ingestor, changesets: list[tuple[Path, ChangeSet]],
             f"links +{r.links_opened} -{r.links_closed}; pending {r.pending}; "
             f"conflicts {r.conflicts}"
         )
+        for duplicate in r.duplicates:  # a device another scope owns (cmdb.ownership)
+            console.print(f"  duplicate identity: {duplicate.message()}", markup=False)
         if dry_run:
             for entry in r.diff[:200]:
                 console.print(f"  {entry}")
@@ -170,7 +172,7 @@ def demo(
     console.print(table)
     lab_lines = (
         f"  .venv/bin/cmdb discover {DEMO_JOB_COPY} --lab-state-dir .cmdb/lab"
-        "   (a second run: no change)\n"
+        "   (a second run: what changed since the first)\n"
         "  Stop the lab: .venv/bin/cmdb lab down\n"
     ) if not no_lab else ""
     console.print(
