@@ -137,6 +137,8 @@ def _ingest_all(ingestor: Ingestor, changesets: list[tuple[Path, ChangeSet]],
             f"links +{r.links_opened} -{r.links_closed}; pending {r.pending}; "
             f"conflicts {r.conflicts}"
         )
+        for duplicate in r.duplicates:  # a device another scope owns (cmdb.ownership)
+            console.print(f"  duplicate identity: {duplicate.message()}", markup=False)
         if dry_run:
             for entry in r.diff[:200]:
                 console.print(f"  {entry}")

@@ -59,21 +59,3 @@ class AmbiguousError(CMDBError):
 
 class ManualEditError(CMDBError):
     """A manual edit was refused (no reason given, unknown attribute, bad value)."""
-
-
-class DuplicateIdentityError(CMDBError):
-    """A scoped change set reports a device that another scope of the same source owns
-    and still reports: two targets answer as one device (one box on two addresses, or
-    two boxes sharing a serial). Nothing of the change set is written."""
-
-    def __init__(self, label: str, cls: str, identifiers: dict[str, str], owner: str,
-                 uid: str) -> None:  # fmt: skip
-        self.owner = owner
-        self.uid = uid
-        ids = ", ".join(f"{k}={v}" for k, v in sorted(identifiers.items()))
-        super().__init__(
-            f"{label}: {cls} with {ids} is already reported under {owner} (CI {uid}); "
-            "one device answering at two addresses, or two devices sharing an identity: "
-            "not ingested (it is taken over once that CI goes absent or that scope stops "
-            "reporting it)"
-        )

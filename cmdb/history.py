@@ -20,7 +20,7 @@ from cmdb.state import native, native_props, public
 # hydrate, so the internal ones are not sent at all). Current and as-of reads share it.
 _PUBLIC = (
     "{.*, _vfrom: null, _to: null, _cs: null, _cs_to: null, _changed: null, _prov: null,"
-    " _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null}"
+    " _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null, _claims: null}"
 )
 
 # Every state of a CI carries :State: the current one (the :CI node) and the frozen ones

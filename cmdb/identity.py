@@ -46,7 +46,7 @@ def lookup_query(cls: CIClass, set_index: int) -> str:
         f"UNWIND $rows AS row MATCH (n:{cls.name} {{{', '.join(props)}}}) "
         # what telling 'unchanged' from 'changed' needs, without reading the whole CI
         "RETURN collect([row.i, n.uid, n._fp, n._lfp, n._seen, n._scope, n._missed, n.status, "
-        "n.last_seen.epochSeconds, n.last_seen.nanosecond]) AS found"
+        "n.last_seen.epochSeconds, n.last_seen.nanosecond, n._claims]) AS found"
     )
 
 
@@ -61,7 +61,8 @@ def lookup(
     """For (i, values, parent uid) rows: i -> uids of CIs that carry those identifiers.
 
     `summaries`, when given, receives uid -> a small summary of each CI found (its
-    fingerprints, sighting and status) for the unchanged-fact shortcut.
+    fingerprints, sighting and status for the unchanged-fact shortcut, and its owners
+    per source for cmdb.ownership).
     """
     id_set = cls.identification[set_index]
     query = lookup_query(cls, set_index)
@@ -74,14 +75,14 @@ def lookup(
                 row[f"v{n}"] = values[attr]
             params.append(row)
         record = tx.run(query, rows=params).single()
-        for i, uid, fp, lfp, seen, scope, missed, status, secs, nanos in (
+        for i, uid, fp, lfp, seen, scope, missed, status, secs, nanos, claims in (
             record["found"] if record else []
         ):
             found.setdefault(i, []).append(uid)
             if summaries is not None:
                 summaries[uid] = {"fp": fp, "lfp": lfp, "seen": seen, "scope": scope,
                                   "missed": missed, "status": status,
-                                  "last_seen": [secs, nanos]}  # fmt: skip
+                                  "last_seen": [secs, nanos], "claims": claims}  # fmt: skip
     return found
 
 

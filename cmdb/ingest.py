@@ -20,14 +20,15 @@ from typing import Any
 import neo4j
 
 from cmdb.config import Config
-from cmdb.errors import DuplicateIdentityError, ObservationError
+from cmdb.errors import ObservationError
 from cmdb.identity import global_key, global_lookup, global_sets, key_of, lookup, usable_sets
 from cmdb.ingest_fp import fingerprint
 from cmdb.links import plan_links
 from cmdb.observations import ChangeSet
+from cmdb.ownership import DuplicateIdentity, check_claims, new_claims, owned, retract
 from cmdb.schema import CIClass, Schema
 from cmdb.state import from_epoch, native_props
-from cmdb.validate import Fact, Ref, Validated, validate
+from cmdb.validate import Fact, Link, Ref, Validated, validate
 from cmdb.write import CIUpdate, Tx, WriteSet, write
 
 # Times come back as [epoch seconds, nanoseconds]: hydrating driver datetimes for every
@@ -59,6 +60,10 @@ class IngestResult:
     went_absent: int = 0
     suppressed: int = 0  # values not written because a stronger source owns them
     uids: dict[str, str] = field(default_factory=dict)
+    # devices another scope of the source owns, left out with what hangs on them, and
+    # rivals of this run whose report of a device this change set withdrew
+    # (cmdb.ownership); the rest of the change set was ingested
+    duplicates: list[DuplicateIdentity] = field(default_factory=list)
     # What changed, kept as tuples of plain values until `diff` spells it out: a caller
     # holding the results of a large load keeps no million small dicts and lists for the
     # garbage collector to walk.
@@ -97,8 +102,8 @@ class _Group:
     usable identifier sets) is computed once, and again only when facts join.
     """
 
-    __slots__ = ("_attrs", "_fp", "_usable", "cls", "facts", "idk", "keys", "parent_uid",
-                 "uid", "unchanged")  # fmt: skip
+    __slots__ = ("_attrs", "_fp", "_usable", "claims", "cls", "facts", "idk", "keys",
+                 "matched", "parent_uid", "uid", "unchanged")  # fmt: skip
 
     def __init__(self, facts: list[Fact], cls: CIClass, parent_uid: str | None) -> None:
         self.facts = facts
@@ -108,6 +113,8 @@ class _Group:
         self.idk: str | None = None
         self.keys: set[str] = set()
         self.unchanged = False  # identical to what this source last reported, all fresh
+        self.matched: int | None = None  # the identifier set that found the stored CI
+        self.claims: str | None = None  # `_claims` to store (cmdb.ownership)
         self._attrs: dict[str, Any] | None = None
         self._fp: str | None = None
         self._usable: list[int] | None = None
@@ -217,13 +224,21 @@ class _Planner:
         self.keys_of: dict[str, list[str]] = {}  # uid -> pending-link keys
         self.source_prefix = "{" + json.dumps(self.cs.source) + ': "'
         self.pending_exist: bool | None = None
+        # cmdb.ownership: facts left out (index -> the refused device they hang on), the
+        # uids of refused devices, and devices taken over -> the scope they were taken from
+        self.refused: dict[int, DuplicateIdentity] = {}
+        self.refused_uids: set[str] = set()
+        self.retracting: dict[str, str] = {}
+        self.withdrawn: dict[str, DuplicateIdentity] = {}  # uid -> a rival of this run
 
     def plan(self) -> tuple[WriteSet, IngestResult, dict[str, Any]]:
         self._identify_all()
         seen = self._reconcile()
-        plan_links(self)
+        wanted = plan_links(self)
+        retract(self, wanted, seen)
         if self.cs.scope:
-            self._count_misses(seen)
+            # a refused device was seen, not missed: its owner decides about it
+            self._count_misses(seen | self.refused_uids)
         changeset = {
             "id": self.cs_id,
             "source": self.cs.source,
@@ -241,8 +256,17 @@ class _Planner:
     def _identify_all(self) -> None:
         remaining = list(self.v.facts)
         while remaining:
+            if self.refused:  # under a refused device: left out with it
+                for fact in remaining:
+                    refused = self.refused_by(fact.parent)
+                    if refused is not None:
+                        self.refused[fact.index] = refused
+                        refused.parts += 1
+                remaining = [f for f in remaining if f.index not in self.refused]
             ready = [f for f in remaining if f.parent is None or f.parent.local is None
                      or f.parent.local in self.group_of]  # fmt: skip
+            if not ready and not remaining:
+                break
             if not ready:
                 keys = ", ".join(f.key for f in remaining)
                 raise ObservationError(self.cs.label(), "parent", f"parent cycle among {keys}")
@@ -256,9 +280,11 @@ class _Planner:
             group.unchanged = self._unchanged(group)
             if not group.unchanged and group.uid not in self.state:
                 need.append(group.uid)
-        self._load_state(sorted(set(need)))
+        self.load_state(sorted(set(need)))
 
-    def _load_state(self, uids: list[str]) -> None:
+    def load_state(self, uids: list[str]) -> None:
+        """Read the stored properties of these CIs into `state` (those not there yet)."""
+        uids = [u for u in uids if u not in self.state]
         for start in range(0, len(uids), self.config.batch_size):
             chunk = uids[start : start + self.config.batch_size]
             for record in self.tx.run(READ_CIS, uids=chunk):
@@ -355,10 +381,12 @@ class _Planner:
                     matches.setdefault(gi, []).extend((set_index, u) for u in uids)
         by_uid: dict[str, _Group] = {}
         for gi, group in enumerate(groups):
-            found_uids = [u for si, u in sorted(matches.get(gi, []))
-                          if not self._ruled_out(group, si, u)]  # fmt: skip
+            kept = [(si, u) for si, u in sorted(matches.get(gi, []))
+                    if not self._ruled_out(group, si, u)]  # fmt: skip
+            found_uids = [u for _si, u in kept]
             if found_uids:
                 group.uid = found_uids[0]
+                group.matched = kept[0][0]
                 others = sorted(set(found_uids) - {group.uid})
                 if others:
                     self._conflict(group, [group.uid, *others])
@@ -369,47 +397,50 @@ class _Planner:
                         self.group_of[fact.index] = first
                     continue
                 by_uid[group.uid] = group
-                self._check_owner(group)
             else:
                 group.uid = uuid.uuid4().hex
                 self.new_uids.add(group.uid)
                 attrs = group.attrs()
                 first_set = group.usable(self.schema)[0]
                 group.idk = key_of(group.cls, first_set, attrs, group.parent_uid)
+        check_claims(self, by_uid.values())
 
-    def _check_owner(self, group: _Group) -> None:
-        """A device another scope of this source owns (it last reported it, the CI is active
-        and that scope has reported it within the staleness period) is not this change
-        set's to write: raise DuplicateIdentityError. Owners change only when the CI goes
-        absent or falls silent, so which target owns a device does not depend on the order
-        targets are ingested in."""
-        scope = self.cs.scope
-        if not scope or group.parent_uid is not None:
-            return
-        if not self.schema.is_a(group.cls.name, "Device"):
-            return
-        summary = self.summary.get(str(group.uid))
-        if summary is None:
-            return
-        owner = summary["scope"]
-        if not owner or owner == scope or not owner.startswith(self.cs.source + ":"):
-            return
-        if summary["status"] != "active" or summary["missed"]:
-            return
-        seen = json.loads(summary["seen"] or "{}").get(self.cs.source)
-        staleness = self.schema.precedence.staleness
-        if seen is None or self.at - datetime.fromisoformat(seen) > staleness:
-            return
-        attrs = group.attrs()
-        ids = {a: str(attrs[a]) for a in group.cls.identifier_attributes if a in attrs}
-        raise DuplicateIdentityError(self.cs.label(), group.cls.name, ids, owner, str(group.uid))
+    def refuse(self, group: _Group, duplicate: DuplicateIdentity) -> None:
+        """Leave a device out of this change set (cmdb.ownership); what hangs on it
+        follows in _identify_all and kept_links."""
+        for fact in group.facts:
+            self.refused[fact.index] = duplicate
+            del self.group_of[fact.index]
+        self.refused_uids.add(str(group.uid))
+        self.result.duplicates.append(duplicate)
+
+    def refused_by(self, ref: Ref | None) -> DuplicateIdentity | None:
+        """The refused device a reference leads to (itself, or through its parents)."""
+        while ref is not None:
+            if ref.local is not None:
+                return self.refused.get(ref.local)
+            ref = ref.parent
+        return None
+
+    def kept_links(self) -> list[Link]:
+        """The change set's links, less those touching a fact left out."""
+        if not self.refused:
+            return self.v.links
+        kept = []
+        for link in self.v.links:
+            refused = self.refused_by(link.source) or self.refused_by(link.target)
+            if refused is None:
+                kept.append(link)
+            else:
+                refused.links += 1
+        return kept
 
     def _ruled_out(self, group: _Group, set_index: int, uid: str) -> bool:
         first = group.usable(self.schema)
         if not first or set_index <= first[0]:
             return False
         if uid not in self.state:
-            self._load_state([uid])
+            self.load_state([uid])
         state = self.state.get(uid)
         return state is not None and self.contradicts(group.cls, set_index, group.attrs(), state)
 
@@ -422,7 +453,7 @@ class _Planner:
         if self._same_facts(uid, fp):
             return True
         if uid not in self.state:
-            self._load_state([uid])
+            self.load_state([uid])
         state = self.state.get(uid)
         return state is not None and all(state.get(a) == attrs[a] for a in id_set)
 
@@ -440,6 +471,8 @@ class _Planner:
         """Identical facts, active, in scope, sighted within the granularity: nothing to do."""
         uid = str(group.uid)
         summary = self.summary.get(uid)
+        if group.claims is not None or uid in self.retracting:
+            return False
         if summary is None or not self._same_facts(uid, group.fp()):
             return False
         if summary["status"] != "active" or summary["missed"]:
@@ -559,7 +592,7 @@ class _Planner:
         if cls.scoped_by:
             parent_uid = attrs.get("_parent") or self.state.get(uid, {}).get("_parent")
             if parent_uid and str(parent_uid) not in self.state:
-                self._load_state([str(parent_uid)])
+                self.load_state([str(parent_uid)])
             parent = self.state.get(str(parent_uid)) if parent_uid else None
             if parent is None:
                 return extra
@@ -585,15 +618,18 @@ class _Planner:
                 self._create(group)
         return seen
 
+    def _default_name(self, cls: CIClass, attrs: dict[str, Any]) -> str:
+        """What people call a CI reported without a name: its host name, else its identity."""
+        if attrs.get("hostname") and not self.schema.is_junk(attrs["hostname"]):
+            return str(attrs["hostname"])
+        first = usable_sets(self.schema, cls, attrs)[0]
+        return " ".join(str(attrs[a]) for a in cls.identification[first])
+
     def _create(self, group: _Group) -> None:
         attrs = {k: v for k, v in group.attrs().items() if v is not None}
         cls = group.cls
-        if not attrs.get("name"):  # what people call it: the host name, else its identity
-            if attrs.get("hostname") and not self.schema.is_junk(attrs["hostname"]):
-                attrs["name"] = str(attrs["hostname"])
-            else:
-                first = usable_sets(self.schema, cls, attrs)[0]
-                attrs["name"] = " ".join(str(attrs[a]) for a in cls.identification[first])
+        if not attrs.get("name"):
+            attrs["name"] = self._default_name(cls, attrs)
         props: dict[str, Any] = {
             **attrs,
             "uid": group.uid,
@@ -610,6 +646,8 @@ class _Planner:
             props["_parent"] = group.parent_uid
         if self.cs.scope:
             props["_scope"] = self.cs.scope
+        if owned(self.schema, self.cs, cls.name, group.parent_uid):
+            props["_claims"] = new_claims(self.cs)
         self.ws.create(cls, props)
         self.state[str(group.uid)] = props
         self.result.created += 1
@@ -651,6 +689,14 @@ class _Planner:
             status = "active"  # it reappeared
         if status is not None:
             wanted["status"] = status
+        if self._replaces(group, cur):
+            # taken over from another scope of this source: this report replaces that
+            # scope's, so what this source alone said and this scope does not say goes
+            for attr, by in prov.items():
+                if by == source and attr not in wanted and attr in group.cls.attributes:
+                    wanted[attr] = None
+            if wanted.get("name") is None and prov.get("name") == source:
+                wanted["name"] = self._default_name(group.cls, group.attrs())
         for attr, value in wanted.items():
             owner = prov.get(attr)
             stronger = owner is None or prec.rank(attr, source) <= prec.rank(attr, owner)
@@ -680,6 +726,8 @@ class _Planner:
             touch["_missed"] = 0
         if prov_changed:
             touch["_prov"] = json.dumps(prov, sort_keys=True)
+        if group.claims is not None:
+            touch["_claims"] = group.claims
         fps: dict[str, str] = json.loads(cur.get("_fp") or "{}")
         if fps.get(source) != group.fp():
             fps[source] = group.fp()
@@ -697,6 +745,19 @@ class _Planner:
             if touch or sighted:
                 self.ws.touches.append({"uid": uid, "set": touch, "seen": sighted})
         cur.update(changes)
+
+    def _replaces(self, group: _Group, cur: dict[str, Any]) -> bool:
+        """Whether this fact replaces another scope's report: a device taken over, or a
+        part of one that the previous owner reported (cmdb.ownership); of a class this
+        change set certifies (what a timed-out table would have said is not known)."""
+        certified = self.cs.certified_classes
+        if certified is not None and group.cls.name not in certified:
+            return False
+        uid = str(group.uid)
+        if uid in self.retracting:
+            return True
+        old = self.retracting.get(group.parent_uid or "")
+        return old is not None and cur.get("_scope") == old
 
     # -- coverage -------------------------------------------------------------------
     def _count_misses(self, seen: set[str]) -> None:

@@ -69,9 +69,14 @@ PENDING_BY_KEY = (
 )
 
 
-def plan_links(p: _Planner) -> None:
+Wanted = dict[tuple[str, str, str], tuple[RelType, str]]  # (type, a uid, b uid) -> ...
+
+
+def plan_links(p: _Planner) -> Wanted:
+    """Plan the change set's links; returns the links it reports, as (type, a, b) with
+    a symmetric type's pair in uid order."""
     specs: list[tuple[RelType, End, End, str]] = [
-        (link.rel, link.source, link.target, link.evidence) for link in p.v.links
+        (link.rel, link.source, link.target, link.evidence) for link in p.kept_links()
     ]
     for group in {id(g): g for g in p.group_of.values()}.values():
         if group.cls.scoped_by and group.parent_uid and group.uid:
@@ -88,7 +93,7 @@ def plan_links(p: _Planner) -> None:
     def uid_of(end: End) -> str | None:
         return end if isinstance(end, str) else resolved[id(end)]
 
-    wanted: dict[tuple[str, str, str], tuple[RelType, str]] = {}
+    wanted: Wanted = {}
     pending: dict[tuple[str, str, str], dict[str, Any]] = {}
     for rel, source, target, evidence in specs:
         a, b = uid_of(source), uid_of(target)
@@ -127,6 +132,7 @@ def plan_links(p: _Planner) -> None:
                 p.ws.link_closes.append(element_id)
                 p.result.links_closed += 1
     _park(p, pending)
+    return wanted
 
 
 def _describe(p: _Planner, ref: Ref) -> str:

@@ -29,7 +29,8 @@ UPDATE_CIS = """
 UNWIND $rows AS row
 MATCH (n:CI {uid: row.uid})
 CREATE (v:CIVersion:State)
-SET v = n {.*, _prov: null, _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null},
+SET v = n {.*, _prov: null, _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null,
+           _claims: null},
     v._to = $at, v._cs_to = $cs, v._changed = row.changed
 SET n += row.set, n._vfrom = $at, n._cs = $cs
 SET n.last_seen = CASE WHEN row.seen THEN $at ELSE n.last_seen END

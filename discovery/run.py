@@ -35,7 +35,7 @@ from typing import Any, Protocol, TypeVar
 import neo4j
 from pysnmp.error import PySnmpError
 
-from cmdb.errors import CMDBError, DuplicateIdentityError
+from cmdb.errors import CMDBError
 from cmdb.ingest import Ingestor, IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.runs import DiscoveryRun, Failure, record_run
@@ -214,6 +214,7 @@ class _Runner:
         wait = job.timeout
         self.ssh_timeouts = SSHTimeouts(conn=wait, banner=wait, auth=wait, read=max(10.0, wait * 4))
         self.ingest_lock = threading.Lock()
+        self.step_of: dict[str, _Step] = {}  # scope -> the step that ingested under it
         self.totals = Totals()
         self.diffs: dict[str, list[dict[str, Any]]] = {}
         self.snmp_loop: _SnmpLoop | CollectorProcesses | None = None
@@ -271,11 +272,21 @@ class _Runner:
                 self.totals.add(result, self.dry_run)
                 if self.dry_run and (step.answered or result.diff):
                     self.diffs[f"{step.target} {step.protocol}"] = result.diff
-        except DuplicateIdentityError as exc:
-            step.failures.append(
-                Failure(step.target, step.protocol, "duplicate_identity", str(exc)))
+                self._duplicates(step, result)
         except (CMDBError, neo4j.exceptions.ClientError) as exc:
             step.failures.append(Failure(step.target, step.protocol, "ingest_error", str(exc)))
+
+    def _duplicates(self, step: _Step, result: IngestResult) -> None:
+        """A device another target owns (cmdb.ownership) is a failure of the target that
+        lost it: this one (its device left out, the rest ingested), or a target ingested
+        earlier in this run whose claim this one, coming first, took over. Called under
+        the ingest lock, which every step's ingest holds."""
+        if step.changeset is not None and step.changeset.scope:
+            self.step_of[step.changeset.scope] = step
+        for duplicate in result.duplicates:
+            loser = self.step_of.get(duplicate.scope, step)
+            loser.failures.append(Failure(loser.target, loser.protocol, "duplicate_identity",
+                                          duplicate.message()))  # fmt: skip
 
     # -- SNMP -------------------------------------------------------------------------
     def _snmp_target(self, address: str, spec: SnmpProtocol) -> _Step:

@@ -10,7 +10,6 @@ import pytest
 
 from cmdb import edit, history
 from cmdb.config import Config, Lifecycle
-from cmdb.errors import DuplicateIdentityError
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
@@ -209,42 +208,3 @@ def test_a_link_no_longer_reported_closes_whatever_else_joins_the_pair(
     assert open_links(graph) == {("RUNS_ON", "app-b", "app-a")} and r2.links_closed == 1
     r3 = ing.ingest(apps(T0 + timedelta(hours=3), [("RUNS_ON", "app-b", "app-a")]))
     assert r3.links_closed == 0 and r3.links_opened == 0
-
-
-def scope_of(driver: neo4j.Driver, serial: str) -> tuple[str, str, int]:
-    records, _, _ = driver.execute_query(
-        "MATCH (d:NetworkDevice {serial_number: $s}) OPTIONAL MATCH (d)-[:HAS_INTERFACE]->(i) "
-        "RETURN d._scope AS scope, d.status AS status, count(i) AS ports", s=serial)
-    assert len(records) == 1  # one CI, whatever happened
-    return records[0]["scope"], records[0]["status"], records[0]["ports"]
-
-
-def test_a_device_owned_by_another_scope_is_a_duplicate_not_a_takeover(
-    graph: neo4j.Driver, schema: Schema, config: Config
-) -> None:
-    """Two targets of one source answering as one device (same serial): the first to
-    report it owns it, the other's change set is refused whole (nothing of it written),
-    run after run; a target of another source is not a rival; once the owner's CI is
-    absent, the other target takes it over."""
-    config = config.with_overrides(lifecycle=Lifecycle(absent_after_missed_runs=1))
-    ing = Ingestor(graph, schema, config)
-    a, b = "snmp:127.0.0.9", "snmp:127.0.0.10"
-    ing.ingest(switch(T0, ["Gi1"], scope=a))
-    for hour in (1, 2):
-        with pytest.raises(DuplicateIdentityError) as caught:
-            ing.ingest(switch(T0 + timedelta(hours=hour), ["Eth1", "Eth2"], scope=b))
-        assert f"under {a}" in str(caught.value) and "serial_number=SW1" in str(caught.value)
-        assert str(caught.value).startswith(f"change set (source snmp, scope {b})")
-        assert scope_of(graph, "SW1") == (a, "active", 1)
-        # the owner itself goes on as before, whichever order the two come in
-        again = ing.ingest(switch(T0 + timedelta(hours=hour, minutes=5), ["Gi1"], scope=a))
-        assert again.conflicts == 0 and scope_of(graph, "SW1") == (a, "active", 1)
-    # the owner's target is gone: its CIs go absent; then the other target takes over
-    ing.ingest(ChangeSet.model_validate({"source": "snmp", "actor": "t", "scope": a,
-                                         "observed_at": T0 + timedelta(hours=4)}))  # fmt: skip
-    assert scope_of(graph, "SW1")[1] == "absent"
-    ing.ingest(switch(T0 + timedelta(hours=5), ["Eth1", "Eth2"], scope=b))
-    assert scope_of(graph, "SW1") == (b, "active", 3)  # Gi1 stays, absent, under a
-    # another source reporting the same box (SSH on another address) is no rival
-    ssh = switch(T0 + timedelta(hours=6), ["Eth1"], scope="ssh:127.0.0.9")
-    assert ing.ingest(ssh.model_copy(update={"source": "ssh"})).conflicts == 0

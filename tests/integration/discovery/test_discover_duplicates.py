@@ -1,0 +1,88 @@
+"""Two lab agents answering as one device (cmdb.ownership): the snmpsim-data recordings
+huawei-unknown-001 and -002 (sysName dumsys-82 and dumsys-55) carry the same chassis
+serial. Discovery stores one CI, owned by the target whose address comes first, reports
+the other target as a `duplicate_identity` failure, and a second run records no change.
+
+A lab of its own (prefix `cmdbdup`, SNMP only, 127.88.0.0/16).
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import neo4j
+import pytest
+
+import lab
+from cmdb.config import Config
+from cmdb.ingest import Ingestor
+from cmdb.ownership import scope_order
+from cmdb.schema import Schema
+from discovery.credentials import CredentialMemory, CredentialResolver
+from discovery.jobs import load_job
+from discovery.run import RunReport, default_normalizers, run_job
+from lab.config import LabOptions, isolated_config
+
+pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
+RECORDINGS = Path(str(resources.files("snmpsim_data"))) / "data" / "network" / "router"
+NAMES = ("huawei-unknown-001", "huawei-unknown-002")
+SERIAL = "2102352021N0H6000098"
+
+
+def test_two_agents_with_one_serial_are_one_device_and_one_duplicate(
+    graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
+) -> None:
+    data = tmp_path / "data" / "snmp"
+    data.mkdir(parents=True)
+    for name in NAMES:
+        shutil.copy(RECORDINGS / f"{name}.snmprec.bz2", data / f"{name}.snmprec.bz2")
+    options = LabOptions(state_dir=tmp_path / "lab", data_dirs=(tmp_path / "data",), linux=False,
+                         ssh=False, config=isolated_config("cmdbdup", "127.88.0.0/16",
+                                                           "127.89.0.0/16"))  # fmt: skip
+    try:
+        manifest = lab.up(options)
+        address = {d.name: d.address for d in manifest.of_kind("snmp-sim")}
+        assert sorted(address) == sorted(NAMES)
+        owner, rival = sorted(address.values(), key=lambda a: scope_order(f"snmp:{a}"))
+        job = tmp_path / "duplicates.yaml"
+        job.write_text(
+            "name: duplicates\ntargets:\n" + "".join(f"  - {a}\n" for a in address.values())
+            + "protocols:\n  - protocol: snmp\n    credentials: [{lab: lab-v2c}]\n"
+            "concurrency: 2\ntimeout: 2\nretries: 0\n"
+        )
+
+        def run() -> RunReport:
+            return run_job(load_job(job), ingestor=Ingestor(graph, schema, config),
+                           resolver=CredentialResolver(env={}, lab_state_dir=Path(manifest.state_dir)),
+                           memory=CredentialMemory(tmp_path / "memory.json"),
+                           normalizers=default_normalizers())  # fmt: skip
+
+        reports = [run(), run()]
+    finally:
+        lab.down(options.state_dir, options.config)
+
+    for report in reports:
+        assert report.answered == {"snmp": 2}
+        [failure] = report.run.failures
+        assert (failure.target, failure.protocol, failure.kind) == (rival, "snmp",
+                                                                    "duplicate_identity")
+        assert f"serial_number={SERIAL}" in failure.message
+        assert f"snmp:{owner}" in failure.message
+    second = reports[1].totals
+    assert second.changesets == 0, second
+    assert (second.created, second.updated, second.links_opened, second.links_closed,
+            second.went_absent) == (0, 0, 0, 0, 0)  # fmt: skip
+
+    records, _, _ = graph.execute_query(
+        "MATCH (d:CI:Device {serial_number: $serial}) "
+        "OPTIONAL MATCH (d)-[:HAS_INTERFACE]->(i:Interface) WHERE i.status = 'active' "
+        "RETURN d.management_ip AS ip, d._scope AS scope, collect(DISTINCT i._scope) AS parts, "
+        "count(i) AS interfaces", serial=SERIAL,
+    )  # fmt: skip
+    assert len(records) == 1  # one CI
+    device = records[0]
+    assert (device["ip"], device["scope"], device["parts"]) == (owner, f"snmp:{owner}",
+                                                                [f"snmp:{owner}"])  # fmt: skip
+    assert device["interfaces"] > 0
