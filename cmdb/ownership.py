@@ -1,6 +1,6 @@
 """One device, one owner per source: the duplicate-identity rule of scoped ingest.
 
-Discovery ingests one scoped change set per target (`snmp:10.0.0.5`). Two targets of one
+Discovery ingests one scoped change set per target (`snmp:127.77.0.5`). Two targets of one
 source whose devices identify to the same Device CI (one box answering at two
 addresses, or two boxes sharing a serial number) would otherwise update it in turn, run
 after run: its name and management address would flip, and two boxes would silently be
