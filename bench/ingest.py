@@ -80,7 +80,7 @@ def server_set(n: int, at: datetime, os_version: dict[int, str] | None = None) -
         attrs = {"serial_number": f"SN{s:07}", "hostname": f"srv{s}", "domain": "bench", "vendor": "Dell",
                  "model": "R750", "os_version": (os_version or {}).get(s, "12.1"), "cpu_count": 16}
         cis.append({"key": f"s{k}", "class": "Server", "attributes": attrs})
-        cis.append({"key": f"a{k}", "class": "IPAddress", "attributes": {"address": f"10.{s >> 16}.{(s >> 8) & 255}.{s & 255}"}})
+        cis.append({"key": f"a{k}", "class": "IPAddress", "parent": {"ref": f"i{k}.0"}, "attributes": {"address": f"10.{s >> 16}.{(s >> 8) & 255}.{s & 255}"}})
         links += [
             {"type": "COVERED_BY", "source": {"ref": f"s{k}"}, "target": ref("Contract", contract_number=f"C-{s % 10}")},
             {"type": "OWNED_BY", "source": {"ref": f"s{k}"}, "target": ref("Team", name=f"team-{s % 10}")},

@@ -53,10 +53,13 @@ def _time(text: str | None) -> datetime | None:
 
 
 @contextmanager
-def _graph() -> Iterator[tuple[Config, Schema, neo4j.Driver]]:
+def _graph(in_step: bool = True) -> Iterator[tuple[Config, Schema, neo4j.Driver]]:
+    """Config, schema and a driver; `in_step`: only on a graph this schema is applied to."""
     config = load_config()
     schema = load_schema()
     with connect(config) as driver:
+        if in_step:
+            migrations.require(driver, schema)
         yield config, schema, driver
 
 
@@ -101,7 +104,7 @@ def db_status() -> None:
 @schema_app.command("apply")
 def schema_apply() -> None:
     """Apply constraints, indexes and migrations (idempotent)."""
-    with _graph() as (_config, schema, driver):
+    with _graph(in_step=False) as (_config, schema, driver):
         applied = migrations.apply(driver, schema)
     for step in applied:
         console.print(f"applied {step.id} ({step.statements} statements)")

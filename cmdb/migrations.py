@@ -30,7 +30,7 @@ class Applied:
 
 
 # Bump when derived_statements() changes, so graphs built by older code get the new DDL.
-DERIVED_REVISION = 2
+DERIVED_REVISION = 3
 
 
 def _ident(*parts: str) -> str:
@@ -66,9 +66,14 @@ def derived_statements(schema: Schema) -> list[str]:
     ]  # fmt: skip
     for cls in schema.concrete():
         for id_set in cls.identification:
-            props = (["_parent"] if cls.scoped_by else []) + list(id_set)
-            name = _ident(cls.name, *id_set)
-            on = ", ".join(f"n.{p}" for p in props)
+            # An index's name says what it covers, so that a class that becomes scoped
+            # (IPAddress, schema version 3) gets a new index instead of keeping the old
+            # one under the old name: CREATE ... IF NOT EXISTS goes by the name.
+            if cls.scoped_by:
+                stmts.append(f"DROP INDEX {_ident(cls.name, *id_set)} IF EXISTS")
+            props = (["parent"] if cls.scoped_by else []) + list(id_set)
+            name = _ident(cls.name, *props)
+            on = ", ".join(f"n.{'_parent' if p == 'parent' else p}" for p in props)
             stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
         for id_set in cls.global_identification:
             name = _ident(cls.name, "global", *id_set)
@@ -142,6 +147,28 @@ def apply(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -
             tx.commit()
         applied.append(Applied(mig_id, len(stmts)))
     return applied
+
+
+def pending(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> list[str]:
+    """The steps `apply` would take on this graph now: none on a graph that is in step."""
+    directory = directory or SCHEMA_DIR / "migrations"
+    records, _, _ = driver.execute_query("MATCH (m:SchemaMigration) RETURN m.id AS id")
+    done = {r["id"] for r in records}
+    steps = [f"derived:{DERIVED_REVISION}:{schema.checksum}"]
+    steps += [f"file:{path.name}" for path in migration_files(directory)]
+    return [step for step in steps if step not in done]
+
+
+def require(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> None:
+    """Refuse to work on a graph this code's schema has not been applied to: code of a
+    newer schema would write CIs the stored ones are not identified with (and older code
+    is refused by `apply`)."""
+    missing = pending(driver, schema, directory)
+    if missing:
+        raise MigrationError(
+            f"the graph is not at schema version {schema.version} ({schema.checksum}): "
+            f"{', '.join(missing)} not applied; run `cmdb schema apply` (or `cmdb db up`)"
+        )
 
 
 def _comment_only(stmt: str) -> bool:

@@ -203,10 +203,14 @@ def new_claims(cs: ChangeSet) -> str:
 
 # -- in ingest (cmdb.ingest._Planner) -------------------------------------------------
 STATE_RUN = "MATCH (c:ChangeSet {id: $cs}) RETURN c.discovery_run AS run"
-PARTS = (
-    "MATCH (d:CI {uid: $uid})--(c:CI) WHERE c._parent = $uid "
-    "RETURN DISTINCT c.uid AS uid, c._class AS class, c._scope AS scope, c.status AS status"
-)
+# The device's parts, and theirs (an address on an interface): scoped CIs two levels down.
+PARTS = """
+MATCH (d:CI {uid: $uid})--(c:CI) WHERE c._parent = $uid
+OPTIONAL MATCH (c)--(g:CI) WHERE g._parent = c.uid
+WITH collect(DISTINCT c) + collect(DISTINCT g) AS parts
+UNWIND parts AS c
+RETURN DISTINCT c.uid AS uid, c._class AS class, c._scope AS scope, c.status AS status
+"""
 SCOPED_LINKS_ON = """
 UNWIND $uids AS u MATCH (:CI {uid: u})-[r]-()
 WHERE r.until IS NULL AND r.scope = $scope AND r.source = $source

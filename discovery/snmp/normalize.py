@@ -1,10 +1,11 @@
 """DeviceSnapshot -> ChangeSet: what one SNMP target told us, as CI and link facts. Pure.
 
 One change set per target, scoped ``snmp:<target>``, keyed so that every fact can be
-found again: ``dev`` (the device), ``if:<ifIndex>``, ``ip:<address>``, ``net:<cidr>``,
-``sw:<product>|<version>[|<arch>]``. Attributes are emitted only when the agent gave a
-value (a ``None`` would clear what another run or source knows), and never junk as an
-identifier (``<private>`` system names, all-zero MACs: ``Schema.is_junk`` decides).
+found again: ``dev`` (the device), ``if:<ifIndex>``, ``ip:<owner key>:<address>``,
+``net:<cidr>``, ``sw:<product>|<version>[|<arch>]``. Attributes are emitted only when the
+agent gave a value (a ``None`` would clear what another run or source knows), and never
+junk as an identifier (``<private>`` system names, all-zero MACs: ``Schema.is_junk``
+decides).
 
 - The device: its class from the classification kind (``DEVICE_CLASSES``), with
   serial, vendor, model, OS, platform, sysObjectID, stack member serials, host name and
@@ -296,13 +297,14 @@ def _addresses(
         address = _usable_address(text)
         if address is None:
             continue
-        key = f"ip:{address.compressed}"
+        # one CI per assignment: identified within its interface (or the device)
+        owner = if_keys.get(if_index, DEVICE_KEY)
+        key = f"ip:{owner}:{address.compressed}"
         if key not in cis:
             attrs: dict[str, Value] = {"address": address.compressed, "version": address.version}
             if prefix is not None:
                 attrs["prefix_length"] = prefix
-            cis[key] = _ci(key, "IPAddress", attrs)
-        owner = if_keys.get(if_index, DEVICE_KEY)
+            cis[key] = _ci(key, "IPAddress", attrs, parent=owner)
         links.setdefault(("HAS_ADDRESS", owner, key), _link("HAS_ADDRESS", owner, key))
         # a host prefix (/32, /128) is an address, not a subnet
         if prefix is None or not 0 < prefix < address.max_prefixlen:

@@ -2,7 +2,7 @@
 
 `Facts` collects observations in the order they are found, one CI per key and one link
 per (type, source, target), so the change set is deterministic and its keys unique.
-Keys: ``dev`` (the device), ``if:<name>``, ``ip:<address>``, ``net:<cidr>``,
+Keys: ``dev`` (the device), ``if:<name>``, ``ip:<owner key>:<address>``, ``net:<cidr>``,
 ``vlan:<id>``, ``sw:<product>|<version>[|<arch>]``, ``svc:<proto>|<address>|<port>``.
 """
 
@@ -101,17 +101,19 @@ def usable_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address |
 
 
 def add_addresses(facts: Facts, addresses: Sequence[Address]) -> None:
-    """IPAddress CIs with HAS_ADDRESS from their owner, and Subnet CIs with IN_SUBNET.
+    """IPAddress CIs, one per assignment (identified within their owner, which links to
+    them with HAS_ADDRESS), and Subnet CIs with IN_SUBNET.
 
-    One address reported twice (once with its prefix, once without) is one CI, with the
-    first prefix and VRF known. A host prefix (/32, /128) is an address, not a subnet.
+    One address reported twice on one owner (once with its prefix, once without) is one
+    CI, with the first prefix and VRF known. A host prefix (/32, /128) is an address, not
+    a subnet.
     """
-    merged: dict[str, list[Address]] = {}
+    merged: dict[tuple[str, str], list[Address]] = {}
     for entry in addresses:
         address = usable_address(entry.address)
         if address is not None:
-            merged.setdefault(address.compressed, []).append(entry)
-    for text, entries in merged.items():
+            merged.setdefault((entry.owner, address.compressed), []).append(entry)
+    for (owner, text), entries in merged.items():
         address = ipaddress.ip_address(text)
         prefix = next((e.prefix_length for e in entries if e.prefix_length is not None), None)
         if prefix is not None and not 0 <= prefix <= address.max_prefixlen:
@@ -122,9 +124,9 @@ def add_addresses(facts: Facts, addresses: Sequence[Address]) -> None:
             "prefix_length": prefix,
             "vrf": next((e.vrf for e in entries if e.vrf), None),
         }
-        key = facts.ci(f"ip:{text}", "IPAddress", present(attrs, lambda _v: False))
-        for owner in dict.fromkeys(e.owner for e in entries):
-            facts.link("HAS_ADDRESS", local(owner), local(key))
+        key = facts.ci(f"ip:{owner}:{text}", "IPAddress", present(attrs, lambda _v: False),
+                       parent=owner)  # fmt: skip
+        facts.link("HAS_ADDRESS", local(owner), local(key))
         if prefix is None or not 0 < prefix < address.max_prefixlen:
             continue
         network = ipaddress.ip_interface(f"{text}/{prefix}").network.compressed

@@ -39,7 +39,8 @@ def box(target: str, at: datetime, run: str | None, source: str = "snmp") -> Cha
         {"key": "dev", "class": "NetworkDevice", "attributes": attrs},
         {"key": "gi1", "class": "Interface", "parent": {"ref": "dev"}, "attributes": {"name": "Gi1"}},
         {"key": "own", "class": "Interface", "parent": {"ref": "dev"}, "attributes": {"name": port}},
-        {"key": "ip", "class": "IPAddress", "attributes": {"address": ip, "prefix_length": 24}},
+        {"key": "ip", "class": "IPAddress", "parent": {"ref": "own"},
+         "attributes": {"address": ip, "prefix_length": 24}},
         {"key": "net", "class": "Subnet", "attributes": {"cidr": "10.0.0.0/24"}},
         {"key": "sw", "class": "Software", "attributes": {"product": "VRP", "version": version}},
     ]
@@ -132,26 +133,28 @@ def test_two_targets_one_serial_one_ci_whatever_the_order(
             assert all(no_change(r) for r in second.values()), {t: r.diff for t, r in second.items()}
             assert second[A].duplicates == []
             [refused] = second[B].duplicates
+            # left out: its two ports and the address on one (a part of the port), and
+            # the four links touching them (address, subnet, software, neighbour)
             assert (refused.owner, refused.identifiers, refused.withdrawn, refused.parts,
-                    refused.links) == (f"snmp:{A}", {"serial_number": "SN1"}, False, 2, 3)  # fmt: skip
+                    refused.links) == (f"snmp:{A}", {"serial_number": "SN1"}, False, 3, 4)  # fmt: skip
             assert f"snmp:{B} reports NetworkDevice serial_number=SN1" in refused.message()
             assert stored(graph) == after_first
         outcome[order] = after_first
     assert outcome[(A, B)] == outcome[(B, A)]
     state = outcome[(A, B)]
-    a, b = f"snmp:{A}", f"snmp:{B}"
+    a = f"snmp:{A}"
     assert state["device"] == ({"serial_number": "SN1", "hostname": "dumsys-55", "name": "dumsys-55",
                                 "management_ip": A, "vendor": "Huawei", "status": "active"}, a)  # fmt: skip
-    # B's own port is nowhere; its address, subnet and software are, attached to nothing
+    # B's own port and the address on it are nowhere; its subnet and software are,
+    # attached to nothing
     assert state["active"] == {("dumsys-55:Gi1", a), ("dumsys-55:Gi2", a), ("10.0.0.1", None),
-                               ("10.0.0.2", None), ("10.0.0.0/24", None), ("VRP 8.0", None),
-                               ("VRP 8.1", None), ("dumsys-55", None)}  # fmt: skip
+                               ("10.0.0.0/24", None), ("VRP 8.0", None), ("VRP 8.1", None),
+                               ("dumsys-55", None)}  # fmt: skip
     assert state["links"] == {
         ("dumsys-55", "HAS_INTERFACE", "dumsys-55:Gi1", a),
         ("dumsys-55", "HAS_INTERFACE", "dumsys-55:Gi2", a),
         ("dumsys-55:Gi2", "HAS_ADDRESS", "10.0.0.1", a),
         ("10.0.0.1", "IN_SUBNET", "10.0.0.0/24", a),
-        ("10.0.0.2", "IN_SUBNET", "10.0.0.0/24", b),
         ("VRP 8.0", "INSTALLED_ON", "dumsys-55", a),
     }
     assert [(known, scope) for _key, known, scope in state["pending"]] == [("dumsys-55:Gi2", a)]
@@ -168,9 +171,8 @@ def test_a_device_stored_before_the_rule_gets_one_owner_in_the_next_run(
     assert [d.scope for d in second[A].duplicates] == [f"snmp:{B}"]
     after = stored(graph)  # A's device as it was; of B only what is not on it
     assert after["device"] == before["device"] and after["pending"] == before["pending"]
-    assert after["active"] - before["active"] == {("10.0.0.2", None), ("VRP 8.1", None)}
-    assert after["links"] - before["links"] == {("10.0.0.2", "IN_SUBNET", "10.0.0.0/24",
-                                                 f"snmp:{B}")}  # fmt: skip
+    assert after["active"] - before["active"] == {("VRP 8.1", None)}
+    assert after["links"] == before["links"]
     assert before["links"] <= after["links"] and before["active"] <= after["active"]
     third = run(ing, (A, B), T0 + timedelta(hours=2), "run-3")
     assert all(no_change(r) for r in third.values())
@@ -205,9 +207,9 @@ def test_a_device_that_moved_is_taken_over_once_the_old_ci_is_absent(
     assert state["device"] == ({"serial_number": "SN1", "hostname": "dumsys-55", "name": "dumsys-55",
                                 "management_ip": C, "vendor": "Huawei", "status": "active"}, c)  # fmt: skip
     assert {name for name, scope in state["active"] if scope} == {"dumsys-55:Gi1", "dumsys-55:Gi4"}
-    assert {(a, t, b) for a, t, b, scope in state["links"] if scope != c} == {
-        ("10.0.0.1", "IN_SUBNET", "10.0.0.0/24")  # A's own, not on the device: as A left it
-    }
+    # A's old port and the address on it went absent, their links closed with them
+    assert {(a, t, b) for a, t, b, scope in state["links"] if scope != c} == set()
+    assert ("10.0.0.1", None) not in state["active"] and ("10.0.0.3", None) in state["active"]
     assert [(known, scope) for _key, known, scope in state["pending"]] == [("dumsys-55:Gi4", c)]
     back = ing.ingest(box(A, T0 + timedelta(hours=4), "run-5"))
     assert [(d.scope, d.owner) for d in back.duplicates] == [(f"snmp:{A}", c)]
@@ -230,9 +232,8 @@ def test_the_old_owner_answering_in_the_run_the_device_would_pass_keeps_it(
     state = stored(graph)
     assert state["device"] == expected["device"]
     assert {name for name, scope in state["active"] if scope} == {"dumsys-55:Gi1", "dumsys-55:Gi2"}
-    # C's own address is in, not on the device
-    assert state["links"] == expected["links"] | {("10.0.0.3", "IN_SUBNET", "10.0.0.0/24",
-                                                   f"snmp:{C}")}  # fmt: skip
+    # C's own address is on C's port: left out with it
+    assert state["links"] == expected["links"]
 
 
 def test_a_silent_owner_passes_the_device_on_after_the_staleness_period(

@@ -23,7 +23,8 @@ def server(at: datetime, os_version: str) -> ChangeSet:
         "cis": [
             {"key": "s", "class": "Server",
              "attributes": {"serial_number": "SN1", "hostname": "s1", "os_version": os_version}},
-            {"key": "a", "class": "IPAddress", "attributes": {"address": "10.0.0.1"}},
+            {"key": "a", "class": "IPAddress", "parent": {"ref": "s"},
+             "attributes": {"address": "10.0.0.1"}},
         ],
         "links": [{"type": "HAS_ADDRESS", "source": {"ref": "s"}, "target": {"ref": "a"}}],
     })  # fmt: skip

@@ -78,8 +78,10 @@ def test_derived_ddl_names_only_schema_labels() -> None:
     assert (
         "CREATE INDEX server_serial_number IF NOT EXISTS FOR (n:Server) ON (n.serial_number)" in ddl
     )
-    assert (
-        "CREATE INDEX interface_name IF NOT EXISTS FOR (n:Interface) ON (n._parent, n.name)" in ddl
-    )
+    scoped = "CREATE INDEX {} IF NOT EXISTS FOR (n:{}) ON (n._parent, n.{})"
+    assert scoped.format("interface_parent_name", "Interface", "name") in ddl
+    # IPAddress became scoped (schema version 3): its index of version 2 goes, by name
+    assert scoped.format("ipaddress_parent_address", "IPAddress", "address") in ddl
+    assert "DROP INDEX ipaddress_address IF EXISTS" in ddl
     assert all(stmt.count("$") == 0 for stmt in ddl)  # DDL carries no values
     assert len(ddl) == len(set(ddl))

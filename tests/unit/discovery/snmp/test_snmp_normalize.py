@@ -32,7 +32,7 @@ from discovery.snmp.normalize import UNCLASSIFIED, normalize_snmp, split_softwar
 from discovery.snmp.normalize_coverage import FEEDS
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
-from discovery.snmp.records import DeviceSnapshot
+from discovery.snmp.records import DeviceSnapshot, IPv4Address
 from discovery.snmp.snmprec import load_snmprec
 from lab.sources import lab_data_dir
 
@@ -215,9 +215,14 @@ def librenms_addresses(name: str) -> list[tuple[str, int, int]]:
 )
 def test_addresses(name: str) -> None:
     cs = changeset(name)
-    addresses = {ci.attributes["address"]: ci for ci in cis_of(cs, "IPAddress")}
-    subnets = {ci.key: ci.attributes["cidr"] for ci in cis_of(cs, "Subnet")}
     indexes = if_index_of(cs)
+    # one CI per assignment: (ifIndex of the interface it is scoped to, address) -> CI
+    addresses = {
+        (indexes.get(ci.parent.ref if ci.parent else None), ci.attributes["address"]): ci
+        for ci in cis_of(cs, "IPAddress")
+    }
+    assert len(addresses) == len(cis_of(cs, "IPAddress"))
+    subnets = {ci.key: ci.attributes["cidr"] for ci in cis_of(cs, "Subnet")}
     has = {(indexes.get(lk.source.ref), lk.target.ref) for lk in links_of(cs, "HAS_ADDRESS")}
     in_subnet = {(lk.source.ref, subnets[lk.target.ref]) for lk in links_of(cs, "IN_SUBNET")}
     rows = librenms_addresses(name)
@@ -225,19 +230,40 @@ def test_addresses(name: str) -> None:
     for text, prefix, if_index in rows:
         address = ipaddress.ip_address(text)
         if address.is_loopback or address.is_link_local:
-            assert text not in addresses
+            assert not any(a == text for _i, a in addresses)
             continue
-        ci = addresses[text]
+        ci = addresses[(if_index, text)]
         assert ci.attributes["prefix_length"] == prefix
         assert ci.attributes["version"] == address.version
         assert (if_index, ci.key) in has
         if prefix < address.max_prefixlen:
             network = ipaddress.ip_interface(f"{text}/{prefix}").network
             assert (ci.key, str(network)) in in_subnet
-    for found in addresses:
+    for _index, found in addresses:
         assert isinstance(found, str)
         address = ipaddress.ip_address(found)
         assert not (address.is_loopback or address.is_link_local)
+
+
+def test_one_address_on_two_interfaces_is_two_assignments() -> None:
+    """The same address on two ports (unnumbered links, anycast), with different masks:
+    an IPAddress CI for each, identified within its interface, each in its own subnet."""
+    base = snapshot(NAMES[0])
+    first, second = base.interfaces[0].if_index, base.interfaces[1].if_index
+    snap = dataclasses.replace(base, ipv6=(), ipv4=(
+        IPv4Address(first, "198.51.100.7", "255.255.255.0", 24),
+        IPv4Address(second, "198.51.100.7", "255.255.255.252", 30),
+    ))  # fmt: skip
+    cs = normalize_snmp(snap, target=TARGET, observed_at=AT, coverage=None, run_id="run-1")
+    validate(schema(), cs)
+    indexes = if_index_of(cs)
+    got = {(indexes[ci.parent.ref], ci.attributes["prefix_length"])
+           for ci in cis_of(cs, "IPAddress") if ci.parent is not None}  # fmt: skip
+    assert got == {(first, 24), (second, 30)}
+    assert len(cis_of(cs, "IPAddress")) == 2
+    subnets = {ci.key: ci.attributes["cidr"] for ci in cis_of(cs, "Subnet")}
+    assert sorted(subnets[lk.target.ref] for lk in links_of(cs, "IN_SUBNET")) == [
+        "198.51.100.0/24", "198.51.100.4/30"]  # fmt: skip
 
 
 def _placeable(snap: DeviceSnapshot, cs: ChangeSet) -> dict[str, set[tuple[object, ...]]]:
