@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,15 +20,18 @@ import neo4j
 
 from cmdb.config import Config
 from cmdb.errors import ObservationError
-from cmdb.identity import global_key, global_lookup, global_sets, key_of, lookup, usable_sets
+from cmdb.identity import key_of, lookup, usable_sets
 from cmdb.ingest_fp import fingerprint
+from cmdb.ingest_result import IngestResult
 from cmdb.links import plan_links
 from cmdb.observations import ChangeSet
-from cmdb.ownership import DuplicateIdentity, check_claims, new_claims, owned, retract
+from cmdb.ownership import DuplicateIdentity, check_claims, retract
+from cmdb.reconcile import count_misses, reconcile
+from cmdb.resolve import describe, resolve_refs
 from cmdb.schema import CIClass, Schema
 from cmdb.state import from_epoch, native_props
 from cmdb.validate import Fact, Link, Ref, Validated, validate
-from cmdb.write import CIUpdate, Tx, WriteSet, write
+from cmdb.write import Tx, WriteSet, write
 
 # Times come back as [epoch seconds, nanoseconds]: hydrating driver datetimes for every
 # CI of a large change set costs more than the query.
@@ -39,56 +41,6 @@ RETURN n {.*, first_seen: null,
           last_seen: [n.last_seen.epochSeconds, n.last_seen.nanosecond],
           _vfrom: [n._vfrom.epochSeconds, n._vfrom.nanosecond]} AS p
 """
-ANY_PENDING = "MATCH (p:PendingLink) WITH count(p) AS n RETURN n > 0 AS any"
-SCOPE_MISSED = (
-    "MATCH (n:CI {_scope: $scope}) WHERE n.status = 'active' "
-    "AND ($classes IS NULL OR n._class IN $classes) AND NOT n.uid IN $seen "
-    "RETURN n.uid AS uid, coalesce(n._missed, 0) AS missed"
-)
-
-
-@dataclass
-class IngestResult:
-    changeset_id: str | None
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    links_opened: int = 0
-    links_closed: int = 0
-    pending: int = 0
-    conflicts: int = 0
-    went_absent: int = 0
-    suppressed: int = 0  # values not written because a stronger source owns them
-    uids: dict[str, str] = field(default_factory=dict)
-    # devices another scope of the source owns, left out with what hangs on them, and
-    # rivals of this run whose report of a device this change set withdrew
-    # (cmdb.ownership); the rest of the change set was ingested
-    duplicates: list[DuplicateIdentity] = field(default_factory=list)
-    # What changed, kept as tuples of plain values until `diff` spells it out: a caller
-    # holding the results of a large load keeps no million small dicts and lists for the
-    # garbage collector to walk.
-    changes: list[tuple[Any, ...]] = field(default_factory=list, repr=False)
-
-    @property
-    def diff(self) -> list[dict[str, Any]]:
-        """What changed: creates, updates (before and after), absences, opened links."""
-        return [_spell(entry) for entry in self.changes]
-
-
-def _spell(entry: tuple[Any, ...]) -> dict[str, Any]:
-    op = entry[0]
-    if op == "create":
-        _op, uid, cls, attrs = entry
-        return {"uid": uid, "class": cls, "op": op,
-                "changes": {a: [None, v] for a, v in attrs.items()}}  # fmt: skip
-    if op == "update":
-        _op, uid, cls, before_after = entry
-        return {"uid": uid, "class": cls, "op": op,
-                "changes": {a: [b, v] for a, (b, v) in before_after.items()}}  # fmt: skip
-    if op == "absent":
-        return {"uid": entry[1], "op": op, "changes": {"status": ["active", "absent"]}}
-    _op, rel_type, a, b = entry
-    return {"op": op, "type": rel_type, "a": a, "b": b}
 
 
 class _Collision(Exception):
@@ -233,12 +185,12 @@ class _Planner:
 
     def plan(self) -> tuple[WriteSet, IngestResult, dict[str, Any]]:
         self._identify_all()
-        seen = self._reconcile()
+        seen = reconcile(self)
         wanted = plan_links(self)
         retract(self, wanted, seen)
         if self.cs.scope:
             # a refused device was seen, not missed: its owner decides about it
-            self._count_misses(seen | self.refused_uids)
+            count_misses(self, seen | self.refused_uids)
         changeset = {
             "id": self.cs_id,
             "source": self.cs.source,
@@ -298,7 +250,7 @@ class _Planner:
             return None
         if ref.local is not None:
             return self.group_of[ref.local].uid
-        uid = self.resolve_refs([ref])[0]
+        uid = resolve_refs(self, [ref])[0]
         if uid is None:
             raise ObservationError(self.cs.label(), "parent", f"parent {describe(ref)} not found")
         return uid
@@ -501,285 +453,6 @@ class _Planner:
         })  # fmt: skip
         self.result.conflicts += 1
 
-    def resolve_refs(self, refs: list[Ref]) -> list[str | None]:
-        """uids of CIs named by class + identifiers (parents first); None when unknown.
-
-        Identical references are looked up once per change set, and the look-ups are
-        batched per class and identifier set: thousands of links that name the same few
-        contracts or teams cost a handful of queries.
-        """
-        todo: dict[Ref, None] = {}
-        for ref in refs:
-            if ref.local is None and ref not in self.ref_cache:
-                todo[ref] = None
-        if todo:
-            self._resolve_external(list(todo))
-        return [
-            self.group_of[ref.local].uid if ref.local is not None else self.ref_cache.get(ref)
-            for ref in refs
-        ]
-
-    def _resolve_external(self, refs: list[Ref]) -> None:
-        parent_refs = list({r.parent: None for r in refs if r.parent is not None})
-        parent_uids = dict(zip(parent_refs, self.resolve_refs(parent_refs), strict=True))
-        scoped_global: list[tuple[Ref, dict[str, Any]]] = []
-        by_class: dict[str, list[tuple[Ref, dict[str, Any], str | None]]] = {}
-        for ref in refs:
-            parent_uid = parent_uids.get(ref.parent) if ref.parent is not None else None
-            if ref.cls is None or (ref.parent is not None and parent_uid is None):
-                self.ref_cache[ref] = None
-            elif ref.cls.scoped_by and ref.parent is None:
-                scoped_global.append((ref, dict(ref.identifiers)))
-            else:
-                by_class.setdefault(ref.cls.name, []).append(
-                    (ref, dict(ref.identifiers), parent_uid)
-                )
-        for ref, values in scoped_global:  # found by a global identifier set (a MAC)
-            assert ref.cls is not None
-            self.ref_cache[ref] = None
-            for id_set in global_sets(self.schema, ref.cls, values):
-                uids = global_lookup(self.tx, ref.cls, id_set, values)
-                if uids:
-                    self.ref_cache[ref] = uids[0]
-                    break
-        for class_name, items in by_class.items():
-            cls = self.schema.classes[class_name]
-            unresolved = items
-            for set_index in range(len(cls.identification)):
-                rows = [
-                    (k, values, parent)
-                    for k, (_ref, values, parent) in enumerate(unresolved)
-                    if set_index in usable_sets(self.schema, cls, values)
-                ]
-                if not rows:
-                    continue
-                found = lookup(self.tx, cls, set_index, rows, self.config.batch_size)
-                for k, uids in found.items():
-                    self.ref_cache[unresolved[k][0]] = sorted(uids)[0]
-                unresolved = [u for u in unresolved if u[0] not in self.ref_cache]
-            for ref, _values, _parent in unresolved:
-                self.ref_cache[ref] = None
-
-    def ref_key(self, ref: Ref) -> str | None:
-        """The pending-link key of an unresolved reference."""
-        if ref.cls is None:
-            return None
-        values = dict(ref.identifiers)
-        if ref.cls.scoped_by and ref.parent is None:
-            found = global_sets(self.schema, ref.cls, values)
-            return global_key(ref.cls, found[0], values) if found else None
-        parent_key = self.ref_key(ref.parent) if ref.parent is not None else None
-        sets = usable_sets(self.schema, ref.cls, values)
-        return key_of(ref.cls, sets[0], values, parent_key) if sets else None
-
-    def pending_keys(self, uid: str, cls: CIClass, attrs: dict[str, Any]) -> list[str]:
-        """Every key under which a pending link could be waiting for this CI."""
-        found = self.keys_of.get(uid)
-        if found is None:
-            found = self.keys_of[uid] = self._pending_keys(uid, cls, attrs)
-        return found
-
-    def any_pending(self) -> bool:
-        """Whether the graph holds any pending link at all (a count-store read)."""
-        if self.pending_exist is None:
-            record = self.tx.run(ANY_PENDING).single()
-            self.pending_exist = bool(record and record["any"])
-        return self.pending_exist
-
-    def _pending_keys(self, uid: str, cls: CIClass, attrs: dict[str, Any]) -> list[str]:
-        parents: list[str | None] = [None]
-        extra = [global_key(cls, s, attrs) for s in global_sets(self.schema, cls, attrs)]
-        if cls.scoped_by:
-            parent_uid = attrs.get("_parent") or self.state.get(uid, {}).get("_parent")
-            if parent_uid and str(parent_uid) not in self.state:
-                self.load_state([str(parent_uid)])
-            parent = self.state.get(str(parent_uid)) if parent_uid else None
-            if parent is None:
-                return extra
-            parent_cls = self.schema.classes[parent["_class"]]
-            parents = list(self.pending_keys(parent["uid"], parent_cls, parent))
-        sets = usable_sets(self.schema, cls, attrs)
-        return [key_of(cls, i, attrs, p) for p in parents for i in sets] + extra
-
-    # -- reconciliation -----------------------------------------------------------
-    def _reconcile(self) -> set[str]:
-        seen: set[str] = set()
-        for group in {id(g): g for g in self.group_of.values()}.values():
-            assert group.uid is not None
-            seen.add(group.uid)
-            self.reported.add(group.uid)
-            for fact in group.facts:
-                self.result.uids[fact.key] = group.uid
-            if group.unchanged:
-                self.result.unchanged += 1
-            elif group.idk is None:
-                self._update(group)
-            else:
-                self._create(group)
-        return seen
-
-    def _default_name(self, cls: CIClass, attrs: dict[str, Any]) -> str:
-        """What people call a CI reported without a name: its host name, else its identity."""
-        if attrs.get("hostname") and not self.schema.is_junk(attrs["hostname"]):
-            return str(attrs["hostname"])
-        first = usable_sets(self.schema, cls, attrs)[0]
-        return " ".join(str(attrs[a]) for a in cls.identification[first])
-
-    def _create(self, group: _Group) -> None:
-        attrs = {k: v for k, v in group.attrs().items() if v is not None}
-        cls = group.cls
-        if not attrs.get("name"):
-            attrs["name"] = self._default_name(cls, attrs)
-        props: dict[str, Any] = {
-            **attrs,
-            "uid": group.uid,
-            "_class": cls.name,
-            "_idk": group.idk,
-            "status": group.status() or "active",
-            "_cs": self.cs_id,
-            "_prov": self._new_prov(attrs),
-            "_seen": self._new_seen(),
-            "_fp": self.one_source_json(group.fp()),
-            "_missed": 0,
-        }
-        if group.parent_uid:
-            props["_parent"] = group.parent_uid
-        if self.cs.scope:
-            props["_scope"] = self.cs.scope
-        if owned(self.schema, self.cs, cls.name, group.parent_uid):
-            props["_claims"] = new_claims(self.cs)
-        self.ws.create(cls, props)
-        self.state[str(group.uid)] = props
-        self.result.created += 1
-        self.result.changes.append(("create", group.uid, cls.name, attrs))
-
-    def _new_prov(self, attrs: dict[str, Any]) -> str:
-        """`_prov` of a new CI: this source owns every attribute (one text per shape)."""
-        names = tuple(attrs)
-        text = self.texts.get(names)
-        if text is None:
-            text = json.dumps({a: self.cs.source for a in names}, sort_keys=True)
-            self.texts[names] = text
-        return text
-
     def one_source_json(self, fp: str) -> str:
         """`{"<this source>": "<fp>"}` as json.dumps writes it, for a hex fingerprint."""
         return self.source_prefix + fp + '"}'
-
-    def _new_seen(self) -> str:
-        """`_seen` of a new CI: this source, now."""
-        key = ("_seen", self.at)
-        text = self.texts.get(key)
-        if text is None:
-            text = self.texts[key] = json.dumps({self.cs.source: self.at.isoformat()})
-        return text
-
-    def _update(self, group: _Group) -> None:
-        uid = str(group.uid)
-        cur = self.state[uid]
-        prov: dict[str, str] = json.loads(cur.get("_prov") or "{}")
-        seen: dict[str, str] = json.loads(cur.get("_seen") or "{}")
-        source = self.cs.source
-        prec = self.schema.precedence
-        changes: dict[str, Any] = {}
-        prov_changed = False
-        wanted = dict(group.attrs())
-        status = group.status()
-        if status is None and cur.get("status") in ("absent", "retired"):
-            status = "active"  # it reappeared
-        if status is not None:
-            wanted["status"] = status
-        if self._replaces(group, cur):
-            # taken over from another scope of this source: this report replaces that
-            # scope's, so what this source alone said and this scope does not say goes
-            for attr, by in prov.items():
-                if by == source and attr not in wanted and attr in group.cls.attributes:
-                    wanted[attr] = None
-            if wanted.get("name") is None and prov.get("name") == source:
-                wanted["name"] = self._default_name(group.cls, group.attrs())
-        for attr, value in wanted.items():
-            owner = prov.get(attr)
-            stronger = owner is None or prec.rank(attr, source) <= prec.rank(attr, owner)
-            if not stronger and owner is not None:
-                last = seen.get(owner)
-                silent = last is None or self.at - datetime.fromisoformat(last) > prec.staleness
-                if not silent:
-                    if cur.get(attr) != value:
-                        self.result.suppressed += 1
-                    continue
-            if cur.get(attr) != value:
-                changes[attr] = value
-            if owner != source and (value is not None or cur.get(attr) is not None):
-                prov[attr] = source
-                prov_changed = True
-        touch: dict[str, Any] = {}
-        granularity = self.config.sighting_granularity
-        last_source = seen.get(source)
-        if last_source is None or self.at - datetime.fromisoformat(last_source) >= granularity:
-            seen[source] = self.at.isoformat()
-            touch["_seen"] = json.dumps(seen, sort_keys=True)
-        last_seen = cur.get("last_seen")
-        sighted = last_seen is None or self.at - last_seen >= granularity
-        if self.cs.scope and cur.get("_scope") != self.cs.scope:
-            touch["_scope"] = self.cs.scope
-        if cur.get("_missed"):
-            touch["_missed"] = 0
-        if prov_changed:
-            touch["_prov"] = json.dumps(prov, sort_keys=True)
-        if group.claims is not None:
-            touch["_claims"] = group.claims
-        fps: dict[str, str] = json.loads(cur.get("_fp") or "{}")
-        if fps.get(source) != group.fp():
-            fps[source] = group.fp()
-            touch["_fp"] = json.dumps(fps, sort_keys=True)
-        if changes:
-            at = max(self.at, cur["_vfrom"])
-            if at != self.at:  # an older observation arrived late: keep history ordered
-                self.at = at
-            self.ws.updates.append(CIUpdate(uid, {**changes, **touch}, sorted(changes), sighted))
-            self.result.updated += 1
-            before_after = {a: (cur.get(a), v) for a, v in changes.items()}
-            self.result.changes.append(("update", uid, group.cls.name, before_after))
-        else:
-            self.result.unchanged += 1
-            if touch or sighted:
-                self.ws.touches.append({"uid": uid, "set": touch, "seen": sighted})
-        cur.update(changes)
-
-    def _replaces(self, group: _Group, cur: dict[str, Any]) -> bool:
-        """Whether this fact replaces another scope's report: a device taken over, or a
-        part of one that the previous owner reported (cmdb.ownership); of a class this
-        change set certifies (what a timed-out table would have said is not known)."""
-        certified = self.cs.certified_classes
-        if certified is not None and group.cls.name not in certified:
-            return False
-        uid = str(group.uid)
-        if uid in self.retracting:
-            return True
-        old = self.retracting.get(group.parent_uid or "")
-        return old is not None and cur.get("_scope") == old
-
-    # -- coverage -------------------------------------------------------------------
-    def _count_misses(self, seen: set[str]) -> None:
-        limit = self.config.lifecycle.absent_after_missed_runs
-        classes = self.cs.certified_classes
-        query = SCOPE_MISSED
-        for record in self.tx.run(query, scope=self.cs.scope, classes=classes, seen=sorted(seen)):
-            uid = record["uid"]
-            missed = int(record["missed"]) + 1
-            if missed >= limit:
-                self.ws.updates.append(
-                    CIUpdate(uid, {"status": "absent", "_missed": missed}, ["status"])
-                )
-                self.result.went_absent += 1
-                self.result.changes.append(("absent", uid))
-            else:
-                self.ws.touches.append({"uid": uid, "set": {"_missed": missed}, "seen": False})
-
-
-def describe(ref: Ref) -> str:
-    if ref.cls is None:
-        return "a CI of this change set"
-    ids = ", ".join(f"{k}={v}" for k, v in ref.identifiers)
-    inside = f" on {describe(ref.parent)}" if ref.parent else ""
-    return f"{ref.cls.name}({ids}){inside}"

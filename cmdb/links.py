@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from cmdb.batch import chunks
 from cmdb.ingest_fp import fingerprint
+from cmdb.resolve import any_pending, describe, pending_keys, ref_key, resolve_refs
 from cmdb.schema import RelType
 from cmdb.validate import Ref
 from cmdb.write import NewLink
@@ -88,7 +89,7 @@ def plan_links(p: _Planner) -> Wanted:
                 specs.append((rel, group.uid, group.parent_uid, "scope"))
 
     refs = [end for spec in specs for end in spec[1:3] if isinstance(end, Ref)]
-    resolved = dict(zip(map(id, refs), p.resolve_refs(refs), strict=True))
+    resolved = dict(zip(map(id, refs), resolve_refs(p, refs), strict=True))
 
     def uid_of(end: End) -> str | None:
         return end if isinstance(end, str) else resolved[id(end)]
@@ -104,14 +105,14 @@ def plan_links(p: _Planner) -> Wanted:
         elif a is not None or b is not None:
             missing = target if b is None else source
             assert isinstance(missing, Ref)
-            key = p.ref_key(missing)
+            key = ref_key(p, missing)
             known = a if a is not None else b
             assert known is not None
             if key is not None:
                 pending.setdefault((key, rel.name, known), {
                     "key": key, "type": rel.name, "known_uid": known,
                     "known_end": "source" if a is not None else "target",
-                    "evidence": evidence, "spec": _describe(p, missing),
+                    "evidence": evidence, "spec": describe(missing),
                 })  # fmt: skip
     _resolve_waiting(p, wanted)
     _open_or_keep(p, wanted, _links_unchanged(p, wanted))
@@ -133,12 +134,6 @@ def plan_links(p: _Planner) -> Wanted:
                 p.result.links_closed += 1
     _park(p, pending)
     return wanted
-
-
-def _describe(p: _Planner, ref: Ref) -> str:
-    from cmdb.ingest import describe
-
-    return describe(ref)
 
 
 def _owner(p: _Planner, a: str, b: str) -> str:
@@ -236,12 +231,12 @@ def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelTy
     server), not this change set's: otherwise this scope's next run, which does not report
     it, would close it, and the reporting scope's next run would open it again.
     """
-    if not p.ws.creates or not p.any_pending():
+    if not p.ws.creates or not any_pending(p):
         return
     new_keys: dict[str, str] = {}
     for cls, rows in p.ws.creates.values():
         for props in rows:
-            for key in p.pending_keys(props["uid"], cls, props):
+            for key in pending_keys(p, props["uid"], cls, props):
                 # several new CIs under one key (interfaces sharing a MAC): the lowest
                 # uid, as a look-up of that key would choose (cmdb.identity)
                 new_keys[key] = min(props["uid"], new_keys.get(key, props["uid"]))
@@ -276,7 +271,7 @@ def _resolve_waiting(p: _Planner, wanted: dict[tuple[str, str, str], tuple[RelTy
 
 def _park(p: _Planner, pending: dict[tuple[str, str, str], dict[str, Any]]) -> None:
     existing: dict[tuple[str, str, str], str] = {}
-    if not pending and not p.any_pending():
+    if not pending and not any_pending(p):
         return
     if p.cs.scope:
         for record in p.tx.run(SCOPED_PENDING, scope=p.cs.scope, source=p.cs.source):

@@ -36,7 +36,8 @@ import neo4j
 from pysnmp.error import PySnmpError
 
 from cmdb.errors import CMDBError
-from cmdb.ingest import Ingestor, IngestResult
+from cmdb.ingest import Ingestor
+from cmdb.ingest_result import IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.runs import DiscoveryRun, Failure, record_run
 from discovery.credentials import CredentialMemory, CredentialResolver, SnmpCredential

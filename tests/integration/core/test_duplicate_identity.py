@@ -11,7 +11,8 @@ import neo4j
 import pytest
 
 from cmdb.config import Config, Lifecycle
-from cmdb.ingest import Ingestor, IngestResult
+from cmdb.ingest import Ingestor
+from cmdb.ingest_result import IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 

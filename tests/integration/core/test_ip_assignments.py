@@ -14,7 +14,8 @@ import pytest
 from cmdb import migrations
 from cmdb.config import Config
 from cmdb.errors import MigrationError
-from cmdb.ingest import Ingestor, IngestResult
+from cmdb.ingest import Ingestor
+from cmdb.ingest_result import IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 

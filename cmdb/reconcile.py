@@ -1,0 +1,201 @@
+"""Reconciliation, the second step of ingest (cmdb.ingest): a CI fact identified to a
+stored CI updates it by source precedence (a stronger source's value stays until that
+source has been silent for the staleness period); a new one is created, owned wholly by
+this source. Then coverage: the CIs a scoped change set did not report count a missed
+run, and go absent after the configured number.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from cmdb.identity import usable_sets
+from cmdb.ownership import new_claims, owned
+from cmdb.schema import CIClass, Schema
+from cmdb.write import CIUpdate
+
+if TYPE_CHECKING:
+    from cmdb.ingest import _Group, _Planner
+
+SCOPE_MISSED = (
+    "MATCH (n:CI {_scope: $scope}) WHERE n.status = 'active' "
+    "AND ($classes IS NULL OR n._class IN $classes) AND NOT n.uid IN $seen "
+    "RETURN n.uid AS uid, coalesce(n._missed, 0) AS missed"
+)
+
+
+def reconcile(p: _Planner) -> set[str]:
+    seen: set[str] = set()
+    for group in {id(g): g for g in p.group_of.values()}.values():
+        assert group.uid is not None
+        seen.add(group.uid)
+        p.reported.add(group.uid)
+        for fact in group.facts:
+            p.result.uids[fact.key] = group.uid
+        if group.unchanged:
+            p.result.unchanged += 1
+        elif group.idk is None:
+            _update(p, group)
+        else:
+            _create(p, group)
+    return seen
+
+
+def default_name(schema: Schema, cls: CIClass, attrs: dict[str, Any]) -> str:
+    """What people call a CI reported without a name: its host name, else its identity."""
+    if attrs.get("hostname") and not schema.is_junk(attrs["hostname"]):
+        return str(attrs["hostname"])
+    first = usable_sets(schema, cls, attrs)[0]
+    return " ".join(str(attrs[a]) for a in cls.identification[first])
+
+
+def _create(p: _Planner, group: _Group) -> None:
+    attrs = {k: v for k, v in group.attrs().items() if v is not None}
+    cls = group.cls
+    if not attrs.get("name"):
+        attrs["name"] = default_name(p.schema, cls, attrs)
+    props: dict[str, Any] = {
+        **attrs,
+        "uid": group.uid,
+        "_class": cls.name,
+        "_idk": group.idk,
+        "status": group.status() or "active",
+        "_cs": p.cs_id,
+        "_prov": _new_prov(p, attrs),
+        "_seen": _new_seen(p),
+        "_fp": p.one_source_json(group.fp()),
+        "_missed": 0,
+    }
+    if group.parent_uid:
+        props["_parent"] = group.parent_uid
+    if p.cs.scope:
+        props["_scope"] = p.cs.scope
+    if owned(p.schema, p.cs, cls.name, group.parent_uid):
+        props["_claims"] = new_claims(p.cs)
+    p.ws.create(cls, props)
+    p.state[str(group.uid)] = props
+    p.result.created += 1
+    p.result.changes.append(("create", group.uid, cls.name, attrs))
+
+
+def _new_prov(p: _Planner, attrs: dict[str, Any]) -> str:
+    """`_prov` of a new CI: this source owns every attribute (one text per shape)."""
+    names = tuple(attrs)
+    text = p.texts.get(names)
+    if text is None:
+        text = json.dumps({a: p.cs.source for a in names}, sort_keys=True)
+        p.texts[names] = text
+    return text
+
+
+def _new_seen(p: _Planner) -> str:
+    """`_seen` of a new CI: this source, now."""
+    key = ("_seen", p.at)
+    text = p.texts.get(key)
+    if text is None:
+        text = p.texts[key] = json.dumps({p.cs.source: p.at.isoformat()})
+    return text
+
+
+def _update(p: _Planner, group: _Group) -> None:
+    uid = str(group.uid)
+    cur = p.state[uid]
+    prov: dict[str, str] = json.loads(cur.get("_prov") or "{}")
+    seen: dict[str, str] = json.loads(cur.get("_seen") or "{}")
+    source = p.cs.source
+    prec = p.schema.precedence
+    changes: dict[str, Any] = {}
+    prov_changed = False
+    wanted = dict(group.attrs())
+    status = group.status()
+    if status is None and cur.get("status") in ("absent", "retired"):
+        status = "active"  # it reappeared
+    if status is not None:
+        wanted["status"] = status
+    if _replaces(p, group, cur):
+        # taken over from another scope of this source: this report replaces that
+        # scope's, so what this source alone said and this scope does not say goes
+        for attr, by in prov.items():
+            if by == source and attr not in wanted and attr in group.cls.attributes:
+                wanted[attr] = None
+        if wanted.get("name") is None and prov.get("name") == source:
+            wanted["name"] = default_name(p.schema, group.cls, group.attrs())
+    for attr, value in wanted.items():
+        owner = prov.get(attr)
+        stronger = owner is None or prec.rank(attr, source) <= prec.rank(attr, owner)
+        if not stronger and owner is not None:
+            last = seen.get(owner)
+            silent = last is None or p.at - datetime.fromisoformat(last) > prec.staleness
+            if not silent:
+                if cur.get(attr) != value:
+                    p.result.suppressed += 1
+                continue
+        if cur.get(attr) != value:
+            changes[attr] = value
+        if owner != source and (value is not None or cur.get(attr) is not None):
+            prov[attr] = source
+            prov_changed = True
+    touch: dict[str, Any] = {}
+    granularity = p.config.sighting_granularity
+    last_source = seen.get(source)
+    if last_source is None or p.at - datetime.fromisoformat(last_source) >= granularity:
+        seen[source] = p.at.isoformat()
+        touch["_seen"] = json.dumps(seen, sort_keys=True)
+    last_seen = cur.get("last_seen")
+    sighted = last_seen is None or p.at - last_seen >= granularity
+    if p.cs.scope and cur.get("_scope") != p.cs.scope:
+        touch["_scope"] = p.cs.scope
+    if cur.get("_missed"):
+        touch["_missed"] = 0
+    if prov_changed:
+        touch["_prov"] = json.dumps(prov, sort_keys=True)
+    if group.claims is not None:
+        touch["_claims"] = group.claims
+    fps: dict[str, str] = json.loads(cur.get("_fp") or "{}")
+    if fps.get(source) != group.fp():
+        fps[source] = group.fp()
+        touch["_fp"] = json.dumps(fps, sort_keys=True)
+    if changes:
+        at = max(p.at, cur["_vfrom"])
+        if at != p.at:  # an older observation arrived late: keep history ordered
+            p.at = at
+        p.ws.updates.append(CIUpdate(uid, {**changes, **touch}, sorted(changes), sighted))
+        p.result.updated += 1
+        before_after = {a: (cur.get(a), v) for a, v in changes.items()}
+        p.result.changes.append(("update", uid, group.cls.name, before_after))
+    else:
+        p.result.unchanged += 1
+        if touch or sighted:
+            p.ws.touches.append({"uid": uid, "set": touch, "seen": sighted})
+    cur.update(changes)
+
+
+def _replaces(p: _Planner, group: _Group, cur: dict[str, Any]) -> bool:
+    """Whether this fact replaces another scope's report: a device taken over, or a
+    part of one that the previous owner reported (cmdb.ownership); of a class this
+    change set certifies (what a timed-out table would have said is not known)."""
+    certified = p.cs.certified_classes
+    if certified is not None and group.cls.name not in certified:
+        return False
+    uid = str(group.uid)
+    if uid in p.retracting:
+        return True
+    old = p.retracting.get(group.parent_uid or "")
+    return old is not None and cur.get("_scope") == old
+
+
+def count_misses(p: _Planner, seen: set[str]) -> None:
+    limit = p.config.lifecycle.absent_after_missed_runs
+    classes = p.cs.certified_classes
+    query = SCOPE_MISSED
+    for record in p.tx.run(query, scope=p.cs.scope, classes=classes, seen=sorted(seen)):
+        uid = record["uid"]
+        missed = int(record["missed"]) + 1
+        if missed >= limit:
+            p.ws.updates.append(CIUpdate(uid, {"status": "absent", "_missed": missed}, ["status"]))
+            p.result.went_absent += 1
+            p.result.changes.append(("absent", uid))
+        else:
+            p.ws.touches.append({"uid": uid, "set": {"_missed": missed}, "seen": False})
