@@ -182,6 +182,7 @@ class _Planner:
         self.refused_uids: set[str] = set()
         self.retracting: dict[str, str] = {}
         self.withdrawn: dict[str, DuplicateIdentity] = {}  # uid -> a rival of this run
+        self._parents: dict[str, str | None] | None = None  # uid -> parent uid, once known
 
     def plan(self) -> tuple[WriteSet, IngestResult, dict[str, Any]]:
         self._identify_all()
@@ -244,6 +245,12 @@ class _Planner:
                 props["last_seen"] = from_epoch(props["last_seen"])
                 props["_vfrom"] = from_epoch(props["_vfrom"])
                 self.state[props["uid"]] = props
+
+    def parent_in_changeset(self, uid: str) -> str | None:
+        """The parent uid of a CI this change set reports (None: top level, or not one)."""
+        if self._parents is None:
+            self._parents = {g.uid: g.parent_uid for g in self.group_of.values() if g.uid}
+        return self._parents.get(uid)
 
     def parent_uid(self, ref: Ref | None) -> str | None:
         if ref is None:

@@ -174,16 +174,24 @@ def _update(p: _Planner, group: _Group) -> None:
 
 def _replaces(p: _Planner, group: _Group, cur: dict[str, Any]) -> bool:
     """Whether this fact replaces another scope's report: a device taken over, or a
-    part of one that the previous owner reported (cmdb.ownership); of a class this
-    change set certifies (what a timed-out table would have said is not known)."""
+    part of one (a port, an address on a port) that the previous owner reported
+    (cmdb.ownership); of a class this change set certifies (what a timed-out table
+    would have said is not known)."""
     certified = p.cs.certified_classes
     if certified is not None and group.cls.name not in certified:
         return False
     uid = str(group.uid)
     if uid in p.retracting:
         return True
-    old = p.retracting.get(group.parent_uid or "")
-    return old is not None and cur.get("_scope") == old
+    if not p.retracting:
+        return False
+    up = group.parent_uid
+    while up is not None:  # the parents reported with it, up to the device
+        old = p.retracting.get(up)
+        if old is not None:
+            return cur.get("_scope") == old
+        up = p.parent_in_changeset(up)
+    return False
 
 
 def count_misses(p: _Planner, seen: set[str]) -> None:

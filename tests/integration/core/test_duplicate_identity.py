@@ -263,3 +263,34 @@ def test_other_sources_and_unscoped_change_sets_are_not_rivals(
     assert ssh.duplicates == [] and stored(graph)["device"][0]["management_ip"] == C
     again = ing.ingest(box(A, T0 + timedelta(minutes=7), "run-1"))
     assert again.duplicates == [] and stored(graph)["device"][1] == f"snmp:{A}"
+
+
+def with_address(cs: ChangeSet, vrf: str | None) -> ChangeSet:
+    """The report with an address on Gi1, the port every target reports."""
+    data = cs.model_dump(by_alias=True, exclude_none=True)
+    attrs = {"address": "192.0.2.50", **({"vrf": vrf} if vrf else {})}
+    data["cis"].append({"key": "mgmt", "class": "IPAddress", "parent": {"ref": "gi1"},
+                        "attributes": attrs})  # fmt: skip
+    data["links"].append({"type": "HAS_ADDRESS", "source": {"ref": "gi1"},
+                          "target": {"ref": "mgmt"}})  # fmt: skip
+    return ChangeSet.model_validate(data)
+
+
+def test_a_takeover_replaces_what_the_old_owner_said_of_an_address_on_a_port(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """An address is a part of a part (device, port, address): the new owner's report of
+    it replaces the old owner's too, so a VRF only the old owner reported goes."""
+    config = config.with_overrides(lifecycle=Lifecycle(absent_after_missed_runs=1))
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(with_address(box(A, T0, "run-1"), vrf="blue"))
+    ing.ingest(gone(A, T0 + timedelta(hours=1), "run-2"))  # absent
+    moved = ing.ingest(with_address(box(C, T0 + timedelta(hours=2), "run-3"), vrf=None))
+    assert moved.duplicates == []
+    records, _, _ = graph.execute_query(
+        "MATCH (:Interface {name: 'Gi1'})-[:HAS_ADDRESS]->(a:IPAddress) "
+        "RETURN a.address AS address, a.vrf AS vrf, a._scope AS scope, a.status AS status"
+    )
+    assert [dict(r) for r in records] == [
+        {"address": "192.0.2.50", "vrf": None, "scope": f"snmp:{C}", "status": "active"}
+    ]
