@@ -397,7 +397,8 @@ def _discover(job: Job, resolver: CredentialResolver, memory: CredentialMemory,
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total} done, {task.fields[failed]} failed"),
+        # a step is one protocol on one target
+        TextColumn("{task.completed}/{task.total} steps, {task.fields[failed]} unanswered"),
         TextColumn("{task.fields[rate]}"),
         TimeRemainingColumn(),
     )
@@ -419,8 +420,8 @@ def _discover(job: Job, resolver: CredentialResolver, memory: CredentialMemory,
     table.add_row("links", f"{t.links_opened} opened, {t.links_closed} closed")
     if t.went_absent:
         table.add_row("went absent", str(t.went_absent))
-    for kind, count in sorted(report.failures_by_kind().items()):
-        table.add_row(f"failed: {kind}", str(count))
+    for (protocol, kind), count in sorted(report.failures_by_kind().items()):
+        table.add_row(f"failed {protocol}: {kind}", str(count))
     console.print(table)
     if dry_run:
         for where, diff in sorted(report.diffs.items()):
@@ -430,7 +431,8 @@ def _discover(job: Job, resolver: CredentialResolver, memory: CredentialMemory,
 
 
 class _DiscoverProgress:
-    """The run's observer: one rich task with done/failed/total, rate and ETA."""
+    """The run's observer: one rich task with steps done/unanswered/total (a step is one
+    protocol on one target), rate and ETA."""
 
     def __init__(self, bar: Any, task: Any) -> None:
         self.bar, self.task = bar, task

@@ -135,8 +135,10 @@ class RunReport:
     totals: Totals
     diffs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "target protocol"
 
-    def failures_by_kind(self) -> Counter[str]:
-        return Counter(f.kind for f in self.run.failures)
+    def failures_by_kind(self) -> Counter[tuple[str, str]]:
+        """(protocol, kind) -> how many: `ssh refused` on an SNMP-only switch is not the
+        `snmp timeout` of a device that is gone."""
+        return Counter((f.protocol, f.kind) for f in self.run.failures)
 
 
 @dataclass
