@@ -259,22 +259,30 @@ def run_commands(
             continue
         started = time.perf_counter()
         output: str | None = None
-        try:
-            output = session.send_command(cmd.cli, read_timeout=read_timeout)
-            reason = _rejection(platform, output)
-        except ReadTimeout:
-            reason = f"no prompt within {read_timeout:g}s"
-            broken = f"not run: session unusable after timeout of {cmd.key!r}"
-        except (OSError, EOFError, paramiko.SSHException) as exc:
-            reason = f"session lost ({type(exc).__name__})"
-            broken = f"not run: session lost during {cmd.key!r}"
+        rejected: list[str] = []  # the spellings the device refused, with its answer
+        cli = cmd.cli
+        for cli in (cmd.cli, *cmd.fallbacks):
+            try:
+                output = session.send_command(cli, read_timeout=read_timeout)
+                reason = _rejection(platform, output)
+            except ReadTimeout:
+                reason = f"no prompt within {read_timeout:g}s"
+                broken = f"not run: session unusable after timeout of {cli!r}"
+            except (OSError, EOFError, paramiko.SSHException) as exc:
+                reason = f"session lost ({type(exc).__name__})"
+                broken = f"not run: session lost during {cli!r}"
+            if reason is None or broken is not None:
+                break
+            rejected.append(f"{cli!r}: {reason}" if cli != cmd.key else reason)
         seconds = time.perf_counter() - started
         if reason is not None:
+            if broken is None and len(rejected) > 1:
+                reason = "; ".join(rejected)
             error = str(CommandFailed(str(target), cmd.key, reason))
             log.info("%s", error)
-            results.append(CommandResult(cmd.key, cmd.cli, cmd.required, None, error, seconds))
+            results.append(CommandResult(cmd.key, cli, cmd.required, None, error, seconds))
         else:
-            results.append(CommandResult(cmd.key, cmd.cli, cmd.required, output, None, seconds))
+            results.append(CommandResult(cmd.key, cli, cmd.required, output, None, seconds))
     return tuple(results)
 
 

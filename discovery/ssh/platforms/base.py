@@ -28,15 +28,19 @@ R = TypeVar("R", bound=Record)
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """One command a platform runs. `key` names it in outputs and failures."""
+    """One command a platform runs. `key` names it in outputs and failures (and picks
+    its parser). `fallbacks`: other spellings of the same command, tried in order when
+    the device rejects the one before (older IOS knows only ``show mac-address-table``);
+    the parser reads each one's output."""
 
     key: str
     cli: str
     required: bool = True  # an optional command may legitimately fail or be empty
+    fallbacks: tuple[str, ...] = ()
 
     @staticmethod
-    def show(cli: str, *, required: bool = True) -> Command:
-        return Command(key=cli, cli=cli, required=required)
+    def show(cli: str, *, required: bool = True, fallbacks: tuple[str, ...] = ()) -> Command:
+        return Command(key=cli, cli=cli, required=required, fallbacks=fallbacks)
 
 
 @dataclass(frozen=True, slots=True)

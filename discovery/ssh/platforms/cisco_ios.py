@@ -195,7 +195,8 @@ PLATFORM = Platform(
         Command.show("show ip interface brief"),
         Command.show("show cdp neighbors detail", required=False),
         Command.show("show lldp neighbors detail", required=False),
-        Command.show("show mac address-table", required=False),
+        Command.show("show mac address-table", required=False,
+                     fallbacks=("show mac-address-table",)),  # IOS 12.1 and older
         Command.show("show ip arp"),
         Command.show("show vlan", required=False),
     ),

@@ -151,11 +151,12 @@ PLATFORM = Platform(
         Command.show("show version"),
         Command.show("show inventory"),
         Command.show("show interface"),
-        Command.show("show ip interface brief vrf all"),
+        # every VRF; a device (or a context) that refuses `vrf all` gives the default one
+        Command.show("show ip interface brief vrf all", fallbacks=("show ip interface brief",)),
         Command.show("show cdp neighbors detail", required=False),
         Command.show("show lldp neighbors detail", required=False),
         Command.show("show mac address-table", required=False),
-        Command.show("show ip arp vrf all"),
+        Command.show("show ip arp vrf all", fallbacks=("show ip arp",)),
     ),
     parsers={
         "show version": parse_show_version,

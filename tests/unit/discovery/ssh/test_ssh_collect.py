@@ -15,7 +15,7 @@ from discovery.ssh.collect import collect_many, collect_target, parse_collected,
 from discovery.ssh.errors import AuthFailed, ConnectTimeout
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import Platform
-from discovery.ssh.records import DeviceVersion
+from discovery.ssh.records import DeviceVersion, MacEntry
 from discovery.ssh.targets import SSHCredentials, SSHTarget, SSHTimeouts
 
 NTC = Path(__file__).parent / "fixtures" / "ntc"
@@ -78,6 +78,39 @@ def test_rejected_command_is_a_failure_and_required_ones_break_completeness() ->
     assert "'show vlan'" in result.command_failures["show vlan"]
     assert "show vlan" not in result.outputs
     assert not result.complete  # show inventory is required; show vlan is not
+
+
+IOS_REJECTED = "                ^\n% Invalid input detected at '^' marker.\n"
+
+
+def test_a_rejected_command_falls_back_to_its_older_spelling() -> None:
+    """IOS 12.1 knows only `show mac-address-table`: its output is read as the table."""
+    old = (NTC / "cisco_ios/show_mac-address-table/cisco_ios_show_mac-address-table.raw")
+    session = FakeSession({"show version": ios_version(), "show mac address-table": IOS_REJECTED,
+                           "show mac-address-table": old.read_text()})  # fmt: skip
+    result = collect_target(SSHTarget("192.0.2.10", "cisco_ios"), CREDS, connect=connector(session))
+    i = session.sent.index("show mac address-table")
+    assert session.sent[i + 1] == "show mac-address-table"
+    assert "show mac address-table" not in result.command_failures
+    [mac] = [c for c in result.commands if c.key == "show mac address-table"]
+    assert (mac.cli, mac.error) == ("show mac-address-table", None)
+    entries = parse_collected(result).of(MacEntry)
+    assert entries and "show mac address-table" not in parse_collected(result).failures
+
+
+def test_a_command_whose_every_spelling_is_rejected_names_each() -> None:
+    session = FakeSession({"show mac address-table": IOS_REJECTED,
+                           "show mac-address-table": IOS_REJECTED})  # fmt: skip
+    result = collect_target(SSHTarget("192.0.2.10", "cisco_ios"), CREDS, connect=connector(session))
+    error = result.command_failures["show mac address-table"]
+    assert "% Invalid input" in error and "'show mac-address-table': % Invalid input" in error
+
+
+def test_a_timeout_is_not_retried_under_another_spelling() -> None:
+    session = FakeSession({"show ip interface brief vrf all": ReadTimeout("pattern not found")})
+    result = collect_target(SSHTarget("192.0.2.10", "cisco_nxos"), CREDS, connect=connector(session))
+    assert "show ip interface brief" not in session.sent
+    assert "no prompt within" in result.command_failures["show ip interface brief vrf all"]
 
 
 def test_timeout_stops_the_session_and_marks_the_rest_not_run() -> None:
