@@ -496,6 +496,24 @@ def test_unidentifiable_device_raises_naming_the_target() -> None:
     assert caught.value.target == TARGET
 
 
+def test_a_printer_that_reports_only_its_name_is_identified_by_it() -> None:
+    """No serial, no MAC, a sysName without a domain (as the snmpsim-data printers):
+    recorded as a Peripheral identified by its host name, the last identifier set."""
+    snap = snapshot("jetdirect_m252dw")
+    bare = dataclasses.replace(
+        snap, interfaces=(), system=dataclasses.replace(snap.system, name="DUMSYS-70"),
+        classification=dataclasses.replace(snap.classification, serial=None),
+    )  # fmt: skip
+    cs = normalize_snmp(bare, target=TARGET, observed_at=AT, coverage=None)
+    validate(schema(), cs)
+    [dev] = [ci for ci in cs.cis if ci.key == "dev"]
+    assert dev.class_ == "Peripheral"
+    assert (dev.attributes.get("serial_number"), dev.attributes.get("primary_mac"),
+            dev.attributes.get("domain"), dev.attributes["hostname"]) == (
+            None, None, None, "dumsys-70")  # fmt: skip
+    assert schema().classes["Peripheral"].identification[-1] == ("hostname",)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_a_device_of_unknown_kind_is_kept_unclassified(name: str) -> None:
     """The recording with its kind taken away (as when no rule matches): the device is an

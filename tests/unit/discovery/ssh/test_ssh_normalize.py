@@ -549,10 +549,15 @@ def test_a_junk_serial_alone_does_not_identify_a_host() -> None:
                       dmi_serial="To be filled by O.E.M.", dmi_vendor=None, dmi_product=None)  # fmt: skip
     with pytest.raises(NormalizeError, match="To be filled"):
         normalize_ssh(ParsedTarget("linux", (facts,)), target="192.0.2.2", observed_at=AT)
-    # a host name without a domain does not identify a Server either; a machine-id does
+    # nor does the host name of an unconfigured box
+    local = dataclasses.replace(facts, hostname="localhost")
+    with pytest.raises(NormalizeError, match=r"\[hostname, domain\] or .* or \[hostname\]"):
+        normalize_ssh(ParsedTarget("linux", (local,)), target="192.0.2.2", observed_at=AT)
+    # a host name without a domain does, last of all (ServiceNow's name rule); so does a
+    # machine-id, before it
     named = dataclasses.replace(facts, hostname="db1")
-    with pytest.raises(NormalizeError, match="hostname, domain"):
-        normalize_ssh(ParsedTarget("linux", (named,)), target="192.0.2.2", observed_at=AT)
+    cs = normalize_ssh(ParsedTarget("linux", (named,)), target="192.0.2.2", observed_at=AT)
+    assert device(cs).attributes["hostname"] == "db1"
     machine = dataclasses.replace(named, machine_id="5f0c3b0a2d6e4c1f9a8b7c6d5e4f3a21")
     cs = normalize_ssh(ParsedTarget("linux", (machine,)), target="192.0.2.2", observed_at=AT)
     assert device(cs).attributes["machine_id"] == "5f0c3b0a2d6e4c1f9a8b7c6d5e4f3a21"
