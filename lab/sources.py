@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -50,6 +52,17 @@ def lab_data_dir() -> Path:
 class Source:
     name: str  # device name derived from the path, unique in the lab
     path: Path
+
+
+def data_dir_of(dest: Path, recordings: Iterable[Path]) -> Path:
+    """A data folder (the layout `lab up --data DIR` takes) holding just these SNMP
+    recordings (.snmprec or .snmprec.bz2, copied as they are): a lab of their own, for
+    a test or a benchmark. Returns `dest`."""
+    snmp = dest / "snmp"
+    snmp.mkdir(parents=True, exist_ok=True)
+    for path in recordings:
+        shutil.copy(path, snmp / path.name)
+    return dest
 
 
 def default_data_dirs() -> tuple[Path, ...]:

@@ -11,7 +11,6 @@ refuses on both devices throughout): only the removed one refuses on every proto
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import RunReport, default_normalizers, run_job
 from lab.config import LabOptions, isolated_config
-from lab.sources import lab_data_dir
+from lab.sources import data_dir_of, lab_data_dir
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 LAB_DATA = lab_data_dir()
@@ -100,11 +99,8 @@ def _device(graph: neo4j.Driver, serial_of_address: dict[str, Any], address: str
 def test_removed_device_goes_absent_a_silent_one_never_does(
     graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data" / "snmp"
-    data.mkdir(parents=True)
-    for name in RECORDINGS:
-        shutil.copy(LAB_DATA / "snmp" / f"{name}.snmprec", data / f"{name}.snmprec")
-    options = _lab_options(tmp_path / "lab", tmp_path / "data")
+    data = data_dir_of(tmp_path / "data", (LAB_DATA / "snmp" / f"{n}.snmprec" for n in RECORDINGS))
+    options = _lab_options(tmp_path / "lab", data)
     lab_config = options.config
     env = {"LAB_COMMUNITY": lab_config.snmp.communities[0].community,
            "LAB_USER": lab_config.ssh.users[0].username,

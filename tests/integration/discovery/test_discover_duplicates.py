@@ -8,7 +8,6 @@ A lab of its own (prefix `cmdbdup`, SNMP only, 127.88.0.0/16).
 
 from __future__ import annotations
 
-import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import RunReport, default_normalizers, run_job
 from lab.config import LabOptions, isolated_config
+from lab.sources import data_dir_of
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 RECORDINGS = Path(str(resources.files("snmpsim_data"))) / "data" / "network" / "router"
@@ -34,11 +34,8 @@ SERIAL = "2102352021N0H6000098"
 def test_two_agents_with_one_serial_are_one_device_and_one_duplicate(
     graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data" / "snmp"
-    data.mkdir(parents=True)
-    for name in NAMES:
-        shutil.copy(RECORDINGS / f"{name}.snmprec.bz2", data / f"{name}.snmprec.bz2")
-    options = LabOptions(state_dir=tmp_path / "lab", data_dirs=(tmp_path / "data",), linux=False,
+    data = data_dir_of(tmp_path / "data", (RECORDINGS / f"{n}.snmprec.bz2" for n in NAMES))
+    options = LabOptions(state_dir=tmp_path / "lab", data_dirs=(data,), linux=False,
                          ssh=False, config=isolated_config("cmdbdup", "127.88.0.0/16",
                                                            "127.89.0.0/16"))  # fmt: skip
     try:
