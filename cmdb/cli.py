@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import neo4j
 import typer
 import yaml
-from rich.console import Console
 from rich.table import Table
 
 from cmdb import dbms, edit, history, migrations
-from cmdb.config import Config, load_config
+from cmdb.cli_base import console, err, graph
+from cmdb.cli_discover import register as register_discovery
+from cmdb.cli_discover import run_discovery
+from cmdb.config import load_config
 from cmdb.errors import CMDBError
-from cmdb.graph import bolt_uri, connect
+from cmdb.graph import bolt_uri
 from cmdb.ingest import Ingestor
 from cmdb.loadfile import read_changesets
 from cmdb.observations import ChangeSet
-from cmdb.schema import Schema, load_schema
 from lab.cli import app as lab_app
 
 if TYPE_CHECKING:
-    from discovery.credentials import CredentialMemory, CredentialResolver
-    from discovery.jobs import Job
-    from discovery.run import RunReport
+    pass
 
 app = typer.Typer(help="A configuration-management database on a graph.", no_args_is_help=True)
 db_app = typer.Typer(help="The local Neo4j DBMS.", no_args_is_help=True)
@@ -38,8 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(ci_app, name="ci")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
-console = Console()
-err = Console(stderr=True)
+register_discovery(app)
 
 
 def _time(text: str | None) -> datetime | None:
@@ -50,17 +45,6 @@ def _time(text: str | None) -> datetime | None:
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not an ISO time (2026-01-31T12:00:00Z)") from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-@contextmanager
-def _graph(in_step: bool = True) -> Iterator[tuple[Config, Schema, neo4j.Driver]]:
-    """Config, schema and a driver; `in_step`: only on a graph this schema is applied to."""
-    config = load_config()
-    schema = load_schema()
-    with connect(config) as driver:
-        if in_step:
-            migrations.require(driver, schema)
-        yield config, schema, driver
 
 
 def main() -> None:
@@ -104,7 +88,7 @@ def db_status() -> None:
 @schema_app.command("apply")
 def schema_apply() -> None:
     """Apply constraints, indexes and migrations (idempotent)."""
-    with _graph(in_step=False) as (_config, schema, driver):
+    with graph(in_step=False) as (_config, schema, driver):
         applied = migrations.apply(driver, schema)
     for step in applied:
         console.print(f"applied {step.id} ({step.statements} statements)")
@@ -124,7 +108,7 @@ def load(
     # again while ingest allocates (bench/ingest.py measured this on large files)
     gc.freeze()
     try:
-        with _graph() as (config, schema, driver):
+        with graph() as (config, schema, driver):
             _ingest_all(Ingestor(driver, schema, config), changesets, dry_run)
     finally:
         gc.unfreeze()
@@ -158,13 +142,13 @@ def demo(
     from cmdb.sample import sample_estate
 
     db_up()
-    with _graph() as (config, schema, driver):
+    with graph() as (config, schema, driver):
         r = Ingestor(driver, schema, config).ingest(sample_estate())
     console.print(f"sample estate: {r.created} CIs created, {r.links_opened} links opened")
     example = "hq-core-01"
     if not no_lab:
         example = _demo_discovery() or example
-    with _graph() as (config, _schema, driver):
+    with graph() as (config, _schema, driver):
         counts, _, _ = driver.execute_query(
             "MATCH (c:CI) RETURN c._class AS class, c.status AS status, count(*) AS n "
             "ORDER BY class, status"
@@ -221,8 +205,8 @@ def _demo_discovery() -> str | None:
         encoding="utf-8",
     )
     resolver = CredentialResolver(lab_state_dir=Path(manifest.state_dir))
-    _discover(job, resolver, CredentialMemory(DEFAULT_MEMORY_FILE))
-    with _graph() as (_config, _schema, driver):
+    run_discovery(job, resolver, CredentialMemory(DEFAULT_MEMORY_FILE))
+    with graph() as (_config, _schema, driver):
         found, _, _ = driver.execute_query(  # the best-connected discovered device
             "MATCH (d:CI:NetworkDevice)-[:HAS_INTERFACE]->(:Interface)-[r:CONNECTED_TO]-() "
             "WHERE r.until IS NULL AND d._scope IS NOT NULL "
@@ -245,7 +229,7 @@ def ci_show(
 ) -> None:
     """A CI and its relationships, now or as of a time."""
     t = _time(as_of)
-    with _graph() as (_c, _s, driver):
+    with graph() as (_c, _s, driver):
         uid = edit.find_uid(driver, key)
         with driver.session() as session:
             state = session.execute_read(lambda tx: history.states_as_of(tx, [uid], t)).get(uid)
@@ -273,7 +257,7 @@ def ci_history(
     size: Annotated[int, typer.Option(min=1, max=1000)] = 50,
 ) -> None:
     """A CI's changes, newest first: who, when, why, before and after."""
-    with _graph() as (_c, _s, driver):
+    with graph() as (_c, _s, driver):
         uid = edit.find_uid(driver, key)
         events, total = history.history(driver, uid, attribute, (page - 1) * size, size)
     table = Table(
@@ -303,7 +287,7 @@ def ci_diff(
     """What changed on a CI between two times."""
     t1, t2 = _time(t_from), _time(t_to)
     assert t1 is not None and t2 is not None
-    with _graph() as (_c, _s, driver):
+    with graph() as (_c, _s, driver):
         uid = edit.find_uid(driver, key)
         d = history.diff(driver, uid, t1, t2)
     table = Table("attribute", "before", "after", title=f"{uid}: {t1} -> {t2}")
@@ -330,7 +314,7 @@ def ci_set(
         if not sep or not name:
             raise typer.BadParameter(f"{item!r}: use attr=value")
         values[name.strip()] = value if value != "" else None
-    with _graph() as (config, schema, driver):
+    with graph() as (config, schema, driver):
         uid = edit.find_uid(driver, key)
         changed = edit.set_attributes(
             driver, schema, config, uid, values, reason, actor, change_request
@@ -345,7 +329,7 @@ def ci_retire(
     actor: Annotated[str, typer.Option(help="who")] = "cli",
 ) -> None:
     """Retire a CI (it stays, with its history)."""
-    with _graph() as (config, schema, driver):
+    with graph() as (config, schema, driver):
         uid = edit.find_uid(driver, key)
         edit.set_attributes(driver, schema, config, uid, {"status": "retired"}, reason, actor)
     console.print(f"{uid} retired")
@@ -354,98 +338,6 @@ def ci_retire(
 @app.command("lifecycle")
 def lifecycle() -> None:
     """Apply the time-based lifecycle policy (absent after T days, retired after U)."""
-    with _graph() as (config, _schema, driver):
+    with graph() as (config, _schema, driver):
         counts = edit.sweep(driver, config)
     console.print(f"{counts['absent']} CIs went absent, {counts['retired']} retired")
-
-
-@app.command("discover")
-def discover(
-    job_file: Annotated[Path, typer.Argument(help="discovery job (YAML)", metavar="JOB.yaml")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="plan and show the diffs, write nothing")
-    ] = False,
-    secrets: Annotated[
-        Path | None, typer.Option("--secrets", help="secrets file (YAML, mode 0600)")
-    ] = None,
-    lab_state_dir: Annotated[
-        Path | None,
-        typer.Option("--lab-state-dir", help="the lab's state dir, for {lab: NAME} credentials"),
-    ] = None,
-    memory_file: Annotated[
-        Path | None,
-        typer.Option("--memory", help="which credential worked where (no secrets)"),
-    ] = None,
-) -> None:
-    """Run a discovery job: collect, normalize and ingest every target, record the run."""
-    from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
-    from discovery.jobs import load_job
-
-    job = load_job(job_file)
-    resolver = CredentialResolver(secrets_file=secrets, lab_state_dir=lab_state_dir)
-    memory = CredentialMemory(memory_file or DEFAULT_MEMORY_FILE)
-    _discover(job, resolver, memory, dry_run)
-
-
-def _discover(job: Job, resolver: CredentialResolver, memory: CredentialMemory,
-              dry_run: bool = False) -> RunReport:  # fmt: skip
-    """Run a job with a progress bar, then print its summary table."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from discovery.run import run_job
-
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        # a step is one protocol on one target
-        TextColumn("{task.completed}/{task.total} steps, {task.fields[failed]} unanswered"),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-    )
-    with _graph() as (config, schema, driver), Progress(*columns, console=console) as bar:
-        task = bar.add_task(job.name, total=None, failed=0, rate="")
-        observer = _DiscoverProgress(bar, task)
-        report = run_job(job, ingestor=Ingestor(driver, schema, config), resolver=resolver,
-                         memory=memory, dry_run=dry_run, observer=observer)  # fmt: skip
-    run = report.run
-    table = Table(title=f"{job.name}: run {run.id}" + (" (dry run)" if dry_run else ""),
-                  show_header=False)  # fmt: skip
-    table.add_row("targets", f"{run.targets} ({run.answered} answered, {run.failed} silent)")
-    for protocol, count in report.answered.items():
-        table.add_row(f"answered {protocol}", str(count))
-    t = report.totals
-    verb = "would write" if dry_run else "wrote"
-    table.add_row("change sets", f"{t.changesets} ({verb})")
-    table.add_row("CIs", f"{t.created} created, {t.updated} updated, {t.unchanged} unchanged")
-    table.add_row("links", f"{t.links_opened} opened, {t.links_closed} closed")
-    if t.went_absent:
-        table.add_row("went absent", str(t.went_absent))
-    for (protocol, kind), count in sorted(report.failures_by_kind().items()):
-        table.add_row(f"failed {protocol}: {kind}", str(count))
-    console.print(table)
-    if dry_run:
-        for where, diff in sorted(report.diffs.items()):
-            for entry in diff[:50]:
-                console.print(f"  {where}: {entry}")
-    return report
-
-
-class _DiscoverProgress:
-    """The run's observer: one rich task with steps done/unanswered/total (a step is one
-    protocol on one target), rate and ETA."""
-
-    def __init__(self, bar: Any, task: Any) -> None:
-        self.bar, self.task = bar, task
-        self.failed = 0
-        self.done = 0
-        self.t0 = datetime.now(UTC)
-
-    def started(self, total: int) -> None:
-        self.bar.update(self.task, total=total)
-
-    def step(self, target: str, protocol: str, answered: bool) -> None:
-        self.done += 1
-        self.failed += 0 if answered else 1
-        seconds = max((datetime.now(UTC) - self.t0).total_seconds(), 1e-6)
-        rate = f"{self.done / seconds:.1f}/s"
-        self.bar.update(self.task, advance=1, failed=self.failed, rate=rate)
