@@ -26,13 +26,17 @@ _PUBLIC = (
 # Every state of a CI carries :State: the current one (the :CI node) and the frozen ones
 # (:CIVersion). The newest state that began at or before $t is the state at $t: one seek
 # on the (uid, _vfrom) index, read in descending order, first row; whatever the number of
-# versions (see bench/ingest.py). `_to > $t` skips zero-length versions that tie with the
-# state after them (a change set written at the instant the state began).
+# versions (see bench/ingest.py). States tie on `_vfrom` only where zero-length versions
+# were frozen at the instant the state after them began (change sets written at one
+# instant): `_to DESC` puts that state first (a current state's null `_to` sorts first,
+# and a zero-length version ends where it began). The tie-break is ordering, not a filter
+# on `_to`: with that filter the planner at times read every version (2,464 db hits
+# against 18 for one CI of 1,000 versions, measured); ordered, the index order serves.
 AS_OF = f"""
 UNWIND $uids AS u
 CALL (u) {{
-  MATCH (s:State) WHERE s.uid = u AND s._vfrom <= $t AND (s._to IS NULL OR s._to > $t)
-  WITH s ORDER BY s.uid DESC, s._vfrom DESC LIMIT 1
+  MATCH (s:State) WHERE s.uid = u AND s._vfrom <= $t
+  WITH s ORDER BY s.uid DESC, s._vfrom DESC, s._to DESC LIMIT 1
   RETURN s {_PUBLIC} AS state
 }}
 RETURN u AS uid, state

@@ -115,3 +115,38 @@ def test_two_writers_creating_the_same_device_make_one_ci(
         "RETURN count(DISTINCT d) AS d, count(DISTINCT i) AS i"
     )
     assert (records[0]["d"], records[0]["i"]) == (1, 50)
+
+
+def test_an_as_of_read_reads_a_handful_of_states_however_long_the_history(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """The plan of history.AS_OF: one index seek in descending order, first row; its db
+    hits do not grow with the versions (a filter on `_to` once let the planner read them
+    all). Ties at one instant (zero-length versions) resolve to the state that lasts."""
+    from cmdb.write import UPDATE_CIS
+
+    t0 = datetime(2026, 2, 1, tzinfo=UTC)
+    cis = [{"key": f"s{i}", "class": "Server", "attributes": {"serial_number": f"SN{i}",
+            "hostname": f"h{i}", "cpu_count": 0}} for i in range(50)]  # fmt: skip
+    result = Ingestor(graph, schema, config).ingest(ChangeSet.model_validate(
+        {"source": "ssh", "actor": "t", "observed_at": t0, "cis": cis}))  # fmt: skip
+    uid = result.uids["s3"]
+    versions = 300
+    with graph.session() as session:
+        for v in range(1, versions + 1):
+            at = t0 + timedelta(minutes=v // 2)  # two change sets an instant: zero-length ones
+            session.run(UPDATE_CIS, rows=[{"uid": uid, "set": {"cpu_count": v},
+                        "changed": ["cpu_count"]}], at=at, cs=f"v{v}").consume()  # fmt: skip
+        for minute in (0, 37, versions // 2):
+            t = t0 + timedelta(minutes=minute)
+            [record] = list(session.run(history.AS_OF, uids=[uid], t=t))
+            # at each instant the last of its change sets holds: v = 2 * minute + 1
+            assert record["state"]["cpu_count"] == min(2 * minute + 1, versions), minute
+            profile = session.run("PROFILE " + history.AS_OF, uids=[uid], t=t).consume().profile
+
+            def hits(op: dict[str, object]) -> int:
+                children = op.get("children") or []
+                assert isinstance(children, list)
+                return int(str(op.get("dbHits", 0))) + sum(hits(c) for c in children)
+
+            assert hits(profile) < 50, (minute, hits(profile))
