@@ -18,6 +18,27 @@ if TYPE_CHECKING:
     from discovery.run import RunReport
 
 
+# where credentials come from, and where the one that worked is remembered: both commands
+Secrets = Annotated[
+    Path | None, typer.Option("--secrets", help="secrets file (YAML, mode 0600)")
+]
+LabStateDir = Annotated[
+    Path | None,
+    typer.Option("--lab-state-dir", help="the lab's state dir, for {lab: NAME} credentials"),
+]
+MemoryFile = Annotated[
+    Path | None, typer.Option("--memory", help="which credential worked where (no secrets)")
+]
+
+
+def _credentials(secrets: Path | None, lab_state_dir: Path | None, memory_file: Path | None,
+                 ) -> tuple[CredentialResolver, CredentialMemory]:  # fmt: skip
+    from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
+
+    resolver = CredentialResolver(secrets_file=secrets, lab_state_dir=lab_state_dir)
+    return resolver, CredentialMemory(memory_file or DEFAULT_MEMORY_FILE)
+
+
 def register(app: typer.Typer) -> None:
     app.command("discover")(discover)
     app.command("schedule")(schedule)
@@ -28,25 +49,15 @@ def discover(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="plan and show the diffs, write nothing")
     ] = False,
-    secrets: Annotated[
-        Path | None, typer.Option("--secrets", help="secrets file (YAML, mode 0600)")
-    ] = None,
-    lab_state_dir: Annotated[
-        Path | None,
-        typer.Option("--lab-state-dir", help="the lab's state dir, for {lab: NAME} credentials"),
-    ] = None,
-    memory_file: Annotated[
-        Path | None,
-        typer.Option("--memory", help="which credential worked where (no secrets)"),
-    ] = None,
+    secrets: Secrets = None,
+    lab_state_dir: LabStateDir = None,
+    memory_file: MemoryFile = None,
 ) -> None:
     """Run a discovery job: collect, normalize and ingest every target, record the run."""
-    from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
     from discovery.jobs import load_job
 
     job = load_job(job_file)
-    resolver = CredentialResolver(secrets_file=secrets, lab_state_dir=lab_state_dir)
-    memory = CredentialMemory(memory_file or DEFAULT_MEMORY_FILE)
+    resolver, memory = _credentials(secrets, lab_state_dir, memory_file)
     run_discovery(job, resolver, memory, dry_run)
 
 
@@ -54,17 +65,9 @@ def schedule(
     job_files: Annotated[
         list[Path], typer.Argument(help="discovery jobs with a schedule", metavar="JOB.yaml...")
     ],
-    secrets: Annotated[
-        Path | None, typer.Option("--secrets", help="secrets file (YAML, mode 0600)")
-    ] = None,
-    lab_state_dir: Annotated[
-        Path | None,
-        typer.Option("--lab-state-dir", help="the lab's state dir, for {lab: NAME} credentials"),
-    ] = None,
-    memory_file: Annotated[
-        Path | None,
-        typer.Option("--memory", help="which credential worked where (no secrets)"),
-    ] = None,
+    secrets: Secrets = None,
+    lab_state_dir: LabStateDir = None,
+    memory_file: MemoryFile = None,
     run_now: Annotated[
         bool, typer.Option("--run-now", help="run every job once at start, then on schedule")
     ] = False,
@@ -77,7 +80,6 @@ def schedule(
     import neo4j
 
     from cmdb.errors import CMDBError
-    from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
     from discovery.jobs import JobError, load_job
     from discovery.schedule import Outcome, Scheduler
 
@@ -88,8 +90,7 @@ def schedule(
             raise JobError(str(path), None, "schedule", "missing: `cmdb schedule` runs jobs "
                            "that have one (a cron expression); run this one with `cmdb discover`")
         jobs.append(job)
-    resolver = CredentialResolver(secrets_file=secrets, lab_state_dir=lab_state_dir)
-    memory = CredentialMemory(memory_file or DEFAULT_MEMORY_FILE)
+    resolver, memory = _credentials(secrets, lab_state_dir, memory_file)
     with graph():
         pass  # refuse a graph the schema is not applied to now, not at the first tick
     # a job's run ends in one of these when the database or its inputs fail it; the next
