@@ -15,7 +15,7 @@ from cmdb.ingest import Ingestor
 if TYPE_CHECKING:
     from discovery.credentials import CredentialMemory, CredentialResolver
     from discovery.jobs import Job
-    from discovery.run import RunReport
+    from discovery.run_report import RunReport
 
 
 # where credentials come from, and where the one that worked is remembered: both commands

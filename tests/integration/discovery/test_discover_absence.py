@@ -27,7 +27,8 @@ from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
-from discovery.run import RunReport, default_normalizers, run_job
+from discovery.run import default_normalizers, run_job
+from discovery.run_report import RunReport
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of, lab_data_dir
 

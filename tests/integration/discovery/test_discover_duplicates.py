@@ -21,7 +21,8 @@ from cmdb.ownership import scope_order
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
-from discovery.run import RunReport, default_normalizers, run_job
+from discovery.run import default_normalizers, run_job
+from discovery.run_report import RunReport
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of
 

@@ -31,7 +31,8 @@ from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.names import canonical_ifname, normalize_mac, split_fqdn
-from discovery.run import RunReport, default_normalizers, run_job
+from discovery.run import default_normalizers, run_job
+from discovery.run_report import RunReport
 from lab import oids
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir

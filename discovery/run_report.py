@@ -1,0 +1,57 @@
+"""What a discovery run reports (discovery.run): totals of what it wrote, answers per
+protocol, failures per protocol and kind, the diffs of a dry run; and the observer a
+progress display implements."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cmdb.ingest_result import IngestResult
+from cmdb.runs import DiscoveryRun
+
+
+class RunObserver(Protocol):
+    """Progress of a run (the CLI draws a bar). Called from worker threads."""
+
+    def started(self, total: int) -> None: ...
+
+    def step(self, target: str, protocol: str, answered: bool) -> None: ...
+
+
+@dataclass
+class Totals:
+    changesets: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    links_opened: int = 0
+    links_closed: int = 0
+    went_absent: int = 0
+
+    def add(self, result: IngestResult, dry_run: bool) -> None:
+        changed = bool(result.created or result.updated or result.links_opened
+                       or result.links_closed or result.went_absent)  # fmt: skip
+        if result.changeset_id is not None and (changed or not dry_run):
+            self.changesets += 1
+        self.created += result.created
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+        self.links_opened += result.links_opened
+        self.links_closed += result.links_closed
+        self.went_absent += result.went_absent
+
+
+@dataclass
+class RunReport:
+    run: DiscoveryRun
+    dry_run: bool
+    answered: dict[str, int]  # protocol -> targets that answered it
+    totals: Totals
+    diffs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "target protocol"
+
+    def failures_by_kind(self) -> Counter[tuple[str, str]]:
+        """(protocol, kind) -> how many: `ssh refused` on an SNMP-only switch is not the
+        `snmp timeout` of a device that is gone."""
+        return Counter((f.protocol, f.kind) for f in self.run.failures)
