@@ -110,7 +110,7 @@ def schedule(
             console.print(f"[red]{outcome.job} failed[/red] after {took:.1f}s: {outcome.error}")
         else:
             console.print(f"{outcome.job} done in {took:.1f}s{overran}")
-        following = dict((j.name, d) for j, d in scheduler.upcoming())[outcome.job]
+        following = scheduler.due[outcome.job]
         console.print(f"next {outcome.job}: {following.isoformat(timespec='seconds')}")
 
     try:

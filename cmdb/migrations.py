@@ -69,11 +69,12 @@ def derived_statements(schema: Schema) -> list[str]:
             # An index's name says what it covers, so that a class that becomes scoped
             # (IPAddress, schema version 3) gets a new index instead of keeping the old
             # one under the old name: CREATE ... IF NOT EXISTS goes by the name.
+            props = list(id_set)
+            name = _ident(cls.name, *id_set)
             if cls.scoped_by:
-                stmts.append(f"DROP INDEX {_ident(cls.name, *id_set)} IF EXISTS")
-            props = (["parent"] if cls.scoped_by else []) + list(id_set)
-            name = _ident(cls.name, *props)
-            on = ", ".join(f"n.{'_parent' if p == 'parent' else p}" for p in props)
+                stmts.append(f"DROP INDEX {name} IF EXISTS")
+                props, name = ["_parent", *props], _ident(cls.name, "parent", *id_set)
+            on = ", ".join(f"n.{p}" for p in props)
             stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
         for id_set in cls.global_identification:
             name = _ident(cls.name, "global", *id_set)
@@ -107,28 +108,23 @@ def migration_files(directory: Path = SCHEMA_DIR / "migrations") -> list[Path]:
 
 def apply(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> list[Applied]:
     """Bring the graph up to this schema. Idempotent; returns what was applied now."""
-    directory = directory or SCHEMA_DIR / "migrations"
     records, _, _ = driver.execute_query(
         "MATCH (m:SchemaMigration) RETURN m.id AS id, m.version AS version"
     )
-    done = {r["id"] for r in records}
     newest = max((r["version"] or 0 for r in records), default=0)
     if newest > schema.version:
         raise MigrationError(
             f"the graph is at schema version {newest}, this code knows version {schema.version}"
         )
     applied: list[Applied] = []
-    derived_id = f"derived:{DERIVED_REVISION}:{schema.checksum}"
-    if derived_id not in done:
-        stmts = derived_statements(schema)
-        for stmt in stmts:  # schema DDL cannot share a transaction with writes
-            driver.execute_query(stmt)
-        driver.execute_query("CALL db.awaitIndexes(300)")
-        _record(driver, derived_id, schema, f"{len(stmts)} constraints and indexes")
-        applied.append(Applied(derived_id, len(stmts)))
-    for path in migration_files(directory):
-        mig_id = f"file:{path.name}"
-        if mig_id in done:
+    for mig_id, path in _steps(schema, {r["id"] for r in records}, directory):
+        if path is None:  # the derived constraints and indexes
+            stmts = derived_statements(schema)
+            for stmt in stmts:  # schema DDL cannot share a transaction with writes
+                driver.execute_query(stmt)
+            driver.execute_query("CALL db.awaitIndexes(300)")
+            _record(driver, mig_id, schema, f"{len(stmts)} constraints and indexes")
+            applied.append(Applied(mig_id, len(stmts)))
             continue
         text = path.read_text(encoding="utf-8")
         stmts = [s.strip() for s in text.split(";") if s.strip() and not _comment_only(s)]
@@ -149,14 +145,21 @@ def apply(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -
     return applied
 
 
+def _steps(
+    schema: Schema, done: set[str], directory: Path | None
+) -> list[tuple[str, Path | None]]:
+    """The steps not done yet, in order, by id: the derived DDL (no file), then the data
+    migration files."""
+    files = migration_files(directory or SCHEMA_DIR / "migrations")
+    steps: list[tuple[str, Path | None]] = [(f"derived:{DERIVED_REVISION}:{schema.checksum}", None)]
+    steps += [(f"file:{path.name}", path) for path in files]
+    return [(step, path) for step, path in steps if step not in done]
+
+
 def pending(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> list[str]:
     """The steps `apply` would take on this graph now: none on a graph that is in step."""
-    directory = directory or SCHEMA_DIR / "migrations"
     records, _, _ = driver.execute_query("MATCH (m:SchemaMigration) RETURN m.id AS id")
-    done = {r["id"] for r in records}
-    steps = [f"derived:{DERIVED_REVISION}:{schema.checksum}"]
-    steps += [f"file:{path.name}" for path in migration_files(directory)]
-    return [step for step in steps if step not in done]
+    return [step for step, _path in _steps(schema, {r["id"] for r in records}, directory)]
 
 
 def require(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> None:

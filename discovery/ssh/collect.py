@@ -260,7 +260,6 @@ def run_commands(
         started = time.perf_counter()
         output: str | None = None
         rejected: list[str] = []  # the spellings the device refused, with its answer
-        cli = cmd.cli
         for cli in (cmd.cli, *cmd.fallbacks):
             try:
                 output = session.send_command(cli, read_timeout=read_timeout)

@@ -7,13 +7,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import neo4j
 import pytest
 from typer.testing import CliRunner
 
-from cmdb import cli as cli_module
 from cmdb.cli import app
-from cmdb.config import Config
 
 pytestmark = pytest.mark.neo4j
 
@@ -30,17 +27,6 @@ cis:
 links:
   - {type: RUNS_ON, source: {ref: app}, target: {ref: web}}
 """
-
-
-@pytest.fixture
-def cli(
-    graph: neo4j.Driver, dbms_config: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CMDB_DATA_DIR", str(dbms_config.data_dir))
-    monkeypatch.setenv("CMDB_NEO4J_PORT", str(dbms_config.port))
-    monkeypatch.setattr(cli_module.console, "width", 200)  # tables on one line each
-    return CliRunner()
 
 
 def run(cli: CliRunner, *args: str) -> str:

@@ -13,9 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import lab
-from cmdb import cli_base
 from cmdb.cli import app
-from cmdb.config import Config
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of, lab_data_dir
 
@@ -33,17 +31,12 @@ def job_text(address: str, port: int, schedule: str | None) -> str:
 
 
 def test_schedule_lists_runs_and_discovers(
-    graph: neo4j.Driver, dbms_config: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    cli: CliRunner, graph: neo4j.Driver, tmp_path: Path
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CMDB_DATA_DIR", str(dbms_config.data_dir))
-    monkeypatch.setenv("CMDB_NEO4J_PORT", str(dbms_config.port))
-    monkeypatch.setattr(cli_base.console, "width", 200)
     data = data_dir_of(tmp_path / "data", [lab_data_dir() / "snmp" / f"{RECORDING}.snmprec"])
     config = isolated_config("cmdbsch", "127.90.0.0/16", "127.91.0.0/16")
     options = LabOptions(state_dir=tmp_path / "lab", data_dirs=(data,), linux=False, ssh=False,
                          config=config)  # fmt: skip
-    cli = CliRunner()
     try:
         [device] = lab.up(options).of_kind("snmp-sim")
         job = tmp_path / "yearly.yaml"
