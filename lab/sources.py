@@ -16,10 +16,8 @@ from lab.facts import collect_facts
 from lab.snmprec import open_prepared, prepare
 
 LAB_DATA_ENV = "CMDB_LAB_DATA"
-# The recordings beside the project checkout (../shared/lab-data), as the project is laid out,
-# then the shared folder of the project's machines (a clone elsewhere still finds them).
-SHARED_LAB_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "lab-data"
-MACHINE_LAB_DATA = Path("/work/shared/lab-data")
+# The project's own recordings (snmp/, cli/, expected results, their sources and licences).
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
 
 
 class LabDataMissing(LabError):
@@ -28,9 +26,9 @@ class LabDataMissing(LabError):
 
 def lab_data_dir() -> Path:
     """The lab-data folder (snmp/, cli/, expected results): $CMDB_LAB_DATA when set, else
-    ../shared/lab-data beside the checkout, else /work/shared/lab-data.
+    the project's own recordings (lab/recordings).
 
-    Raises LabDataMissing naming every place looked at; $CMDB_LAB_DATA naming a missing folder
+    Raises LabDataMissing naming the folder looked at; $CMDB_LAB_DATA naming a missing folder
     is an error, not a fall-through.
     """
     env = os.environ.get(LAB_DATA_ENV)
@@ -39,11 +37,10 @@ def lab_data_dir() -> Path:
         if not (path / "snmp").is_dir() and not (path / "cli").is_dir():
             raise LabDataMissing(f"${LAB_DATA_ENV}={env}: no snmp/ or cli/ folder there")
         return path
-    for path in (SHARED_LAB_DATA, MACHINE_LAB_DATA):
-        if (path / "snmp").is_dir():
-            return path
+    if (RECORDINGS / "snmp").is_dir():
+        return RECORDINGS
     raise LabDataMissing(
-        f"no lab-data folder: looked at {SHARED_LAB_DATA} and {MACHINE_LAB_DATA}; "
+        f"no recordings in {RECORDINGS} (an incomplete install?); "
         f"set ${LAB_DATA_ENV} to a folder holding snmp/ and cli/"
     )
 

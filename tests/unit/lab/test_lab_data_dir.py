@@ -24,26 +24,17 @@ def test_env_naming_a_folder_without_recordings_is_an_error(
         lab_data_dir()
 
 
-def test_nothing_found_names_every_place_looked_at(
+def test_without_the_env_the_projects_own_recordings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(LAB_DATA_ENV, raising=False)
+    assert lab_data_dir() == Path(sources.__file__).resolve().parent / "recordings"
+
+
+def test_missing_recordings_name_the_folder_and_the_env(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(LAB_DATA_ENV, raising=False)
-    monkeypatch.setattr(sources, "SHARED_LAB_DATA", tmp_path / "a")
-    monkeypatch.setattr(sources, "MACHINE_LAB_DATA", tmp_path / "b")
+    monkeypatch.setattr(sources, "RECORDINGS", tmp_path / "recordings")
     with pytest.raises(LabDataMissing) as err:
         lab_data_dir()
-    assert str(tmp_path / "a") in str(err.value) and str(tmp_path / "b") in str(err.value)
+    assert str(tmp_path / "recordings") in str(err.value)
     assert LAB_DATA_ENV in str(err.value)
-
-
-def test_the_checkout_neighbour_comes_before_the_machine_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv(LAB_DATA_ENV, raising=False)
-    for name in ("a", "b"):
-        (tmp_path / name / "snmp").mkdir(parents=True)
-    monkeypatch.setattr(sources, "SHARED_LAB_DATA", tmp_path / "a")
-    monkeypatch.setattr(sources, "MACHINE_LAB_DATA", tmp_path / "b")
-    assert lab_data_dir() == tmp_path / "a"
-    (tmp_path / "a" / "snmp").rmdir()
-    assert lab_data_dir() == tmp_path / "b"
