@@ -35,10 +35,16 @@ class _DBMSFile(BaseModel):
     pagecache_mb: int = Field(default=1024, ge=64)
 
 
+class _IngestFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    max_clock_skew_seconds: float = Field(default=300.0, ge=0, le=86_400)
+
+
 class _ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     dbms: _DBMSFile = Field(default_factory=_DBMSFile)
     lifecycle: _LifecycleFile = Field(default_factory=_LifecycleFile)
+    ingest: _IngestFile = Field(default_factory=_IngestFile)
     batch_size: int = Field(default=1000, ge=1, le=50_000)
     sighting_granularity_minutes: float = Field(default=60.0, ge=0)
 
@@ -63,6 +69,8 @@ class Config:
     neo4j_password: str | None = field(default=None, repr=False)
     batch_size: int = 1000
     sighting_granularity: timedelta = timedelta(minutes=60)
+    # how far past the clock a change set's observed_at may be (clocks drift a little)
+    max_clock_skew: timedelta = timedelta(seconds=300)
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
 
     def with_overrides(self, **changes: Any) -> Config:
@@ -101,6 +109,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         pagecache = int(env.get("CMDB_NEO4J_PAGECACHE_MB", parsed.dbms.pagecache_mb))
     except ValueError as exc:
         raise ConfigError(f"CMDB_NEO4J_* must be whole numbers: {exc}") from None
+    skew = _seconds(env, "CMDB_INGEST_MAX_CLOCK_SKEW_SECONDS", parsed.ingest.max_clock_skew_seconds)
     lc = parsed.lifecycle
     return Config(
         data_dir=data_dir,
@@ -112,6 +121,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         neo4j_password=env.get("NEO4J_PASSWORD"),
         batch_size=parsed.batch_size,
         sighting_granularity=timedelta(minutes=parsed.sighting_granularity_minutes),
+        max_clock_skew=timedelta(seconds=skew),
         lifecycle=Lifecycle(
             absent_after_missed_runs=lc.absent_after_missed_runs,
             absent_after=timedelta(days=lc.absent_after_days) if lc.absent_after_days else None,
@@ -120,3 +130,17 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             ),
         ),
     )
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    """A non-negative number of seconds from the environment, else `default`."""
+    text = env.get(name)
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:  # also refuses nan and inf
+        raise ConfigError(f"{name} must be a number of seconds from 0 to 86400, got {text!r}")
+    return value
