@@ -27,9 +27,7 @@ addresses (larger than an IPv4 /16) is refused.
 from __future__ import annotations
 
 import ipaddress
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -46,15 +44,24 @@ from pydantic import model_validator as _model_validator
 
 from cmdb.errors import CMDBError
 from cmdb.yamlfile import LineDict, LineList, YAMLFileError, line_of, load_yaml
+from discovery.job_targets import (
+    MAX_EXPANSION,
+    AddressSpan,
+    Network,
+    count_addresses,
+    expand,
+    parse_network,
+    parse_span,
+)
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+__all__ = ["MAX_EXPANSION", "AddressSpan", "Job", "JobError", "expand_targets", "load_job",
+           "parse_network", "parse_span"]  # fmt: skip
 
 SAFE_NETWORKS: tuple[Network, ...] = (
     ipaddress.IPv4Network("127.0.0.0/8"),
     ipaddress.IPv4Network("198.18.0.0/15"),
 )
-MAX_EXPANSION = 65_536  # addresses in one CIDR or range: an IPv4 /16
+DEFAULT_MAX_TARGETS = 4096  # addresses in one job (an IPv4 /20): raise it on purpose
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
@@ -65,78 +72,6 @@ class JobError(CMDBError):
         self.path, self.line, self.field, self.reason = path, line, field, reason
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {field}: {reason}" if field else f"{where}: {reason}")
-
-
-# -- target syntax ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AddressSpan:
-    """One target entry: an inclusive first..last address range (a host is first == last)."""
-
-    text: str
-    first: IPAddress
-    last: IPAddress
-
-    @property
-    def size(self) -> int:
-        return int(self.last) - int(self.first) + 1
-
-    def addresses(self) -> Iterator[IPAddress]:
-        kind = type(self.first)
-        for value in range(int(self.first), int(self.last) + 1):
-            yield kind(value)
-
-    def within(self, network: Network) -> bool:
-        return (
-            self.first.version == network.version and self.first in network and self.last in network
-        )
-
-
-def parse_span(text: str) -> AddressSpan:
-    """'10.0.0.0/24' (its usable hosts), '10.0.0.1-10.0.0.9' or '10.0.0.5'.
-
-    Raises ValueError with a message fit for a user. Host names are refused: resolving
-    one would send a DNS query, and what it resolves to can change between runs.
-    """
-    text = text.strip()
-    try:
-        if "/" in text:
-            net = ipaddress.ip_network(text, strict=False)
-            if net.num_addresses > MAX_EXPANSION:
-                raise ValueError(
-                    f"{text}: more than {MAX_EXPANSION} addresses (larger than a /16); "
-                    "split it into smaller blocks"
-                )
-            if net.num_addresses <= 2 or net.version == 6:
-                return AddressSpan(text, net[0], net[-1])
-            return AddressSpan(text, net[1], net[-2])  # no network/broadcast address
-        if "-" in text:
-            left, _, right = text.partition("-")
-            first = ipaddress.ip_address(left.strip())
-            last = ipaddress.ip_address(right.strip())
-            if first.version != last.version or int(last) < int(first):
-                raise ValueError(f"{text}: a range runs from a lower to a higher address")
-            span = AddressSpan(text, first, last)
-            if span.size > MAX_EXPANSION:
-                raise ValueError(f"{text}: more than {MAX_EXPANSION} addresses; split it")
-            return span
-        address = ipaddress.ip_address(text)
-    except ValueError as exc:
-        if re.search(r"[A-Za-z]", text) and ":" not in text:
-            raise ValueError(
-                f"{text!r} is not an address, range or CIDR (host names are not resolved: "
-                "give the address)"
-            ) from None
-        raise ValueError(str(exc)) from None
-    return AddressSpan(text, address, address)
-
-
-def parse_network(text: str) -> Network:
-    try:
-        return ipaddress.ip_network(text.strip(), strict=True)
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a network in CIDR form: {exc}") from None
 
 
 # -- the job model ------------------------------------------------------------------------
@@ -252,6 +187,8 @@ class Job(_Strict):
     timeout: float = Field(default=3.0, gt=0, le=300)
     retries: int = Field(default=1, ge=0, le=5)
     schedule: str | None = None
+    # addresses after expansion and exclusions; `cmdb discover --max-targets N` overrides
+    max_targets: int = Field(default=DEFAULT_MAX_TARGETS, ge=1)
 
     @field_validator("protocols")
     @classmethod
@@ -275,7 +212,15 @@ class Job(_Strict):
             span = parse_span(text)
             if not any(span.within(net) for net in allowed):
                 raise _UnsafeTarget(index, text, allowed)
+        count = self.address_count()
+        if count > self.max_targets:
+            raise _TooManyTargets(count, self.max_targets)
         return self
+
+    def address_count(self) -> int:
+        """How many addresses the job sweeps (after exclusions), counted, not expanded."""
+        return count_addresses([parse_span(t) for t in self.targets],
+                               [parse_span(e) for e in self.exclude])  # fmt: skip
 
     def allowed_networks(self) -> tuple[Network, ...]:
         return SAFE_NETWORKS + tuple(parse_network(n) for n in self.allow_networks)
@@ -294,57 +239,75 @@ class _UnsafeTarget(ValueError):
         )
 
 
+class _TooManyTargets(ValueError):
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"{count} addresses after exclusions, more than this job's limit of {limit} "
+            "(max_targets); to sweep them on purpose, raise it with `max_targets: N` in the "
+            "job file or `--max-targets N` on the command"
+        )
+
+
 def expand_targets(job: Job) -> list[str]:
     """Every address the job sweeps, in file order, without duplicates or exclusions.
 
-    Each address is checked against the allowed networks again here: this is the last
-    gate before a packet is sent.
+    Each span is checked against the allowed networks again here, and the count against
+    `max_targets` before anything is expanded: this is the last gate before a packet is
+    sent.
     """
     allowed = job.allowed_networks()
-    excluded = [parse_span(e) for e in job.exclude]
-    seen: set[str] = set()
-    out: list[str] = []
-    for text in job.targets:
-        span = parse_span(text)
+    spans = [parse_span(t) for t in job.targets]
+    for span in spans:
         if not any(span.within(net) for net in allowed):
-            raise JobError(job.name, None, "targets", str(_UnsafeTarget(0, text, allowed)))
-        for address in span.addresses():
-            key = str(address)
-            if key in seen or any(_inside(address, ex) for ex in excluded):
-                continue
-            seen.add(key)
-            out.append(key)
-    return out
-
-
-def _inside(address: IPAddress, span: AddressSpan) -> bool:
-    same = address.version == span.first.version
-    return same and int(span.first) <= int(address) <= int(span.last)
+            raise JobError(job.name, None, "targets", str(_UnsafeTarget(0, span.text, allowed)))
+    excluded = [parse_span(e) for e in job.exclude]
+    count = count_addresses(spans, excluded)
+    if count > job.max_targets:
+        raise JobError(job.name, None, "targets", str(_TooManyTargets(count, job.max_targets)))
+    return expand(spans, excluded)
 
 
 # -- reading a job file ---------------------------------------------------------------
 
 
-def load_job(path: Path) -> Job:
-    """Read and check a job file. Errors name the file, the line and the field."""
+def load_job(path: Path, max_targets: int | None = None) -> Job:
+    """Read and check a job file. Errors name the file, the line and the field.
+
+    `max_targets` overrides the file's limit of addresses (the command's --max-targets).
+    """
     try:
         document = load_yaml(path)
     except YAMLFileError as exc:
         raise JobError(exc.path, exc.line, None, exc.reason) from None
     if not isinstance(document, dict):
         raise JobError(str(path), 1, None, "a job file is a mapping (name, targets, ...)")
+    data = _plain(document)
+    if max_targets is not None:
+        data["max_targets"] = max_targets
     try:
-        return Job.model_validate(_plain(document))
+        return Job.model_validate(data)
     except ValidationError as exc:
         error = exc.errors(include_input=False, include_url=False)[0]
-        loc = _document_loc(document, error["loc"])
-        cause = error.get("ctx", {}).get("error")
-        if isinstance(cause, _UnsafeTarget):
-            loc = ["targets", cause.index]
-        line = line_of(document, loc)
-        field = _dotted(loc) or None
-        message = str(cause) if cause is not None else str(error["msg"])
-        raise JobError(str(path), line, field, message) from None
+        raise _job_error(path, document, error) from None
+
+
+def _job_error(path: Path, document: Any, error: Any) -> JobError:
+    """The first validation error as file:line: field: reason. A field that is missing
+    is named in full (`protocols[0].credentials`), on the line of what should hold it."""
+    loc = _document_loc(document, error["loc"])
+    cause = error.get("ctx", {}).get("error")
+    message = str(cause) if cause is not None else str(error["msg"])
+    if isinstance(cause, _UnsafeTarget):
+        loc = ["targets", cause.index]
+    elif isinstance(cause, _TooManyTargets):
+        loc = ["targets"]
+    line = line_of(document, loc)
+    if error["type"] == "missing":
+        loc = [*loc, error["loc"][-1]]
+    elif error["type"] == "union_tag_not_found":  # a protocol without `protocol:`
+        loc = [*loc, "protocol"]
+        message = "Field required (snmp or ssh)"
+    return JobError(str(path), line, _dotted(loc) or None, message)
 
 
 def _plain(value: Any) -> Any:
