@@ -33,5 +33,5 @@ def test_bad_env_value_is_one_clear_error(
 def test_bad_file_value_names_the_field(tmp_path: Path) -> None:
     path = tmp_path / "cmdb.yaml"
     path.write_text("ingest:\n  max_clock_skew_seconds: -5\n")
-    with pytest.raises(ConfigError, match="ingest.max_clock_skew_seconds"):
+    with pytest.raises(ConfigError, match=r"ingest\.max_clock_skew_seconds"):
         load_config(path, env={})
