@@ -203,13 +203,21 @@ def new_claims(cs: ChangeSet) -> str:
 
 # -- in ingest (cmdb.ingest._Planner) -------------------------------------------------
 STATE_RUN = "MATCH (c:ChangeSet {id: $cs}) RETURN c.discovery_run AS run"
-# The device's parts, and theirs (an address on an interface): scoped CIs two levels down.
+# The device's parts, and theirs (an address on an interface): scoped CIs two levels down,
+# with the discovery run whose change set created each (its first state's `_cs`).
 PARTS = """
 MATCH (d:CI {uid: $uid})--(c:CI) WHERE c._parent = $uid
 OPTIONAL MATCH (c)--(g:CI) WHERE g._parent = c.uid
 WITH collect(DISTINCT c) + collect(DISTINCT g) AS parts
 UNWIND parts AS c
-RETURN DISTINCT c.uid AS uid, c._class AS class, c._scope AS scope, c.status AS status
+WITH DISTINCT c
+CALL (c) {
+  MATCH (s:State) WHERE s.uid = c.uid
+  WITH s ORDER BY s.uid, s._vfrom, s._to LIMIT 1
+  OPTIONAL MATCH (made:ChangeSet {id: s._cs})
+  RETURN made.discovery_run AS made_in
+}
+RETURN c.uid AS uid, c._class AS class, c._scope AS scope, c.status AS status, made_in
 """
 SCOPED_LINKS_ON = """
 UNWIND $uids AS u MATCH (:CI {uid: u})-[r]-()
@@ -287,7 +295,9 @@ def retract(p: _Planner, wanted: Iterable[tuple[str, str, str]], seen: set[str])
     """What the previous owners of devices taken over now held on them: parts this change
     set does not report go absent, links and pending links on the device and its parts
     that it does not report close (a reported one passes to this scope in cmdb.links);
-    within what the change set certifies, as for its own scope."""
+    within what the change set certifies, as for its own scope. A part a rival created in
+    this same run and now withdrawn never existed before it: counted with the duplicate,
+    not as going absent."""
     if not p.retracting:
         return
     classes, rels = p.cs.certified_classes, p.cs.certified_links
@@ -301,10 +311,11 @@ def retract(p: _Planner, wanted: Iterable[tuple[str, str, str]], seen: set[str])
             if (r["scope"] == old and r["status"] == "active" and r["uid"] not in seen
                     and (classes is None or r["class"] in classes)):  # fmt: skip
                 p.ws.updates.append(CIUpdate(r["uid"], {"status": "absent"}, ["status"]))
-                p.result.went_absent += 1
                 p.result.changes.append(("absent", r["uid"]))
                 if withdrawn is not None:
                     withdrawn.parts += 1
+                if withdrawn is None or r["made_in"] is None or r["made_in"] != p.cs.discovery_run:
+                    p.result.went_absent += 1
         uids = [uid, *sorted(r["uid"] for r in parts)]
         for r in p.tx.run(SCOPED_LINKS_ON, uids=uids, scope=old, source=p.cs.source):
             a, b, rel = r["a"], r["b"], p.schema.relationships.get(r["t"])

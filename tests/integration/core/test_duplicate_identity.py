@@ -294,3 +294,51 @@ def test_a_takeover_replaces_what_the_old_owner_said_of_an_address_on_a_port(
     assert [dict(r) for r in records] == [
         {"address": "192.0.2.50", "vrf": None, "scope": f"snmp:{C}", "status": "active"}
     ]
+
+
+# -- what a run reports going absent when it withdraws a rival's report ------------------
+# Parts the rival created in that same run never existed before it: they count with the
+# duplicate, not as going absent. Parts that existed before the run do go absent.
+STRIP_CLAIMS = "MATCH (d:NetworkDevice) REMOVE d._claims"  # as code before the rule stored it
+
+
+def absent_ports(graph: neo4j.Driver) -> set[tuple[str, str]]:
+    records, _, _ = graph.execute_query(
+        "MATCH (c:CI) WHERE c.status = 'absent' RETURN c._class AS cls, "
+        "coalesce(c.name, c.address) AS name"
+    )
+    return {(r["cls"], r["name"]) for r in records}
+
+
+def test_a_first_run_withdrawing_a_rival_reports_nothing_absent(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    rival = ing.ingest(box(B, T0, "run-1"))  # B finishes first and claims the box
+    owner = ing.ingest(box(A, T0 + timedelta(minutes=1), "run-1"))  # A comes first: takes it
+    assert rival.duplicates == [] and rival.went_absent == 0
+    [withdrawn] = owner.duplicates
+    # B's own port and the address on it, created in this run, withdrawn in it
+    assert (withdrawn.scope, withdrawn.withdrawn, withdrawn.parts) == (f"snmp:{B}", True, 2)
+    assert owner.went_absent == 0
+    assert absent_ports(graph) == {("Interface", "Gi3"), ("IPAddress", "10.0.0.2")}
+    assert stored(graph)["device"][1] == f"snmp:{A}"
+
+
+def test_parts_that_existed_before_the_run_still_go_absent(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """Both targets stored their parts before the ownership rule; in the next run B claims
+    the box first and A takes it over: B's port and address existed, and go absent."""
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(box(A, T0, "run-1"))
+    graph.execute_query(STRIP_CLAIMS)
+    ing.ingest(box(B, T0 + timedelta(minutes=1), "run-1"))
+    graph.execute_query(STRIP_CLAIMS)
+    assert absent_ports(graph) == set()
+    ing.ingest(box(B, T0 + timedelta(hours=1), "run-2"))
+    owner = ing.ingest(box(A, T0 + timedelta(hours=1, minutes=1), "run-2"))
+    [withdrawn] = owner.duplicates
+    assert (withdrawn.scope, withdrawn.withdrawn, withdrawn.parts) == (f"snmp:{B}", True, 2)
+    assert owner.went_absent == 2
+    assert absent_ports(graph) == {("Interface", "Gi3"), ("IPAddress", "10.0.0.2")}
