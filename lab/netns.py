@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from lab.errors import LabStartError, NetnsUnavailableError
 
 SSHD = "/usr/sbin/sshd"
 SNMPD = "/usr/sbin/snmpd"
-APT_PACKAGES = ("openssh-server", "snmpd")
+# The Debian packages the namespace hosts run, each with the program it must provide.
+APT_PACKAGES: Mapping[str, str] = {"openssh-server": SSHD, "snmpd": SNMPD}
 LAB_UID = 64123
 NOGROUP_GID = 65534
 
@@ -43,15 +45,18 @@ def _run(*argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def ensure_packages() -> None:
-    """Install openssh-server and snmpd with apt-get when they are missing."""
-    if os.path.exists(SSHD) and os.path.exists(SNMPD):
+def ensure_packages(packages: Mapping[str, str] = APT_PACKAGES) -> None:
+    """Install with apt-get those Debian packages (name -> a program it provides) whose
+    program is missing; by default the namespace hosts' openssh-server and snmpd."""
+    missing = sorted(name for name, program in packages.items() if not os.path.exists(program))
+    if not missing:
         return
     if shutil.which("apt-get") is None:
-        raise LabStartError(f"{SSHD} or {SNMPD} missing and no apt-get to install them")
+        programs = ", ".join(packages[name] for name in missing)
+        raise LabStartError(f"{programs} missing and no apt-get to install {' '.join(missing)}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for argv in (["apt-get", "update", "-q"],
-                 ["apt-get", "install", "-y", "-q", *APT_PACKAGES]):
+                 ["apt-get", "install", "-y", "-q", *missing]):
         result = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
         if result.returncode != 0:
             raise LabStartError(f"`{' '.join(argv)}` failed: {result.stderr.strip()[-500:]}")
