@@ -8,17 +8,14 @@ an address, a bit string) depends on the column, so each parser says which it wa
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from discovery.identifiers import mac_from_octets, normalize_mac
 from discovery.snmp.records import Value, Varbinds
 
 Index = tuple[int, ...]
-
-_MAC_TEXT = re.compile(r"^[0-9A-Fa-f]{1,2}([:\-. ])(?:[0-9A-Fa-f]{1,2}\1){4}[0-9A-Fa-f]{1,2}$")
-_HEX12 = re.compile(r"^[0-9A-Fa-f]{12}$")
-_MAC_DOTTED = re.compile(r"^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$")
+_ZERO_MAC = "00:00:00:00:00:00"  # no address at all: the records' None
 
 
 def table(varbinds: Varbinds, entry_oid: str) -> dict[Index, dict[int, Value]]:
@@ -120,32 +117,23 @@ def is_printable(raw: bytes) -> bool:
     return all(ch.isprintable() or ch in "\r\n\t" for ch in text)
 
 
-def format_mac(raw: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in raw)
-
-
 def as_mac(value: Value | None) -> str | None:
     """A MAC as ``aa:bb:cc:dd:ee:ff``; ``None`` when empty, all zeros or not a MAC.
 
     Accepts the 6 raw bytes (the standard encoding) and, for agents that send the
     MAC as text (``B8:69:F4:7F:41:70``, ``b869.f47f.4170``, ``b869f47f4170``), the
-    text forms.
+    text forms ``discovery.identifiers.normalize_mac`` reads.
     """
     raw = as_octets(value)
     if raw is None or not raw:
         return None
-    mac: bytes | None = None
     if len(raw) == 6:
-        mac = raw
+        mac = mac_from_octets(raw)
     elif is_printable(raw):
-        text = raw.decode("utf-8").strip()
-        if _MAC_TEXT.match(text):
-            mac = bytes(int(p, 16) for p in re.split(r"[:\-. ]", text))
-        elif _HEX12.match(text) or _MAC_DOTTED.match(text):
-            mac = bytes.fromhex(text.replace(".", ""))
-    if mac is None or not any(mac):
+        mac = normalize_mac(raw.decode("utf-8"))
+    else:
         return None
-    return format_mac(mac)
+    return None if mac is None or mac == _ZERO_MAC else mac
 
 
 def ip_from_octets(raw: bytes) -> str | None:
@@ -167,15 +155,6 @@ def as_ip(value: Value | None) -> str | None:
     if isinstance(value, bytes):
         return ip_from_octets(value)
     return None
-
-
-def netmask_to_prefix(netmask: str | None) -> int | None:
-    if netmask is None:
-        return None
-    try:
-        return ipaddress.IPv4Network(f"0.0.0.0/{netmask}").prefixlen
-    except ValueError:
-        return None
 
 
 def date_and_time(raw: bytes | None) -> str | None:

@@ -24,7 +24,6 @@ decides).
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -33,7 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 from cmdb.observations import ChangeSet, CIObservation, LinkObservation, Value
 from cmdb.schema import Schema, load_schema
-from discovery.names import canonical_ifname, normalize_mac, split_fqdn
+from discovery.identifiers import (
+    canonical_ifname,
+    normalize_mac,
+    split_fqdn,
+    subnet_cidr,
+    usable_address,
+)
 from discovery.snmp.errors import NormalizeError
 from discovery.snmp.normalize_coverage import certify
 from discovery.snmp.normalize_links import fdb_links, neighbour_links
@@ -276,16 +281,6 @@ def _interfaces(snapshot: DeviceSnapshot) -> tuple[dict[int, str], list[CIObserv
     return if_keys, cis
 
 
-def _usable_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    unusable = (address.is_loopback or address.is_link_local or address.is_unspecified
-                or address.is_multicast)  # fmt: skip
-    return None if unusable else address
-
-
 def _addresses(
     snapshot: DeviceSnapshot, if_keys: dict[int, str]
 ) -> tuple[list[CIObservation], list[LinkObservation]]:
@@ -294,7 +289,7 @@ def _addresses(
     rows = [(a.if_index, a.address, a.prefix_length) for a in snapshot.ipv4]
     rows += [(a.if_index, a.address, a.prefix_length) for a in snapshot.ipv6]
     for if_index, text, prefix in rows:
-        address = _usable_address(text)
+        address = usable_address(text)
         if address is None:
             continue
         # one CI per assignment: identified within its interface (or the device)
@@ -306,13 +301,12 @@ def _addresses(
                 attrs["prefix_length"] = prefix
             cis[key] = _ci(key, "IPAddress", attrs, parent=owner)
         links.setdefault(("HAS_ADDRESS", owner, key), _link("HAS_ADDRESS", owner, key))
-        # a host prefix (/32, /128) is an address, not a subnet
-        if prefix is None or not 0 < prefix < address.max_prefixlen:
+        network = subnet_cidr(address, prefix)
+        if network is None:
             continue
-        network = ipaddress.ip_interface(f"{address.compressed}/{prefix}").network
-        net_key = f"net:{network.compressed}"
+        net_key = f"net:{network}"
         if net_key not in cis:
-            cis[net_key] = _ci(net_key, "Subnet", {"cidr": network.compressed})
+            cis[net_key] = _ci(net_key, "Subnet", {"cidr": network})
         links.setdefault(("IN_SUBNET", key, net_key), _link("IN_SUBNET", key, net_key))
     return list(cis.values()), list(links.values())
 

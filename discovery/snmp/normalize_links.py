@@ -13,13 +13,12 @@ not the switch's own.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from cmdb.observations import LinkObservation
-from discovery.names import canonical_ifname, normalize_mac, split_fqdn
+from discovery.identifiers import canonical_ifname, neighbour_host, normalize_mac
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
 from discovery.snmp.records import BridgeInfo, CdpNeighbor, LldpNeighbor
 
@@ -30,8 +29,6 @@ CONNECTED_TO = "CONNECTED_TO"
 PORT_INTERFACE_NAME = 5
 # FDB statuses that are not a host learned on the port.
 _NOT_LEARNED = frozenset({"self", "mgmt", "invalid"})
-# CDP device IDs of NX-OS and some IOS releases: 'name(SERIAL)'.
-_CDP_SERIAL_SUFFIX = re.compile(r"^(?P<name>[^()]+)\((?P<serial>[^()]*)\)$")
 
 
 def _link(local_key: str, target: dict[str, Any], evidence: str) -> LinkObservation:
@@ -44,7 +41,7 @@ def _link(local_key: str, target: dict[str, Any], evidence: str) -> LinkObservat
 def _hostname(name: str | None, is_junk: IsJunk) -> str | None:
     if name is None or is_junk(name):
         return None
-    host, _domain = split_fqdn(name)
+    host = neighbour_host(name)
     return None if host is None or is_junk(host) else host
 
 
@@ -89,11 +86,7 @@ def lldp_remote(neighbour: LldpNeighbor, is_junk: IsJunk) -> dict[str, Any] | No
 
 
 def cdp_remote(neighbour: CdpNeighbor, is_junk: IsJunk) -> dict[str, Any] | None:
-    device_id = neighbour.device_id
-    found = _CDP_SERIAL_SUFFIX.match(device_id or "")
-    if found:
-        device_id = found.group("name")
-    host = _hostname(device_id, is_junk)
+    host = _hostname(neighbour.device_id, is_junk)
     device = {"hostname": host} if host is not None else {}
     return _remote_port(neighbour.remote_port, None, device, is_junk)
 

@@ -7,8 +7,9 @@ and BRIDGE-MIB rows for MACs already seen are dropped.
 
 from __future__ import annotations
 
+from discovery.identifiers import mac_from_octets
 from discovery.snmp import oids
-from discovery.snmp.decode import as_int, as_mac, format_mac, scalar, table
+from discovery.snmp.decode import as_int, as_mac, scalar, table
 from discovery.snmp.records import BridgeInfo, FdbEntry, Value, Varbinds
 
 FDB_STATUS = {1: "other", 2: "invalid", 3: "learned", 4: "self", 5: "mgmt"}
@@ -27,7 +28,7 @@ def parse_bridge_ports(varbinds: Varbinds) -> dict[int, int]:
 def _mac_from_index(arcs: tuple[int, ...]) -> str | None:
     if len(arcs) != 6 or any(a > 255 for a in arcs):
         return None
-    return format_mac(bytes(arcs))
+    return mac_from_octets(bytes(arcs))
 
 
 def _entry(mac: str, row: dict[int, Value], vlan: int | None,

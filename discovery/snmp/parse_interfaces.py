@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 
+from discovery.identifiers import prefix_from_netmask
 from discovery.snmp import oids
-from discovery.snmp.decode import (
-    as_int,
-    as_ip,
-    as_mac,
-    as_text,
-    netmask_to_prefix,
-    table,
-)
+from discovery.snmp.decode import as_int, as_ip, as_mac, as_text, table
 from discovery.snmp.iftypes import IANA_IF_TYPES
 from discovery.snmp.records import Interface, IPv4Address, IPv6Address, Varbinds
 
@@ -104,7 +98,7 @@ def parse_ipv4_addresses(varbinds: Varbinds) -> tuple[IPv4Address, ...]:
         address = ".".join(str(a) for a in index)
         netmask = as_ip(row.get(3))
         found[(if_index, address)] = IPv4Address(
-            if_index, address, netmask, netmask_to_prefix(netmask)
+            if_index, address, netmask, prefix_from_netmask(netmask)
         )
     for index, row in table(varbinds, oids.IP_ADDRESS_ENTRY).items():
         parsed = _inet_address(index)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cmdb.observations import CIObservation, LinkObservation, Value
+from discovery.identifiers import subnet_cidr, usable_address
 
 IsJunk = Callable[[object], bool]
 Ref = dict[str, Any]  # a CIRef as data: {"ref": key} or {"class", "identifiers", "parent"}
@@ -88,18 +89,6 @@ class Address:
     vrf: str | None = None
 
 
-def usable_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address, or None for text that is not one and for loopback, link-local,
-    unspecified and multicast addresses (the same on every host: they identify nothing)."""
-    try:
-        address = ipaddress.ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return None
-    unusable = (address.is_loopback or address.is_link_local or address.is_unspecified
-                or address.is_multicast)  # fmt: skip
-    return None if unusable else address
-
-
 def add_addresses(facts: Facts, addresses: Sequence[Address]) -> None:
     """IPAddress CIs, one per assignment (identified within their owner, which links to
     them with HAS_ADDRESS), and Subnet CIs with IN_SUBNET.
@@ -127,8 +116,8 @@ def add_addresses(facts: Facts, addresses: Sequence[Address]) -> None:
         key = facts.ci(f"ip:{owner}:{text}", "IPAddress", present(attrs, lambda _v: False),
                        parent=owner)  # fmt: skip
         facts.link("HAS_ADDRESS", local(owner), local(key))
-        if prefix is None or not 0 < prefix < address.max_prefixlen:
+        network = subnet_cidr(address, prefix)
+        if network is None:
             continue
-        network = ipaddress.ip_interface(f"{text}/{prefix}").network.compressed
         net_key = facts.ci(f"net:{network}", "Subnet", {"cidr": network})
         facts.link("IN_SUBNET", local(key), local(net_key))

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from cmdb.observations import Value
-from discovery.names import split_fqdn
+from discovery.identifiers import split_fqdn
 from discovery.ssh.normalize_facts import (
     DEVICE_KEY,
     Address,

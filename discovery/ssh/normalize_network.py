@@ -3,7 +3,7 @@
 - The device: a NetworkDevice with the chassis serial (the inventory's chassis row
   first, else `show version`), stack member serials, model, OS, the base MAC as
   primary MAC and chassis id, and a switch/router/firewall guess (`device_kind`).
-- Interfaces under the device, by their canonical long name (`discovery.names`).
+- Interfaces under the device, by their canonical long name (`discovery.identifiers`).
 - Addresses from the interface output and the IP tables (see `normalize_facts`).
 - LLDP/CDP neighbours as CONNECTED_TO to the far port, named by the far device's host
   name and chassis MAC; a far port given as a MAC needs no device.
@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from cmdb.observations import Value
-from discovery.names import canonical_ifname, split_fqdn
+from discovery.identifiers import canonical_ifname, neighbour_host, normalize_mac, split_fqdn
 from discovery.ssh.normalize_facts import (
     DEVICE_KEY,
     Address,
@@ -38,7 +38,6 @@ from discovery.ssh.records import (
     Neighbor,
     Vlan,
 )
-from discovery.ssh.values import normalize_mac
 
 CLASS = "NetworkDevice"
 # Our platform -> the OS name the SNMP side writes for the same box.
@@ -56,8 +55,6 @@ _KIND_DEFAULT = {
     "arista_eos": "switch",
     "juniper_junos": "router",
 }
-# CDP device ids of NX-OS and some IOS releases: 'name(SERIAL)'.
-_CDP_SERIAL_SUFFIX = re.compile(r"^(?P<name>[^()]+)\((?P<serial>[^()]*)\)$")
 _SPEED = re.compile(r"(\d+)\s*([GMK])b", re.I)
 _SPEED_MBPS = {"g": 1000, "m": 1, "k": 0}
 # Forwarding entries that a host's traffic taught the switch.
@@ -171,9 +168,7 @@ def remote_end(neighbour: Neighbor, is_junk: IsJunk) -> Ref | None:
     chassis = normalize_mac(neighbour.chassis_id)
     if chassis is not None and not is_junk(chassis):
         device["chassis_id"] = chassis
-    name = neighbour.remote_name
-    found = _CDP_SERIAL_SUFFIX.match(name or "")
-    host, _domain = split_fqdn(found.group("name") if found else name)
+    host = neighbour_host(neighbour.remote_name)
     if host is not None and not is_junk(host):
         device["hostname"] = host
     port = neighbour.remote_port

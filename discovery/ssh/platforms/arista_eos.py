@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 
+from discovery.identifiers import normalize_mac, split_address
 from discovery.ssh.platforms.base import (
     Combined,
     Command,
@@ -34,13 +35,7 @@ from discovery.ssh.records import (
     Neighbor,
     Record,
 )
-from discovery.ssh.values import (
-    clean,
-    normalize_mac,
-    parse_int,
-    parse_uptime_seconds,
-    split_address,
-)
+from discovery.ssh.values import clean, parse_int, parse_uptime_seconds
 
 NAME = "arista_eos"
 _NO_NEIGHBORS = re.compile(r"detected 0 LLDP neighbors")

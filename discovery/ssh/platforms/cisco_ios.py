@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from discovery.identifiers import normalize_mac, prefix_from_netmask, split_address
 from discovery.ssh.platforms.base import (
     Command,
     Platform,
@@ -25,15 +26,7 @@ from discovery.ssh.records import (
     Neighbor,
     Vlan,
 )
-from discovery.ssh.values import (
-    clean,
-    clean_list,
-    normalize_mac,
-    parse_int,
-    parse_uptime_seconds,
-    prefix_from_netmask,
-    split_address,
-)
+from discovery.ssh.values import clean, clean_list, parse_int, parse_uptime_seconds
 
 NAME = "cisco_ios"
 TABLE_HEADER_LINES = 8  # an empty table still prints its header and totals

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from discovery.identifiers import normalize_mac, split_address
 from discovery.ssh.platforms.base import Command, Platform, TemplateRow, link_status, parse_template
 from discovery.ssh.platforms.ntc_rows import (
     arp_from_rows,
@@ -21,13 +22,7 @@ from discovery.ssh.records import (
     MacEntry,
     Neighbor,
 )
-from discovery.ssh.values import (
-    clean,
-    normalize_mac,
-    parse_int,
-    parse_uptime_seconds,
-    split_address,
-)
+from discovery.ssh.values import clean, parse_int, parse_uptime_seconds
 
 NAME = "cisco_nxos"
 TABLE_HEADER_LINES = 12  # legends and headers printed even when a table is empty

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from discovery.identifiers import split_address
 from discovery.ssh.platforms.base import (
     Command,
     Platform,
@@ -18,7 +19,7 @@ from discovery.ssh.records import (
     MacEntry,
     Neighbor,
 )
-from discovery.ssh.values import clean, parse_int, split_address
+from discovery.ssh.values import clean, parse_int
 
 NAME = "juniper_junos"
 TABLE_HEADER_LINES = 10

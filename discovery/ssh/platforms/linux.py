@@ -12,6 +12,7 @@ import re
 import shlex
 from collections.abc import Mapping
 
+from discovery.identifiers import normalize_mac
 from discovery.ssh.errors import ParseError
 from discovery.ssh.platforms.base import Combined, Command, Platform
 from discovery.ssh.records import (
@@ -23,7 +24,6 @@ from discovery.ssh.records import (
     Package,
     Record,
 )
-from discovery.ssh.values import normalize_mac
 
 NAME = "linux"
 

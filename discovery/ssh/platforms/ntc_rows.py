@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from discovery.identifiers import normalize_mac
 from discovery.ssh.platforms.base import TemplateRow
 from discovery.ssh.records import ArpEntry, InventoryItem, MacEntry, Neighbor, NeighborProtocol
-from discovery.ssh.values import clean, clean_list, normalize_mac
+from discovery.ssh.values import clean, clean_list
 
 
 def inventory_from_rows(rows: Iterable[TemplateRow]) -> tuple[InventoryItem, ...]:

@@ -29,8 +29,8 @@ from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
+from discovery.identifiers import canonical_ifname, normalize_mac, split_fqdn
 from discovery.jobs import load_job
-from discovery.names import canonical_ifname, normalize_mac, split_fqdn
 from discovery.run import default_normalizers, run_job
 from discovery.run_report import RunReport
 from lab import oids

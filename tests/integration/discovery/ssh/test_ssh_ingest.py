@@ -14,7 +14,7 @@ from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
-from discovery.names import canonical_ifname
+from discovery.identifiers import canonical_ifname
 from discovery.ssh.normalize import normalize_ssh
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import ParsedTarget

@@ -31,7 +31,7 @@ import pytest
 
 from cmdb.schema import load_schema
 from cmdb.validate import validate
-from discovery.names import canonical_ifname, split_fqdn
+from discovery.identifiers import canonical_ifname, split_fqdn
 from discovery.snmp import oids
 from discovery.snmp.classify import RULES, parse_classification
 from discovery.snmp.classify_rules import KINDS

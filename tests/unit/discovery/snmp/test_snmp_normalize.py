@@ -24,7 +24,7 @@ import pytest
 from cmdb.observations import ChangeSet, CIObservation, LinkObservation
 from cmdb.schema import Schema, load_schema
 from cmdb.validate import validate
-from discovery.names import canonical_ifname, normalize_mac, split_fqdn
+from discovery.identifiers import canonical_ifname, normalize_mac, split_fqdn
 from discovery.snmp import oids
 from discovery.snmp.collect import TableCoverage, TableStatus
 from discovery.snmp.errors import NormalizeError, SnmpError

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from discovery.identifiers import prefix_from_netmask
 from discovery.snmp import oids
 from discovery.snmp.classify import RULES, parse_classification
 from discovery.snmp.collect_pysnmp import convert_value
 from discovery.snmp.credentials import Secret, SnmpV2c, SnmpV3
-from discovery.snmp.decode import as_mac, as_text, date_and_time, netmask_to_prefix
+from discovery.snmp.decode import as_mac, as_text, date_and_time
 from discovery.snmp.errors import AuthFailed, SnmprecError
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import decode_lldp_id, parse_lldp_local
@@ -56,8 +57,8 @@ def test_lldp_ids_decode_by_subtype() -> None:
 
 
 def test_small_decoders() -> None:
-    assert netmask_to_prefix("255.255.240.0") == 20
-    assert netmask_to_prefix("255.0.255.0") is None
+    assert prefix_from_netmask("255.255.240.0") == 20
+    assert prefix_from_netmask("255.0.255.0") is None
     assert date_and_time(bytes([7, 228, 4, 9, 13, 49, 54, 0])) == "2020-04-09T13:49:54"
     assert date_and_time(bytes([7, 228, 4, 9, 13, 49, 54, 0, 43, 2, 0])) == (
         "2020-04-09T13:49:54+02:00"

@@ -19,7 +19,7 @@ import pytest
 from cmdb.observations import ChangeSet, CIObservation, CIRef
 from cmdb.schema import Schema, load_schema
 from cmdb.validate import validate
-from discovery.names import canonical_ifname
+from discovery.identifiers import canonical_ifname
 from discovery.ssh.errors import NormalizeError, SSHDiscoveryError
 from discovery.ssh.normalize import management_ip, normalize_ssh
 from discovery.ssh.platforms import get_platform

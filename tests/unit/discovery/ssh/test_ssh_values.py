@@ -2,31 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from discovery.identifiers import prefix_from_netmask, split_address
 from discovery.ssh.platforms.base import admin_from_line, link_status
-from discovery.ssh.values import (
-    normalize_mac,
-    parse_uptime_seconds,
-    prefix_from_netmask,
-    split_address,
-)
-
-
-@pytest.mark.parametrize(
-    ("given", "expected"),
-    [
-        ("0800.27DC.5443", "08:00:27:dc:54:43"),
-        ("08-00-27-dc-54-43", "08:00:27:dc:54:43"),
-        ("8:0:27:dc:54:43", "08:00:27:dc:54:43"),
-        ("080027dc5443", "08:00:27:dc:54:43"),
-        ("Incomplete", None),
-        ("0800.27dc.54", None),
-        ("", None),
-        (None, None),
-        ("2cc2.6081.eaf9.1234", None),
-    ],
-)
-def test_normalize_mac(given: str | None, expected: str | None) -> None:
-    assert normalize_mac(given) == expected
+from discovery.ssh.values import parse_uptime_seconds
 
 
 @pytest.mark.parametrize(
