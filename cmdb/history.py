@@ -7,7 +7,7 @@ every state of the CI, current (:CI) and frozen (:CIVersion), both labelled :Sta
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +67,21 @@ RETURN type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other, o.name AS 
        r.source AS source, r.evidence AS evidence
 """
 
+# Other CIs as tables name them, a page of uids in one query: name, class and the CI each
+# is part of (an interface's device, by its stored parent uid).
+REFS = """
+UNWIND $uids AS uid
+MATCH (c:CI {uid: uid})
+OPTIONAL MATCH (p:CI {uid: c._parent})
+RETURN uid, c.name AS name, c._class AS class, p.uid AS parent_uid, p.name AS parent
+"""
+
+# When a CI began: its oldest state, first row of the (uid, _vfrom) index in order.
+FIRST_STATE = """
+MATCH (s:State) WHERE s.uid = $uid AND s._vfrom >= $epoch
+RETURN s._vfrom AS at ORDER BY s._vfrom LIMIT 1
+"""
+
 CHANGESETS = "UNWIND $ids AS id MATCH (c:ChangeSet {id: id}) RETURN properties(c) AS cs"
 
 CHANGED_IN_WINDOW = """
@@ -92,6 +107,27 @@ class Event:
     changeset: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class CIRef:
+    """Another CI as a person knows it: name, class, and the CI it is part of (if any)."""
+
+    uid: str
+    name: str | None
+    class_name: str | None
+    parent_uid: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A CI as of a time: its state (None before it existed), its links then, and the
+    CI itself and every other end of those links as `CIRef`s (names as of that time)."""
+
+    state: dict[str, Any] | None
+    links: list[dict[str, Any]]
+    refs: dict[str, CIRef]
+
+
 def states_as_of(tx: Any, uids: list[str], t: datetime | None) -> dict[str, dict[str, Any]]:
     """uid -> public state at `t` (now when None); CIs that did not exist then are left out."""
     if t is None:
@@ -113,6 +149,47 @@ def links_as_of(tx: Any, uids: list[str], t: datetime | None) -> list[dict[str, 
         }
         for r in rows
     ]
+
+
+def ci_refs(tx: Any, uids: list[str]) -> dict[str, CIRef]:
+    """uid -> CIRef (current name), for every uid that is a CI; one query."""
+    return {
+        r["uid"]: CIRef(r["uid"], r["name"], r["class"], r["parent_uid"], r["parent"])
+        for r in tx.run(REFS, uids=uids)
+    }
+
+
+def describe(driver: neo4j.Driver, uids: list[str]) -> dict[str, CIRef]:
+    with driver.session() as session:
+        refs: dict[str, CIRef] = session.execute_read(lambda tx: ci_refs(tx, uids))
+    return refs
+
+
+def created_at(driver: neo4j.Driver, uid: str) -> datetime | None:
+    """The time from which as-of reads find the CI (its oldest state began)."""
+    records, _, _ = driver.execute_query(
+        FIRST_STATE, uid=uid, epoch=EPOCH, routing_=neo4j.RoutingControl.READ
+    )
+    return native(records[0]["at"]) if records else None
+
+
+def snapshot(driver: neo4j.Driver, uid: str, t: datetime | None) -> Snapshot:
+    """A CI, its links and their other ends as of `t` (now when None), in one read."""
+
+    def read(tx: Any) -> Snapshot:
+        state = states_as_of(tx, [uid], t).get(uid)
+        links = links_as_of(tx, [uid], t)
+        ends = sorted({link["other"] for link in links} | {uid})
+        then = states_as_of(tx, ends, t)
+        refs = {
+            u: replace(ref, name=then.get(u, {}).get("name", ref.name))
+            for u, ref in ci_refs(tx, ends).items()
+        }
+        return Snapshot(state, links, refs)
+
+    with driver.session() as session:
+        result: Snapshot = session.execute_read(read)
+    return result
 
 
 def _far_future() -> datetime:
