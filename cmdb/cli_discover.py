@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from cmdb.cli_base import console, graph
+from cmdb.cli_progress import progress_for
 from cmdb.ingest import Ingestor
 
 if TYPE_CHECKING:
@@ -29,6 +29,16 @@ LabStateDir = Annotated[
 MemoryFile = Annotated[
     Path | None, typer.Option("--memory", help="which credential worked where (no secrets)")
 ]
+MaxTargets = Annotated[
+    int | None,
+    typer.Option("--max-targets", min=1, metavar="N",
+                 help="addresses a job may sweep (overrides the job's max_targets; default 4096)"),
+]  # fmt: skip
+ProgressEvery = Annotated[
+    float,
+    typer.Option("--progress-every", min=0.1, metavar="SECONDS",
+                 help="without a terminal: a progress line this often (and one at the end)"),
+]  # fmt: skip
 
 
 def _credentials(secrets: Path | None, lab_state_dir: Path | None, memory_file: Path | None,
@@ -52,13 +62,16 @@ def discover(
     secrets: Secrets = None,
     lab_state_dir: LabStateDir = None,
     memory_file: MemoryFile = None,
+    max_targets: MaxTargets = None,
+    progress_every: ProgressEvery = 10.0,
 ) -> None:
-    """Run a discovery job: collect, normalize and ingest every target, record the run."""
+    """Run a discovery job: collect, normalize and ingest every target, record the run.
+    Ctrl-C or SIGTERM stops it in order: the run is recorded as interrupted, exit 130/143."""
     from discovery.jobs import load_job
 
-    job = load_job(job_file)
+    job = load_job(job_file, max_targets)
     resolver, memory = _credentials(secrets, lab_state_dir, memory_file)
-    run_discovery(job, resolver, memory, dry_run)
+    run_discovery(job, resolver, memory, dry_run, progress_every)
 
 
 def schedule(
@@ -74,6 +87,8 @@ def schedule(
     max_runs: Annotated[
         int | None, typer.Option("--max-runs", min=1, help="stop after this many runs")
     ] = None,
+    max_targets: MaxTargets = None,
+    progress_every: ProgressEvery = 10.0,
 ) -> None:
     """Run discovery jobs on their cron schedules (UTC), one at a time, until stopped
     (Ctrl-C): a job that fails is reported and the schedule goes on."""
@@ -85,7 +100,7 @@ def schedule(
 
     jobs = []
     for path in job_files:
-        job = load_job(path)
+        job = load_job(path, max_targets)
         if job.schedule is None:
             raise JobError(str(path), None, "schedule", "missing: `cmdb schedule` runs jobs "
                            "that have one (a cron expression); run this one with `cmdb discover`")
@@ -96,7 +111,8 @@ def schedule(
     # a job's run ends in one of these when the database or its inputs fail it; the next
     # tick may find them mended (anything else is a bug, and stops the schedule)
     survives = (CMDBError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError)
-    scheduler = Scheduler(jobs, lambda job: run_discovery(job, resolver, memory),
+    scheduler = Scheduler(jobs, lambda job: run_discovery(job, resolver, memory,
+                                                          progress_every=progress_every),
                           survives=survives, run_now=run_now)  # fmt: skip
     table = Table("job", "schedule (UTC)", "next run", title="cmdb schedule")
     for job, due in scheduler.upcoming():
@@ -115,34 +131,42 @@ def schedule(
 
     try:
         scheduler.run(max_runs, on_outcome=report)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # between runs; a run stopped by a signal exits as it does
         console.print("schedule stopped")
+    except typer.Exit:
+        console.print("schedule stopped")
+        raise
 
 
 def run_discovery(job: Job, resolver: CredentialResolver, memory: CredentialMemory,
-                  dry_run: bool = False) -> RunReport:  # fmt: skip
-    """Run a job with a progress bar, then print its summary table."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
+                  dry_run: bool = False, progress_every: float = 10.0) -> RunReport:  # fmt: skip
+    """Run a job with a progress bar (log lines without a terminal), then print its
+    summary table. SIGINT/SIGTERM stop the run in order; then, after the summary, the
+    command exits with 130/143."""
     from discovery.run import run_job
+    from discovery.run_stop import StopRequest, stop_on_signals
 
-    columns = (
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        # a step is one protocol on one target
-        TextColumn("{task.completed}/{task.total} steps, {task.fields[failed]} unanswered"),
-        TextColumn("{task.fields[rate]}"),
-        TimeRemainingColumn(),
-    )
-    with graph() as (config, schema, driver), Progress(*columns, console=console) as bar:
-        task = bar.add_task(job.name, total=None, failed=0, rate="")
-        observer = _DiscoverProgress(bar, task)
+    stop = StopRequest()
+    with (graph() as (config, schema, driver), stop_on_signals(stop),
+          progress_for(console, job.name, progress_every) as progress):  # fmt: skip
         report = run_job(job, ingestor=Ingestor(driver, schema, config), resolver=resolver,
-                         memory=memory, dry_run=dry_run, observer=observer)  # fmt: skip
-    run = report.run
-    table = Table(title=f"{job.name}: run {run.id}" + (" (dry run)" if dry_run else ""),
-                  show_header=False)  # fmt: skip
-    table.add_row("targets", f"{run.targets} ({run.answered} answered, {run.failed} silent)")
+                         memory=memory, dry_run=dry_run, observer=progress, stop=stop)  # fmt: skip
+    print_summary(job, report)
+    if stop.requested:
+        console.print(f"stopped by {stop.name}: the run is recorded as {report.run.status}")
+        raise typer.Exit(stop.exit_code)
+    return report
+
+
+def print_summary(job: Job, report: RunReport) -> None:
+    run, dry_run = report.run, report.dry_run
+    title = f"{job.name}: run {run.id}" + (" (dry run)" if dry_run else "")
+    if report.interrupted:
+        title += " INTERRUPTED"
+    table = Table(title=title, show_header=False)
+    reached = "" if run.reached in (None, run.targets) else f"{run.reached} reached: "
+    table.add_row("targets", f"{run.targets} ({reached}{run.answered} answered, "
+                  f"{run.failed} silent)")  # fmt: skip
     for protocol, count in report.answered.items():
         table.add_row(f"answered {protocol}", str(count))
     t = report.totals
@@ -153,31 +177,15 @@ def run_discovery(job: Job, resolver: CredentialResolver, memory: CredentialMemo
     if t.went_absent:
         table.add_row("went absent", str(t.went_absent))
     for (protocol, kind), count in sorted(report.failures_by_kind().items()):
-        table.add_row(f"failed {protocol}: {kind}", str(count))
+        text = str(count)
+        if kind == "duplicate_identity":  # what happened to what the duplicates reported
+            text += (
+                f" (answering as a device another target owns: {t.duplicate_parts} part(s), "
+                f"{t.duplicate_links} link(s) of the duplicates left out)"
+            )
+        table.add_row(f"failed {protocol}: {kind}", text)
     console.print(table)
     if dry_run:
         for where, diff in sorted(report.diffs.items()):
             for entry in diff[:50]:
                 console.print(f"  {where}: {entry}")
-    return report
-
-
-class _DiscoverProgress:
-    """The run's observer: one rich task with steps done/unanswered/total (a step is one
-    protocol on one target), rate and ETA."""
-
-    def __init__(self, bar: Any, task: Any) -> None:
-        self.bar, self.task = bar, task
-        self.failed = 0
-        self.done = 0
-        self.t0 = datetime.now(UTC)
-
-    def started(self, total: int) -> None:
-        self.bar.update(self.task, total=total)
-
-    def step(self, target: str, protocol: str, answered: bool) -> None:
-        self.done += 1
-        self.failed += 0 if answered else 1
-        seconds = max((datetime.now(UTC) - self.t0).total_seconds(), 1e-6)
-        rate = f"{self.done / seconds:.1f}/s"
-        self.bar.update(self.task, advance=1, failed=self.failed, rate=rate)

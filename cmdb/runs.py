@@ -2,7 +2,9 @@
 
 A `(:DiscoveryRun)` node is written once, at the end of a run, in one small
 transaction. Coverage and failures are JSON text (maps of any depth are not Neo4j
-property values). Change sets of the run point at it by `discovery_run` = its id. A
+property values). Change sets of the run point at it by `discovery_run` = its id. A run
+stopped by a signal is `interrupted`: `reached` says how many of its targets it worked
+on (coverage holds only those), the rest it never touched and so certifies nothing. A
 run record never holds a credential: failures carry the target, protocol, kind, the
 collector's message and the command, and none of those is built from a secret.
 """
@@ -44,7 +46,10 @@ class Failure:
 
 @dataclass(frozen=True)
 class DiscoveryRun:
-    """One run of a job. `coverage`: target -> protocol -> {status, tables: {name: status}}."""
+    """One run of a job. `coverage`: target -> protocol -> {status, tables: {name: status}}.
+
+    `targets`: the job's addresses; `reached`: those the run worked on (all of them unless
+    `status` is `interrupted`); `failed`: reached, and no protocol answered."""
 
     id: str
     job: str
@@ -55,6 +60,8 @@ class DiscoveryRun:
     failed: int  # targets where no protocol answered
     coverage: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    status: str = "completed"  # or "interrupted" (SIGINT/SIGTERM: discovery.run_stop)
+    reached: int | None = None  # None: every target
 
     def props(self) -> dict[str, Any]:
         return {
@@ -67,6 +74,8 @@ class DiscoveryRun:
             "failed": self.failed,
             "coverage": json.dumps(self.coverage, sort_keys=True),
             "failures": json.dumps([f.as_dict() for f in self.failures], sort_keys=True),
+            "status": self.status,
+            "reached": self.targets if self.reached is None else self.reached,
         }
 
 
@@ -99,4 +108,6 @@ def _from_props(props: dict[str, Any]) -> DiscoveryRun:
         failed=int(props["failed"]),
         coverage=json.loads(props.get("coverage") or "{}"),
         failures=failures,
+        status=str(props.get("status") or "completed"),  # runs recorded before the status
+        reached=int(props.get("reached", props["targets"])),
     )

@@ -17,19 +17,20 @@ protocol sends an empty change set for the target's scope, which counts a missed
 for every CI last reported under it (links stay as they are), and after the configured
 misses (lifecycle.absent_after_missed_runs) those CIs go absent. The run ends with one
 `(:DiscoveryRun)` node (cmdb.runs); a dry run plans instead of writing and returns the
-diffs.
+diffs. A `StopRequest` (discovery.run_stop: SIGINT, SIGTERM) ends it early: no new target
+or protocol is started, what is in flight is ingested, and the run is recorded as
+interrupted; a target it never reached sends nothing, so it proves nothing absent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import uuid
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import neo4j
 from pysnmp.error import PySnmpError
@@ -43,9 +44,11 @@ from discovery.credentials import CredentialMemory, CredentialResolver, SnmpCred
 from discovery.jobs import Job, SnmpProtocol, SshProtocol, expand_targets
 from discovery.reach import tcp_gone, udp_gone
 from discovery.run_report import RunObserver, RunReport, Totals
+from discovery.run_stop import StopRequest
 from discovery.snmp import errors as snmp_errors
-from discovery.snmp.collect import CollectOptions, SnmpCollector, TableCoverage, Target
+from discovery.snmp.collect import CollectOptions, TableCoverage, Target
 from discovery.snmp.collect import CollectResult as SnmpResult
+from discovery.snmp.loop import SnmpLoop
 from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
 from discovery.snmp.pool import CollectorProcesses
@@ -59,8 +62,6 @@ from discovery.ssh.normalize import normalize_ssh
 from discovery.ssh.platforms.base import ParsedTarget
 from discovery.ssh.probe import probe_platform
 from discovery.ssh.targets import SSHCredentials, SSHTarget, SSHTimeouts
-
-T = TypeVar("T")
 
 
 class NormalizeSnmp(Protocol):
@@ -109,46 +110,16 @@ class _Step:
     gone: str | None = None  # the network said nobody is there (discovery.reach)
 
 
-class _SnmpLoop:
-    """One SnmpCollector on an asyncio loop in its own thread, shared by the workers."""
-
-    def __init__(self, options: CollectOptions) -> None:
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="snmp-loop",
-                                        daemon=True)  # fmt: skip
-        self._thread.start()
-        self.collector = self.call(self._make(options))
-
-    @staticmethod
-    async def _make(options: CollectOptions) -> SnmpCollector:
-        return SnmpCollector(options)
-
-    def call(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
-
-    def collect(self, target: Target, credential: SnmpCredential) -> SnmpResult:
-        return self.call(self.collector.collect(target, credential))
-
-    def close(self) -> None:
-        async def _close() -> None:
-            self.collector.close()
-
-        try:
-            self.call(_close())
-        finally:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(timeout=10)
-            self._loop.close()
-
-
 class _Runner:
     def __init__(
         self, job: Job, ingestor: Ingestor, resolver: CredentialResolver,
         memory: CredentialMemory, normalizers: Normalizers, dry_run: bool,
         observer: RunObserver | None, ssh_connect: Connector,
         ssh_probe: DetectPlatform = probe_platform, ssh_detect: DetectPlatform = detect_platform,
+        stop: StopRequest | None = None,
     ) -> None:  # fmt: skip
         self.job = job
+        self.stop = stop or StopRequest()
         self.ingestor = ingestor
         self.memory = memory
         self.normalizers = normalizers
@@ -175,18 +146,18 @@ class _Runner:
         self.step_of: dict[str, _Step] = {}  # scope -> the step that ingested under it
         self.totals = Totals()
         self.diffs: dict[str, list[dict[str, Any]]] = {}
-        self.snmp_loop: _SnmpLoop | CollectorProcesses | None = None
+        self.snmp_loop: SnmpLoop | CollectorProcesses | None = None
 
     # -- the run ------------------------------------------------------------------------
     def run(self) -> RunReport:
         addresses = expand_targets(self.job)
         if self.observer is not None:
-            self.observer.started(len(addresses) * len(self.job.protocols))
+            self.observer.started(len(addresses), len(addresses) * len(self.job.protocols))
         if self.snmp is not None:
             options = CollectOptions(timeout=self.job.timeout, retries=self.job.retries,
                                      max_repetitions=self.snmp.max_repetitions)
             self.snmp_loop = (CollectorProcesses(self.snmp.processes, options)
-                              if self.snmp.processes > 1 else _SnmpLoop(options))  # fmt: skip
+                              if self.snmp.processes > 1 else SnmpLoop(options))  # fmt: skip
         try:
             with ThreadPoolExecutor(self.job.concurrency, thread_name_prefix="discover") as pool:
                 per_target = list(pool.map(self._target, addresses))
@@ -196,8 +167,10 @@ class _Runner:
         return self._report(addresses, per_target)
 
     def _target(self, address: str) -> list[_Step]:
-        steps = []
+        steps: list[_Step] = []
         for spec in self.job.protocols:
+            if self.stop.requested:  # a stopped run starts nothing new
+                break
             if isinstance(spec, SnmpProtocol):
                 step = self._snmp_target(address, spec)
             else:
@@ -207,10 +180,13 @@ class _Runner:
             if self.observer is not None:
                 self.observer.step(address, spec.protocol, step.answered)
             steps.append(step)
-        if steps and all(s.gone for s in steps):
+        if len(steps) == len(self.job.protocols) and all(s.gone for s in steps):
             for step in steps:
                 step.changeset = self._absence(step)
                 self._ingest(step)
+        if steps and self.observer is not None:
+            self.observer.target(address, any(s.answered for s in steps),
+                                 sum(len(s.failures) for s in steps))  # fmt: skip
         return steps
 
     def _absence(self, step: _Step) -> ChangeSet:
@@ -394,8 +370,11 @@ class _Runner:
         coverage: dict[str, dict[str, Any]] = {}
         failures: list[Failure] = []
         answered_by: dict[str, int] = {p.protocol: 0 for p in self.job.protocols}
-        answered = 0
+        answered = reached = 0
         for address, steps in zip(addresses, per_target, strict=True):
+            if not steps:  # never reached: the run was stopped first
+                continue
+            reached += 1
             coverage[address] = {s.protocol: s.coverage for s in steps}
             for s in steps:
                 failures.extend(s.failures)
@@ -404,7 +383,8 @@ class _Runner:
         run = DiscoveryRun(
             id=self.run_id, job=self.job.name, started_at=self.started_at,
             finished_at=datetime.now(UTC), targets=len(addresses), answered=answered,
-            failed=len(addresses) - answered, coverage=coverage, failures=failures,
+            failed=reached - answered, coverage=coverage, failures=failures,
+            status="interrupted" if self.stop.requested else "completed", reached=reached,
         )  # fmt: skip
         return RunReport(run, self.dry_run, answered_by, self.totals, self.diffs)
 
@@ -429,11 +409,13 @@ def run_job(
     observer: RunObserver | None = None,
     normalizers: Normalizers | None = None,
     ssh_connect: Connector = netmiko_connect,
+    stop: StopRequest | None = None,
 ) -> RunReport:
     """Run `job` once. Writes one change set per answering target and protocol, then the
-    DiscoveryRun node, and remembers which credentials worked (not on a dry run)."""
+    DiscoveryRun node, and remembers which credentials worked (not on a dry run). Once
+    `stop` is requested, no new target is started and the run is recorded as interrupted."""
     runner = _Runner(job, ingestor, resolver, memory, normalizers or default_normalizers(),
-                     dry_run, observer, ssh_connect)  # fmt: skip
+                     dry_run, observer, ssh_connect, stop=stop)  # fmt: skip
     report = runner.run()
     if not dry_run:
         record_run(ingestor.driver, report.run)

@@ -1,6 +1,6 @@
 """What a discovery run reports (discovery.run): totals of what it wrote, answers per
-protocol, failures per protocol and kind, the diffs of a dry run; and the observer a
-progress display implements."""
+protocol, failures per protocol and kind, the diffs of a dry run, whether it was
+interrupted; and the observer a progress display implements."""
 
 from __future__ import annotations
 
@@ -13,11 +13,17 @@ from cmdb.runs import DiscoveryRun
 
 
 class RunObserver(Protocol):
-    """Progress of a run (the CLI draws a bar). Called from worker threads."""
+    """Progress of a run (the CLI draws a bar or logs lines). Called from worker threads.
 
-    def started(self, total: int) -> None: ...
+    A step is one protocol on one target; `target` is called when a target's steps are
+    done (`failures`: the failures recorded for it), not for a target a stopped run never
+    reached."""
+
+    def started(self, targets: int, steps: int) -> None: ...
 
     def step(self, target: str, protocol: str, answered: bool) -> None: ...
+
+    def target(self, address: str, answered: bool, failures: int) -> None: ...
 
 
 @dataclass
@@ -29,6 +35,10 @@ class Totals:
     links_opened: int = 0
     links_closed: int = 0
     went_absent: int = 0
+    # of devices left out as duplicates (cmdb.ownership): their parts and links that were
+    # not ingested, or were withdrawn in this run from the target that lost the device
+    duplicate_parts: int = 0
+    duplicate_links: int = 0
 
     def add(self, result: IngestResult, dry_run: bool) -> None:
         changed = bool(result.created or result.updated or result.links_opened
@@ -41,6 +51,8 @@ class Totals:
         self.links_opened += result.links_opened
         self.links_closed += result.links_closed
         self.went_absent += result.went_absent
+        self.duplicate_parts += sum(d.parts for d in result.duplicates)
+        self.duplicate_links += sum(d.links for d in result.duplicates)
 
 
 @dataclass
@@ -50,6 +62,10 @@ class RunReport:
     answered: dict[str, int]  # protocol -> targets that answered it
     totals: Totals
     diffs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "target protocol"
+
+    @property
+    def interrupted(self) -> bool:
+        return self.run.status == "interrupted"
 
     def failures_by_kind(self) -> Counter[tuple[str, str]]:
         """(protocol, kind) -> how many: `ssh refused` on an SNMP-only switch is not the

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing
+import signal
 import threading
 from concurrent.futures import Future, TimeoutError
 from typing import Any
@@ -52,7 +53,12 @@ def _credential(plain: Plain) -> Credential:
 
 
 def _work(options: CollectOptions, requests: Any, results: Any) -> None:
-    """A worker process: collect every request as it comes, many at once; None ends it."""
+    """A worker process: collect every request as it comes, many at once; None ends it.
+
+    Ctrl-C at a terminal signals the whole process group: the parent stops the run in
+    order (discovery.run_stop) and ends the workers by their queues, so a worker does
+    not die of it halfway through a target."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     async def one(collector: SnmpCollector, rid: int, host: str, port: int,
                   plain: Plain) -> None:
