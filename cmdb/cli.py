@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,11 +17,12 @@ from cmdb.cli_ci import app as ci_app
 from cmdb.cli_discover import register as register_discovery
 from cmdb.cli_discover import run_discovery
 from cmdb.config import load_config
-from cmdb.errors import CMDBError
+from cmdb.errors import CMDBError, LoadFileError, ObservationError
 from cmdb.graph import bolt_uri
 from cmdb.ingest import Ingestor
-from cmdb.loadfile import read_changesets
+from cmdb.loadfile import read_checked
 from cmdb.observations import ChangeSet
+from cmdb.validate import Validated
 from lab.cli import app as lab_app
 
 app = typer.Typer(help="A configuration-management database on a graph.", no_args_is_help=True)
@@ -88,33 +90,48 @@ def load(
         bool, typer.Option("--dry-run", help="show the diff, write nothing")
     ] = False,
 ) -> None:
-    """Ingest observation files (fixtures, manual CIs)."""
-    changesets = [(f, cs) for f in files for cs in read_changesets(f)]
-    # what was read lives until the end: keep the collector from scanning it again and
-    # again while ingest allocates (bench/ingest.py measured this on large files)
-    gc.freeze()
-    try:
-        with graph() as (config, schema, driver):
-            _ingest_all(Ingestor(driver, schema, config), changesets, dry_run)
-    finally:
-        gc.unfreeze()
+    """Ingest observation files (fixtures, manual CIs). Every change set of every file is
+    checked first (schema, references, time): one bad change set and nothing is written."""
+    with graph() as (config, schema, driver):
+        ingestor = Ingestor(driver, schema, config)
+        now = datetime.now(UTC)
+
+        def check(changeset: ChangeSet) -> Validated:
+            return ingestor.validate(changeset, now)
+
+        checked = [(f, read_checked(f, check, now)) for f in files]
+        # what was read lives until the end: keep the collector from scanning it again and
+        # again while ingest allocates (bench/ingest.py measured this on large files)
+        gc.freeze()
+        try:
+            _ingest_all(ingestor, checked, dry_run)
+        finally:
+            gc.unfreeze()
 
 
-def _ingest_all(ingestor: Ingestor, changesets: list[tuple[Path, ChangeSet]],
-                dry_run: bool) -> None:
-    for path, cs in changesets:
-        r = ingestor.ingest(cs, dry_run=dry_run)
-        verb = "would write" if dry_run else "wrote"
-        console.print(
-            f"{path}: {verb} {r.created} new, {r.updated} changed, {r.unchanged} unchanged; "
-            f"links +{r.links_opened} -{r.links_closed}; pending {r.pending}; "
-            f"conflicts {r.conflicts}"
-        )
-        for duplicate in r.duplicates:  # a device another scope owns (cmdb.ownership)
-            console.print(f"  duplicate identity: {duplicate.message()}", markup=False)
-        if dry_run:
-            for entry in r.diff[:200]:
-                console.print(f"  {entry}")
+def _ingest_all(
+    ingestor: Ingestor, checked: list[tuple[Path, list[Validated]]], dry_run: bool
+) -> None:
+    verb = "would write" if dry_run else "wrote"
+    for path, validated in checked:
+        for index, one in enumerate(validated):
+            name = f"{path}: changesets[{index}]" if len(validated) > 1 else f"{path}"
+            try:
+                r = ingestor.ingest(one, dry_run=dry_run)
+            except ObservationError as exc:  # a reference that does not resolve, say
+                done = "" if dry_run else " (not written; the change sets before it were)"
+                raise LoadFileError(f"{name}: {exc}{done}") from None
+            console.print(
+                f"{name}: {verb} {r.created} new, {r.updated} changed, {r.unchanged} unchanged; "
+                f"links +{r.links_opened} -{r.links_closed}; pending {r.pending}; "
+                f"conflicts {r.conflicts}; late {r.late}",
+                markup=False,
+            )
+            for duplicate in r.duplicates:  # a device another scope owns (cmdb.ownership)
+                console.print(f"  duplicate identity: {duplicate.message()}", markup=False)
+            if dry_run:
+                for entry in r.diff[:200]:
+                    console.print(f"  {entry}")
 
 
 @app.command("demo")

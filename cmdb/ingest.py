@@ -1,11 +1,12 @@
 """Ingest: identify -> reconcile -> write, one transaction per change set.
 
-`Ingestor.ingest(changeset)` validates the change set against the schema (nothing is
-written when anything is invalid), then, inside one write transaction, identifies every
-CI fact, reconciles attributes by source precedence (with the staleness rule), resolves
-links (pending when an endpoint is not known yet), applies the coverage rules of a
-scoped change set (closing unreported links, counting missed runs), and writes only what
-changed, with its history, in bounded UNWIND batches.
+`Ingestor.ingest(changeset)` validates the change set (`Ingestor.validate`: the schema,
+and its time against the clock; nothing is written when anything is invalid), then,
+inside one write transaction, identifies every CI fact, reconciles attributes by source
+precedence (with the staleness rule; a fact older than the stored value is late and not
+written), resolves links (pending when an endpoint is not known yet), applies the
+coverage rules of a scoped change set (closing unreported links, counting missed runs),
+and writes only what changed, with its history, in bounded UNWIND batches.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from cmdb.ingest_result import IngestResult
 from cmdb.links import plan_links
 from cmdb.observations import ChangeSet
 from cmdb.ownership import DuplicateIdentity, check_claims, retract
-from cmdb.reconcile import count_misses, reconcile
+from cmdb.reconcile import count_misses, reconcile, write_time
 from cmdb.resolve import describe, resolve_refs
 from cmdb.schema import CIClass, Schema
 from cmdb.state import from_epoch, native_props
-from cmdb.validate import Fact, Link, Ref, Validated, validate
+from cmdb.validate import Fact, Link, Ref, Validated, validate_changeset
 from cmdb.write import Tx, WriteSet, write
 
 # Times come back as [epoch seconds, nanoseconds]: hydrating driver datetimes for every
@@ -111,10 +112,20 @@ class Ingestor:
         self.schema = schema
         self.config = config
 
+    def validate(self, changeset: ChangeSet, now: datetime | None = None) -> Validated:
+        """Every check a change set passes before anything of it is written (the schema,
+        its references, its time against the clock), or ObservationError."""
+        now = now or datetime.now(UTC)
+        return validate_changeset(self.schema, changeset, now, self.config.max_clock_skew)
+
     def ingest(
-        self, changeset: ChangeSet, dry_run: bool = False, history: bool = True
+        self, changeset: ChangeSet | Validated, dry_run: bool = False, history: bool = True
     ) -> IngestResult:
-        validated = validate(self.schema, changeset)
+        """Ingest a change set, or one `validate` already checked."""
+        if isinstance(changeset, Validated):
+            validated = changeset
+        else:
+            validated = self.validate(changeset)
         for _attempt in range(3):
             try:
                 with self.driver.session() as session:
@@ -123,9 +134,12 @@ class Ingestor:
                     return session.execute_write(self._run, validated, history)
             except _Collision:
                 continue
-        raise ObservationError(changeset.label(), None, "concurrent writers kept colliding")
+        label = validated.changeset.label()
+        raise ObservationError(label, None, "concurrent writers kept colliding")
 
-    def ingest_many(self, changesets: list[ChangeSet], workers: int = 2) -> list[IngestResult]:
+    def ingest_many(
+        self, changesets: list[ChangeSet] | list[Validated], workers: int = 2
+    ) -> list[IngestResult]:
         """Ingest independent change sets (one per target, say), `workers` at a time.
 
         Each is still its own transaction. While one waits for the database, another is
@@ -162,7 +176,7 @@ class _Planner:
         self.config = config
         self.v = validated
         self.cs = validated.changeset
-        self.at = validated.observed_at
+        self.at = validated.observed_at  # when the facts were observed, decides lateness
         self.cs_id = uuid.uuid4().hex
         self.ws = WriteSet()
         self.result = IngestResult(changeset_id=self.cs_id)
@@ -196,7 +210,8 @@ class _Planner:
             "id": self.cs_id,
             "source": self.cs.source,
             "actor": self.cs.actor,
-            "at": self.at,
+            "at": write_time(self.tx, self.at, self.ws.updates, self.state),
+            "observed_at": self.at,
             "recorded_at": datetime.now(UTC),
             "reason": self.cs.reason,
             "discovery_run": self.cs.discovery_run,
@@ -245,6 +260,15 @@ class _Planner:
                 props["last_seen"] = from_epoch(props["last_seen"])
                 props["_vfrom"] = from_epoch(props["_vfrom"])
                 self.state[props["uid"]] = props
+
+    def late_sighting(self, uid: str) -> bool:
+        """Whether this change set is older than the CI's last sighting (a late report)."""
+        state = self.state.get(uid)
+        if state is not None:
+            last_seen = state.get("last_seen")
+        else:
+            last_seen = from_epoch((self.summary.get(uid) or {}).get("last_seen"))
+        return last_seen is not None and self.at < last_seen
 
     def parent_in_changeset(self, uid: str) -> str | None:
         """The parent uid of a CI this change set reports (None: top level, or not one)."""

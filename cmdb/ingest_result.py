@@ -1,5 +1,6 @@
-"""What one ingest did (cmdb.ingest): counts, the uids of the change set's keys, the
-devices left out as duplicates, and the diff, spelt out only when asked for."""
+"""What one ingest did (cmdb.ingest): counts (late facts among them), the uids of the
+change set's keys, the devices left out as duplicates, and the diff, spelt out only when
+asked for."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ class IngestResult:
     conflicts: int = 0
     went_absent: int = 0
     suppressed: int = 0  # values not written because a stronger source owns them
+    # late sightings: attribute values (and links) observed before the stored value was
+    # set or confirmed (or the link closed), so not written (cmdb.reconcile, cmdb.links)
+    late: int = 0
     uids: dict[str, str] = field(default_factory=dict)
     # devices another scope of the source owns, left out with what hangs on them, and
     # rivals of this run whose report of a device this change set withdrew

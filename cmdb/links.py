@@ -25,7 +25,8 @@ End = Ref | str  # a reference still to resolve, or a uid
 
 
 def link_state_query(rel: RelType) -> str:
-    """Of the wanted links of one type, those missing, stale or reported under a new scope.
+    """Of the wanted links of one type, those missing (late: closed after $at), stale or
+    reported under a new scope.
 
     Matching happens in the database, so a re-run that finds its links in place and fresh
     gets nothing back.
@@ -34,16 +35,19 @@ def link_state_query(rel: RelType) -> str:
     return (
         "UNWIND $rows AS row MATCH (a:CI {uid: row.a}) "
         f"OPTIONAL MATCH (a)-[r:{rel.name}]{arrow}(:CI {{uid: row.b}}) WHERE r.until IS NULL "
-        "WITH row, r WHERE r IS NULL OR r.last_seen < $stale "
+        "WITH row, a, r WHERE r IS NULL OR r.last_seen < $stale "
         "OR ($scope IS NOT NULL AND r.scope <> $scope) "
         "RETURN row.i AS i, elementId(r) AS id, r.last_seen < $stale AS stale, "
-        "($scope IS NOT NULL AND r.scope <> $scope) AS moved"
+        "($scope IS NOT NULL AND r.scope <> $scope) AS moved, "
+        # a report older than the link's closing does not reopen it (a late sighting)
+        f"r IS NULL AND EXISTS {{ (a)-[c:{rel.name}]{arrow}(:CI {{uid: row.b}}) "
+        "WHERE c.until > $at } AS late"
     )
 
 
 def close_query(rels: list[RelType]) -> str:
     """Open links this source reported under the scope, as one list of [id, type, a uid,
-    b uid] (a -> b as stored).
+    b uid] (a -> b as stored); not those reported after $at (by a newer change set).
 
     Which of them are still reported is decided in Python: sending every reported pair
     as a parameter cost more than the look-up itself, and a first load has none to get.
@@ -52,8 +56,8 @@ def close_query(rels: list[RelType]) -> str:
         return "RETURN [] AS links"
     parts = [
         f"MATCH (a)-[r:{rel.name} {{scope: $scope}}]->(b) WHERE r.until IS NULL "
-        f"AND r.source = $source RETURN elementId(r) AS id, '{rel.name}' AS t, a.uid AS a, "
-        "b.uid AS b"
+        "AND r.source = $source AND NOT r.last_seen > $at "
+        f"RETURN elementId(r) AS id, '{rel.name}' AS t, a.uid AS a, b.uid AS b"
         for rel in rels
     ]
     return "CALL () { " + " UNION ALL ".join(parts) + " } RETURN collect([id, t, a, b]) AS links"
@@ -121,7 +125,8 @@ def plan_links(p: _Planner) -> Wanted:
         rels = [
             r for r in p.schema.relationships.values() if certified is None or r.name in certified
         ]
-        record = p.tx.run(close_query(rels), scope=p.cs.scope, source=p.cs.source).single()
+        record = p.tx.run(close_query(rels), scope=p.cs.scope, source=p.cs.source,
+                          at=p.at).single()  # fmt: skip
         scoped = record["links"] if record else []
         # a link stays open when reported again: same type, same direction (a symmetric
         # type's pair is kept in uid order in `wanted`, whichever way it is stored)
@@ -157,6 +162,8 @@ def _links_unchanged(
     known: set[str] = set()
     for group in {id(g): g for g in p.group_of.values()}.values():
         uid = str(group.uid)
+        if p.late_sighting(uid):
+            continue  # an older report is not what the source says now
         lfp = fingerprint(sorted(by_owner.get(uid, [])))
         if group.unchanged:
             stored_text = (p.summary.get(uid) or {}).get("lfp")
@@ -200,9 +207,12 @@ def _open_or_keep(
     for rel_name, rows in by_type.items():
         query = link_state_query(p.schema.relationships[rel_name])
         for chunk in chunks(rows, p.config.batch_size):
-            for r in p.tx.run(query, rows=list(chunk), stale=stale, scope=p.cs.scope):
+            for r in p.tx.run(query, rows=list(chunk), stale=stale, scope=p.cs.scope, at=p.at):
                 if r["id"] is None:
-                    missing.add(r["i"])
+                    if r["late"]:  # closed after this change set's time: not reopened
+                        p.result.late += 1
+                    else:
+                        missing.add(r["i"])
                     continue
                 touch: dict[str, Any] = {}
                 if r["moved"]:

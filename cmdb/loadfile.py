@@ -1,30 +1,45 @@
 """Read observation files (YAML or JSON) into change sets, with file and line in errors.
 
 A file is one change set (`source`, `actor`, `cis`, `links`, ...) or a list of them under
-`changesets:`. `observed_at` defaults to the time of loading.
+`changesets:`. `observed_at` defaults to the time of loading. `read_checked` also passes
+each change set to a check (the Ingestor's validation) while the file's lines are at
+hand, so that a semantic error names the file, the line and the change set's index too.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from cmdb.errors import LoadFileError
+from cmdb.errors import LoadFileError, ObservationError
 from cmdb.observations import ChangeSet
-from cmdb.yamlfile import LineDict, YAMLFileError, line_of, load_yaml_text
+from cmdb.validate import InvalidObservation
+from cmdb.yamlfile import LineDict, YAMLFileError, line_of, load_yaml
+
+Checked = TypeVar("Checked")
 
 
 def read_changesets(path: Path, now: datetime | None = None) -> list[ChangeSet]:
+    return read_checked(path, _as_read, now)
+
+
+def _as_read(changeset: ChangeSet) -> ChangeSet:
+    return changeset
+
+
+def read_checked(
+    path: Path, check: Callable[[ChangeSet], Checked], now: datetime | None = None
+) -> list[Checked]:
+    """Every change set of the file, each passed through `check`; the first problem
+    raises LoadFileError: `FILE:LINE: changesets[1] (source ssh): cis[0] (key 'x'),
+    field 'attributes.cpu_count': expected integer, got 'eight'`."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadFileError(f"{path}: cannot read: {exc}") from None
-    try:
-        document = load_yaml_text(text, str(path))  # JSON is YAML too
+        document = load_yaml(path)  # JSON is YAML too; the input limits are load_yaml's
     except YAMLFileError as exc:
         raise LoadFileError(str(exc)) from None
     if not isinstance(document, dict):
@@ -33,32 +48,66 @@ def read_changesets(path: Path, now: datetime | None = None) -> list[ChangeSet]:
         items = document["changesets"]
         if not isinstance(items, list):
             raise LoadFileError(f"{path}:{line_of(document, ['changesets'])}: expected a list")
-        located = [(item, ["changesets", i]) for i, item in enumerate(items)]
+        located: list[tuple[Any, list[Any]]] = [
+            (item, ["changesets", i]) for i, item in enumerate(items)
+        ]
     else:
         located = [(document, [])]
     now = now or datetime.now(UTC)
     out = []
     for item, loc in located:
+        name = f"changesets[{loc[1]}]" if loc else "change set"
         if not isinstance(item, dict):
-            raise LoadFileError(f"{path}:{line_of(document, loc)}: expected a mapping")
-        data: dict[str, Any] = _plain(item)
-        data.setdefault("observed_at", now)
-        if isinstance(data["observed_at"], str):
-            try:
-                observed = datetime.fromisoformat(data["observed_at"])
-                data["observed_at"] = observed if observed.tzinfo else observed.replace(tzinfo=UTC)
-            except ValueError:
-                line = line_of(document, [*loc, "observed_at"])
-                raise LoadFileError(f"{path}:{line}: observed_at is not an ISO time") from None
+            raise LoadFileError(f"{path}:{line_of(document, loc)}: {name}: expected a mapping")
+        changeset = _parse(path, document, loc, name, item, now)
         try:
-            out.append(ChangeSet.model_validate(data))
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            err_loc = [*loc, *error["loc"]]
-            where = ".".join(str(p) for p in error["loc"])
-            line = line_of(document, err_loc)
-            raise LoadFileError(f"{path}:{line}: {where}: {error['msg']}") from None
+            out.append(check(changeset))
+        except InvalidObservation as exc:
+            line = line_of(document, [*loc, *exc.path])
+            at = f"{exc.at}, " if exc.at else ""
+            field = f"field {exc.field!r}: " if exc.field else ""
+            raise LoadFileError(
+                f"{path}:{line}: {name} ({changeset.describe()}): {at}{field}{exc.reason}"
+            ) from None
+        except ObservationError as exc:
+            raise LoadFileError(f"{path}:{line_of(document, loc)}: {name}: {exc}") from None
     return out
+
+
+def _parse(
+    path: Path, document: Any, loc: list[Any], name: str, item: Any, now: datetime
+) -> ChangeSet:
+    data: dict[str, Any] = _plain(item)
+    data.setdefault("observed_at", now)
+    if isinstance(data["observed_at"], str):
+        try:
+            observed = datetime.fromisoformat(data["observed_at"])
+            data["observed_at"] = observed if observed.tzinfo else observed.replace(tzinfo=UTC)
+        except ValueError:
+            line = line_of(document, [*loc, "observed_at"])
+            raise LoadFileError(f"{path}:{line}: {name}: observed_at is not an ISO time") from None
+    try:
+        return ChangeSet.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        line = line_of(document, [*loc, *error["loc"]])
+        where = _describe_loc(data, error["loc"])
+        raise LoadFileError(f"{path}:{line}: {name}: {where}: {error['msg']}") from None
+
+
+def _describe_loc(data: dict[str, Any], loc: Sequence[Any]) -> str:
+    """A pydantic error location as the observation and field: `cis[0] (key 'x'), field
+    'attributes.cpu_count'`."""
+    parts = [str(p) for p in loc]
+    if len(loc) >= 2 and loc[0] in ("cis", "links") and isinstance(loc[1], int):
+        observation = f"{loc[0]}[{loc[1]}]"
+        items = data.get(loc[0])
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        if loc[0] == "cis" and isinstance(item, dict) and isinstance(item.get("key"), str):
+            observation += f" (key {item['key']!r})"
+        rest = ".".join(parts[2:])
+        return f"{observation}, field {rest!r}" if rest else observation
+    return f"field {'.'.join(parts)!r}"
 
 
 def _plain(value: Any) -> Any:

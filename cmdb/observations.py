@@ -78,12 +78,16 @@ class ChangeSet(_Strict):
     links: list[LinkObservation] = Field(default_factory=list)
 
     def label(self) -> str:
+        return f"change set ({self.describe()})"
+
+    def describe(self) -> str:
+        """What tells this change set from others: `source ssh, scope ssh:10.0.0.5`."""
         parts = [f"source {self.source}"]
         if self.scope:
             parts.append(f"scope {self.scope}")
         if self.discovery_run:
             parts.append(f"run {self.discovery_run}")
-        return "change set (" + ", ".join(parts) + ")"
+        return ", ".join(parts)
 
 
 def utc(value: datetime) -> datetime:

@@ -1,7 +1,10 @@
 """Check a ChangeSet against the schema and turn it into typed internal facts.
 
-Every problem raises ObservationError naming the change set, the observation (index and
-key) and the field; nothing is written for a change set that does not validate.
+Every problem raises ObservationError (an InvalidObservation, which also holds where in
+the change set's document it is, for a file's line) naming the change set, the
+observation (index and key) and the field; nothing is written for a change set that does
+not validate. `validate_changeset` adds the check of the change set's time against the
+clock (`ingest.max_clock_skew_seconds`); the Ingestor and `cmdb load` both use it.
 
 Pydantic has already checked shapes (strict types, no extra fields); what is left here
 is the schema: classes, attributes and their types, identifier sets, endpoint classes.
@@ -13,7 +16,7 @@ outside the change set (the same contract named by a thousand links) is checked 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cmdb.errors import ObservationError
@@ -57,6 +60,26 @@ class Validated:
     observed_at: datetime
     facts: list[Fact]
     links: list[Link]
+
+
+Path = tuple[str | int, ...]  # where in a change set's document: ("cis", 0, "attributes")
+
+
+class InvalidObservation(ObservationError):
+    """An ObservationError that also knows its place: `at` is the observation without the
+    change set's label ("cis[0] (key 'x')", None for the change set itself) and `path`
+    the place in the change set's document, for a file loader to find the line."""
+
+    def __init__(
+        self, label: str, at: str | None, field: str | None, reason: str, path: Path
+    ) -> None:
+        super().__init__(f"{label}, {at}" if at else label, field, reason)
+        self.at = at
+        self.path = path
+
+
+def _field_path(field: str | None) -> Path:
+    return tuple(field.split(".")) if field else ()
 
 
 class _Invalid(Exception):
@@ -114,25 +137,63 @@ def _coerce(attr: Attribute, value: Value, field: str) -> Any:
     return ok
 
 
+def validate_changeset(
+    schema: Schema, cs: ChangeSet, now: datetime, max_clock_skew: timedelta
+) -> Validated:
+    """All the checks a change set passes before anything of it is written: its time
+    against the clock (`now`), then `validate`."""
+    check_observed_at(cs, now, max_clock_skew)
+    return validate(schema, cs)
+
+
+def check_observed_at(cs: ChangeSet, now: datetime, max_clock_skew: timedelta) -> None:
+    """A change set observed past `now` by more than the clock skew allowed is refused: it
+    would stamp history in the future."""
+    ahead = cs.observed_at - now
+    if ahead > max_clock_skew:
+        raise InvalidObservation(
+            cs.label(), None, "observed_at",
+            f"{cs.observed_at.astimezone(UTC).isoformat()} is {_duration(ahead)} in the future "
+            f"(more than the clock skew allowed, ingest.max_clock_skew_seconds = "
+            f"{max_clock_skew.total_seconds():g})",
+            ("observed_at",),
+        )  # fmt: skip
+
+
+def _duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds >= 2 * 86_400:
+        return f"{seconds // 86_400} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600} hours"
+    return f"{seconds} s"
+
+
 def validate(schema: Schema, cs: ChangeSet) -> Validated:
+    """The change set against the schema: classes, attributes, types, identifier sets,
+    references, parents (no cycles). Time-free: see validate_changeset."""
     label = cs.label()
     if cs.source not in schema.precedence.sources:
-        raise ObservationError(
-            label,
-            "source",
+        raise InvalidObservation(
+            label, None, "source",
             f"unknown source {cs.source!r}; known: {list(schema.precedence.sources)}",
-        )
-    for name in cs.certified_links or []:
+            ("source",),
+        )  # fmt: skip
+    for i, name in enumerate(cs.certified_links or []):
         if name not in schema.relationships:
-            raise ObservationError(label, "certified_links", f"unknown relationship type {name!r}")
-    for name in cs.certified_classes or []:
+            raise InvalidObservation(label, None, "certified_links",
+                                     f"unknown relationship type {name!r}",
+                                     ("certified_links", i))  # fmt: skip
+    for i, name in enumerate(cs.certified_classes or []):
         if name not in schema.classes:
-            raise ObservationError(label, "certified_classes", f"unknown class {name!r}")
+            raise InvalidObservation(label, None, "certified_classes", f"unknown class {name!r}",
+                                     ("certified_classes", i))  # fmt: skip
     keys: dict[str, int] = {}
     for index, obs in enumerate(cs.cis):
         key = obs.key or f"#{index}"
         if key in keys:
-            raise ObservationError(f"{label}, cis[{index}]", "key", f"duplicate key {key!r}")
+            raise InvalidObservation(label, f"cis[{index}]", "key", f"duplicate key {key!r}",
+                                     ("cis", index, "key"))  # fmt: skip
         keys[key] = index
     check = _Checker(schema, keys)
     facts: list[Fact] = []
@@ -140,16 +201,37 @@ def validate(schema: Schema, cs: ChangeSet) -> Validated:
         try:
             facts.append(check.fact(index, obs))
         except _Invalid as exc:
-            where = f"{label}, cis[{index}] (key {obs.key or f'#{index}'!r})"
-            raise ObservationError(where, exc.field, exc.reason) from None
+            at = f"cis[{index}] (key {obs.key or f'#{index}'!r})"
+            raise InvalidObservation(label, at, exc.field, exc.reason,
+                                     ("cis", index, *_field_path(exc.field))) from None  # fmt: skip
+    _check_parent_cycles(label, facts)
     links: list[Link] = []
     for index, link in enumerate(cs.links):
         try:
             links.append(check.link(facts, index, link))
         except _Invalid as exc:
-            raise ObservationError(f"{label}, links[{index}] ({link.type})", exc.field,
-                                   exc.reason) from None  # fmt: skip
+            raise InvalidObservation(label, f"links[{index}] ({link.type})", exc.field,
+                                     exc.reason, ("links", index, *_field_path(exc.field))
+                                     ) from None  # fmt: skip
     return Validated(cs, cs.observed_at.astimezone(UTC), facts, links)
+
+
+def _check_parent_cycles(label: str, facts: list[Fact]) -> None:
+    """Facts whose parents (refs within the change set) lead back to themselves."""
+    acyclic: set[int] = set()
+    for fact in facts:
+        chain: list[int] = []
+        index: int | None = fact.index
+        while index is not None and index not in acyclic:
+            if index in chain:
+                keys = ", ".join(facts[i].key for i in chain[chain.index(index) :])
+                raise InvalidObservation(label, f"cis[{index}] (key {facts[index].key!r})",
+                                         "parent", f"parent cycle among {keys}",
+                                         ("cis", index, "parent"))  # fmt: skip
+            chain.append(index)
+            parent = facts[index].parent
+            index = parent.local if parent is not None else None
+        acyclic.update(chain)
 
 
 class _Checker:
