@@ -12,10 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cmdb.errors import ConfigError
+from cmdb.yamlfile import YAMLFileError, line_of, load_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,6 +77,23 @@ class Config:
         return replace(self, **changes)
 
 
+def _read_file(path: Path) -> _ConfigFile:
+    """cmdb.yaml, read within the input limits; errors name the file, line and field."""
+    try:
+        loaded = load_yaml(path)
+    except YAMLFileError as exc:
+        raise ConfigError(str(exc)) from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise ConfigError(f"{path}:1: the top level must be a mapping")
+    try:
+        return _ConfigFile.model_validate(loaded or {})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        line = line_of(loaded, first["loc"]) or 1
+        raise ConfigError(f"{path}:{line}: {loc}: {first['msg']}") from None
+
+
 def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> Config:
     """Read cmdb.yaml (from `path`, CMDB_CONFIG, or ./cmdb.yaml if present) and the env."""
     env = dict(os.environ) if env is None else env
@@ -84,21 +101,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         path = Path(env["CMDB_CONFIG"])
     if path is None and Path("cmdb.yaml").is_file():
         path = Path("cmdb.yaml")
-    raw: dict[str, Any] = {}
-    if path is not None:
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
-        if loaded is not None and not isinstance(loaded, dict):
-            raise ConfigError(f"{path}: the top level must be a mapping")
-        raw = loaded or {}
-    try:
-        parsed = _ConfigFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path}: {loc}: {first['msg']}") from None
+    parsed = _read_file(path) if path is not None else _ConfigFile()
 
     data_dir = Path(
         env.get("CMDB_DATA_DIR") or parsed.dbms.data_dir or PROJECT_ROOT / ".cmdb" / "neo4j"

@@ -25,9 +25,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
-
 from cmdb.errors import CMDBError
+from cmdb.yamlfile import InputLimitError, YAMLFileError, load_json, load_yaml
 from discovery.jobs import CredentialRef
 from discovery.snmp.credentials import AuthProtocol, PrivProtocol, Secret, SnmpV2c, SnmpV3
 from discovery.ssh.targets import SSHCredentials
@@ -68,14 +67,13 @@ def load_secrets(path: Path) -> dict[str, dict[str, str]]:
     """A secrets file: entry name -> {field: value}. Mode must be 0600."""
     check_private(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CredentialError(f"{path}: cannot read: {type(exc).__name__}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        # The YAML error text may quote the file (and so a secret): keep only the line.
-        raise CredentialError(f"{path}{line}: not valid YAML") from None
+        raw = load_yaml(path)
+    except InputLimitError as exc:  # its reason quotes nothing of the file
+        raise CredentialError(str(exc)) from None
+    except YAMLFileError as exc:
+        # The reason may quote the file (and so a secret): keep only the line.
+        line = f":{exc.line}" if exc.line else ""
+        raise CredentialError(f"{path}{line}: cannot read as YAML") from None
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -88,10 +86,12 @@ def load_lab_credentials(state_dir: Path) -> dict[str, dict[str, str]]:
     path = state_dir / LAB_CREDENTIALS_FILE
     check_private(path)
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        reason = type(exc).__name__
-        raise CredentialError(f"{path}: cannot read the lab credentials ({reason})") from None
+        body = load_json(path)
+    except InputLimitError as exc:
+        raise CredentialError(str(exc)) from None
+    except YAMLFileError as exc:  # the reason may quote a secret: keep only the line
+        line = f":{exc.line}" if exc.line else ""
+        raise CredentialError(f"{path}{line}: cannot read the lab credentials") from None
     out: dict[str, dict[str, str]] = {}
     snmp = body.get("snmp", {})
     for item in snmp.get("communities", []):
@@ -257,11 +257,11 @@ class CredentialMemory:
 
     def _load(self, path: Path) -> None:
         try:
-            body = json.loads(path.read_text(encoding="utf-8"))
+            body = load_json(path)
             credentials = body.get("credentials", {})
             platforms = body.get("platforms", {})
             ok = isinstance(credentials, dict) and isinstance(platforms, dict)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        except (YAMLFileError, AttributeError):
             ok = False
         if not ok:
             raise CredentialError(f"{path}: not a credential memory file; move it aside")
