@@ -1,4 +1,7 @@
-"""Lab configuration: the YAML credentials file (validated) and the options of one run."""
+"""Lab configuration: the YAML credentials file (validated) and the options of one run.
+
+The file is read within bounds (lab/yamlread.py); an invalid one is one LabConfigError.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 
 from lab.errors import LabConfigError
+from lab.yamlread import line_of, parse_yaml, read_text
 
 DEFAULT_STATE_DIR = Path(".cmdb") / "lab"
 
@@ -103,19 +107,25 @@ def _check_block(value: str, *, loopback: bool) -> str:
 
 
 def load_config(path: Path | None = None) -> LabConfig:
-    """Read and validate a lab YAML file; the embedded `lab/lab.yaml` when `path` is None."""
+    """Read and validate a lab YAML file; the embedded `lab/lab.yaml` when `path` is None.
+
+    Any problem is one LabConfigError naming file, line, field and reason:
+    `lab.yaml:5: prefix: String should have at least 3 characters`.
+    """
     if path is None:
         text = resources.files("lab").joinpath("lab.yaml").read_text(encoding="utf-8")
         where = "lab/lab.yaml (embedded)"
     else:
-        text = path.read_text(encoding="utf-8")
-        where = str(path)
+        text, where = read_text(path), str(path)
+    raw, root = parse_yaml(text, where)
+    if not isinstance(raw, dict):
+        raise LabConfigError(f"{where}:1: a lab configuration maps prefix, snmp, ssh and netns")
     try:
-        raw = yaml.safe_load(text)
         return LabConfig.model_validate(raw)
-    except (yaml.YAMLError, ValidationError) as exc:
-        # pydantic's message names fields, never values of secret fields we'd print.
-        raise LabConfigError(f"{where}: invalid lab configuration: {_safe(exc)}") from None
+    except ValidationError as exc:
+        error = exc.errors(include_input=False, include_url=False)[0]
+        line = line_of(root, error["loc"])
+        raise LabConfigError(f"{where}:{line}: {_describe(error)}") from None
 
 
 def isolated_config(prefix: str, snmp_block: str, ssh_block: str,
@@ -133,12 +143,16 @@ def isolated_config(prefix: str, snmp_block: str, ssh_block: str,
         raise LabConfigError(f"lab configuration for {prefix!r}: {_safe(exc)}") from None
 
 
-def _safe(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-    return type(exc).__name__
+def _safe(exc: ValidationError) -> str:
+    return "; ".join(_describe(error) for error in exc.errors(include_input=False))
+
+
+def _describe(error: ErrorDetails) -> str:
+    """`field: reason` of a pydantic error; never the input (it may be a secret)."""
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    cause = error.get("ctx", {}).get("error")
+    reason = str(cause) if isinstance(cause, ValueError) else error["msg"]
+    return f"{field}: {reason}" if field else reason
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ class LabError(Exception):
 
 
 class LabConfigError(LabError):
-    """The lab configuration (YAML) is invalid."""
+    """The lab configuration (YAML) is invalid, unreadable or over the input limits.
+
+    The message names the file, the line and the field, never a secret.
+    """
 
 
 class RecordingError(LabError):
