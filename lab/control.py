@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import os
 import socket
 import sys
@@ -22,11 +23,12 @@ from lab.manifest import LabDevice, Manifest
 from lab.scale import BaseProfile, generate, profile_base
 from lab.snmprec import OverlayRecording, read_prepared
 from lab.sources import cli_dir, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
-from lab.ssh_platforms import PLATFORMS, catalog, parse_hostname, pick
+from lab.ssh_platforms import PLATFORMS, catalog, parse_hostname, pick, recorded_platforms
 
 OPTIONS_FILE = "options.json"
 READY_TIMEOUT = 180.0
 BASE_PROFILE_LIMIT = 1024 * 1024  # only small recordings become scale bases
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -147,13 +149,13 @@ def _write_credentials(config: LabConfig, state_dir: Path, keys: dict[str, Path]
 
 
 def _addresses(block: str, count: int) -> list[str]:
-    out = []
+    out: list[str] = []
     for address in ipaddress.IPv4Network(block).hosts():
         if int(address) & 0xFF in (0, 255):
             continue
-        out.append(str(address))
         if len(out) == count:
             break
+        out.append(str(address))
     return out
 
 
@@ -210,7 +212,12 @@ def _start_ssh(config: LabConfig, state_dir: Path, data_dirs: tuple[Path, ...],
     root = cli_dir(data_dirs) or cli_dir(default_data_dirs())
     if root is None:
         raise LabStartError("no CLI recordings (<data>/cli/<platform>/...) for the SSH devices")
-    platforms = [p for p in PLATFORMS if (root / p).is_dir()]
+    platforms, others = recorded_platforms(root)
+    for folder in others:
+        log.warning("%s: skipped, the lab has no simulator for platform %s (it simulates %s)",
+                    root / folder, folder, ", ".join(PLATFORMS))
+    if not platforms:
+        return []
     addresses = _addresses(config.ssh.block, len(platforms))
     entries, devices = [], []
     names = [u.name for u in config.ssh.users]

@@ -92,6 +92,13 @@ def catalog(cli_dir: Path, platform: str) -> dict[str, list[Path]]:
     return out
 
 
+def recorded_platforms(cli_dir: Path) -> tuple[list[str], list[str]]:
+    """The platform folders under `cli_dir`: those the lab simulates (in PLATFORMS order),
+    and the others (recordings of a platform without a simulator yet), sorted."""
+    folders = {p.name for p in cli_dir.iterdir() if p.is_dir()}
+    return [p for p in PLATFORMS if p in folders], sorted(folders - set(PLATFORMS))
+
+
 def pick(recordings: dict[str, list[Path]], device_index: int) -> dict[str, Path]:
     """One recording per command for the n-th device of a platform."""
     return {cmd: raws[device_index % len(raws)] for cmd, raws in recordings.items()}
