@@ -146,6 +146,11 @@ def _recorded_pid(data_dir: Path) -> int | None:
     return pid if _alive(pid) else None
 
 
+def running_pid(config: Config) -> int | None:
+    """The pid of our DBMS for this data directory while it runs, else None."""
+    return _recorded_pid(config.data_dir)
+
+
 def _bolt_answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):

@@ -19,6 +19,10 @@ class DBMSError(CMDBError):
     """The local Neo4j DBMS could not be built, started, stopped or reached."""
 
 
+class DBMSLostError(DBMSError):
+    """The database went away while a command was using it (killed, stopped)."""
+
+
 class SchemaError(CMDBError):
     """A schema file is invalid. The message names the file, the line and the reason."""
 

@@ -1,7 +1,7 @@
 """Read observation files (YAML or JSON) into change sets, with file and line in errors.
 
 A file is one change set (`source`, `actor`, `cis`, `links`, ...) or a list of them under
-`changesets:`. `observed_at` defaults to the time of loading. `read_checked` also passes
+`changesets:`. `observed_at` defaults to the time of loading. `check_document` also passes
 each change set to a check (the Ingestor's validation) while the file's lines are at
 hand, so that a semantic error names the file, the line and the change set's index too.
 """
@@ -25,23 +25,28 @@ Checked = TypeVar("Checked")
 
 
 def read_changesets(path: Path, now: datetime | None = None) -> list[ChangeSet]:
-    return read_checked(path, _as_read, now)
+    return check_document(path, read_document(path), _as_read, now)
 
 
 def _as_read(changeset: ChangeSet) -> ChangeSet:
     return changeset
 
 
-def read_checked(
-    path: Path, check: Callable[[ChangeSet], Checked], now: datetime | None = None
-) -> list[Checked]:
-    """Every change set of the file, each passed through `check`; the first problem
-    raises LoadFileError: `FILE:LINE: changesets[1] (source ssh): cis[0] (key 'x'),
-    field 'attributes.cpu_count': expected integer, got 'eight'`."""
+def read_document(path: Path) -> Any:
+    """A change-set file as read, within the input limits of cmdb/yamlfile.py: a hostile
+    file is refused here, before anything connects to the graph."""
     try:
-        document = load_yaml(path)  # JSON is YAML too; the input limits are load_yaml's
+        return load_yaml(path)  # JSON is YAML too
     except YAMLFileError as exc:
         raise LoadFileError(str(exc)) from None
+
+
+def check_document(
+    path: Path, document: Any, check: Callable[[ChangeSet], Checked], now: datetime | None = None
+) -> list[Checked]:
+    """Every change set of the file's document, each passed through `check`; the first
+    problem raises LoadFileError: `FILE:LINE: changesets[1] (source ssh): cis[0] (key 'x'),
+    field 'attributes.cpu_count': expected integer, got 'eight'`."""
     if not isinstance(document, dict):
         raise LoadFileError(f"{path}:1: expected a mapping with cis/links or changesets")
     if "changesets" in document:
