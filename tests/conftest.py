@@ -7,6 +7,7 @@ you care about).
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,17 @@ from cmdb import dbms, migrations
 from cmdb.config import Config
 from cmdb.graph import connect
 from cmdb.schema import Schema, load_schema
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SIGTERM (a CI time-out, `kill PID`) ends the run as Ctrl-C does: fixtures tear down,
+    so the DBMS and labs the run started are stopped, not orphaned."""
+    signal.signal(signal.SIGTERM, _interrupt)
+
 
 WIPE = (
     "MATCH (n) WHERE NOT n:SchemaMigration "

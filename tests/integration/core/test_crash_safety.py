@@ -13,6 +13,7 @@ import pytest
 
 from cmdb import dbms, migrations
 from cmdb.config import Config
+from cmdb.errors import DBMSLostError
 from cmdb.graph import connect
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
@@ -42,7 +43,8 @@ def ingest_all(
     for n in range(SETS):
         try:
             ing.ingest(changeset(n))
-        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError,
+                DBMSLostError) as exc:  # fmt: skip
             errors.append(exc)
             return
 
