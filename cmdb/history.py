@@ -13,15 +13,13 @@ from typing import Any
 
 import neo4j
 
-from cmdb.state import native, native_props, public
+from cmdb.queries.bookkeeping import PUBLIC_PROJECTION, public
+from cmdb.state import native, native_props
 
 # What a state read hands back: the stored properties minus the bookkeeping (internal
 # fields are dropped by `public` anyway; datetimes are the costly values to ship and
 # hydrate, so the internal ones are not sent at all). Current and as-of reads share it.
-_PUBLIC = (
-    "{.*, _vfrom: null, _to: null, _cs: null, _cs_to: null, _changed: null, _prov: null,"
-    " _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null, _claims: null}"
-)
+_PUBLIC = PUBLIC_PROJECTION
 
 # Every state of a CI carries :State: the current one (the :CI node) and the frozen ones
 # (:CIVersion). The newest state that began at or before $t is the state at $t: one seek

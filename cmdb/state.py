@@ -21,11 +21,6 @@ def native_props(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: native(v) for k, v in props.items()}
 
 
-def public(props: Mapping[str, Any]) -> dict[str, Any]:
-    """The state a user sees: attributes and managed fields, no internal bookkeeping."""
-    return {k: native(v) for k, v in props.items() if not k.startswith("_")}
-
-
 def from_epoch(pair: Any) -> datetime | None:
     """[epoch seconds, nanoseconds] (as queries return times cheaply) -> a UTC datetime."""
     if pair is None or pair[0] is None:

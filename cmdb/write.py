@@ -19,18 +19,18 @@ from typing import Any
 import neo4j
 
 from cmdb.batch import chunks
+from cmdb.queries.bookkeeping import VERSION_PROJECTION
 from cmdb.schema import CIClass
 
 Tx = neo4j.ManagedTransaction | neo4j.Transaction
 
 CREATE_CHANGESET = "CREATE (c:ChangeSet) SET c = $props"
 
-UPDATE_CIS = """
+UPDATE_CIS = f"""
 UNWIND $rows AS row
-MATCH (n:CI {uid: row.uid})
+MATCH (n:CI {{uid: row.uid}})
 CREATE (v:CIVersion:State)
-SET v = n {.*, _prov: null, _seen: null, _fp: null, _lfp: null, _idk: null, _missed: null,
-           _claims: null},
+SET v = n {VERSION_PROJECTION},
     v._to = $at, v._cs_to = $cs, v._changed = row.changed
 SET n += row.set, n._vfrom = $at, n._cs = $cs
 SET n.last_seen = CASE WHEN row.seen THEN $at ELSE n.last_seen END
