@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy cmdb discovery api audits lab
+	$(BIN)/mypy cmdb discovery api audits lab cli
 
 test: setup lint typecheck
 	$(BIN)/pytest

@@ -1,4 +1,4 @@
-"""`cmdb lab up|down|status`: the device lab as a typer sub-app (mounted by cmdb.cli)."""
+"""`cmdb lab up|down|status`: the device lab as a typer sub-app (mounted by cli.main)."""
 
 from __future__ import annotations
 

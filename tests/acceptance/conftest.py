@@ -9,7 +9,7 @@ import neo4j
 import pytest
 from typer.testing import CliRunner
 
-from cmdb.cli_base import console
+from cli.base import console
 from cmdb.config import Config
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cmdb.cli import app
+from cli.main import app
 
 pytestmark = pytest.mark.neo4j
 

@@ -11,7 +11,7 @@ import neo4j
 import pytest
 from typer.testing import CliRunner
 
-from cmdb.cli import app
+from cli.main import app
 from cmdb.errors import CMDBError
 from cmdb.timespec import TimeSpecError
 

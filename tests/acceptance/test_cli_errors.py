@@ -17,7 +17,7 @@ import yaml
 from typer.core import TyperGroup
 from typer.testing import CliRunner
 
-from cmdb.cli import app
+from cli.main import app
 from cmdb.config import Config
 from lab.config import isolated_config
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import lab
-from cmdb.cli import app
+from cli.main import app
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of, lab_data_dir
 

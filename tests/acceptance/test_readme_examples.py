@@ -33,9 +33,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.sample import sample_estate
 from cmdb import dbms
 from cmdb.config import Config
-from cmdb.sample import sample_estate
 from cmdb.timespec import parse_time
 
 pytestmark = pytest.mark.neo4j

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import neo4j
 import pytest
 
+from cli.sample import sample_estate
 from cmdb import edit, history
 from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
-from cmdb.sample import sample_estate
 from cmdb.schema import Schema
 
 pytestmark = pytest.mark.neo4j

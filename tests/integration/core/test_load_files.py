@@ -13,8 +13,8 @@ import neo4j
 import pytest
 from typer.testing import CliRunner
 
-from cmdb.cli import app
-from cmdb.cli_base import console
+from cli.base import console
+from cli.main import app
 from cmdb.config import Config
 
 pytestmark = pytest.mark.neo4j

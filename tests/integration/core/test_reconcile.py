@@ -9,11 +9,11 @@ from typing import Any
 import neo4j
 import pytest
 
+from cli.sample import sample_estate
 from cmdb.config import Config
 from cmdb.errors import ObservationError
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
-from cmdb.sample import sample_estate
 from cmdb.schema import Schema
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)

@@ -12,13 +12,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from cli.base import console, err, graph
+from cli.ci import app as ci_app
+from cli.db import db_app, schema_app
+from cli.demo import demo
+from cli.discover import register as register_discovery
+from cli.errors import EXPLAINED, command_words, explain
 from cmdb import edit
-from cmdb.cli_base import console, err, graph
-from cmdb.cli_ci import app as ci_app
-from cmdb.cli_db import db_app, schema_app
-from cmdb.cli_demo import demo
-from cmdb.cli_discover import register as register_discovery
-from cmdb.cli_errors import EXPLAINED, command_words, explain
 from cmdb.errors import LoadFileError, ObservationError
 from cmdb.ingest import Ingestor
 from cmdb.loadfile import check_document, read_document

@@ -13,11 +13,11 @@ import typer
 import yaml
 from rich.table import Table
 
+from cli.base import console, graph
+from cli.db import db_up
+from cli.discover import run_discovery
+from cli.errors import EXPLAINED, explain
 from cmdb import dbms
-from cmdb.cli_base import console, graph
-from cmdb.cli_db import db_up
-from cmdb.cli_discover import run_discovery
-from cmdb.cli_errors import EXPLAINED, explain
 from cmdb.config import Config, load_config
 from cmdb.errors import CMDBError
 from cmdb.graph import bolt_uri
@@ -70,7 +70,7 @@ def demo(
 
 def _run(no_lab: bool, step: _Step) -> str:
     """The demo's steps; returns the name of a CI to look at."""
-    from cmdb.sample import sample_estate
+    from cli.sample import sample_estate
 
     step.what = "starting Neo4j and applying the schema"
     db_up()

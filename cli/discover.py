@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from cmdb.cli_base import console, graph
-from cmdb.cli_progress import progress_for
+from cli.base import console, graph
+from cli.progress import progress_for
 from cmdb.ingest import Ingestor
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
+from cli.base import console, graph
 from cmdb import dbms, migrations
-from cmdb.cli_base import console, graph
 from cmdb.config import Config, load_config
 from cmdb.errors import DBMSError
 from cmdb.graph import bolt_uri, connect

@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from cli.base import console, graph
 from cmdb import edit, history
-from cmdb.cli_base import console, graph
 from cmdb.display import ci_label, format_value, link_label, link_order
 from cmdb.errors import NotFoundError
 from cmdb.schema import Schema
