@@ -9,7 +9,7 @@ from cli.base import console, graph
 from cmdb import dbms, migrations
 from cmdb.config import Config, load_config
 from cmdb.errors import DBMSError
-from cmdb.graph import bolt_uri, connect
+from cmdb.graph import bolt_uri, connect, server_version
 
 db_app = typer.Typer(help="The local Neo4j DBMS.", no_args_is_help=True)
 schema_app = typer.Typer(help="The CI model (schema/).", no_args_is_help=True)
@@ -26,7 +26,8 @@ def db_up() -> None:
     else:
         with console.status("starting Neo4j (the first start builds the launcher)"):
             status = dbms.up(config)
-        console.print(f"Neo4j {status.version} up at {status.address} (pid {status.pid})")
+        version = server_version(config)
+        console.print(f"Neo4j {version} up at {status.address} (pid {status.pid})")
     schema_apply()
 
 
@@ -46,7 +47,8 @@ def db_status() -> None:
         return
     s = dbms.status(config)
     state = "[green]running[/green]" if s.running else "[yellow]stopped[/yellow]"
-    console.print(f"{state}  {bolt_uri(config)}  version {s.version or '-'}  pid {s.pid or '-'}")
+    version = server_version(config) if s.running else "-"
+    console.print(f"{state}  {bolt_uri(config)}  version {version}  pid {s.pid or '-'}")
     console.print(f"store: {s.store_bytes / 2**20:.1f} MiB in {config.data_dir}")
     if not s.running:
         raise typer.Exit(EXIT_STOPPED)

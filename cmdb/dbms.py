@@ -3,7 +3,8 @@
 The DBMS is a small Java launcher (neo4j-launcher/, built by Maven on first use) that
 embeds Neo4j with only the Bolt connector, on 127.0.0.1, auth on. Its data directory
 holds the store (home/), the generated password (mode 0600), the pid file and the log.
-Only the process recorded in our pid file is ever signalled.
+Only the process recorded in our pid file is ever signalled. This module knows the
+process and its files, not Bolt: cmdb.graph connects to it (and reads its version).
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ class Status:
     running: bool
     pid: int | None
     address: str
-    version: str | None
     store_bytes: int
 
 
@@ -254,21 +254,11 @@ def _store_bytes(path: Path) -> int:
 
 
 def status(config: Config) -> Status:
+    """What the process side knows; the version is the server's to say (graph.server_version)."""
     pid = _recorded_pid(config.data_dir)
-    address = f"bolt://127.0.0.1:{config.port}"
-    version = None
-    if pid is not None:
-        from cmdb.graph import connect  # local import: graph imports dbms for passwords
-
-        with connect(config) as driver:
-            records, _, _ = driver.execute_query(
-                "CALL dbms.components() YIELD versions RETURN versions[0] AS v"
-            )
-            version = str(records[0]["v"])
     return Status(
         running=pid is not None,
         pid=pid,
-        address=address,
-        version=version,
+        address=f"bolt://127.0.0.1:{config.port}",
         store_bytes=_store_bytes(config.data_dir / "home"),
     )

@@ -54,6 +54,15 @@ def connect(config: Config) -> neo4j.Driver:
     return driver
 
 
+def server_version(config: Config) -> str:
+    """The Neo4j version the configured database reports."""
+    with connect(config) as driver:
+        records, _, _ = driver.execute_query(
+            "CALL dbms.components() YIELD versions RETURN versions[0] AS v"
+        )
+    return str(records[0]["v"])
+
+
 def _only_while_running(config: Config) -> Callable[[neo4j.Address], list[neo4j.Address]]:
     """The driver's resolver for the local DBMS: the address as it is while our process
     runs; DBMSLostError (not a driver error, so never retried) once it is gone."""

@@ -126,6 +126,7 @@ def test_dbms_down_from_the_start(tmp_path: Path) -> None:
 def test_db_status_exit_code_says_running_or_stopped(dbms_config: Config, tmp_path: Path) -> None:
     running = run_cmdb(["db", "status"], tmp_path, local_env(dbms_config))
     assert running.returncode == 0 and "running" in running.stdout, running.stdout
+    assert "version 5.26." in running.stdout, running.stdout  # the server's, asked over Bolt
     stopped = Config(data_dir=tmp_path / "neo4j", port=1)
     result = run_cmdb(["db", "status"], tmp_path, local_env(stopped))
     assert result.returncode == 3 and "stopped" in result.stdout, result.stdout
