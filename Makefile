@@ -22,6 +22,7 @@ launcher: $(LAUNCHER)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy cmdb discovery api audits lab cli
