@@ -8,7 +8,6 @@ long to retired, per cmdb.yaml. Nothing is ever hard-deleted.
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +18,9 @@ from cmdb.errors import AmbiguousError, ManualEditError, NotFoundError, Observat
 from cmdb.schema import STATUSES, Schema
 from cmdb.state import native_props
 from cmdb.validate import coerce
-from cmdb.write import CIUpdate, Tx, WriteSet, write
+from cmdb.write import ChangeSetRecord, CIUpdate, Tx, WriteSet, write
+
+MANUAL = "manual"  # the source of manual edits and of the lifecycle policy
 
 FIND = """
 MATCH (c:CI) WHERE c.uid = $key OR c.name = $key
@@ -48,18 +49,6 @@ def find_uid(driver: neo4j.Driver, key: str) -> str:
         options = ", ".join(f"{r['uid']} ({r['class']})" for r in records)
         raise AmbiguousError(f"{len(records)} CIs are named {key!r}: use a uid: {options}")
     return str(records[0]["uid"])
-
-
-def _changeset(actor: str, reason: str, at: datetime, **extra: Any) -> dict[str, Any]:
-    return {
-        "id": uuid.uuid4().hex,
-        "source": "manual",
-        "actor": actor,
-        "at": at,
-        "recorded_at": datetime.now(UTC),
-        "reason": reason,
-        **extra,
-    }
 
 
 def set_attributes(
@@ -105,11 +94,20 @@ def set_attributes(
         if not changes:
             return []
         prov = json.loads(cur.get("_prov") or "{}")
-        prov.update({name: "manual" for name in changes})
+        prov.update({name: MANUAL for name in changes})
         ws = WriteSet()
         setting = {**changes, "_prov": json.dumps(prov, sort_keys=True)}
         ws.updates.append(CIUpdate(uid, setting, sorted(changes)))
-        cs = _changeset(actor, reason, max(when, cur["_vfrom"]), change_request=change_request)
+        # history is never inserted in the past: an edit dated before the current state
+        # began is written when that state began (as a late ingest is)
+        cs = ChangeSetRecord(
+            source=MANUAL,
+            actor=actor,
+            at=max(when, cur["_vfrom"]),
+            observed_at=when,
+            reason=reason,
+            change_request=change_request,
+        )
         write(tx, ws, cs, config.batch_size)
         return sorted(changes)
 
@@ -156,7 +154,10 @@ def sweep(driver: neo4j.Driver, config: Config, now: datetime | None = None) -> 
                 ws.updates.append(CIUpdate(r["uid"], {"status": "retired"}, ["status"]))
                 counts["retired"] += 1
         if ws.updates:
-            write(tx, ws, _changeset("lifecycle", "lifecycle policy", now), config.batch_size)
+            cs = ChangeSetRecord(
+                source=MANUAL, actor="lifecycle", at=now, observed_at=now, reason="lifecycle policy"
+            )
+            write(tx, ws, cs, config.batch_size)
 
     with driver.session() as session:
         session.execute_write(work)

@@ -11,9 +11,11 @@ sets that opened and closed them; a closed link is never deleted.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import neo4j
@@ -103,6 +105,37 @@ def create_links_query(rel_type: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ChangeSetRecord:
+    """What a (:ChangeSet) node holds: who, what, when and why of one write. One definition
+    for ingest, manual edits and the lifecycle sweep (unset fields are not stored)."""
+
+    source: str
+    actor: str
+    at: datetime  # the instant history records the change at
+    observed_at: datetime  # when the facts were observed (or the edit was asked for)
+    reason: str | None = None
+    discovery_run: str | None = None
+    change_request: str | None = None
+    scope: str | None = None
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    recorded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def of(cls, changeset: ChangeSetRecord | Mapping[str, Any]) -> ChangeSetRecord:
+        """The record itself, or one from a map of its fields (ingest builds a map); a map
+        with a key the record does not define is refused."""
+        if isinstance(changeset, ChangeSetRecord):
+            return changeset
+        unknown = sorted(set(changeset) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"a change set holds no {', '.join(unknown)}")
+        return cls(**changeset)
+
+    def props(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class CIUpdate:
     uid: str
@@ -146,15 +179,15 @@ class WriteSet:
 def write(
     tx: Tx,
     ws: WriteSet,
-    changeset: dict[str, Any],
+    changeset: ChangeSetRecord | Mapping[str, Any],
     batch: int,
     history: bool = True,
 ) -> None:
     """Apply a WriteSet. The ChangeSet node is written only when something changed."""
-    at: datetime = changeset["at"]
-    cs: str = changeset["id"]
+    record = ChangeSetRecord.of(changeset)
+    at, cs = record.at, record.id
     if ws.changes():
-        tx.run(CREATE_CHANGESET, props=changeset)
+        tx.run(CREATE_CHANGESET, props=record.props())
     for cls, rows in ws.creates.values():
         query = create_cis_query(cls)
         for chunk in chunks(rows, batch):
