@@ -370,7 +370,9 @@ def snmp_mac_oracle(value: Value) -> str | None:
     return None if mac is None or set(mac) <= {"0", ":"} else mac
 
 
-@pytest.mark.parametrize("name", sorted(snmp_recordings()))
+# names are listed cheaply at collection; the recordings are prepared (unpacked, cached)
+# when the first of these tests runs, not while pytest collects
+@pytest.mark.parametrize("name", sorted(s.name for s in snmp_sources(default_data_dirs())))
 def test_every_snmp_recording(name: str) -> None:
     varbinds = read_subtrees(snmp_recordings()[name], SNMP_PREFIXES)
     for where, value in raw_macs(varbinds):
