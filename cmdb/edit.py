@@ -15,6 +15,8 @@ import neo4j
 
 from cmdb.config import Config
 from cmdb.errors import AmbiguousError, ManualEditError, NotFoundError, ObservationError
+from cmdb.queries.identify import FIND_BY_UID_OR_NAME
+from cmdb.queries.lifecycle import LONG_ABSENT, READ_CI, STALE_ACTIVE
 from cmdb.schema import STATUSES, Schema
 from cmdb.state import native_props
 from cmdb.validate import coerce
@@ -22,24 +24,10 @@ from cmdb.write import ChangeSetRecord, CIUpdate, Tx, WriteSet, write
 
 MANUAL = "manual"  # the source of manual edits and of the lifecycle policy
 
-FIND = """
-MATCH (c:CI) WHERE c.uid = $key OR c.name = $key
-RETURN c.uid AS uid, c.name AS name, c._class AS class LIMIT 20
-"""
-READ = "MATCH (c:CI {uid: $uid}) RETURN properties(c) AS p"
-STALE_ACTIVE = """
-MATCH (c:CI) WHERE c.status = 'active' AND c._scope IS NOT NULL AND c.last_seen < $before
-RETURN c.uid AS uid
-"""
-LONG_ABSENT = """
-MATCH (c:CI) WHERE c.status = 'absent' AND c._vfrom < $before
-RETURN c.uid AS uid
-"""
-
 
 def find_uid(driver: neo4j.Driver, key: str) -> str:
     """The uid of the CI with this uid or name; errors name what is ambiguous."""
-    records, _, _ = driver.execute_query(FIND, key=key)
+    records, _, _ = driver.execute_query(FIND_BY_UID_OR_NAME, key=key)
     exact = [r for r in records if r["uid"] == key]
     if exact:
         return str(exact[0]["uid"])
@@ -68,7 +56,7 @@ def set_attributes(
     when = at or datetime.now(UTC)
 
     def work(tx: Tx) -> list[str]:
-        record = tx.run(READ, uid=uid).single()
+        record = tx.run(READ_CI, uid=uid).single()
         if record is None:
             raise NotFoundError(f"no CI with uid {uid!r}")
         cur = native_props(record["p"])

@@ -13,6 +13,7 @@ from typing import Any
 import neo4j
 
 from cmdb.batch import chunks
+from cmdb.queries.identify import global_lookup_query, lookup_query
 from cmdb.schema import CIClass, Schema
 
 
@@ -30,24 +31,6 @@ def key_of(cls: CIClass, set_index: int, values: Mapping[str, Any], parent: str 
     id_set = cls.identification[set_index]
     vals = ";".join(f"{a}={values[a]}" for a in id_set)
     return f"{cls.name}|{parent or ''}|{vals}"
-
-
-def lookup_query(cls: CIClass, set_index: int) -> str:
-    """Cypher for one (class, identifier set) look-up. Label and names come from schema/.
-
-    Everything found comes back as one list in one record: thousands of small records cost
-    the driver more than the query.
-    """
-    id_set = cls.identification[set_index]
-    props = [f"{a}: row.v{i}" for i, a in enumerate(id_set)]
-    if cls.scoped_by:
-        props.append("_parent: row.p")
-    return (
-        f"UNWIND $rows AS row MATCH (n:{cls.name} {{{', '.join(props)}}}) "
-        # what telling 'unchanged' from 'changed' needs, without reading the whole CI
-        "RETURN collect([row.i, n.uid, n._fp, n._lfp, n._seen, n._scope, n._missed, n.status, "
-        "n.last_seen.epochSeconds, n.last_seen.nanosecond, n._claims]) AS found"
-    )
 
 
 def lookup(
@@ -106,7 +89,6 @@ def global_lookup(
     id_set: tuple[str, ...],
     values: Mapping[str, Any],
 ) -> list[str]:
-    props = ", ".join(f"{a}: $v{i}" for i, a in enumerate(id_set))
-    query = f"MATCH (n:{cls.name} {{{props}}}) RETURN n.uid AS uid ORDER BY uid"
+    query = global_lookup_query(cls, id_set)
     params = {f"v{i}": values[a] for i, a in enumerate(id_set)}
     return [r["uid"] for r in tx.run(query, **params)]

@@ -18,17 +18,8 @@ from typing import Any
 
 import neo4j
 
+from cmdb.queries.runs import READ_RUN, READ_RUNS, WRITE_RUN
 from cmdb.state import native
-
-WRITE_RUN = "CREATE (r:DiscoveryRun) SET r = $props"
-READ_RUNS = """
-MATCH (r:DiscoveryRun)
-WHERE $job IS NULL OR r.job = $job
-RETURN properties(r) AS p
-ORDER BY r.started_at DESC
-LIMIT $limit
-"""
-READ_RUN = "MATCH (r:DiscoveryRun {id: $id}) RETURN properties(r) AS p"
 
 
 @dataclass(frozen=True)

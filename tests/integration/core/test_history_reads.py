@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import neo4j
 import pytest
@@ -14,6 +15,8 @@ from cmdb import edit, history
 from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
+from cmdb.queries.history import AS_OF, CURRENT, FIRST_STATE, VERSIONS
+from cmdb.queries.write import UPDATE_CIS
 from cmdb.schema import Schema
 
 pytestmark = pytest.mark.neo4j
@@ -117,14 +120,19 @@ def test_two_writers_creating_the_same_device_make_one_ci(
     assert (records[0]["d"], records[0]["i"]) == (1, 50)
 
 
+def operators(plan: Any) -> list[tuple[str, str]]:
+    """(operator type, details) of every operator of a plan or profile, depth first."""
+    args = plan.get("args") or {}
+    own = (str(plan.get("operatorType", "")), str(args.get("Details", "")))
+    return [own, *(op for child in plan.get("children") or [] for op in operators(child))]
+
+
 def test_an_as_of_read_reads_a_handful_of_states_however_long_the_history(
     graph: neo4j.Driver, schema: Schema, config: Config
 ) -> None:
     """The plan of history.AS_OF: one index seek in descending order, first row; its db
     hits do not grow with the versions (a filter on `_to` once let the planner read them
     all). Ties at one instant (zero-length versions) resolve to the state that lasts."""
-    from cmdb.write import UPDATE_CIS
-
     t0 = datetime(2026, 2, 1, tzinfo=UTC)
     cis = [{"key": f"s{i}", "class": "Server", "attributes": {"serial_number": f"SN{i}",
             "hostname": f"h{i}", "cpu_count": 0}} for i in range(50)]  # fmt: skip
@@ -139,10 +147,10 @@ def test_an_as_of_read_reads_a_handful_of_states_however_long_the_history(
                         "changed": ["cpu_count"]}], at=at, cs=f"v{v}").consume()  # fmt: skip
         for minute in (0, 37, versions // 2):
             t = t0 + timedelta(minutes=minute)
-            [record] = list(session.run(history.AS_OF, uids=[uid], t=t))
+            [record] = list(session.run(AS_OF, uids=[uid], t=t))
             # at each instant the last of its change sets holds: v = 2 * minute + 1
             assert record["state"]["cpu_count"] == min(2 * minute + 1, versions), minute
-            profile = session.run("PROFILE " + history.AS_OF, uids=[uid], t=t).consume().profile
+            profile = session.run("PROFILE " + AS_OF, uids=[uid], t=t).consume().profile
 
             def hits(op: dict[str, object]) -> int:
                 children = op.get("children") or []
@@ -150,3 +158,23 @@ def test_an_as_of_read_reads_a_handful_of_states_however_long_the_history(
                 return int(str(op.get("dbHits", 0))) + sum(hits(c) for c in children)
 
             assert hits(profile) < 50, (minute, hits(profile))
+            # the seek is on the (uid, _vfrom) :State index; no label or node scan
+            ops = operators(profile)
+            assert any(kind.startswith("NodeIndexSeek") and "State(uid, _vfrom)" in details
+                       for kind, details in ops), ops  # fmt: skip
+            assert not any("Scan" in kind for kind, _ in ops), ops
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [(CURRENT, "CI(uid)"), (VERSIONS, "State(uid, _vfrom)"), (FIRST_STATE, "State(uid, _vfrom)")],
+)
+def test_current_and_version_reads_seek_an_index(
+    graph: neo4j.Driver, query: str, index: str
+) -> None:
+    params = {"uids": ["u"], "uid": "u", "epoch": history.EPOCH}
+    with graph.session() as session:
+        plan = session.run("EXPLAIN " + query, params).consume().plan
+    ops = operators(plan)
+    assert any("IndexSeek" in kind and index in details for kind, details in ops), ops
+    assert not any("Scan" in kind for kind, _ in ops), ops

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 
 import neo4j.time
 
-from cmdb import history, write
-from cmdb.queries import bookkeeping
+from cmdb.queries import bookkeeping, history, write
 
 
 def _nulled(query: str) -> set[str]:
