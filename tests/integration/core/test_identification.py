@@ -12,6 +12,7 @@ from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
+from tests.graph_checks import check_nodes, check_rels
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -27,10 +28,9 @@ def server(key: str, **attrs: Any) -> dict[str, Any]:
 
 
 def servers(driver: neo4j.Driver) -> set[tuple[Any, ...]]:
-    records, _, _ = driver.execute_query(
-        "MATCH (s:Server) RETURN s.uid AS uid, s.serial_number AS sn, s.hostname AS h"
-    )
-    return {(r["sn"], r["h"]) for r in records}
+    return {
+        (sn, h) for _, sn, h in check_nodes(driver, "Server", ["uid", "serial_number", "hostname"])
+    }
 
 
 pytestmark = pytest.mark.neo4j
@@ -94,16 +94,13 @@ def test_conflicting_identifiers_are_recorded_not_merged(
     r = ing.ingest(cs("ssh", T0 + timedelta(hours=1),
                       [server("c", serial_number="SN-A", hostname="app2", domain="x")]))  # fmt: skip
     assert r.conflicts == 1
-    records, _, _ = graph.execute_query(
-        "MATCH (c:IdentificationConflict) RETURN c.class AS cls, c.uids AS uids, c.chosen AS chosen"
+    [(cls, uids, chosen)] = check_nodes(
+        graph, "IdentificationConflict", ["class", "uids", "chosen"]
     )
-    assert len(records) == 1 and records[0]["cls"] == "Server"
-    uids, _, _ = graph.execute_query(
-        "MATCH (s:Server) RETURN s.serial_number AS sn, s.uid AS uid ORDER BY sn"
-    )
-    by_sn = {r["sn"]: r["uid"] for r in uids}
-    assert set(records[0]["uids"]) == {by_sn["SN-A"], by_sn["SN-B"]}
-    assert records[0]["chosen"] == by_sn["SN-A"]  # the serial (first set) wins
+    assert cls == "Server"
+    by_sn = dict(check_nodes(graph, "Server", ["serial_number", "uid"]))
+    assert set(uids) == {by_sn["SN-A"], by_sn["SN-B"]}
+    assert chosen == by_sn["SN-A"]  # the serial (first set) wins
     assert len(by_sn) == 2  # still two servers
 
 
@@ -113,10 +110,9 @@ def test_same_ci_from_two_sources(graph: neo4j.Driver, schema: Schema, config: C
     b = ing.ingest(cs("ssh", T0 + timedelta(minutes=5),
                       [server("s", serial_number="SN9", kernel="6.1.0", cpu_count=16)]))  # fmt: skip
     assert a.uids["s"] == b.uids["s"]
-    records, _, _ = graph.execute_query(
-        "MATCH (s:Server) RETURN s.vendor AS v, s.kernel AS k, s.cpu_count AS c"
-    )
-    assert [(r["v"], r["k"], r["c"]) for r in records] == [("Dell Inc.", "6.1.0", 16)]
+    assert check_nodes(graph, "Server", ["uid", "vendor", "kernel", "cpu_count"]) == {
+        (a.uids["s"], "Dell Inc.", "6.1.0", 16)
+    }
 
 
 def test_interfaces_are_identified_within_their_device(
@@ -139,10 +135,10 @@ def test_interfaces_are_identified_within_their_device(
     r3 = ing.ingest(cs("snmp", T0 + timedelta(hours=2), device("S1")))
     assert r1.uids["i"] != r2.uids["i"]  # same name, different devices
     assert r3.uids["i"] == r1.uids["i"] and r3.created == 0
-    records, _, _ = graph.execute_query(
-        "MATCH (d:NetworkDevice)-[:HAS_INTERFACE]->(i:Interface) RETURN d.serial_number AS d, i.name AS i"
-    )
-    assert {(r["d"], r["i"]) for r in records} == {("S1", "Gi0/1"), ("S2", "Gi0/1")}
+    assert check_rels(graph, "NetworkDevice", "HAS_INTERFACE", "Interface",
+                      ["a.serial_number", "b.uid", "b.name"]) == {
+        ("S1", r1.uids["i"], "Gi0/1"), ("S2", r2.uids["i"], "Gi0/1")
+    }  # fmt: skip
 
 
 def test_a_weaker_overlapping_set_does_not_merge_different_cis(
@@ -166,5 +162,6 @@ def test_a_weaker_overlapping_set_does_not_merge_different_cis(
     r3 = ing.ingest(cs("snmp", T0 + timedelta(hours=2), [
         {"key": "d", "class": "Software", "attributes": {"product": "libc6", "version": "2.36-9"}}]))  # fmt: skip
     assert r3.created == 0 and r3.uids["d"] in {r1.uids["a"], r1.uids["b"], r2.uids["c"]}
-    records, _, _ = graph.execute_query("MATCH (s:Software) RETURN s.arch AS a ORDER BY a")
-    assert [r["a"] for r in records] == ["amd64", "arm64", "i386"]
+    assert sorted(arch for _, arch in check_nodes(graph, "Software", ["uid", "arch"])) == [
+        "amd64", "arm64", "i386"
+    ]  # fmt: skip

@@ -18,6 +18,7 @@ from cmdb.ingest import Ingestor
 from cmdb.ingest_result import IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
+from tests.graph_checks import check_nodes
 
 pytestmark = pytest.mark.neo4j
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
@@ -68,10 +69,7 @@ EXPECTED = {("SN-A", "Gi0/1", 24, "10.10.10.0/24"), ("SN-B", "ge-0/0/1", 30, "10
 
 
 def address_uids(graph: neo4j.Driver) -> set[str]:
-    records, _, _ = graph.execute_query(
-        "MATCH (a:CI:IPAddress {address: $address}) RETURN a.uid AS uid", address=ADDRESS
-    )
-    return {r["uid"] for r in records}
+    return {uid for (uid,) in check_nodes(graph, "CI:IPAddress", ["uid"], {"address": ADDRESS})}
 
 
 def unchanged(result: IngestResult) -> bool:
@@ -135,11 +133,8 @@ def test_migration_0003_splits_a_shared_address_and_discovery_finds_both(
     assert [(r["uid"] in uids - {original}, r["scoped"], r["source"]) for r in copies] == [
         (True, True, "migration")
     ]
-    leftover, _, _ = graph.execute_query(
-        "MATCH (a:IPAddress) WHERE a._parent IS NULL OR a._split_from IS NOT NULL "
-        "RETURN count(a) AS n"
-    )
-    assert leftover[0]["n"] == 0
+    addresses = check_nodes(graph, "IPAddress", ["uid", "_parent", "_split_from"])
+    assert addresses and all(parent and split is None for _, parent, split in addresses)
 
     # the next discovery identifies both CIs (nothing created) and corrects what the copy
     # took from the other report; the one after records no change
@@ -165,5 +160,4 @@ def test_an_address_without_an_owner_is_kept_unscoped(
         "MATCH (a:IPAddress {uid: 'u1'}) RETURN properties(a) AS p"
     ).records[0]["p"]
     assert record["_idk"] == "IPAddress||address=192.0.2.9" and "_parent" not in record
-    changesets, _, _ = graph.execute_query("MATCH (c:ChangeSet) RETURN count(c) AS n")
-    assert changesets[0]["n"] == 0
+    assert check_nodes(graph, "ChangeSet", ["id"]) == set()
