@@ -52,7 +52,7 @@ def demo(
         cause = explain(exc, "cmdb demo")
         raise DemoError(f"`cmdb demo` failed {step.what}: {cause}. {_left_running()}") from None
     lab_lines = (
-        f"  .venv/bin/cmdb discover {DEMO_JOB_COPY} --lab-state-dir .cmdb/lab"
+        f"  .venv/bin/cmdb discover {DEMO_JOB_COPY} --secrets {_lab_secrets_file()}"
         "   (a second run: what changed since the first)\n"
         "  Stop the lab: .venv/bin/cmdb lab down\n"
     ) if not no_lab else ""
@@ -127,7 +127,7 @@ def _discovery(step: _Step) -> str | None:
         + yaml.safe_dump(job.model_dump(mode="json", exclude_defaults=True), sort_keys=False),
         encoding="utf-8",
     )
-    resolver = CredentialResolver(lab_state_dir=Path(manifest.state_dir))
+    resolver = CredentialResolver(secrets_file=Path(manifest.secrets_file))
     run_discovery(job, resolver, CredentialMemory(DEFAULT_MEMORY_FILE))
     with graph() as (_config, _schema, driver):
         found, _, _ = driver.execute_query(  # the best-connected discovered device
@@ -136,6 +136,14 @@ def _discovery(step: _Step) -> str | None:
             "RETURN d.name AS name, count(r) AS n ORDER BY n DESC, name LIMIT 1"
         )
     return found[0]["name"] if found else None
+
+
+def _lab_secrets_file() -> Path:
+    """The secrets file the lab writes (its credentials by name), as the demo starts it."""
+    from lab.config import DEFAULT_STATE_DIR
+    from lab.manifest import SECRETS_FILE
+
+    return DEFAULT_STATE_DIR / SECRETS_FILE
 
 
 def _left_running() -> str:

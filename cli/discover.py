@@ -20,12 +20,10 @@ if TYPE_CHECKING:
 
 # where credentials come from, and where the one that worked is remembered: both commands
 Secrets = Annotated[
-    Path | None, typer.Option("--secrets", help="secrets file (YAML, mode 0600)")
-]
-LabStateDir = Annotated[
     Path | None,
-    typer.Option("--lab-state-dir", help="the lab's state dir, for {lab: NAME} credentials"),
-]
+    typer.Option("--secrets", help="secrets file (YAML, mode 0600); the lab's: "
+                 ".cmdb/lab/secrets.yaml"),
+]  # fmt: skip
 MemoryFile = Annotated[
     Path | None, typer.Option("--memory", help="which credential worked where (no secrets)")
 ]
@@ -41,11 +39,11 @@ ProgressEvery = Annotated[
 ]  # fmt: skip
 
 
-def _credentials(secrets: Path | None, lab_state_dir: Path | None, memory_file: Path | None,
+def _credentials(secrets: Path | None, memory_file: Path | None,
                  ) -> tuple[CredentialResolver, CredentialMemory]:  # fmt: skip
     from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
 
-    resolver = CredentialResolver(secrets_file=secrets, lab_state_dir=lab_state_dir)
+    resolver = CredentialResolver(secrets_file=secrets)
     return resolver, CredentialMemory(memory_file or DEFAULT_MEMORY_FILE)
 
 
@@ -60,7 +58,6 @@ def discover(
         bool, typer.Option("--dry-run", help="plan and show the diffs, write nothing")
     ] = False,
     secrets: Secrets = None,
-    lab_state_dir: LabStateDir = None,
     memory_file: MemoryFile = None,
     max_targets: MaxTargets = None,
     progress_every: ProgressEvery = 10.0,
@@ -70,7 +67,7 @@ def discover(
     from discovery.jobs import load_job
 
     job = load_job(job_file, max_targets)
-    resolver, memory = _credentials(secrets, lab_state_dir, memory_file)
+    resolver, memory = _credentials(secrets, memory_file)
     run_discovery(job, resolver, memory, dry_run, progress_every)
 
 
@@ -79,7 +76,6 @@ def schedule(
         list[Path], typer.Argument(help="discovery jobs with a schedule", metavar="JOB.yaml...")
     ],
     secrets: Secrets = None,
-    lab_state_dir: LabStateDir = None,
     memory_file: MemoryFile = None,
     run_now: Annotated[
         bool, typer.Option("--run-now", help="run every job once at start, then on schedule")
@@ -105,7 +101,7 @@ def schedule(
             raise JobError(str(path), None, "schedule", "missing: `cmdb schedule` runs jobs "
                            "that have one (a cron expression); run this one with `cmdb discover`")
         jobs.append(job)
-    resolver, memory = _credentials(secrets, lab_state_dir, memory_file)
+    resolver, memory = _credentials(secrets, memory_file)
     with graph():
         pass  # refuse a graph the schema is not applied to now, not at the first tick
     # a job's run ends in one of these when the database or its inputs fail it; the next

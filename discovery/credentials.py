@@ -1,13 +1,12 @@
 """Credentials for a discovery run: resolved from references at run time, never shown.
 
 A job names credentials (see `discovery.jobs.CredentialRef`); this module turns a
-reference into the typed credential a collector takes, from one of three sources:
+reference into the typed credential a collector takes, from one of two sources:
 
 - `env`: a mapping of credential fields to environment variable names;
 - `secret`: an entry of a secrets file (YAML, readable by its owner only: mode 0600),
-  a mapping of entry name to fields, e.g. `core-v2c: {community: ...}`;
-- `lab`: a credential of the device lab, by its name, read from
-  `<lab state dir>/credentials.json` (written 0600 by `cmdb lab up`).
+  a mapping of entry name to fields, e.g. `core-v2c: {community: ...}`. The device lab
+  publishes its credentials as one such file (`.cmdb/lab/secrets.yaml`).
 
 Secrets never appear in an error, a repr or a log line: errors name the reference,
 the file and the field only. `CredentialMemory` remembers which credential (by NAME)
@@ -33,8 +32,6 @@ from discovery.ssh.targets import SSHCredentials
 
 SnmpCredential = SnmpV2c | SnmpV3
 DEFAULT_MEMORY_FILE = Path(".cmdb") / "credential-memory.json"
-DEFAULT_LAB_STATE_DIR = Path(".cmdb") / "lab"  # lab.config.DEFAULT_STATE_DIR
-LAB_CREDENTIALS_FILE = "credentials.json"
 SECRET_FIELDS = frozenset({"community", "user", "auth_key", "priv_key", "password", "passphrase"})
 PLAIN_FIELDS = frozenset({"username", "auth_protocol", "priv_protocol", "context", "key_file"})
 FIELDS = SECRET_FIELDS | PLAIN_FIELDS
@@ -81,37 +78,6 @@ def load_secrets(path: Path) -> dict[str, dict[str, str]]:
     return {str(name): _fields(f"{path}: entry {name!r}", entry) for name, entry in raw.items()}
 
 
-def load_lab_credentials(state_dir: Path) -> dict[str, dict[str, str]]:
-    """The lab's credentials by name, from `<state_dir>/credentials.json`."""
-    path = state_dir / LAB_CREDENTIALS_FILE
-    check_private(path)
-    try:
-        body = load_json(path)
-    except InputLimitError as exc:
-        raise CredentialError(str(exc)) from None
-    except YAMLFileError as exc:  # the reason may quote a secret: keep only the line
-        line = f":{exc.line}" if exc.line else ""
-        raise CredentialError(f"{path}{line}: cannot read the lab credentials") from None
-    out: dict[str, dict[str, str]] = {}
-    snmp = body.get("snmp", {})
-    for item in snmp.get("communities", []):
-        out[item["name"]] = {"community": item["community"]}
-    for item in snmp.get("v3_users", []):
-        keys = ("user", "auth_key", "priv_key", "auth_protocol", "priv_protocol")
-        out[item["name"]] = {k: item[k] for k in keys}
-    users = list(body.get("ssh", {}).get("users", []))
-    if "user" in body.get("linux", {}):
-        users.append(body["linux"]["user"])
-    for item in users:
-        out[item["name"]] = {"username": item["username"], "password": item["password"]}
-        if item.get("private_key_file"):
-            out[f"{item['name']}-key"] = {
-                "username": item["username"],
-                "key_file": item["private_key_file"],
-            }
-    return out
-
-
 def _fields(where: str, entry: Any) -> dict[str, str]:
     if not isinstance(entry, dict):
         raise CredentialError(f"{where}: expected a mapping of fields")
@@ -134,16 +100,13 @@ class CredentialResolver:
         *,
         env: Mapping[str, str] | None = None,
         secrets_file: Path | None = None,
-        lab_state_dir: Path | None = None,
     ) -> None:
         self._env = dict(os.environ) if env is None else dict(env)
         self._secrets_file = secrets_file
-        self._lab_state_dir = lab_state_dir or DEFAULT_LAB_STATE_DIR
         self._secrets: dict[str, dict[str, str]] | None = None
-        self._lab: dict[str, dict[str, str]] | None = None
 
     def __repr__(self) -> str:
-        return f"CredentialResolver(secrets_file={self._secrets_file}, lab={self._lab_state_dir})"
+        return f"CredentialResolver(secrets_file={self._secrets_file})"
 
     def fields(self, ref: CredentialRef) -> dict[str, str]:
         """The credential's fields from its source, plus the plain fields the ref gives."""
@@ -159,7 +122,8 @@ class CredentialResolver:
                         f"credential {name!r}: environment variable {var} is not set"
                     )
                 found[key] = value
-        elif ref.secret is not None:
+        else:
+            assert ref.secret is not None
             if self._secrets is None:
                 if self._secrets_file is None:
                     raise CredentialError(
@@ -168,12 +132,6 @@ class CredentialResolver:
                     )
                 self._secrets = load_secrets(self._secrets_file)
             found = self._lookup(self._secrets, ref.secret, name, str(self._secrets_file))
-        else:
-            assert ref.lab is not None
-            if self._lab is None:
-                self._lab = load_lab_credentials(self._lab_state_dir)
-            where = str(self._lab_state_dir / LAB_CREDENTIALS_FILE)
-            found = self._lookup(self._lab, ref.lab, name, where)
         extras = {"auth_protocol": ref.auth_protocol, "priv_protocol": ref.priv_protocol,
                   "context": ref.context, "key_file": ref.key_file}  # fmt: skip
         return {**found, **{k: v for k, v in extras.items() if v is not None}}

@@ -9,10 +9,10 @@ file, the line and the field:
     protocols:                      # tried in this order on every target
       - protocol: snmp
         port: 161
-        credentials: [{lab: lab-v3}, {secret: core-v2c}, {env: {community: SNMP_RO}}]
+        credentials: [{secret: lab-v3}, {secret: core-v2c}, {env: {community: SNMP_RO}}]
       - protocol: ssh
         platform: linux             # optional: detected (and remembered) when absent
-        credentials: [{lab: lab-linux}]
+        credentials: [{secret: lab-linux}]
     concurrency: 16
     timeout: 3                      # seconds per request / connect
     retries: 1
@@ -86,25 +86,36 @@ class CredentialRef(_Strict):
 
     Exactly one source: `env` maps credential fields to variable names
     (`{community: SNMP_RO}`, `{username: SSH_USER, password: SSH_PASS}`); `secret`
-    names an entry of the secrets file; `lab` names a credential of the device lab.
-    Fields that are not secret (auth/priv protocol, context, key file) may be given
-    beside `env`. `name` is what the run remembers; it defaults to the source.
+    names an entry of the secrets file (the device lab's credentials are one such file,
+    `.cmdb/lab/secrets.yaml`). Fields that are not secret (auth/priv protocol, context,
+    key file) may be given beside `env`. `name` is what the run remembers; it defaults to
+    the source.
     """
 
     name: str | None = Field(default=None, pattern=_NAME)
     env: dict[str, Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]] | None = None
     secret: str | None = Field(default=None, pattern=_NAME)
-    lab: str | None = Field(default=None, pattern=_NAME)
     auth_protocol: str | None = None
     priv_protocol: str | None = None
     context: str | None = None
     key_file: str | None = None
 
+    @_model_validator(mode="before")
+    @classmethod
+    def _no_lab_kind(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "lab" in data:
+            name = data["lab"] if isinstance(data["lab"], str) else "NAME"
+            raise ValueError(
+                f"the lab: credential kind is gone: write {{secret: {name}}} and give the "
+                "lab's secrets file (--secrets .cmdb/lab/secrets.yaml)"
+            )
+        return data
+
     @_model_validator(mode="after")
     def _one_source(self) -> CredentialRef:
-        sources = [s for s in ("env", "secret", "lab") if getattr(self, s) is not None]
+        sources = [s for s in ("env", "secret") if getattr(self, s) is not None]
         if len(sources) != 1:
-            raise ValueError("give exactly one of env, secret or lab")
+            raise ValueError("give exactly one of env or secret")
         if self.env is not None and not self.env:
             raise ValueError("env maps credential fields to variable names; it is empty")
         return self
@@ -116,8 +127,6 @@ class CredentialRef(_Strict):
             return self.name
         if self.secret is not None:
             return f"secret:{self.secret}"
-        if self.lab is not None:
-            return f"lab:{self.lab}"
         assert self.env is not None
         return "env:" + ",".join(self.env[k] for k in sorted(self.env))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncssh
+import yaml
 
 from lab import manifest, netns, procs
 from lab.config import LabConfig, LabOptions, load_config
@@ -64,7 +65,7 @@ def up(options: LabOptions) -> Manifest:
     options_file.write_text(json.dumps(_fingerprint(options)), encoding="utf-8")
     config = options.config
     keys = _ensure_keys(state_dir)
-    credentials_file = _write_credentials(config, state_dir, keys)
+    credentials_file = write_credentials(config, state_dir, keys)
     data_dirs = options.data_dirs or default_data_dirs()
     devices: list[LabDevice] = []
     try:
@@ -133,7 +134,9 @@ def _ensure_keys(state_dir: Path) -> dict[str, Path]:
     return out
 
 
-def _write_credentials(config: LabConfig, state_dir: Path, keys: dict[str, Path]) -> Path:
+def write_credentials(config: LabConfig, state_dir: Path, keys: dict[str, Path]) -> Path:
+    """The lab's credentials (mode 0600): `credentials.json` for the lab's own processes
+    (returned), and `secrets.yaml`, the same by name, for discovery's `--secrets FILE`."""
     user_key = keys["user"]
     ssh_users = [
         {**u.model_dump(), "public_key_file": str(user_key.with_suffix(".pub"))
@@ -145,7 +148,28 @@ def _write_credentials(config: LabConfig, state_dir: Path, keys: dict[str, Path]
             "ssh": {"users": ssh_users}, "linux": {"user": linux}}
     path = state_dir / manifest.CREDENTIALS_FILE
     manifest.write_private(path, json.dumps(body, indent=1))
+    secrets = yaml.safe_dump(_secrets_by_name(config, user_key), sort_keys=False)
+    manifest.write_private(state_dir / manifest.SECRETS_FILE,
+                           "# the device lab's credentials, by name (written by `cmdb lab up`)\n"
+                           + secrets)
     return path
+
+
+def _secrets_by_name(config: LabConfig, user_key: Path) -> dict[str, dict[str, str]]:
+    """Every lab credential under its name, in the secrets-file format discovery reads
+    (`--secrets FILE`); a user with a key also as `<name>-key`."""
+    out: dict[str, dict[str, str]] = {}
+    for community in config.snmp.communities:
+        out[community.name] = {"community": community.community}
+    for v3 in config.snmp.v3_users:
+        out[v3.name] = v3.model_dump(include={"user", "auth_key", "priv_key",
+                                              "auth_protocol", "priv_protocol"})
+    users = [(u, u.public_key) for u in config.ssh.users] + [(config.netns.user, True)]
+    for user, has_key in users:
+        out[user.name] = {"username": user.username, "password": user.password}
+        if has_key:
+            out[f"{user.name}-key"] = {"username": user.username, "key_file": str(user_key)}
+    return out
 
 
 def _addresses(block: str, count: int) -> list[str]:

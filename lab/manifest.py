@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 MANIFEST_FILE = "manifest.json"
-CREDENTIALS_FILE = "credentials.json"
+CREDENTIALS_FILE = "credentials.json"  # the lab's own processes read it
+SECRETS_FILE = "secrets.yaml"  # every lab credential by name, for `--secrets FILE`
 
 
 class _Model(BaseModel):
@@ -42,6 +43,11 @@ class Manifest(_Model):
     processes: dict[str, int]  # name -> PID
     namespaces: list[str]
     startup_seconds: float
+
+    @property
+    def secrets_file(self) -> str:
+        """The lab's credentials as an ordinary secrets file (mode 0600), by name."""
+        return str(Path(self.state_dir) / SECRETS_FILE)
 
     def device(self, name: str) -> LabDevice:
         for device in self.devices:

@@ -55,7 +55,7 @@ def job_file(tmp_path: Path, manifest: lab.Manifest, concurrency: int) -> Path:
     path = tmp_path / f"stp-{concurrency}.yaml"
     path.write_text(
         f"name: stp\ntargets:\n{targets}protocols:\n"
-        "  - protocol: snmp\n    credentials: [{lab: lab-v2c}]\n    processes: 2\n"
+        "  - protocol: snmp\n    credentials: [{secret: lab-v2c}]\n    processes: 2\n"
         f"concurrency: {concurrency}\ntimeout: 2\nretries: 0\n"
     )
     return path
@@ -66,7 +66,7 @@ def discover(dbms_config: Config, tmp_path: Path, job: Path, state: Path,
     env = {**os.environ, "CMDB_DATA_DIR": str(dbms_config.data_dir),
            "CMDB_NEO4J_PORT": str(dbms_config.port), "COLUMNS": "200"}  # fmt: skip
     return subprocess.Popen(
-        [CMDB, "discover", str(job), "--lab-state-dir", str(state), "--memory",
+        [CMDB, "discover", str(job), "--secrets", str(state / "secrets.yaml"), "--memory",
          str(tmp_path / "memory.json"), *options],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
         start_new_session=True,  # a process group of its own, as a shell's job is
@@ -181,7 +181,7 @@ def test_a_job_over_its_limit_is_refused_before_the_graph(
 ) -> None:
     job = tmp_path / "big.yaml"
     job.write_text("name: big\ntargets: [127.100.0.0/16, 127.101.0.0/16]\nprotocols:\n"
-                   "  - protocol: snmp\n    credentials: [{lab: lab-v2c}]\n")  # fmt: skip
+                   "  - protocol: snmp\n    credentials: [{secret: lab-v2c}]\n")  # fmt: skip
     proc = discover(dbms_config, tmp_path, job, tmp_path)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1 and "Traceback" not in err

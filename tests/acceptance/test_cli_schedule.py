@@ -24,7 +24,7 @@ RECORDING = "arista_eos"
 def job_text(address: str, port: int, schedule: str | None) -> str:
     return (
         f"name: yearly\ntargets: [{address}]\n"
-        f"protocols:\n  - protocol: snmp\n    port: {port}\n    credentials: [{{lab: lab-v2c}}]\n"
+        f"protocols:\n  - protocol: snmp\n    port: {port}\n    credentials: [{{secret: lab-v2c}}]\n"
         "concurrency: 1\ntimeout: 2\nretries: 0\n"
         + (f'schedule: "{schedule}"\n' if schedule else "")
     )
@@ -41,7 +41,8 @@ def test_schedule_lists_runs_and_discovers(
         [device] = lab.up(options).of_kind("snmp-sim")
         job = tmp_path / "yearly.yaml"
         job.write_text(job_text(device.address, config.snmp.port, "0 0 1 1 *"))
-        result = cli.invoke(app, ["schedule", str(job), "--lab-state-dir", str(tmp_path / "lab"),
+        secrets = tmp_path / "lab" / "secrets.yaml"
+        result = cli.invoke(app, ["schedule", str(job), "--secrets", str(secrets),
                                   "--run-now", "--max-runs", "1"], catch_exceptions=False)  # fmt: skip
         assert result.exit_code == 0, result.output
         out = result.output

@@ -47,13 +47,13 @@ def test_two_agents_with_one_serial_are_one_device_and_one_duplicate(
         job = tmp_path / "duplicates.yaml"
         job.write_text(
             "name: duplicates\ntargets:\n" + "".join(f"  - {a}\n" for a in address.values())
-            + "protocols:\n  - protocol: snmp\n    credentials: [{lab: lab-v2c}]\n"
+            + "protocols:\n  - protocol: snmp\n    credentials: [{secret: lab-v2c}]\n"
             "concurrency: 2\ntimeout: 2\nretries: 0\n"
         )
 
         def run() -> RunReport:
             return run_job(load_job(job), ingestor=Ingestor(graph, schema, config),
-                           resolver=CredentialResolver(env={}, lab_state_dir=Path(manifest.state_dir)),
+                           resolver=CredentialResolver(env={}, secrets_file=Path(manifest.secrets_file)),
                            memory=CredentialMemory(tmp_path / "memory.json"),
                            normalizers=default_normalizers())  # fmt: skip
 

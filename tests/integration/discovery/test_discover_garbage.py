@@ -69,19 +69,19 @@ def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
         job.write_text(
             "name: garbage\ntargets:\n"
             + "".join(f"  - {a}\n" for a in snmp.values())
-            + "protocols:\n  - protocol: snmp\n    credentials: [{lab: lab-v2c}]\n"
+            + "protocols:\n  - protocol: snmp\n    credentials: [{secret: lab-v2c}]\n"
             "timeout: 2\nretries: 0\n"
         )
         ssh_job = tmp_path / "garbage-ssh.yaml"
         ssh_job.write_text(
             "name: garbage-ssh\ntargets:\n"
             + "".join(f"  - {a}\n" for a in cli.values())
-            + "protocols:\n  - protocol: ssh\n    credentials: [{lab: lab-ssh}]\n"
+            + "protocols:\n  - protocol: ssh\n    credentials: [{secret: lab-ssh}]\n"
             "timeout: 5\nretries: 0\n"
         )
         reports = [
             run_job(load_job(path), ingestor=Ingestor(graph, schema, config),
-                    resolver=CredentialResolver(env={}, lab_state_dir=Path(manifest.state_dir)),
+                    resolver=CredentialResolver(env={}, secrets_file=Path(manifest.secrets_file)),
                     memory=CredentialMemory(tmp_path / "memory.json"),
                     normalizers=default_normalizers())
             for path in (job, ssh_job)

@@ -58,11 +58,11 @@ def _job_file(tmp_path: Path, manifest: lab.Manifest, ssh: bool = True) -> Path:
     linux = [d.address for d in manifest.of_kind("linux-host")] if ssh else []
     targets = "\n".join(f"  - {a}" for a in [*snmp, *cli, *linux, DEAD])
     path = tmp_path / ("job.yaml" if ssh else "snmp-job.yaml")
-    ssh_spec = "  - protocol: ssh\n    credentials: [{lab: lab-ssh}, {lab: lab-linux}]\n"
+    ssh_spec = "  - protocol: ssh\n    credentials: [{secret: lab-ssh}, {secret: lab-linux}]\n"
     path.write_text(
         f"name: {'lab-test' if ssh else 'lab-snmp'}\ntargets:\n{targets}\n"
         "protocols:\n"
-        "  - protocol: snmp\n    credentials: [{lab: lab-v3}, {lab: lab-v2c}]\n"
+        "  - protocol: snmp\n    credentials: [{secret: lab-v3}, {secret: lab-v2c}]\n"
         f"{ssh_spec if ssh else ''}concurrency: 8\ntimeout: 1\nretries: 0\n"
     )
     return path
@@ -73,7 +73,7 @@ def _run(path: Path, manifest: lab.Manifest, graph: neo4j.Driver, schema: Schema
     return run_job(
         load_job(path),
         ingestor=Ingestor(graph, schema, config),
-        resolver=CredentialResolver(env=kw.pop("env", {}), lab_state_dir=Path(manifest.state_dir)),
+        resolver=CredentialResolver(env=kw.pop("env", {}), secrets_file=Path(manifest.secrets_file)),
         memory=CredentialMemory(memory),
         normalizers=default_normalizers(),
         **kw,
@@ -151,8 +151,8 @@ def test_discover_lab(
     for secret in _secrets(manifest):
         assert secret not in text and secret not in remembered
     names = json.loads(remembered)["credentials"]
-    assert names["ssh"][f"{linux[0]}:22"] == "lab:lab-linux"
-    assert names["snmp"][f"{snmp[0]}:161"] == "lab:lab-v3"
+    assert names["ssh"][f"{linux[0]}:22"] == "secret:lab-linux"
+    assert names["snmp"][f"{snmp[0]}:161"] == "secret:lab-v3"
 
     # A second run changes nothing: no new ChangeSet nodes, a second DiscoveryRun.
     before = _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n")
@@ -177,7 +177,7 @@ def test_wrong_credential_is_a_failure_and_the_others_are_ingested(
         "  - protocol: ssh\n    platform: linux\n"
         "    credentials:\n"
         "      - {name: bad, env: {username: BAD_USER, password: BAD_PASS}}\n"
-        "      - {lab: lab-linux}\n"
+        "      - {secret: lab-linux}\n"
         "timeout: 2\nretries: 0\n"
     )
     env = {"BAD_USER": "labops", "BAD_PASS": "not-the-password"}
@@ -211,7 +211,7 @@ def test_linux_host_with_os_packages_and_services(
     path = tmp_path / "linux.yaml"
     path.write_text(
         f"name: linux\ntargets: [{host.address}]\nprotocols:\n"
-        "  - protocol: ssh\n    credentials: [{lab: lab-linux}]\n"
+        "  - protocol: ssh\n    credentials: [{secret: lab-linux}]\n"
         "timeout: 5\nretries: 0\n"
     )
     report = _run(path, running_lab, graph, schema, config, tmp_path / "m.json")

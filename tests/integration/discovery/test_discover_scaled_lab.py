@@ -68,7 +68,7 @@ def _job(tmp_path: Path, manifest: lab.Manifest, exclude: tuple[str, ...] = (),
     path.write_text(
         f"name: scaled-lab\ntargets:\n{targets}\n{excluded}"
         "protocols:\n"
-        "  - protocol: snmp\n    credentials: [{lab: lab-v2c}, {lab: lab-v3}]\n"
+        "  - protocol: snmp\n    credentials: [{secret: lab-v2c}, {secret: lab-v3}]\n"
         f"    processes: {processes}\n"
         "concurrency: 16\ntimeout: 2\nretries: 1\n"
     )
@@ -80,7 +80,7 @@ def _run(path: Path, manifest: lab.Manifest, graph: neo4j.Driver, schema: Schema
     return run_job(
         load_job(path),
         ingestor=Ingestor(graph, schema, config),
-        resolver=CredentialResolver(env={}, lab_state_dir=Path(manifest.state_dir)),
+        resolver=CredentialResolver(env={}, secrets_file=Path(manifest.secrets_file)),
         memory=CredentialMemory(memory),
         normalizers=default_normalizers(),
     )

@@ -20,7 +20,6 @@ from cmdb.yamlfile import InputLimitError, YAMLFileError, load_json, load_yaml
 from discovery.credentials import (
     CredentialError,
     CredentialMemory,
-    load_lab_credentials,
     load_secrets,
 )
 from discovery.jobs import JobError, load_job
@@ -164,15 +163,7 @@ def test_secrets_files_are_bounded_and_never_quoted(tmp_path: Path) -> None:
     assert str(info.value) == f"{path}:2: cannot read as YAML"  # libyaml's text would quote
 
 
-def test_lab_credentials_and_memory_files_are_bounded(tmp_path: Path) -> None:
-    path = _file(tmp_path, "[" * 100_000 + "]" * 100_000, "credentials.json")
-    path.chmod(0o600)
-    with pytest.raises(CredentialError, match=r"credentials.json: nested too deeply"):
-        load_lab_credentials(tmp_path)
-    path.write_text('{"snmp": {"communities": [{"name": "x", "community": "' + SECRET + '"}')
-    with pytest.raises(CredentialError) as info:
-        load_lab_credentials(tmp_path)
-    assert str(info.value) == f"{path}:1: cannot read the lab credentials"
+def test_credential_memory_file_is_bounded(tmp_path: Path) -> None:
     memory = _file(tmp_path, '{"credentials": ' * 100_000, "memory.json")
     with pytest.raises(CredentialError, match="not a credential memory file"):
         CredentialMemory(memory)

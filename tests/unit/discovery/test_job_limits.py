@@ -16,7 +16,7 @@ name: sweep
 targets:
 {targets}protocols:
   - protocol: snmp
-    credentials: [{{lab: lab-v2c}}]
+    credentials: [{{secret: lab-v2c}}]
 """
 
 
@@ -91,12 +91,12 @@ def test_expansion_checks_the_limit_too(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "line", "field", "reason"),
     [
-        ("    credentials: [{lab: lab-v2c}]\n", "    port: 1161\n", 5, "protocols[0].credentials",
+        ("    credentials: [{secret: lab-v2c}]\n", "    port: 1161\n", 5, "protocols[0].credentials",
          "Field required"),
         ("  - protocol: snmp\n", "  - port: 161\n", 5, "protocols[0].protocol",
          "Field required (snmp or ssh)"),
         ("name: sweep\n", "", 1, "name", "Field required"),
-        ("[{lab: lab-v2c}]", "[{}]", 6, "protocols[0].credentials[0]", "exactly one of"),
+        ("[{secret: lab-v2c}]", "[{}]", 6, "protocols[0].credentials[0]", "exactly one of"),
     ],
 )  # fmt: skip
 def test_a_missing_field_is_named_in_full(

@@ -11,7 +11,6 @@ from discovery.credentials import (
     CredentialError,
     CredentialMemory,
     CredentialResolver,
-    load_lab_credentials,
 )
 from discovery.jobs import (
     CredentialRef,
@@ -39,7 +38,7 @@ protocols:
         env: {community: SNMP_RO}
   - protocol: ssh
     platform: linux
-    credentials: [{lab: lab-linux}]
+    credentials: [{secret: lab-linux}]
 concurrency: 4
 timeout: 1.5
 retries: 2
@@ -82,7 +81,7 @@ def test_duplicates_are_swept_once(tmp_path: Path) -> None:
         ("    platform: linux\n", "    platform: beos\n", 15, "protocols[1].platform", "beos"),
         ("  - 198.18.0.9\n", "  - 198.18.0.9-198.18.0.1\n", 5, "targets[2]", "lower to a"),
         ("  - 198.18.0.9\n", "  - core-sw1\n", 5, "targets[2]", "host names are not"),
-        ("      - secret: core-v3\n", "      - {secret: a, lab: b}\n", 11,
+        ("      - secret: core-v3\n", "      - {secret: a, env: {community: B}}\n", 11,
          "protocols[0].credentials[0]", "exactly one of"),
         ('"*/15 * * * *"', '"61 * * * *"', 20, "schedule", "not a valid cron"),
         ("    port: 1161\n", "    port: 1161\n    max_repetitions: 500\n", 10,
@@ -219,32 +218,14 @@ def test_bad_secrets_file_errors_never_quote_values(tmp_path: Path) -> None:
     _no_secret_in(str(info.value))
 
 
-def test_lab_source_reads_the_lab_state_dir(tmp_path: Path) -> None:
-    body = {
-        "snmp": {"communities": [{"name": "lab-v2c", "community": "s3cret-community"}],
-                 "v3_users": [{"name": "lab-v3", "user": "v3-user", "auth_protocol": "SHA",
-                               "auth_key": "auth-key-123", "priv_protocol": "AES",
-                               "priv_key": "priv-key-456"}]},
-        "ssh": {"users": [{"name": "lab-ssh", "username": "lab", "password": "pw-789",
-                           "public_key": True, "private_key_file": "/k/lab"}]},
-        "linux": {"user": {"name": "lab-linux", "username": "ops", "password": "pw-789",
-                           "private_key_file": "/k/lab"}},
-    }  # fmt: skip
-    path = tmp_path / "credentials.json"
-    path.write_text(json.dumps(body))
-    path.chmod(0o600)
-    assert set(load_lab_credentials(tmp_path)) == {
-        "lab-v2c", "lab-v3", "lab-ssh", "lab-ssh-key", "lab-linux", "lab-linux-key"
-    }  # fmt: skip
-    resolver = CredentialResolver(env={}, lab_state_dir=tmp_path)
-    assert isinstance(resolver.snmp(CredentialRef(lab="lab-v3")), SnmpV3)
-    key = resolver.ssh(CredentialRef(lab="lab-linux-key"))
-    assert (
-        key.key_file == Path("/k/lab") and key.password is None and key.ref == "lab:lab-linux-key"
+def test_lab_credential_kind_is_refused_naming_the_secret_to_use(tmp_path: Path) -> None:
+    path = _job(tmp_path, GOOD.replace("{secret: lab-linux}", "{lab: lab-linux}"))
+    with pytest.raises(JobError) as info:
+        load_job(path)
+    assert str(info.value) == (
+        f"{path}:16: protocols[1].credentials[0]: the lab: credential kind is gone: write "
+        "{secret: lab-linux} and give the lab's secrets file (--secrets .cmdb/lab/secrets.yaml)"
     )
-    path.chmod(0o640)
-    with pytest.raises(CredentialError, match="0640"):
-        CredentialResolver(env={}, lab_state_dir=tmp_path).snmp(CredentialRef(lab="lab-v3"))
 
 
 def test_memory_remembers_the_name_only_and_orders_it_first(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ T0 = datetime(2026, 11, 22, 12, 0, 10, tzinfo=UTC)
 def job(name: str, schedule: str | None) -> Job:
     return Job.model_validate({
         "name": name, "targets": ["127.0.0.1"], "schedule": schedule,
-        "protocols": [{"protocol": "snmp", "credentials": [{"lab": "lab-v2c"}]}],
+        "protocols": [{"protocol": "snmp", "credentials": [{"secret": "lab-v2c"}]}],
     })  # fmt: skip
 
 
