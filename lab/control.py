@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 import json
 import logging
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncssh
 import yaml
 
 from lab import manifest, netns, procs
@@ -29,6 +29,7 @@ from lab.ssh_platforms import PLATFORMS, catalog, parse_hostname, pick, recorded
 OPTIONS_FILE = "options.json"
 READY_TIMEOUT = 180.0
 BASE_PROFILE_LIMIT = 1024 * 1024  # only small recordings become scale bases
+EXTRA_MODULES = ("asyncssh", "snmpsim_data")  # pyproject's optional extra `lab`
 log = logging.getLogger(__name__)
 
 
@@ -51,6 +52,7 @@ def _fingerprint(options: LabOptions) -> dict[str, Any]:
 
 def up(options: LabOptions) -> Manifest:
     """Start the lab (idempotent: a running lab with the same options is left alone)."""
+    require_lab_extra()
     started = time.monotonic()
     state_dir = options.state_dir.resolve()
     existing = manifest.load(state_dir)
@@ -93,6 +95,21 @@ def up(options: LabOptions) -> Manifest:
     return result
 
 
+def require_lab_extra() -> None:
+    """Refuse, in one line, to start a lab whose optional packages are not installed."""
+    missing = []
+    for module in EXTRA_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module.replace("_", "-"))
+    if missing:
+        raise LabStartError(
+            f"the device lab needs {', '.join(missing)}, in the optional extra `lab`: "
+            "pip install -e '.[lab]' (make demo and make test install it)"
+        )
+
+
 def down(state_dir: Path, config: LabConfig | None = None) -> list[str]:
     """Stop every process the lab started (by PID) and remove its namespaces; also
     after a crashed `up`. Returns the names of what was stopped or removed."""
@@ -122,6 +139,8 @@ def _prefix(state_dir: Path, config: LabConfig | None) -> str:
 
 
 def _ensure_keys(state_dir: Path) -> dict[str, Path]:
+    import asyncssh  # the extra `lab` (checked by up)
+
     keys_dir = state_dir / "keys"
     keys_dir.mkdir(exist_ok=True)
     keys_dir.chmod(0o700)
