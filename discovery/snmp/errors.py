@@ -13,16 +13,6 @@ class SnmpError(CMDBError):
     """Base of every error SNMP discovery raises on purpose."""
 
 
-class SnmprecError(SnmpError):
-    """A ``.snmprec`` recording could not be read. Names the file and line."""
-
-    def __init__(self, path: str, line: int, reason: str) -> None:
-        self.path = path
-        self.line = line
-        self.reason = reason
-        super().__init__(f"{path}:{line}: {reason}")
-
-
 class TargetError(SnmpError):
     """Talking to one target failed. ``target`` is ``host:port``."""
 

@@ -34,17 +34,16 @@ from discovery.identifiers import (
 )
 from discovery.snmp import oids
 from discovery.snmp.decode import as_mac, as_octets, column, scalar
-from discovery.snmp.errors import SnmprecError
 from discovery.snmp.normalize_links import lldp_remote
 from discovery.snmp.parse_bridge import parse_bridge
 from discovery.snmp.parse_interfaces import parse_interfaces
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC, parse_lldp, parse_lldp_local
 from discovery.snmp.records import LldpNeighbor, Value
-from discovery.snmp.snmprec import parse_snmprec_line
 from discovery.ssh.normalize_network import remote_end
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.records import ArpEntry, DeviceVersion, Interface, MacEntry, Neighbor, Record
 from lab.sources import cli_dir, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
+from tests.snmprec import SnmprecError, parse_snmprec_line
 
 CANONICAL_MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 NTC_DIR = Path(__file__).parent / "ssh" / "fixtures" / "ntc"

@@ -28,8 +28,8 @@ from discovery.snmp.credentials import Credential, Secret, SnmpV2c, SnmpV3
 from discovery.snmp.errors import AuthFailed, SnmpTimeout
 from discovery.snmp.parse import parse_device
 from discovery.snmp.pool import CollectorProcesses
-from discovery.snmp.snmprec import load_snmprec, sanitise_snmprec
 from lab.sources import lab_data_dir
+from tests.snmprec import load_snmprec, sanitise_snmprec
 
 LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))

@@ -16,8 +16,8 @@ from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
-from discovery.snmp.snmprec import load_snmprec
 from lab.sources import lab_data_dir
+from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
 AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

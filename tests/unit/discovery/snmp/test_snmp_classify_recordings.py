@@ -35,15 +35,15 @@ from discovery.identifiers import canonical_ifname, split_fqdn
 from discovery.snmp import oids
 from discovery.snmp.classify import RULES, parse_classification
 from discovery.snmp.classify_rules import KINDS
-from discovery.snmp.errors import NormalizeError, SnmprecError
+from discovery.snmp.errors import NormalizeError
 from discovery.snmp.normalize import DEVICE_CLASSES, UNCLASSIFIED, normalize_snmp
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_entity import parse_entities
 from discovery.snmp.parse_neighbors import CHASSIS_MAC
 from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import Classification, DeviceSnapshot, SystemInfo, Value
-from discovery.snmp.snmprec import parse_snmprec_line
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
+from tests.snmprec import SnmprecError, parse_snmprec_line
 
 Expected = tuple[str | None, str | None, str | None]  # vendor, os, kind
 

@@ -40,8 +40,8 @@ import pytest
 
 from discovery.snmp.parse import parse_device
 from discovery.snmp.records import DeviceSnapshot
-from discovery.snmp.snmprec import load_snmprec
 from lab.sources import lab_data_dir
+from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))

@@ -33,8 +33,8 @@ from discovery.snmp.normalize_coverage import FEEDS
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
 from discovery.snmp.records import DeviceSnapshot, IPv4Address
-from discovery.snmp.snmprec import load_snmprec
 from lab.sources import lab_data_dir
+from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))

@@ -13,13 +13,13 @@ from discovery.snmp.classify import RULES, parse_classification
 from discovery.snmp.collect_pysnmp import convert_value
 from discovery.snmp.credentials import Secret, SnmpV2c, SnmpV3
 from discovery.snmp.decode import as_mac, as_text, date_and_time
-from discovery.snmp.errors import AuthFailed, SnmprecError
+from discovery.snmp.errors import AuthFailed
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import decode_lldp_id, parse_lldp_local
 from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import LldpLocalSystem, SystemInfo
-from discovery.snmp.snmprec import load_snmprec, sanitise_snmprec
 from lab.sources import lab_data_dir
+from tests.snmprec import SnmprecError, load_snmprec, sanitise_snmprec
 
 LAB = lab_data_dir() / "snmp"
 

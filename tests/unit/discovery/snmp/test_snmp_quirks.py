@@ -9,8 +9,8 @@ from discovery.snmp import quirks
 from discovery.snmp.parse_interfaces import parse_interfaces
 from discovery.snmp.parse_neighbors import parse_lldp
 from discovery.snmp.records import Value
-from discovery.snmp.snmprec import load_snmprec
 from lab.sources import lab_data_dir
+from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
 IF = "1.3.6.1.2.1.2.2.1"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from discovery.snmp.snmprec import load_snmprec
 from discovery.snmp.value_types import wrong_types
 from lab.sources import lab_data_dir
+from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))

@@ -1,4 +1,6 @@
-"""Loading snmpsim ``.snmprec`` recordings into the varbinds mapping the parsers take.
+"""Loading snmpsim ``.snmprec`` recordings into the varbinds mapping the parsers take:
+the tests' reader (discovery reads devices, never recordings; the lab serves recordings
+with its own lenient reader, lab/snmprec.py, which keeps values as recorded text).
 
 Format: one ``OID|TAG|VALUE`` per line. TAG is the BER type number (2 Integer,
 4 OctetString, 5 Null, 6 OID, 64 IpAddress, 65 Counter32, 66 Gauge32, 67 TimeTicks,
@@ -18,7 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from discovery.snmp.errors import SnmprecError
 from discovery.snmp.records import Value
 
 _INT_TAGS = frozenset({"2", "65", "66", "67", "70"})
@@ -27,6 +28,16 @@ _OID_TAG = "6"
 _IP_TAG = "64"
 _SKIP_TAGS = frozenset({"5", "128", "129", "130"})  # Null, noSuchObject/Instance, endOfMib
 KNOWN_TAGS = _INT_TAGS | _OCTET_TAGS | _SKIP_TAGS | {_OID_TAG, _IP_TAG}
+
+
+class SnmprecError(ValueError):
+    """A ``.snmprec`` recording could not be read. Names the file and line."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        super().__init__(f"{path}:{line}: {reason}")
 
 
 @dataclass(frozen=True, slots=True)
