@@ -185,9 +185,13 @@ def read_source(path: Path) -> Iterator[str]:
 
 
 def cache_name(source: Path) -> str:
-    """Cache file stem for a source: its name plus a hash of path, size and mtime."""
-    stat = source.stat()
-    digest = hashlib.sha256(f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    """Cache file stem for a source: its name plus a hash of its content, so that every
+    clone and virtualenv holding the same recording shares one prepared copy (a fresh
+    clone's lab, demo and tests would otherwise prepare every recording again)."""
+    digest = hashlib.sha256(b"prepared-v1\0")
+    with open(source, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
     stem = source.name.removesuffix(".bz2").removesuffix(".snmprec")
     return f"{stem}-{digest.hexdigest()[:16]}"
 
