@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import bz2
 import hashlib
+import os
+import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,8 +222,11 @@ def prepare(source: Path, cache_dir: Path) -> Path:
 
 def _write(rows: Iterator[Row], target: Path) -> None:
     index = target.with_suffix(".idx")
-    tmp_data = target.with_suffix(".tmp")
-    tmp_index = target.with_suffix(".idxtmp")
+    # names of this writer's own: two processes may prepare the same content at once (the
+    # cache is shared by every clone, and a recording set may hold byte-identical copies)
+    mine = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp_data = target.with_suffix(f".{mine}.tmp")
+    tmp_index = target.with_suffix(f".{mine}.idxtmp")
     with open(tmp_data, "wb") as data, open(tmp_index, "w", encoding="ascii") as idx:
         for n, (oid, tag, value) in enumerate(rows):
             if n % INDEX_STRIDE == 0:

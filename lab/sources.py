@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -103,7 +104,7 @@ def _prepare_one(job: tuple[Path, Path]) -> tuple[str, dict[str, object]]:
     facts_file = prepared.with_suffix(".facts.json")
     if not facts_file.exists():
         facts = collect_facts(open_prepared(prepared)).as_dict()
-        tmp = facts_file.with_suffix(".tmp")
+        tmp = facts_file.with_suffix(f".{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
         tmp.write_text(json.dumps(facts), encoding="utf-8")
         tmp.replace(facts_file)
     return str(prepared), json.loads(facts_file.read_text(encoding="utf-8"))
