@@ -13,7 +13,9 @@ from pathlib import Path
 
 import neo4j
 import pytest
+from typer.testing import CliRunner
 
+from cli.base import console
 from cmdb import dbms, migrations
 from cmdb.config import Config
 from cmdb.graph import connect
@@ -110,3 +112,16 @@ def dump_graph(driver: neo4j.Driver) -> tuple[frozenset[object], frozenset[objec
 @pytest.fixture
 def dump() -> object:
     return dump_graph
+
+
+@pytest.fixture
+def cli(
+    graph: neo4j.Driver, dbms_config: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> CliRunner:
+    """The `cmdb` command as a user drives it: a runner in a working folder of its own, on
+    the test DBMS (wiped per test)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CMDB_DATA_DIR", str(dbms_config.data_dir))
+    monkeypatch.setenv("CMDB_NEO4J_PORT", str(dbms_config.port))
+    monkeypatch.setattr(console, "width", 200)  # tables on one line each
+    return CliRunner()

@@ -16,7 +16,8 @@ without them for the simulator.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import bisect
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,3 +147,39 @@ def sanitise_snmprec(src: str | Path, dst: str | Path) -> tuple[SkippedRow, ...]
             kept.append(line)
     Path(dst).write_text("".join(f"{line}\n" for line in kept), encoding="latin-1")
     return tuple(skipped)
+
+
+def _arcs(oid: str) -> tuple[int, ...]:
+    return tuple(int(a) for a in oid.split("."))
+
+
+def read_prepared(path: Path, prefixes: Iterable[str]) -> dict[str, Value]:
+    """The varbinds below `prefixes` of a recording the lab prepared (lab/snmprec.py: in
+    OID order, with a sparse `.idx` of byte offsets): one seek per prefix, then read until
+    past its subtree. Rows the agent cannot encode are left out, as the agent leaves them."""
+    index = []
+    for entry in path.with_suffix(".idx").read_text(encoding="ascii").splitlines():
+        offset, oid = entry.split(" ", 1)
+        index.append((int(offset), _arcs(oid)))
+    varbinds: dict[str, Value] = {}
+    if not index:
+        return varbinds
+    with open(path, "rb") as fh:
+        for prefix in prefixes:
+            start = _arcs(prefix)
+            i = bisect.bisect_right(index, start, key=lambda entry: entry[1]) - 1
+            fh.seek(index[max(i, 0)][0])
+            for lineno, raw in enumerate(fh):
+                line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
+                oid = line.split("|", 1)[0]
+                if not (oid == prefix or oid.startswith(prefix + ".")):
+                    if _arcs(oid) > start:
+                        break
+                    continue
+                try:
+                    parsed = parse_snmprec_line(str(path), lineno, line)
+                except (SnmprecError, UnicodeEncodeError):
+                    continue
+                if isinstance(parsed, tuple):
+                    varbinds[parsed[0]] = parsed[1]
+    return varbinds

@@ -13,9 +13,7 @@ import neo4j
 import pytest
 from typer.testing import CliRunner
 
-from cli.base import console
 from cli.main import app
-from cmdb.config import Config
 
 pytestmark = pytest.mark.neo4j
 
@@ -48,18 +46,6 @@ changesets:
           serial_number: SN3
           cpu_count: eight
 """
-
-
-@pytest.fixture
-def cli(
-    graph: neo4j.Driver, dbms_config: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> CliRunner:
-    """A runner on the test DBMS (as tests/acceptance/conftest.py's)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CMDB_DATA_DIR", str(dbms_config.data_dir))
-    monkeypatch.setenv("CMDB_NEO4J_PORT", str(dbms_config.port))
-    monkeypatch.setattr(console, "width", 200)
-    return CliRunner()
 
 
 def load(cli: CliRunner, *paths: Path) -> tuple[int, str]:

@@ -9,7 +9,6 @@ each value a parser produced is already canonical; each interface name comes out
 
 from __future__ import annotations
 
-import bisect
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -43,7 +42,7 @@ from discovery.ssh.normalize_network import remote_end
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.records import ArpEntry, DeviceVersion, Interface, MacEntry, Neighbor, Record
 from lab.sources import cli_dir, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
-from tests.snmprec import SnmprecError, parse_snmprec_line
+from tests.snmprec import read_prepared
 
 CANONICAL_MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 NTC_DIR = Path(__file__).parent / "ssh" / "fixtures" / "ntc"
@@ -297,41 +296,6 @@ IF_PHYS_ADDRESS = oids.IF_ENTRY + ".6"
 LLDP_REM = {"chassis": (4, 5, CHASSIS_MAC), "port": (6, 7, PORT_MAC)}
 
 
-def _arcs(oid: str) -> tuple[int, ...]:
-    return tuple(int(a) for a in oid.split("."))
-
-
-def read_subtrees(path: Path, prefixes: tuple[str, ...]) -> dict[str, Value]:
-    """The varbinds below `prefixes` of a prepared recording (rows snmpsim cannot encode
-    left out, as the agent leaves them out)."""
-    index = []
-    for entry in path.with_suffix(".idx").read_text(encoding="ascii").splitlines():
-        offset, oid = entry.split(" ", 1)
-        index.append((int(offset), _arcs(oid)))
-    varbinds: dict[str, Value] = {}
-    if not index:
-        return varbinds
-    with open(path, "rb") as fh:
-        for prefix in prefixes:
-            start = _arcs(prefix)
-            i = bisect.bisect_right(index, start, key=lambda entry: entry[1]) - 1
-            fh.seek(index[max(i, 0)][0])
-            for lineno, raw in enumerate(fh):
-                line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
-                oid = line.split("|", 1)[0]
-                if not (oid == prefix or oid.startswith(prefix + ".")):
-                    if _arcs(oid) > start:
-                        break
-                    continue
-                try:
-                    parsed = parse_snmprec_line(str(path), lineno, line)
-                except (SnmprecError, UnicodeEncodeError):
-                    continue
-                if isinstance(parsed, tuple):
-                    varbinds[parsed[0]] = parsed[1]
-    return varbinds
-
-
 @cache
 def snmp_recordings() -> dict[str, Path]:
     sources = snmp_sources(default_data_dirs())
@@ -373,7 +337,7 @@ def snmp_mac_oracle(value: Value) -> str | None:
 # when the first of these tests runs, not while pytest collects
 @pytest.mark.parametrize("name", sorted(s.name for s in snmp_sources(default_data_dirs())))
 def test_every_snmp_recording(name: str) -> None:
-    varbinds = read_subtrees(snmp_recordings()[name], SNMP_PREFIXES)
+    varbinds = read_prepared(snmp_recordings()[name], SNMP_PREFIXES)
     for where, value in raw_macs(varbinds):
         assert as_mac(value) == snmp_mac_oracle(value), (where, value)
     interfaces = parse_interfaces(varbinds)

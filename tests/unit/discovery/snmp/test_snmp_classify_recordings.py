@@ -19,7 +19,6 @@ fails with a clear error.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections.abc import Iterable
@@ -43,7 +42,7 @@ from discovery.snmp.parse_neighbors import CHASSIS_MAC
 from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import Classification, DeviceSnapshot, SystemInfo, Value
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
-from tests.snmprec import SnmprecError, parse_snmprec_line
+from tests.snmprec import read_prepared
 
 Expected = tuple[str | None, str | None, str | None]  # vendor, os, kind
 
@@ -196,50 +195,14 @@ def _arcs(oid: str) -> tuple[int, ...]:
     return tuple(int(a) for a in oid.split("."))
 
 
-def rows_below(path: Path, index: list[tuple[int, str]], prefix: str) -> list[str]:
-    """The prepared file's lines at or below ``prefix``: one seek through its sparse
-    index (the file is in OID order), then read until past the subtree."""
-    start = _arcs(prefix)
-    i = bisect.bisect_right(index, start, key=lambda entry: _arcs(entry[1])) - 1
-    out: list[str] = []
-    with open(path, "rb") as fh:
-        fh.seek(index[max(i, 0)][0])
-        for raw in fh:
-            line = raw.decode("utf-8", "surrogateescape").rstrip("\n")
-            oid = line.split("|", 1)[0]
-            if oid == prefix or oid.startswith(prefix + "."):
-                out.append(line)
-            elif _arcs(oid) > start:
-                break
-    return out
-
-
 CLASSIFIED_FROM = (oids.SYSTEM, oids.ENT_PHYSICAL_ENTRY, *oids.SCALARS.values())
 COLLECTED = (*oids.SUBTREES.values(), *oids.SCALARS.values())
 
 
 def collected_view(path: Path, prefixes: Iterable[str] = CLASSIFIED_FROM) -> dict[str, Value]:
     """The varbinds our collector would get below ``prefixes`` (by default what
-    classification reads). Rows that cannot be encoded (bad hex, bytes that are not
-    Latin-1) are left out."""
-    index = []
-    for entry in path.with_suffix(".idx").read_text(encoding="ascii").splitlines():
-        offset, oid = entry.split(" ", 1)
-        index.append((int(offset), oid))
-    if not index:
-        return {}
-    lines: list[str] = []
-    for prefix in prefixes:
-        lines += rows_below(path, index, prefix)
-    varbinds: dict[str, Value] = {}
-    for line in lines:
-        try:
-            parsed = parse_snmprec_line(str(path), 0, line)
-        except (SnmprecError, UnicodeEncodeError):
-            continue
-        if isinstance(parsed, tuple):
-            varbinds[parsed[0]] = parsed[1]
-    return varbinds
+    classification reads), as tests.snmprec.read_prepared reads them."""
+    return read_prepared(path, prefixes)
 
 
 @cache
