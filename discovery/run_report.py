@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from cmdb.ingest_result import IngestResult
+from cmdb.ingest import IngestResult
 from cmdb.runs import DiscoveryRun
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Protocol
 
 import paramiko
 from netmiko import BaseConnection, ConnectHandler
@@ -42,13 +42,6 @@ from discovery.ssh.platforms.base import Command, ParsedTarget, Platform
 from discovery.ssh.targets import SSHCredentials, SSHTarget, SSHTimeouts
 
 log = logging.getLogger(__name__)
-
-FailureKind = Literal["connect_timeout", "connect_failed", "auth_failed"]
-_KINDS: dict[type[TargetError], FailureKind] = {
-    ConnectTimeout: "connect_timeout",
-    ConnectFailed: "connect_failed",
-    AuthFailed: "auth_failed",
-}
 
 
 class Session(Protocol):
@@ -74,10 +67,17 @@ class CommandResult:
 
 @dataclass(frozen=True, slots=True)
 class TargetFailure:
-    """Why a target gave nothing: kind for counting, message naming the target."""
+    """Why a target gave nothing: the error (its class says the kind), as data."""
 
-    kind: FailureKind
-    message: str
+    error: TargetError
+
+    @property
+    def kind(self) -> str:
+        return self.error.kind
+
+    @property
+    def message(self) -> str:
+        return str(self.error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +303,7 @@ def collect_target(
     except TargetError as err:
         log.info("%s", err)
         elapsed = time.perf_counter() - started
-        failure = TargetFailure(kind=_KINDS.get(type(err), "connect_failed"), message=str(err))
+        failure = TargetFailure(err)
         return CollectResult(target, platform.name, credentials.ref, (), failure, elapsed, elapsed)
     connected = time.perf_counter()
     try:

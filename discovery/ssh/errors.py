@@ -1,4 +1,5 @@
-"""The exception tree of SSH discovery, drawn in one place.
+"""The exception tree of SSH discovery, drawn in one place, each failure's kind on its
+class (discovery.errors).
 
 Every error names the target (host:port) and, where there is one, the command.
 None ever carries a credential: messages are built here from plain fields, never
@@ -8,6 +9,8 @@ from a library's exception text, and library exceptions are not chained.
 from __future__ import annotations
 
 from cmdb.errors import CMDBError
+from discovery import errors
+from discovery.errors import DiscoveryFailure
 
 
 class SSHDiscoveryError(CMDBError):
@@ -22,41 +25,55 @@ class UnknownPlatformError(SSHDiscoveryError):
         super().__init__(f"unknown SSH platform {platform!r}")
 
 
-class TargetError(SSHDiscoveryError):
+class TargetError(SSHDiscoveryError, errors.TargetError):
     """Something went wrong with one target (a device or host)."""
-
-    def __init__(self, target: str, reason: str) -> None:
-        self.target = target
-        self.reason = reason
-        super().__init__(f"{target}: {reason}")
 
 
 class ConnectTimeout(TargetError):
     """The target did not answer (TCP or SSH handshake) within the connect timeout."""
 
+    kind = "timeout"
+
 
 class ConnectFailed(TargetError):
     """The SSH session could not be set up for a reason other than timeout or auth."""
+
+    kind = "connect_failed"
 
 
 class AuthFailed(TargetError):
     """The target refused the credential. The credential itself is never named."""
 
+    kind = "auth_failed"
+    next_credential = True
+    someone_there = True
+
+
+class NoPlatform(TargetError):
+    """Logged in, but the target is no platform we can parse."""
+
+    kind = "unknown_platform"
+    someone_there = True
+
 
 class CommandFailed(TargetError):
     """A command timed out or the device rejected it."""
+
+    kind = "command_failed"
 
     def __init__(self, target: str, command: str, reason: str) -> None:
         self.command = command
         super().__init__(target, f"command {command!r}: {reason}")
 
 
-class ParseError(SSHDiscoveryError):
+class ParseError(SSHDiscoveryError, DiscoveryFailure):
     """Output of a command could not be turned into typed rows.
 
     Raised by pure parsers, so it names the platform and command; the collector
     adds the target when it records the failure.
     """
+
+    kind = "parse_error"
 
     def __init__(self, platform: str, command: str, reason: str) -> None:
         self.platform = platform
@@ -67,3 +84,5 @@ class ParseError(SSHDiscoveryError):
 
 class NormalizeError(TargetError):
     """Parsed output that cannot become a change set: nothing in it identifies the target."""
+
+    kind = "normalize_error"

@@ -27,7 +27,7 @@ from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
-from discovery.run import default_normalizers, run_job
+from discovery.run import run_job
 from discovery.run_report import RunReport
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of, lab_data_dir
@@ -111,8 +111,7 @@ def test_removed_device_goes_absent_a_silent_one_never_does(
 
     def run(path: Path) -> RunReport:
         return run_job(load_job(path), ingestor=Ingestor(graph, schema, config),
-                       resolver=CredentialResolver(env=env), memory=CredentialMemory(memory),
-                       normalizers=default_normalizers())  # fmt: skip
+                       resolver=CredentialResolver(env=env), memory=CredentialMemory(memory))  # fmt: skip
 
     with _lab(options) as manifest:
         devices = sorted(manifest.of_kind("snmp-sim"), key=lambda d: d.name)

@@ -22,7 +22,7 @@ from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
-from discovery.run import default_normalizers, run_job
+from discovery.run import run_job
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
 
@@ -82,8 +82,7 @@ def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
         reports = [
             run_job(load_job(path), ingestor=Ingestor(graph, schema, config),
                     resolver=CredentialResolver(env={}, secrets_file=Path(manifest.secrets_file)),
-                    memory=CredentialMemory(tmp_path / "memory.json"),
-                    normalizers=default_normalizers())
+                    memory=CredentialMemory(tmp_path / "memory.json"))
             for path in (job, ssh_job)
         ]
     finally:

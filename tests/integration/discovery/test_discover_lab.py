@@ -23,7 +23,7 @@ from cmdb.runs import read_run, read_runs
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
-from discovery.run import default_normalizers, run_job
+from discovery.run import run_job
 from discovery.run_report import RunReport
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
@@ -75,7 +75,6 @@ def _run(path: Path, manifest: lab.Manifest, graph: neo4j.Driver, schema: Schema
         ingestor=Ingestor(graph, schema, config),
         resolver=CredentialResolver(env=kw.pop("env", {}), secrets_file=Path(manifest.secrets_file)),
         memory=CredentialMemory(memory),
-        normalizers=default_normalizers(),
         **kw,
     )
 

@@ -31,7 +31,7 @@ from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.identifiers import canonical_ifname, normalize_mac, split_fqdn
 from discovery.jobs import load_job
-from discovery.run import default_normalizers, run_job
+from discovery.run import run_job
 from discovery.run_report import RunReport
 from lab import oids
 from lab.config import LabOptions, isolated_config
@@ -82,7 +82,6 @@ def _run(path: Path, manifest: lab.Manifest, graph: neo4j.Driver, schema: Schema
         ingestor=Ingestor(graph, schema, config),
         resolver=CredentialResolver(env={}, secrets_file=Path(manifest.secrets_file)),
         memory=CredentialMemory(memory),
-        normalizers=default_normalizers(),
     )
 
 

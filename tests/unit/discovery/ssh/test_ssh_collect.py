@@ -128,7 +128,7 @@ def test_timeout_stops_the_session_and_marks_the_rest_not_run() -> None:
     ("error", "kind"),
     [
         (AuthFailed("192.0.2.10:22", "authentication failed"), "auth_failed"),
-        (ConnectTimeout("192.0.2.10:22", "no SSH session within 10s"), "connect_timeout"),
+        (ConnectTimeout("192.0.2.10:22", "no SSH session within 10s"), "timeout"),
     ],
 )
 def test_connect_errors_are_data_and_never_show_the_secret(error: Exception, kind: str) -> None:
