@@ -22,6 +22,7 @@ from cmdb.config import Config, load_config
 from cmdb.errors import CMDBError
 from cmdb.graph import bolt_uri
 from cmdb.ingest import Ingestor
+from cmdb.queries.report import best_connected_device, count_cis
 
 DEMO_JOB = Path(__file__).resolve().parent.parent / "discovery" / "jobs" / "lab.yaml"
 DEMO_JOB_COPY = Path(".cmdb") / "demo-lab-job.yaml"
@@ -83,13 +84,10 @@ def _run(no_lab: bool, step: _Step) -> str:
         example = _discovery(step) or example
     step.what = "counting the CIs"
     with graph() as (config, _schema, driver):
-        counts, _, _ = driver.execute_query(
-            "MATCH (c:CI) RETURN c._class AS class, c.status AS status, count(*) AS n "
-            "ORDER BY class, status"
-        )
+        counts = count_cis(driver)
     table = Table("class", "status", "CIs")
-    for rec in counts:
-        table.add_row(rec["class"], rec["status"], str(rec["n"]))
+    for count in counts:
+        table.add_row(count.class_name, count.status, str(count.cis))
     console.print(table)
     return example
 
@@ -130,12 +128,7 @@ def _discovery(step: _Step) -> str | None:
     resolver = CredentialResolver(secrets_file=Path(manifest.secrets_file))
     run_discovery(job, resolver, CredentialMemory(DEFAULT_MEMORY_FILE))
     with graph() as (_config, _schema, driver):
-        found, _, _ = driver.execute_query(  # the best-connected discovered device
-            "MATCH (d:CI:NetworkDevice)-[:HAS_INTERFACE]->(:Interface)-[r:CONNECTED_TO]-() "
-            "WHERE r.until IS NULL AND d._scope IS NOT NULL "
-            "RETURN d.name AS name, count(r) AS n ORDER BY n DESC, name LIMIT 1"
-        )
-    return found[0]["name"] if found else None
+        return best_connected_device(driver)
 
 
 def _lab_secrets_file() -> Path:

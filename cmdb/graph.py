@@ -17,6 +17,7 @@ import neo4j
 from cmdb.config import Config
 from cmdb.dbms import read_password, running_pid
 from cmdb.errors import DBMSError, DBMSLostError
+from cmdb.queries.server import neo4j_version
 
 
 def bolt_uri(config: Config) -> str:
@@ -57,10 +58,7 @@ def connect(config: Config) -> neo4j.Driver:
 def server_version(config: Config) -> str:
     """The Neo4j version the configured database reports."""
     with connect(config) as driver:
-        records, _, _ = driver.execute_query(
-            "CALL dbms.components() YIELD versions RETURN versions[0] AS v"
-        )
-    return str(records[0]["v"])
+        return neo4j_version(driver)
 
 
 def _only_while_running(config: Config) -> Callable[[neo4j.Address], list[neo4j.Address]]:

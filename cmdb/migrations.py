@@ -18,6 +18,7 @@ from pathlib import Path
 import neo4j
 
 from cmdb.errors import MigrationError
+from cmdb.queries.migrations import applied_steps, await_indexes, record_derived, record_file
 from cmdb.schema import SCHEMA_DIR, Schema
 
 MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.cypher$")
@@ -108,22 +109,21 @@ def migration_files(directory: Path = SCHEMA_DIR / "migrations") -> list[Path]:
 
 def apply(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> list[Applied]:
     """Bring the graph up to this schema. Idempotent; returns what was applied now."""
-    records, _, _ = driver.execute_query(
-        "MATCH (m:SchemaMigration) RETURN m.id AS id, m.version AS version"
-    )
-    newest = max((r["version"] or 0 for r in records), default=0)
+    done = applied_steps(driver)
+    newest = max((version or 0 for version in done.values()), default=0)
     if newest > schema.version:
         raise MigrationError(
             f"the graph is at schema version {newest}, this code knows version {schema.version}"
         )
     applied: list[Applied] = []
-    for mig_id, path in _steps(schema, {r["id"] for r in records}, directory):
+    for mig_id, path in _steps(schema, set(done), directory):
         if path is None:  # the derived constraints and indexes
             stmts = derived_statements(schema)
             for stmt in stmts:  # schema DDL cannot share a transaction with writes
                 driver.execute_query(stmt)
-            driver.execute_query("CALL db.awaitIndexes(300)")
-            _record(driver, mig_id, schema, f"{len(stmts)} constraints and indexes")
+            await_indexes(driver)
+            note = f"{len(stmts)} constraints and indexes"
+            record_derived(driver, mig_id, schema.version, schema.checksum, datetime.now(UTC), note)
             applied.append(Applied(mig_id, len(stmts)))
             continue
         text = path.read_text(encoding="utf-8")
@@ -134,12 +134,7 @@ def apply(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -
                     tx.run(stmt)
                 except neo4j.exceptions.Neo4jError as exc:
                     raise MigrationError(f"{path}: {exc.message}") from None
-            tx.run(
-                "CREATE (:SchemaMigration {id: $id, version: $version, checksum: $checksum,"
-                " applied_at: $at, note: $note})",
-                id=mig_id, version=schema.version, checksum=schema.checksum,
-                at=datetime.now(UTC), note=path.name,
-            )  # fmt: skip
+            record_file(tx, mig_id, schema.version, schema.checksum, datetime.now(UTC), path.name)
             tx.commit()
         applied.append(Applied(mig_id, len(stmts)))
     return applied
@@ -158,8 +153,7 @@ def _steps(
 
 def pending(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> list[str]:
     """The steps `apply` would take on this graph now: none on a graph that is in step."""
-    records, _, _ = driver.execute_query("MATCH (m:SchemaMigration) RETURN m.id AS id")
-    return [step for step, _path in _steps(schema, {r["id"] for r in records}, directory)]
+    return [step for step, _path in _steps(schema, set(applied_steps(driver)), directory)]
 
 
 def require(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> None:
@@ -176,12 +170,3 @@ def require(driver: neo4j.Driver, schema: Schema, directory: Path | None = None)
 
 def _comment_only(stmt: str) -> bool:
     return all(line.strip().startswith("//") or not line.strip() for line in stmt.splitlines())
-
-
-def _record(driver: neo4j.Driver, mig_id: str, schema: Schema, note: str) -> None:
-    driver.execute_query(
-        "MERGE (m:SchemaMigration {id: $id}) SET m.version = $version, m.checksum = $checksum,"
-        " m.applied_at = $at, m.note = $note",
-        id=mig_id, version=schema.version, checksum=schema.checksum,
-        at=datetime.now(UTC), note=note,
-    )  # fmt: skip

@@ -1,2 +1,4 @@
-"""Cypher by concern: the bookkeeping property names, and named read queries per concern
-(history, identify, lifecycle, runs). Writes are generated in cmdb.write from schema/."""
+"""Cypher by concern: the bookkeeping property names, and named queries per concern
+(history, identify, lifecycle, runs; report: summaries for people; migrations: the schema's
+migration records; server: what Neo4j says of itself). Writes are generated in cmdb.write
+from schema/."""

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from cmdb.queries import history, identify, lifecycle, runs
+from cmdb.queries import history, identify, lifecycle, migrations, report, runs
 from cmdb.schema import Schema, load_schema
 
 
@@ -42,7 +42,9 @@ def test_versions_and_first_state_seek_the_same_index_in_order() -> None:
      history.VERSIONS, history.LINK_EVENTS, history.REFS, history.FIRST_STATE,
      history.CHANGESETS, history.CHANGED_IN_WINDOW, lifecycle.READ_CI,
      lifecycle.STALE_ACTIVE, lifecycle.LONG_ABSENT, identify.FIND_BY_UID_OR_NAME,
-     runs.WRITE_RUN, runs.READ_RUNS, runs.READ_RUN],
+     runs.WRITE_RUN, runs.READ_RUNS, runs.READ_RUN, report.CI_COUNTS,
+     report.BEST_CONNECTED_DEVICE, migrations.APPLIED, migrations.RECORD_DERIVED,
+     migrations.RECORD_FILE, migrations.AWAIT_INDEXES],
 )  # fmt: skip
 def test_every_value_is_a_parameter(query: str) -> None:
     # no quoted literal but the lifecycle statuses, no number but LIMIT 1 / LIMIT 20
