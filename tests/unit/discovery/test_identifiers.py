@@ -31,14 +31,15 @@ from discovery.identifiers import (
     subnet_cidr,
     usable_address,
 )
+from discovery.normalize_links import remote_end
 from discovery.snmp import oids
 from discovery.snmp.decode import as_mac, as_octets, column, scalar
-from discovery.snmp.normalize_links import lldp_remote
+from discovery.snmp.facts import lldp_facts
 from discovery.snmp.parse_bridge import parse_bridge
 from discovery.snmp.parse_interfaces import parse_interfaces
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC, parse_lldp, parse_lldp_local
 from discovery.snmp.records import LldpNeighbor, Value
-from discovery.ssh.normalize_network import remote_end
+from discovery.ssh.facts import neighbour_facts
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.records import ArpEntry, DeviceVersion, Interface, MacEntry, Neighbor, Record
 from lab.sources import cli_dir, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
@@ -188,8 +189,8 @@ def test_a_neighbour_is_named_alike_over_snmp_and_ssh() -> None:
                 "identifiers": {"chassis_id": "08:00:27:dc:54:43", "hostname": "sw1"},
             },
         }
-        assert lldp_remote(snmp, junk) == want, name
-        assert remote_end(ssh, junk) == want, name
+        assert remote_end(lldp_facts(snmp), junk) == want, name
+        assert remote_end(neighbour_facts(ssh), junk) == want, name
 
 
 # -- every recording ------------------------------------------------------------------

@@ -25,11 +25,12 @@ from cmdb.observations import ChangeSet, CIObservation, LinkObservation
 from cmdb.schema import Schema, load_schema
 from cmdb.validate import validate
 from discovery.identifiers import canonical_ifname, normalize_mac, split_fqdn
+from discovery.normalize import UNCLASSIFIED
 from discovery.snmp import oids
 from discovery.snmp.collect import TableCoverage, TableStatus
 from discovery.snmp.errors import NormalizeError, SnmpError
-from discovery.snmp.normalize import UNCLASSIFIED, normalize_snmp, split_software
-from discovery.snmp.normalize_coverage import FEEDS
+from discovery.snmp.facts import TABLE_GETTERS, split_software
+from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
 from discovery.snmp.records import DeviceSnapshot, IPv4Address
@@ -434,8 +435,8 @@ def coverage(**status: TableStatus) -> tuple[TableCoverage, ...]:
 
 def test_every_collected_table_has_a_coverage_rule() -> None:
     # without the system group there is no change set at all: the collector raises
-    assert set(oids.SUBTREES) - {"system"} | {"scalars"} <= set(FEEDS)
-    assert "system" not in FEEDS
+    assert set(oids.SUBTREES) - {"system"} | {"scalars"} <= set(TABLE_GETTERS)
+    assert "system" not in TABLE_GETTERS
 
 
 def _normalize(name: str, cov: tuple[TableCoverage, ...]) -> ChangeSet:

@@ -20,8 +20,9 @@ from cmdb.observations import ChangeSet, CIObservation, CIRef
 from cmdb.schema import Schema, load_schema
 from cmdb.validate import validate
 from discovery.identifiers import canonical_ifname
+from discovery.normalize import management_ip
 from discovery.ssh.errors import NormalizeError, SSHDiscoveryError
-from discovery.ssh.normalize import management_ip, normalize_ssh
+from discovery.ssh.normalize import normalize_ssh
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import ParsedTarget
 from discovery.ssh.records import (
@@ -586,3 +587,21 @@ def test_evidence_counts_match_the_neighbour_protocols() -> None:
     protocols = Counter(n.protocol for n in parsed.of(Neighbor))
     # every NX-OS neighbour in these recordings names its local port and far port
     assert evidence == protocols
+
+
+def test_an_all_zero_interface_mac_is_no_mac() -> None:
+    """EOS prints 0000.0000.0000 for a port-channel without members: no MAC, as over SNMP
+    (the parser drops it) and on Linux (the loopback's)."""
+    cs = normalize_ssh(parsed_network("arista_eos"), target=TARGET, observed_at=AT)
+    (channel,) = [ci for ci in by_class(cs, "Interface") if ci.attributes["name"] == "Port-channel1"]
+    assert "mac" not in channel.attributes
+    assert all(ci.attributes.get("mac") != "00:00:00:00:00:00" for ci in by_class(cs, "Interface"))
+
+
+def test_a_junk_host_name_is_no_name() -> None:
+    """An unconfigured host name ('localhost') names nothing: neither hostname nor name,
+    as over SNMP; the host is still identified by its machine-id."""
+    parsed = parsed_linux(hostname="localhost\n", fqdn="localhost\n")
+    dev = device(normalize_ssh(parsed, target="192.0.2.2", observed_at=AT))
+    assert dev.attributes["machine_id"] == "3d1219c7c4c5404aaa1f6d2a48adfda4"
+    assert "name" not in dev.attributes and "hostname" not in dev.attributes
