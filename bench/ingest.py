@@ -43,6 +43,7 @@ from cmdb import dbms, history, migrations
 from cmdb.config import Config
 from cmdb.graph import connect
 from cmdb.ingest import Ingestor
+from cmdb.ingest.ingestor import ingest_state_only
 from cmdb.observations import ChangeSet
 from cmdb.schema import load_schema
 from cmdb.write import UPDATE_CIS, UPDATE_CIS_NO_HISTORY
@@ -255,11 +256,11 @@ def main() -> None:
             gc.freeze()
             start = time.perf_counter()
             for cs in state_only:
-                ing.ingest(cs, history=False)
+                ingest_state_only(ing, cs)  # the same ingest, versions left out
             t_state = time.perf_counter() - start
             start = time.perf_counter()
             for cs in with_hist:
-                ing.ingest(cs, history=True)
+                ing.ingest(cs)
             t_hist = time.perf_counter() - start
             results.append(("10% changed, whole ingest: history / state-only", t_hist / t_state, "<= 1.5"))
 

@@ -1,4 +1,4 @@
-"""Two scopes of one source reporting one device (cmdb.ownership): one owner, the same
+"""Two scopes of one source reporting one device (cmdb.ingest.claims): one owner, the same
 stored CI whatever the order, the rival reported and not written, no change on the next
 run; and a device that moved to a new address is taken over once the old CI is absent."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from cmdb.config import Config, Lifecycle
 from cmdb.ingest import Ingestor
-from cmdb.ingest_result import IngestResult
+from cmdb.ingest import IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 

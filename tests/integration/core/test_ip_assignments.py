@@ -15,7 +15,7 @@ from cmdb import migrations
 from cmdb.config import Config
 from cmdb.errors import MigrationError
 from cmdb.ingest import Ingestor
-from cmdb.ingest_result import IngestResult
+from cmdb.ingest import IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 from tests.graph_checks import check_nodes

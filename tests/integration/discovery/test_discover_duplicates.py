@@ -1,4 +1,4 @@
-"""Two lab agents answering as one device (cmdb.ownership): the snmpsim-data recordings
+"""Two lab agents answering as one device (cmdb.ingest.claims): the snmpsim-data recordings
 huawei-unknown-001 and -002 (sysName dumsys-82 and dumsys-55) carry the same chassis
 serial. Discovery stores one CI, owned by the target whose address comes first, reports
 the other target as a `duplicate_identity` failure, and a second run records no change.
@@ -17,7 +17,7 @@ import pytest
 import lab
 from cmdb.config import Config
 from cmdb.ingest import Ingestor
-from cmdb.ownership import scope_order
+from cmdb.ingest.claims import scope_order
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job

@@ -1,4 +1,4 @@
-"""The duplicate-identity rule (cmdb.ownership) as pure logic: who owns a device after
+"""The duplicate-identity rule (cmdb.ingest.claims) as pure logic: who owns a device after
 any sequence of reports, and that the order of one run's reports never matters."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from cmdb.ownership import (
+from cmdb.ingest.claims import (
     Claim,
     DuplicateIdentity,
     Lapse,

@@ -1,4 +1,4 @@
-"""What one ingest did (cmdb.ingest): counts (late facts among them), the uids of the
+"""What one ingest did: counts (late facts among them), the uids of the
 change set's keys, the devices left out as duplicates, and the diff, spelt out only when
 asked for."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cmdb.ownership import DuplicateIdentity
+from cmdb.ingest.claims import DuplicateIdentity
 
 
 @dataclass
@@ -23,12 +23,12 @@ class IngestResult:
     went_absent: int = 0
     suppressed: int = 0  # values not written because a stronger source owns them
     # late sightings: attribute values (and links) observed before the stored value was
-    # set or confirmed (or the link closed), so not written (cmdb.reconcile, cmdb.links)
+    # set or confirmed (or the link closed), so not written (cmdb.ingest.reconcile, cmdb.ingest.links)
     late: int = 0
     uids: dict[str, str] = field(default_factory=dict)
     # devices another scope of the source owns, left out with what hangs on them, and
     # rivals of this run whose report of a device this change set withdrew
-    # (cmdb.ownership); the rest of the change set was ingested
+    # (cmdb.ingest.claims); the rest of the change set was ingested
     duplicates: list[DuplicateIdentity] = field(default_factory=list)
     # What changed, kept as tuples of plain values until `diff` spells it out: a caller
     # holding the results of a large load keeps no million small dicts and lists for the
