@@ -5,11 +5,13 @@ package), read through the lab's prepared cache (what its agent serves) and cut 
 what our collector asks for: the system group, entPhysicalTable and the GET scalars.
 So a rule that needs a table we do not collect fails here.
 
-The expectations (vendor, os, kind) were checked by hand against each walk's sysObjectID,
-sysDescr, ENTITY-MIB and UPS-MIB rows and the vendors' MIBs; where LibreNMS discovered
-the device (lab-data's expected/*.json) its os, type and hardware are checked too.
-None means "cannot be told": those devices must stay unknown, never guessed. A new
-recording fails `test_every_recording_has_an_expectation` until it gets a row.
+The expectations (vendor, os, kind) are the system getter of each recording's contract
+data file (tests/contract/expected/snmp/<name>.json); they were checked by hand against
+each walk's sysObjectID, sysDescr, ENTITY-MIB and UPS-MIB rows and the vendors' MIBs (a
+table here until the contract suite held them); where LibreNMS discovered the device
+(lab-data's expected/*.json) its os, type and hardware are checked too. None means
+"cannot be told": those devices must stay unknown, never guessed. A new recording fails
+`test_every_recording_has_an_expectation` until it gets a data file.
 
 A device of no known kind is still recorded, as an UnclassifiedDevice: every such
 recording is normalized from what the collector would get (every walked table and
@@ -43,6 +45,7 @@ from discovery.snmp.parse_neighbors import CHASSIS_MAC
 from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import Classification, DeviceSnapshot, SystemInfo, Value
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
+from tests.contract.cases import EXPECTED as EXPECTED_DIR
 from tests.snmprec import read_prepared
 
 Expected = tuple[str | None, str | None, str | None]  # vendor, os, kind
@@ -58,132 +61,19 @@ LIBRENMS_TYPE = {
     "printer": {"printer"},
 }
 
-EXPECTED: dict[str, Expected] = {
-    'arista_eos': ('Arista', 'eos', 'switch'),
-    'bmc-hp-onboard-administrator': ('HP', 'onboard-administrator', None),
-    'camera-hikvision': (None, None, None),
-    'camera-hikvision-network-video-recorder': ('Hikvision', None, None),
-    'camera-samsung-ipolis': ('Hanwha Techwin', 'ipolis', 'camera'),
-    'camera-semac-ipcam-500': ('Linux', 'linux', 'server'),
-    'camera-wds-ips-1022': ('WRD Tech', None, None),
-    'cloud-arista-dcs-7150s-52-cl': ('Arista', 'eos', 'switch'),
-    'ios_2960x': ('Cisco', 'ios', 'switch'),
-    'iot-geist-temperature-sensor': ('Geist', None, None),
-    'jetdirect_m252dw': ('HP', 'printer', 'printer'),
-    'junos_mx5t-isis': ('Juniper', 'junos', 'router'),
-    'linux_icecast': ('Linux', 'linux', 'server'),
-    'network-appliance-cisco-controller': ('Cisco', 'aireos', 'wireless'),
-    'network-appliance-cisco-ucs-6100': ('Cisco', 'nxos', 'switch'),
-    'network-appliance-cisco-ucs-6100-k9': ('Cisco', 'nxos', 'switch'),
-    'network-appliance-cisco-unknown-01': ('Cisco', 'ios', 'switch'),
-    'network-appliance-empirical-hw-mgmt': ('Huawei', 'ibmc', 'server'),
-    'network-appliance-huawei-ism': ('Huawei', 'oceanstor', 'storage'),
-    'network-appliance-infosec-nsae-6500': ('Infosec', None, None),
-    'network-appliance-meru-networks-controller': ('Meru', 'meru', 'wireless'),
-    'network-appliance-network-research-squid': (None, None, None),
-    'network-appliance-nsfocus-ads': ('NSFOCUS', None, None),
-    'network-appliance-tripplite-poweralert': ('Tripp Lite', None, 'ups'),
-    'network-appliance-ucdavis-sic': ('Linux', 'linux', 'server'),
-    'network-appliance-vss-monitoring-optimizer-2400-span': ('VSS Monitoring', None, None),
-    'network-firewall-clavister-amaranten': ('Clavister', 'cos', 'firewall'),
-    'network-firewall-fortinet-xcu': ('Fortinet', 'fortios', 'firewall'),
-    'network-firewall-legend-holdings-firewall': ('Lenovo', None, 'firewall'),
-    'network-firewall-legend-holdings-firewall-2': ('Lenovo', None, 'firewall'),
-    'network-firewall-netentsec-ngfw': ('Netentsec', None, 'firewall'),
-    'network-firewall-nsfocus-osms': ('NSFOCUS', None, None),
-    'network-firewall-paloalto-pa-5000': ('Palo Alto Networks', 'panos', 'firewall'),
-    'network-firewall-sangfor-ad1800-fp2': ('Sangfor', 'linux', 'server'),
-    'network-firewall-sangfor-vad1': ('Sangfor', 'linux', 'server'),
-    'network-firewall-topsec-ngfw4000-uf': ('Topsec', 'topsec', 'firewall'),
-    'network-firewall-venus-unknown-001': ('Venustech', 'vsos', 'firewall'),
-    'network-firewall-venus-vsos-v0600r0705b20180507': ('Venustech', 'vsos', 'firewall'),
-    'network-firewall-venus-vsos-v070060600': ('Venustech', 'vsos', 'firewall'),
-    'network-router-brocade-unknown-001': ('Brocade', 'fabos', 'switch'),
-    'network-router-cisco-unmarked-0': ('Cisco', 'ios', 'switch'),
-    'network-router-huawei-acu2': ('Huawei', 'vrp', 'wireless'),
-    'network-router-huawei-s5720': ('Huawei', 'vrp', 'switch'),
-    'network-router-huawei-unknown-001': ('Huawei', 'vrp', 'router'),
-    'network-router-huawei-unknown-002': ('Huawei', 'vrp', 'router'),
-    'network-router-juniper-mx960-12-3r6-6': ('Juniper', 'junos', 'router'),
-    'network-router-juniper-mx960-13-3r9-13': ('Juniper', 'junos', 'router'),
-    'network-router-juniper-mx960-16-1r6-7-a': ('Juniper', 'junos', 'router'),
-    'network-router-juniper-mx960-16-1r6-7-b': ('Juniper', 'junos', 'router'),
-    'network-router-ruijie-n18010': ('Ruijie', 'rgos', 'switch'),
-    'network-router-vyatta-unknown': ('Vyatta', 'vyatta', 'router'),
-    'network-switch-bdcom-s5612': ('BDCOM', 'bdcom', 'switch'),
-    'network-switch-brocade-ds-5100b': ('Brocade', 'fabos', 'switch'),
-    'network-switch-brocade-fiber-channel': ('Brocade', 'fabos', 'switch'),
-    'network-switch-brocade-icx6430-24': ('Brocade', 'fastiron', 'switch'),
-    'network-switch-cisco-c3560': ('Cisco', 'ios', 'switch'),
-    'network-switch-cisco-c3750': ('Cisco', 'ios', 'switch'),
-    'network-switch-cisco-n5000': ('Cisco', 'nxos', 'switch'),
-    'network-switch-cisco-n5000-uk9': ('Cisco', 'nxos', 'switch'),
-    'network-switch-cts-media-converter': (None, None, None),
-    'network-switch-dcrs-5980-28t-dc': ('DCN', 'dcn', 'switch'),
-    'network-switch-dcs-3726c': ('DCN', 'dcn', 'switch'),
-    'network-switch-dlink-des3038': ('D-Link', 'dlink', 'switch'),
-    'network-switch-dlink-des3200': ('D-Link', 'dlink', 'switch'),
-    'network-switch-dptech-dpx800-a5': ('DPtech', None, None),
-    'network-switch-h3c-comware-7-1-075': ('H3C', 'comware', 'router'),
-    'network-switch-h3c-comware-lsq1wcmd0': ('H3C', 'comware', 'wireless'),
-    'network-switch-h3c-comware-lsq1wcmd0-2509p61': ('H3C', 'comware', 'wireless'),
-    'network-switch-h3c-e528-1': ('H3C', 'comware', 'switch'),
-    'network-switch-h3c-e528-2': ('H3C', 'comware', 'switch'),
-    'network-switch-h3c-wx6103': ('H3C', 'comware', 'wireless'),
-    'network-switch-hpe-procurve-516733-b21': ('HP', 'procurve', 'switch'),
-    'network-switch-huawei-s12704': ('Huawei', 'vrp', 'switch'),
-    'network-switch-maipu-sm4200-16gef8ge-ac': ('Maipu', 'mypower', 'switch'),
-    'network-switch-metel-poe-box': (None, None, None),
-    'network-switch-ruijie-s5750-24gt12sfp': ('Ruijie', 'rgos', 'switch'),
-    'network-switch-zte-zrx10': ('ZTE', 'zxr10', 'switch'),
-    'network-switch-zte-zxr10-5250': ('ZTE', 'zxr10', 'switch'),
-    'network-wifi-aruba-7010': ('Aruba', 'arubaos', 'wireless'),
-    'network-wifi-aruba-7020': ('Aruba', 'arubaos', 'wireless'),
-    'network-wifi-aruba-7210': ('Aruba', 'arubaos', 'wireless'),
-    'network-wifi-juniper-wlc2800': ('Juniper', 'mss', 'wireless'),
-    'network-wifi-ruckus-smartcell-gateway': ('Ruckus', 'smartzone', 'wireless'),
-    'network-wifi-ruijie-m18000': ('Ruijie', 'rgos', 'wireless'),
-    'network-wifi-sangfor-wac': ('Sangfor', 'linux', 'server'),
-    'network-wifi-sangfor-wac-2': ('Sangfor', 'linux', 'server'),
-    'network-wifi-ubiquiti-m5': ('Ubiquiti', 'airos', 'wireless'),
-    'nxos_n3k-3064pq': ('Cisco', 'nxos', 'switch'),
-    'os-linux-ibm-power-chrp': ('IBM', 'aix', 'server'),
-    'os-linux-ibm-x3550-m3': ('Linux', 'linux', 'server'),
-    'os-linux-netmanage': (None, None, None),
-    'os-linux-sangfor': ('Sangfor', 'linux', 'server'),
-    'os-linux-slackware': ('Linux', 'linux', 'server'),
-    'os-linux-unknown-001': ('Linux', 'linux', 'server'),
-    'os-linux-unknown-002': ('Linux', 'linux', 'server'),
-    'os-linux-unknown-003': ('Linux', 'linux', 'server'),
-    'os-linux-unknown-004': ('Linux', 'linux', 'server'),
-    'os-linux-unknown-005': ('Sangfor', 'linux', 'server'),
-    'os-linux-unknown-006': ('Linux', 'linux', 'server'),
-    'os-linux-unknown-007': ('Linux', 'linux', 'server'),
-    'os-linux-unknown-008': ('Sangfor', 'linux', 'server'),
-    'os-linux-zte-embsys-cgel': ('ZTE', 'linux', 'server'),
-    'os-windows-server-2003-5-2': ('Microsoft', 'windows', 'server'),
-    'os-windows-XP': ('Microsoft', 'windows', 'server'),
-    'routeros': ('MikroTik', 'routeros', 'router'),
-    'storage-isilon-onefs': ('Dell EMC', 'onefs', 'storage'),
-    'storage-netapp-fas3270': ('NetApp', 'ontap', 'storage'),
-    'storage-netapp-ontap-8-2-3': ('NetApp', 'ontap', 'storage'),
-    'unclassified-01': (None, None, None),
-    'unclassified-02': (None, None, None),
-    'unclassified-03': (None, None, None),
-    'UPS-apc-7902b': ('APC', 'apc', 'pdu'),
-    'UPS-apc-8641': ('APC', 'apc', 'pdu'),
-    'UPS-apc-8932': ('APC', 'apc', 'pdu'),
-    'UPS-eastpower-istars-swv053': ('EAST', None, 'ups'),
-    'UPS-eaton-93e-80': ('Eaton', 'mgeups', 'ups'),
-    'UPS-eaton-9px-partial': ('Eaton', 'mgeups', 'ups'),
-    'UPS-emerson-network-power': ('Vertiv', None, 'ups'),
-    'UPS-huawei-gse200m': ('Huawei', None, 'ups'),
-    'UPS-ingrasys-power-switch': ('Santak', None, 'ups'),
-    'UPS-juniper-ac': ('Juniper', None, None),
-    'UPS-phoenixtec-power': (None, None, 'ups'),
-    'UPS-vertiv-power': ('Vertiv', None, None),
-    'windows_svr_2019_1809': ('Microsoft', 'windows', 'server'),
-}
+
+
+def _expected() -> dict[str, Expected]:
+    """Each recording's (vendor, os, kind), from its contract data file's system getter
+    (tests/contract/expected/snmp/<name>.json)."""
+    out: dict[str, Expected] = {}
+    for path in sorted((EXPECTED_DIR / "snmp").glob("*.json")):
+        system = json.loads(path.read_text())["system"]
+        out[path.stem] = (system.get("vendor"), system.get("os_name"), system.get("kind"))
+    return out
+
+
+EXPECTED = _expected()
 
 
 @cache

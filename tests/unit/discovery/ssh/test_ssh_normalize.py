@@ -8,6 +8,7 @@ records, never from the code under test.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections import Counter
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ import pytest
 from cmdb.observations import ChangeSet, CIObservation, CIRef
 from cmdb.schema import Schema, load_schema
 from cmdb.validate import validate
-from discovery.identifiers import canonical_ifname
+from discovery.identifiers import canonical_ifname, split_fqdn
 from discovery.normalize import management_ip
 from discovery.ssh.errors import NormalizeError, SSHDiscoveryError
 from discovery.ssh.normalize import normalize_ssh
@@ -36,6 +37,7 @@ from discovery.ssh.records import (
     Package,
     Vlan,
 )
+from tests.contract.cases import expected_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NTC = FIXTURES / "ntc"
@@ -43,14 +45,6 @@ LINUX = FIXTURES / "linux"
 AT = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 TARGET = "192.0.2.10:22"
 NETWORK = ["cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos"]
-# Read off the first recording of each command (show version / hostname / inventory).
-DEVICES = {
-    # hostname, chassis serial (inventory's chassis row), model (show version)
-    "cisco_ios": ("router1", "FF1045C5", "WS-C4948E"),
-    "cisco_nxos": ("n9k1", "SAL1819S6LU", "C9396PX"),
-    "arista_eos": ("spine1", "JPE13120702", "vEOS"),
-    "juniper_junos": ("lab", "A1111", "mx240"),
-}
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +121,16 @@ def test_network_device_validates_and_carries_its_identity(platform: str, schema
     )  # fmt: skip
     assert (cs.certified_classes, cs.certified_links) == (None, None)
     dev = device(cs)
-    hostname, serial, model = DEVICES[platform]
+    # the platform's contract case (tests/contract/expected/ssh/<platform>.json) holds the
+    # recordings' identity: host name, serial (the inventory's chassis row), model
+    facts = json.loads(expected_path("ssh", platform).read_text())
+    system, chassis = facts["system"], facts["chassis"]
     assert dev.class_ == "NetworkDevice"
     attrs = dev.attributes
-    assert (attrs["hostname"], attrs["serial_number"], attrs["model"]) == (hostname, serial, model)
+    assert (attrs["hostname"], attrs["serial_number"], attrs["model"]) == (
+        split_fqdn(system["name"])[0], system.get("serial") or chassis[0]["serial"],
+        system["model"],
+    )  # fmt: skip
     assert attrs["management_ip"] == "192.0.2.10"
     assert attrs["platform"] == platform
     assert attrs["device_kind"] in {"switch", "router", "firewall"}
