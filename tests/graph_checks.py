@@ -1,5 +1,7 @@
 """Assertions on the graph through small helpers returning sets of tuples (cartography's
 `check_nodes`/`check_rels`): a test states the rows it expects, not a count.
+`count_nodes`/`count_rels` only where the number is the point: things no property
+tells apart (a link created twice alike).
 
 Labels, types and property names are put into the query text (checked to be plain
 names); every value is a parameter. Values come back as Python values: times as
@@ -92,3 +94,30 @@ def check_rels(
     )
     params = {"match_from": dict(match_from or {}), "match_to": dict(match_to or {})}
     return _rows(driver, query, params)
+
+
+def count_nodes(driver: neo4j.Driver, label: str, match: Mapping[str, Any] | None = None) -> int:
+    """How many nodes `check_nodes` would see: only where the number itself is the point
+    (nodes that no property tells apart, e.g. a pending link parked twice)."""
+    where = _where("n", match, "match")
+    query = (
+        f"MATCH (n{_labels(label)})"
+        + (f" WHERE {' AND '.join(where)}" if where else "")
+        + " RETURN count(n) AS f0"
+    )
+    [(count,)] = _rows(driver, query, {"match": dict(match or {})})
+    return int(count)
+
+
+def count_rels(
+    driver: neo4j.Driver, from_label: str, rel_type: str, to_label: str, open_only: bool = False
+) -> int:
+    """How many `(a:from_label)-[r:rel_type]->(b:to_label)` there are: only where the number
+    is the point (one link, not two alike)."""
+    query = (
+        f"MATCH (a{_labels(from_label)})-[r:{_name(rel_type)}]->(b{_labels(to_label)})"
+        + (" WHERE r.until IS NULL" if open_only else "")
+        + " RETURN count(r) AS f0"
+    )
+    [(count,)] = _rows(driver, query, {})
+    return int(count)

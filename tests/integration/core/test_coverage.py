@@ -12,7 +12,8 @@ from cmdb import edit, history
 from cmdb.config import Config, Lifecycle
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
-from cmdb.schema import Schema
+from cmdb.schema import Schema, load_schema
+from tests.graph_checks import check_nodes, check_rels, count_nodes, count_rels
 
 pytestmark = pytest.mark.neo4j
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -37,8 +38,7 @@ def switch(at: datetime, ports: list[str], neighbours: dict[str, tuple[str, str]
 
 
 def status_of(driver: neo4j.Driver) -> dict[str, str]:
-    records, _, _ = driver.execute_query("MATCH (i:Interface) RETURN i.name AS n, i.status AS s")
-    return {r["n"]: r["s"] for r in records}
+    return dict(check_nodes(driver, "Interface", ["name", "status"]))
 
 
 def test_missed_runs_make_a_ci_absent_and_reappearing_makes_it_active(
@@ -80,21 +80,23 @@ def test_pending_link_resolves_when_the_neighbour_appears(
     ing = Ingestor(graph, schema, config)
     r1 = ing.ingest(switch(T0, ["Gi1"], {"Gi1": ("sw2", "Eth7")}))
     assert r1.pending == 1 and r1.links_opened == 1  # only HAS_INTERFACE so far
-    pending, _, _ = graph.execute_query("MATCH (p:PendingLink) RETURN p.key AS k, p.type AS t")
-    assert [(r["k"], r["t"]) for r in pending] == [
+    assert check_nodes(graph, "PendingLink", ["key", "type"]) == {
         ("Interface|NetworkDevice||hostname=sw2|name=Eth7", "CONNECTED_TO")
-    ]
+    }
+    assert count_nodes(graph, "PendingLink") == 1
     # re-reporting the same neighbour does not park it twice
     ing.ingest(switch(T0 + timedelta(hours=1), ["Gi1"], {"Gi1": ("sw2", "Eth7")}))
     ing.ingest(switch(T0 + timedelta(hours=2), ["Eth7"], serial="SW2", scope="snmp:127.0.0.10"))
-    records, _, _ = graph.execute_query(
-        "MATCH (a:Interface)-[r:CONNECTED_TO]-(b:Interface) WHERE r.until IS NULL "
-        "MATCH (da)-[:HAS_INTERFACE]->(a) MATCH (db)-[:HAS_INTERFACE]->(b) "
-        "RETURN da.serial_number + ':' + a.name AS x ORDER BY x"
-    )
-    assert [r["x"] for r in records] == ["SW1:Gi1", "SW2:Eth7"]
-    left, _, _ = graph.execute_query("MATCH (p:PendingLink) RETURN count(p) AS n")
-    assert left[0]["n"] == 0
+    ports = check_rels(graph, "NetworkDevice", "HAS_INTERFACE", "Interface",
+                       ["b.uid", "a.serial_number", "b.name"])  # fmt: skip
+    port = {uid: (serial, name) for uid, serial, name in ports}
+    links = check_rels(graph, "Interface", "CONNECTED_TO", "Interface", ["a.uid", "b.uid"],
+                       open_only=True)  # fmt: skip
+    assert {frozenset((port[a], port[b])) for a, b in links} == {
+        frozenset({("SW1", "Gi1"), ("SW2", "Eth7")})
+    }
+    assert count_rels(graph, "Interface", "CONNECTED_TO", "Interface", open_only=True) == 1
+    assert check_nodes(graph, "PendingLink", ["key"]) == set()
 
 
 def test_lldp_seen_from_both_ends_is_one_link(
@@ -105,8 +107,10 @@ def test_lldp_seen_from_both_ends_is_one_link(
     ing.ingest(
         switch(T0, ["Eth7"], {"Eth7": ("sw1", "Gi1")}, serial="SW2", scope="snmp:127.0.0.10")
     )
-    records, _, _ = graph.execute_query("MATCH ()-[r:CONNECTED_TO]->() RETURN count(r) AS n")
-    assert records[0]["n"] == 1
+    ports = dict(check_nodes(graph, "Interface", ["uid", "name"]))
+    links = check_rels(graph, "Interface", "CONNECTED_TO", "Interface", ["a.uid", "b.uid"])
+    assert {frozenset((ports[a], ports[b])) for a, b in links} == {frozenset({"Gi1", "Eth7"})}
+    assert count_rels(graph, "Interface", "CONNECTED_TO", "Interface") == 1
 
 
 def test_time_based_lifecycle_and_manual_retire(
@@ -145,10 +149,11 @@ def test_partial_coverage_keeps_what_did_not_answer(
     r = ing.ingest(partial)
     assert r.links_closed == 0 and r.went_absent == 0
     assert status_of(graph) == {"Gi1": "active", "Gi2": "active", "Eth7": "active"}
-    links, _, _ = graph.execute_query(
-        "MATCH ()-[r:CONNECTED_TO]->() WHERE r.until IS NULL RETURN count(r) AS n"
-    )
-    assert links[0]["n"] == 1
+    ports = dict(check_nodes(graph, "Interface", ["uid", "name"]))
+    links = check_rels(graph, "Interface", "CONNECTED_TO", "Interface", ["a.uid", "b.uid"],
+                       open_only=True)  # fmt: skip
+    assert {frozenset((ports[a], ports[b])) for a, b in links} == {frozenset({"Gi1", "Eth7"})}
+    assert count_rels(graph, "Interface", "CONNECTED_TO", "Interface", open_only=True) == 1
 
 
 def test_fdb_placement_finds_a_nic_by_mac_alone(
@@ -169,13 +174,15 @@ def test_fdb_placement_finds_a_nic_by_mac_alone(
                 {"key": "n", "class": "Interface", "parent": {"ref": "h"},
                  "attributes": {"name": "ens3", "mac": "52:54:00:12:34:56"}}]})  # fmt: skip
     ing.ingest(host)
-    records, _, _ = graph.execute_query(
-        "MATCH (s:Server)-[:HAS_INTERFACE]->(n)-[r:CONNECTED_TO]-(p)<-[:HAS_INTERFACE]-(d:NetworkDevice) "
-        "RETURN s.hostname AS s, n.name AS n, p.name AS p, d.serial_number AS d, r.evidence AS e"
-    )
-    assert [(r["s"], r["n"], r["p"], r["d"], r["e"]) for r in records] == [
-        ("web1", "ens3", "Gi1", "SW1", "fdb")
-    ]
+    nics = check_rels(graph, "Server", "HAS_INTERFACE", "Interface", ["b.uid", "a.hostname", "b.name"])
+    ports = check_rels(graph, "NetworkDevice", "HAS_INTERFACE", "Interface",
+                       ["b.uid", "a.serial_number", "b.name"])  # fmt: skip
+    port = {uid: (owner, name) for uid, owner, name in nics | ports}
+    links = check_rels(graph, "Interface", "CONNECTED_TO", "Interface", ["a.uid", "b.uid", "r.evidence"])
+    assert {(frozenset((port[a], port[b])), evidence) for a, b, evidence in links} == {
+        (frozenset({("SW1", "Gi1"), ("web1", "ens3")}), "fdb")
+    }
+    assert count_rels(graph, "Interface", "CONNECTED_TO", "Interface") == 1
 
 
 def apps(at: datetime, links: list[tuple[str, str, str]]) -> ChangeSet:
@@ -189,10 +196,9 @@ def apps(at: datetime, links: list[tuple[str, str, str]]) -> ChangeSet:
 
 
 def open_links(driver: neo4j.Driver) -> set[tuple[str, str, str]]:
-    records, _, _ = driver.execute_query(
-        "MATCH (a:Application)-[r]->(b:Application) WHERE r.until IS NULL "
-        "RETURN type(r) AS t, a.name AS a, b.name AS b")
-    return {(r["t"], r["a"], r["b"]) for r in records}
+    return {(rel_type, a, b) for rel_type in sorted(load_schema().relationships)
+            for a, b in check_rels(driver, "Application", rel_type, "Application",
+                                   ["a.name", "b.name"], open_only=True)}  # fmt: skip
 
 
 def test_a_link_no_longer_reported_closes_whatever_else_joins_the_pair(
