@@ -17,6 +17,7 @@ from cmdb.config import Config, Lifecycle
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
+from tests.graph_checks import check_nodes, check_rels
 
 pytestmark = pytest.mark.neo4j
 T0 = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
@@ -43,17 +44,13 @@ def estate(at: datetime, linked: bool) -> ChangeSet:
 
 def runs_on(driver: neo4j.Driver) -> set[tuple[Any, Any]]:
     """Every RUNS_ON record as (since, until), as plain datetimes."""
-    records, _, _ = driver.execute_query(
-        "MATCH ()-[r:RUNS_ON]->() RETURN r.since AS s, r.until AS u"
-    )
-    return {(r["s"].to_native(), r["u"].to_native() if r["u"] else None) for r in records}
+    return check_rels(driver, "CI", "RUNS_ON", "CI", ["r.since", "r.until"])
 
 
 def changesets(driver: neo4j.Driver) -> list[tuple[datetime, datetime]]:
-    records, _, _ = driver.execute_query(
-        "MATCH (c:ChangeSet) RETURN c.at AS at, c.observed_at AS observed ORDER BY at"
-    )
-    return [(r["at"].to_native(), r["observed"].to_native()) for r in records]
+    """(at, observed_at) of every change set, by `at`, then in the order they were written."""
+    rows = check_nodes(driver, "ChangeSet", ["at", "recorded_at", "observed_at"])
+    return [(at, observed) for at, _recorded, observed in sorted(rows)]
 
 
 def test_an_older_fact_never_overwrites_a_newer_value(

@@ -15,6 +15,7 @@ from cmdb.errors import ObservationError
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
+from tests.graph_checks import check_nodes
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 pytestmark = pytest.mark.neo4j
@@ -28,10 +29,8 @@ def cs(source: str, at: datetime, attrs: dict[str, Any]) -> ChangeSet:
 
 
 def model(driver: neo4j.Driver) -> Any:
-    records, _, _ = driver.execute_query(
-        "MATCH (s:Server {serial_number: 'SN1'}) RETURN s.model AS m"
-    )
-    return records[0]["m"]
+    [(found,)] = check_nodes(driver, "Server", ["model"], {"serial_number": "SN1"})
+    return found
 
 
 def test_higher_source_wins_until_it_goes_silent(
@@ -56,8 +55,7 @@ def test_per_attribute_precedence(graph: neo4j.Driver, schema: Schema, config: C
     ing = Ingestor(graph, schema, config)
     ing.ingest(cs("register", T0, {"name": "Payroll DB host"}))
     ing.ingest(cs("ssh", T0 + timedelta(hours=1), {"name": "srv-0042"}))
-    records, _, _ = graph.execute_query("MATCH (s:Server) RETURN s.name AS n")
-    assert records[0]["n"] == "Payroll DB host"
+    assert check_nodes(graph, "Server", ["name"]) == {("Payroll DB host",)}
 
 
 def test_identical_reingest_writes_nothing(

@@ -14,7 +14,7 @@ from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
-from cmdb.state import native
+from tests.graph_checks import check_nodes
 
 pytestmark = pytest.mark.neo4j
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -35,11 +35,13 @@ def test_every_state_is_labelled_and_as_of_picks_the_state_then(
     uid = ing.ingest(server(T0, 4)).uids["s"]
     ing.ingest(server(T0 + timedelta(hours=1), 8))
     ing.ingest(server(T0 + timedelta(hours=2), 16))
-    rows, _, _ = graph.execute_query(
-        "MATCH (n {uid: $u}) RETURN n:State AS state, n:CI AS ci, n:CIVersion AS version", u=uid
-    )
-    assert sorted((r["ci"], r["version"]) for r in rows) == [(False, True)] * 2 + [(True, False)]
-    assert all(r["state"] for r in rows)
+    # one current state (:CI), two frozen ones (:CIVersion, not :CI), all three :State
+    t1, t2 = T0 + timedelta(hours=1), T0 + timedelta(hours=2)
+    match = {"uid": uid}
+    assert check_nodes(graph, "CI", ["_vfrom", "_to"], match) == {(t2, None)}
+    assert check_nodes(graph, "CIVersion", ["_vfrom", "_to"], match) == {(T0, t1), (t1, t2)}
+    assert check_nodes(graph, "CIVersion:CI", ["uid"], match) == set()
+    assert check_nodes(graph, "State", ["_vfrom"], match) == {(T0,), (t1,), (t2,)}
     expect = {T0 - timedelta(seconds=1): None, T0: 4, T0 + timedelta(minutes=59): 4,
               T0 + timedelta(hours=1): 8, T0 + timedelta(hours=3): 16}  # fmt: skip
     for at, cpus in expect.items():
@@ -62,11 +64,10 @@ def test_a_zero_length_version_never_wins_the_seek(
     del manual.cis[0].attributes["hostname"]
     ing.ingest(manual)
     ing.ingest(server(T0 + timedelta(minutes=30), 6, source="ssh", hostname="st1-new"))
-    rows, _, _ = graph.execute_query(
-        "MATCH (s:State {uid: $u}) RETURN s._vfrom AS f, s._to AS t ORDER BY f, t IS NULL", u=uid
-    )
+    states = check_nodes(graph, "State", ["_vfrom", "_to"], {"uid": uid})
     assert history.as_of(graph, uid, T0 + timedelta(minutes=45))["cpu_count"] == 4  # type: ignore[index]
-    assert [(native(r["f"]), native(r["t"])) for r in rows][-2:] == [(t1, t1), (t1, None)]
+    # the newest states: the zero-length version frozen at t1, then the current one
+    assert {(f, t) for f, t in states if f >= t1} == {(t1, t1), (t1, None)}
     now = history.as_of(graph, uid, t1)
     assert now is not None and (now["cpu_count"], now["hostname"]) == (32, "st1-new")
 
