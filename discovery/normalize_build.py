@@ -58,7 +58,7 @@ class ChangeSetBuilder:
 
     evidence: str  # of the links that are not neighbour or FDB links: the protocol
     cis: dict[str, CIObservation] = field(default_factory=dict)
-    links: dict[str, LinkObservation] = field(default_factory=dict)
+    links: dict[tuple[str, str, str], LinkObservation] = field(default_factory=dict)
 
     def ci(self, key: str, cls: str, attrs: Mapping[str, Value], parent: str | None = None) -> str:
         """Add a CI unless one with `key` is there already (the first one wins)."""
@@ -71,9 +71,17 @@ class ChangeSetBuilder:
 
     def link(self, kind: str, source: Ref, target: Ref, evidence: str | None = None) -> None:
         """Add a link unless the same (type, source, target) is there already."""
-        ident = json.dumps([kind, source, target], sort_keys=True)
+        ident = (kind, _ref_ident(source), _ref_ident(target))
         if ident not in self.links:
             self.links[ident] = LinkObservation.model_validate({
                 "type": kind, "source": source, "target": target,
                 "evidence": evidence or self.evidence,
             })  # fmt: skip
+
+
+def _ref_ident(ref: Ref) -> str:
+    """A key of this change set as itself; a reference by identifiers as sorted JSON."""
+    key = ref.get("ref")
+    if isinstance(key, str) and len(ref) == 1:
+        return key
+    return json.dumps(ref, sort_keys=True)

@@ -15,13 +15,12 @@ services. Pure.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cmdb.observations import Value
 from discovery.facts import AddressFacts, DeviceFacts, Port, ServiceFacts
-from discovery.identifiers import subnet_cidr, usable_address
+from discovery.identifiers import IPAddress, subnet_cidr, usable_address
 from discovery.normalize_build import (
     DEVICE_KEY,
     ChangeSetBuilder,
@@ -78,14 +77,14 @@ def add_interfaces(out: ChangeSetBuilder, facts: DeviceFacts, is_junk: IsJunk) -
 
 def add_addresses(out: ChangeSetBuilder, addresses: Sequence[AddressFacts], keys: PortKeys
                   ) -> None:  # fmt: skip
-    merged: dict[tuple[str, str], list[AddressFacts]] = {}
+    merged: dict[tuple[str, IPAddress], list[AddressFacts]] = {}
     for entry in addresses:
         address = usable_address(entry.address)
         if address is not None:
             owner = keys.key_of(entry.port) or DEVICE_KEY
-            merged.setdefault((owner, address.compressed), []).append(entry)
-    for (owner, text), entries in merged.items():
-        address = ipaddress.ip_address(text)
+            merged.setdefault((owner, address), []).append(entry)
+    for (owner, address), entries in merged.items():
+        text = address.compressed
         prefix = next((e.prefix_length for e in entries if e.prefix_length is not None), None)
         if prefix is not None and not 0 <= prefix <= address.max_prefixlen:
             prefix = None
