@@ -88,7 +88,7 @@ class Neo4jReader:
     def device_parts(self, uid: str) -> list[Part]:
         return [
             Part(r["uid"], r["class"], r["scope"], r["status"], r["made_in"])
-            for r in self.tx.run(q.PARTS, uid=uid)
+            for r in self.tx.run(q.PARTS, uid=uid, epoch=EPOCH)
         ]
 
     def any_pending(self) -> bool:

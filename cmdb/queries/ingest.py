@@ -47,7 +47,7 @@ WITH collect(DISTINCT c) + collect(DISTINCT g) AS parts
 UNWIND parts AS c
 WITH DISTINCT c
 CALL (c) {
-  MATCH (s:State) WHERE s.uid = c.uid
+  MATCH (s:State) WHERE s.uid = c.uid AND s._vfrom >= $epoch
   WITH s ORDER BY s.uid, s._vfrom, s._to LIMIT 1
   OPTIONAL MATCH (made:ChangeSet {id: s._cs})
   RETURN made.discovery_run AS made_in
