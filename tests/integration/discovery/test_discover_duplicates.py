@@ -21,7 +21,7 @@ from cmdb.ingest.claims import scope_order
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
-from discovery.run import default_normalizers, run_job
+from discovery.run import run_job
 from discovery.run_report import RunReport
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of
@@ -54,8 +54,7 @@ def test_two_agents_with_one_serial_are_one_device_and_one_duplicate(
         def run() -> RunReport:
             return run_job(load_job(job), ingestor=Ingestor(graph, schema, config),
                            resolver=CredentialResolver(env={}, secrets_file=Path(manifest.secrets_file)),
-                           memory=CredentialMemory(tmp_path / "memory.json"),
-                           normalizers=default_normalizers())  # fmt: skip
+                           memory=CredentialMemory(tmp_path / "memory.json"))  # fmt: skip
 
         reports = [run(), run()]
     finally:
