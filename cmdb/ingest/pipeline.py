@@ -245,26 +245,7 @@ def _assemble(
     result = IngestResult(
         changeset_id=ctx.cs_id, conflicts=len(found.conflicts), unchanged=len(found.unchanged)
     )
-    classes = ctx.schema.classes
-    lfp_of = links.fingerprints.created
-    for decision in decisions:
-        result.late += decision.late
-        result.suppressed += decision.suppressed
-        if decision.create is not None:
-            props = decision.create
-            if decision.uid in lfp_of:
-                props = {**props, "_lfp": lfp_of[decision.uid]}
-            ws.create(classes[props["_class"]], props)
-            result.created += 1
-        elif decision.update is not None:
-            ws.updates.append(decision.update)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-            if decision.touch is not None:
-                ws.touches.append(decision.touch)
-        if decision.change is not None:
-            result.changes.append(decision.change)
+    _apply(ctx, decisions, links.fingerprints.created, ws, result)
     for ident in found.idents():
         for fact in ident.group.facts:
             result.uids[fact.key] = ident.uid
@@ -308,3 +289,27 @@ def _counted(
             duplicate, parts=taken.parts_of.get(uid, 0), links=taken.links_of.get(uid, 0)
         )
     return replace(duplicate, parts=found.refused_parts[uid], links=links.left_out.get(uid, 0))
+
+
+def _apply(ctx: IngestContext, decisions: Sequence[Reconciled], lfp_of: dict[str, str],
+           ws: WriteSet, result: IngestResult) -> None:  # fmt: skip
+    """Reconcile's decisions into the write set and the result (a new CI with its `_lfp`)."""
+    classes = ctx.schema.classes
+    for decision in decisions:
+        result.late += decision.late
+        result.suppressed += decision.suppressed
+        if decision.create is not None:
+            props = decision.create
+            if decision.uid in lfp_of:
+                props = {**props, "_lfp": lfp_of[decision.uid]}
+            ws.create(classes[props["_class"]], props)
+            result.created += 1
+        elif decision.update is not None:
+            ws.updates.append(decision.update)
+            result.updated += 1
+        else:
+            result.unchanged += 1
+            if decision.touch is not None:
+                ws.touches.append(decision.touch)
+        if decision.change is not None:
+            result.changes.append(decision.change)

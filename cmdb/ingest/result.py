@@ -23,7 +23,8 @@ class IngestResult:
     went_absent: int = 0
     suppressed: int = 0  # values not written because a stronger source owns them
     # late sightings: attribute values (and links) observed before the stored value was
-    # set or confirmed (or the link closed), so not written (cmdb.ingest.reconcile, cmdb.ingest.links)
+    # set or confirmed (or the link closed), so not written (cmdb.ingest.reconcile,
+    # cmdb.ingest.links)
     late: int = 0
     uids: dict[str, str] = field(default_factory=dict)
     # devices another scope of the source owns, left out with what hangs on them, and
