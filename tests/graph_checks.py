@@ -121,3 +121,17 @@ def count_rels(
     )
     [(count,)] = _rows(driver, query, {})
     return int(count)
+
+
+def check_keys(driver: neo4j.Driver, label: str, field: str) -> set[tuple[Any, tuple[str, ...]]]:
+    """One tuple per distinct (value of `field`, the sorted property keys) among the nodes
+    with `label`: what a node holds, where its values differ from node to node."""
+    query = f"MATCH (n{_labels(label)}) RETURN n.{_name(field)} AS f0, keys(n) AS f1"
+    return {(value, tuple(sorted(keys))) for value, keys in _rows(driver, query, {})}
+
+
+def check_labels(driver: neo4j.Driver) -> set[tuple[str, ...]]:
+    """The label sets the graph's nodes carry, one sorted tuple per distinct set (an
+    unlabelled node as `()`): `<= {("SchemaMigration",)}` says the graph holds no data."""
+    rows = _rows(driver, "MATCH (n) RETURN DISTINCT labels(n) AS f0", {})
+    return {tuple(sorted(labels)) for (labels,) in rows}

@@ -13,7 +13,7 @@ from cmdb.config import Config, Lifecycle
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
-from tests.graph_checks import check_nodes
+from tests.graph_checks import check_keys, check_nodes
 
 pytestmark = pytest.mark.neo4j
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
@@ -22,11 +22,8 @@ T0 = datetime(2026, 6, 1, tzinfo=UTC)
 def changeset_keys(driver: neo4j.Driver) -> dict[str, set[str]]:
     """source -> the property keys of that source's change sets (all alike)."""
     out: dict[str, set[str]] = {}
-    for source, props in driver.execute_query(
-        "MATCH (c:ChangeSet) RETURN c.source AS source, properties(c) AS p"
-    ).records:
-        keys = set(props)
-        assert out.setdefault(source, keys) == keys, source
+    for source, keys in check_keys(driver, "ChangeSet", "source"):
+        assert out.setdefault(source, set(keys)) == set(keys), source
     return out
 
 
