@@ -5,6 +5,7 @@ one of them as a device that no classification rule recognises."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import neo4j
@@ -17,6 +18,7 @@ from cmdb.schema import Schema
 from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
 from lab.sources import lab_data_dir
+from tests.graph_checks import check_nodes, check_rels, count_rels
 from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
@@ -42,11 +44,6 @@ def changesets(at: datetime) -> list[ChangeSet]:
     ]
 
 
-def rows(driver: neo4j.Driver, query: str) -> set[tuple[object, ...]]:
-    records, _, _ = driver.execute_query(query)
-    return {tuple(r.values()) for r in records}
-
-
 def test_recordings_ingest_and_rerun_changes_nothing(
     graph: neo4j.Driver, schema: Schema, config: Config
 ) -> None:
@@ -62,10 +59,8 @@ def test_recordings_ingest_and_rerun_changes_nothing(
         (d.class_, d.attributes["management_ip"], d.attributes.get("serial_number"))
         for d in devices
     }
-    got_devices = rows(
-        graph,
-        "MATCH (d:Device) WHERE d.status = 'active' "
-        "RETURN d._class, d.management_ip, d.serial_number",
+    got_devices = check_nodes(
+        graph, "Device", ["_class", "management_ip", "serial_number"], {"status": "active"}
     )
     assert got_devices == want_devices
     assert sum(1 for _c, _ip, serial in got_devices if serial) >= 5
@@ -76,22 +71,29 @@ def test_recordings_ingest_and_rerun_changes_nothing(
         for ci in cs.cis
         if ci.class_ == "Interface"
     }
-    got_interfaces = rows(
-        graph,
-        "MATCH (d:Device)-[r:HAS_INTERFACE]->(i:Interface) WHERE r.until IS NULL "
-        "RETURN d.management_ip, i.name",
-    )
+    got_interfaces = check_rels(graph, "Device", "HAS_INTERFACE", "Interface",
+                                ["a.management_ip", "b.name"], open_only=True)  # fmt: skip
     assert got_interfaces == want_interfaces
 
-    # no recording is a neighbour of another: every LLDP/CDP far end is waiting
-    ((pending,),) = rows(graph, "MATCH (p:PendingLink {type: 'CONNECTED_TO'}) RETURN count(p)")
-    assert isinstance(pending, int) and pending > 0
+    # no recording is a neighbour of another: every LLDP/CDP far end is waiting, parked
+    # under the scope that reported it, from the port that saw it
+    waiting: Counter[tuple[str | None, object]] = Counter()
+    for cs in first:
+        name = {ci.key: ci.attributes.get("name") for ci in cs.cis}
+        waiting.update((cs.scope, name[lk.source.ref]) for lk in cs.links
+                       if lk.type == "CONNECTED_TO" and lk.source.ref and not lk.target.ref)  # fmt: skip
+    pending = check_nodes(graph, "PendingLink", ["key", "scope", "known_uid"],
+                          {"type": "CONNECTED_TO"})  # fmt: skip
+    port = dict(check_nodes(graph, "Interface", ["uid", "name"]))
+    assert Counter((scope, port[uid]) for _key, scope, uid in pending) == waiting and pending
 
-    ((software,),) = rows(
-        graph, "MATCH (:Software)-[r:INSTALLED_ON]->(:Device) WHERE r.until IS NULL "
-        "RETURN count(r)"
+    software = check_rels(graph, "Software", "INSTALLED_ON", "Device",
+                          ["a.uid", "b.management_ip"], open_only=True)  # fmt: skip
+    assert Counter(ip for _uid, ip in software) == Counter(
+        cs.cis[0].attributes["management_ip"]
+        for cs in first for lk in cs.links if lk.type == "INSTALLED_ON"
     )  # fmt: skip
-    assert software == sum(1 for cs in first for lk in cs.links if lk.type == "INSTALLED_ON")
+    assert count_rels(graph, "Software", "INSTALLED_ON", "Device", open_only=True) == len(software)
 
     for cs in changesets(AT + timedelta(minutes=10)):
         result = ingestor.ingest(cs)
@@ -117,11 +119,8 @@ def test_a_device_no_rule_classifies_is_on_record_as_unclassified(
     result = ingestor.ingest(first)
     dev = first.cis[0]
     assert dev.class_ == "UnclassifiedDevice"
-    got = rows(
-        graph,
-        "MATCH (d:CI:Device:UnclassifiedDevice)-[r:HAS_INTERFACE]->(i:Interface) "
-        "WHERE r.until IS NULL RETURN d.uid, d.sys_object_id, d.sys_descr, i.name",
-    )
+    got = check_rels(graph, "CI:Device:UnclassifiedDevice", "HAS_INTERFACE", "Interface",
+                     ["a.uid", "a.sys_object_id", "a.sys_descr", "b.name"], open_only=True)  # fmt: skip
     assert got == {
         (result.uids["dev"], dev.attributes["sys_object_id"], dev.attributes["sys_descr"],
          ci.attributes["name"])

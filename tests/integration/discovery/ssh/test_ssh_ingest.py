@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from discovery.ssh.normalize import normalize_ssh
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import ParsedTarget
 from discovery.ssh.records import Interface, LinuxInterface, ListeningService, Package
+from tests.graph_checks import check_nodes, check_rels
 
 FIXTURES = Path(__file__).parents[3] / "unit" / "discovery" / "ssh" / "fixtures"
 AT = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -50,9 +52,15 @@ def changesets(at: datetime) -> list[ChangeSet]:
     ]
 
 
-def rows(driver: neo4j.Driver, query: str, **params: object) -> set[tuple[object, ...]]:
-    records, _, _ = driver.execute_query(query, params)
-    return {tuple(r.values()) for r in records}
+def waiting(sets: list[ChangeSet]) -> Counter[tuple[str | None, object]]:
+    """(scope, port name) of every neighbour a change set reports from a port it holds to
+    a far end it does not."""
+    out: Counter[tuple[str | None, object]] = Counter()
+    for cs in sets:
+        name = {ci.key: ci.attributes.get("name") for ci in cs.cis}
+        out.update((cs.scope, name[lk.source.ref]) for lk in cs.links
+                   if lk.type == "CONNECTED_TO" and lk.source.ref and not lk.target.ref)  # fmt: skip
+    return out
 
 
 def test_a_host_and_a_switch_ingest_and_a_rerun_changes_nothing(
@@ -63,51 +71,49 @@ def test_a_host_and_a_switch_ingest_and_a_rerun_changes_nothing(
         assert ingestor.ingest(cs).changeset_id is not None, cs.label()
 
     host = linux()
-    assert rows(graph, "MATCH (s:Server) RETURN s.hostname, s.machine_id, s.management_ip") == {
+    assert check_nodes(graph, "Server", ["hostname", "machine_id", "management_ip"]) == {
         ("vm", "3d1219c7c4c5404aaa1f6d2a48adfda4", HOST)
     }
+    vm = {"hostname": "vm"}
 
     packages = host.of(Package)
-    installed = rows(
-        graph,
-        "MATCH (sw:Software)-[r:INSTALLED_ON]->(:Server {hostname: 'vm'}) WHERE r.until IS NULL "
-        "RETURN sw.product, sw.version, sw.arch",
-    )
+    installed = check_rels(graph, "Software", "INSTALLED_ON", "Server",
+                           ["a.product", "a.version", "a.arch"], open_only=True, match_to=vm)  # fmt: skip
     assert installed == {(p.name, p.version, p.arch) for p in packages}
     assert ("bash", "5.2.15-2+b8", "amd64") in installed
 
-    services = rows(
-        graph,
-        "MATCH (v:Service)-[r:RUNS_ON]->(:Server {hostname: 'vm'}) WHERE r.until IS NULL "
-        "RETURN v.protocol, v.listen_address, v.port, v.process",
-    )
+    services = check_rels(graph, "Service", "RUNS_ON", "Server",
+                          ["a.protocol", "a.listen_address", "a.port", "a.process"],
+                          open_only=True, match_to=vm)  # fmt: skip
     assert services == {
         (s.proto, s.local_address, s.port, s.process) for s in host.of(ListeningService)
     }
     assert ("tcp", "127.0.0.1", 44095, "sshd") in services
 
-    host_ports = rows(
-        graph,
-        "MATCH (:Server {hostname: 'vm'})-[r:HAS_INTERFACE]->(i:Interface) "
-        "WHERE r.until IS NULL RETURN i.name",
-    )
-    assert host_ports == {(i.name,) for i in host.of(LinuxInterface)}
-    assert rows(
-        graph,
-        "MATCH (:Interface {name: 'eth0'})-[r:HAS_ADDRESS]->(a:IPAddress)-[:IN_SUBNET]->(n:Subnet) "
-        "WHERE r.until IS NULL RETURN a.address, n.cidr",
-    ) == {("192.0.2.2", "192.0.2.0/24"), ("fd00::2", "fd00::/64")}
+    host_ports = check_rels(graph, "Server", "HAS_INTERFACE", "Interface", ["b.uid", "b.name"],
+                            open_only=True, match_from=vm)  # fmt: skip
+    assert {(name,) for _uid, name in host_ports} == {(i.name,) for i in host.of(LinuxInterface)}
+    [eth0] = [uid for uid, name in host_ports if name == "eth0"]
+    addresses = check_rels(graph, "Interface", "HAS_ADDRESS", "IPAddress", ["b.uid", "b.address"],
+                           open_only=True, match_from={"uid": eth0})  # fmt: skip
+    subnet = dict(check_rels(graph, "IPAddress", "IN_SUBNET", "Subnet", ["a.uid", "b.cidr"]))
+    assert {(address, subnet[uid]) for uid, address in addresses} == {
+        ("192.0.2.2", "192.0.2.0/24"),
+        ("fd00::2", "fd00::/64"),
+    }
 
-    switch = rows(
-        graph,
-        "MATCH (d:NetworkDevice)-[r:HAS_INTERFACE]->(i:Interface) WHERE r.until IS NULL "
-        "RETURN d.hostname, d.serial_number, i.name",
-    )
+    switch = check_rels(graph, "NetworkDevice", "HAS_INTERFACE", "Interface",
+                        ["a.hostname", "a.serial_number", "b.name"], open_only=True)  # fmt: skip
     switch_ports = {canonical_ifname(i.name) for i in arista().of(Interface)}
     assert switch == {("spine1", "JPE13120702", name) for name in switch_ports}
-    # no far end of an LLDP neighbour is known yet: every link waits for its CI
-    ((pending,),) = rows(graph, "MATCH (p:PendingLink {type: 'CONNECTED_TO'}) RETURN count(p)")
-    assert isinstance(pending, int) and pending > 0
+    # no far end of an LLDP neighbour is known yet: every link from a port of the device
+    # waits for its CI, parked under the scope that reported it
+    pending = check_nodes(graph, "PendingLink", ["key", "scope", "known_uid"],
+                          {"type": "CONNECTED_TO"})  # fmt: skip
+    port = dict(check_nodes(graph, "Interface", ["uid", "name"]))
+    assert pending and Counter((scope, port[uid]) for _key, scope, uid in pending) == waiting(
+        changesets(AT)
+    )
 
     for cs in changesets(AT + timedelta(minutes=10)):
         result = ingestor.ingest(cs)
