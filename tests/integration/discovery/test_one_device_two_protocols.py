@@ -32,6 +32,7 @@ from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import ParsedTarget
 from discovery.ssh.records import DeviceVersion, Interface
 from lab.sources import cli_dir, default_data_dirs
+from tests.graph_checks import check_nodes, check_rels, count_nodes
 
 pytestmark = pytest.mark.neo4j
 
@@ -97,17 +98,13 @@ def ingest_both(graph: neo4j.Driver, schema: Schema, config: Config,
         assert ingestor.ingest(cs).changeset_id is not None, cs.label()
 
 
-def rows(graph: neo4j.Driver, query: str) -> set[tuple[object, ...]]:
-    records, _, _ = graph.execute_query(query)
-    return {tuple(r.values()) for r in records}
-
-
-def device_and_ports(graph: neo4j.Driver) -> set[tuple[object, ...]]:
-    return rows(
-        graph,
-        "MATCH (d:CI:Device) OPTIONAL MATCH (d)-[r:HAS_INTERFACE]->(i:Interface) "
-        "WHERE r.until IS NULL RETURN d.uid, i.name",
-    )
+def one_device_ports(graph: neo4j.Driver) -> set[object]:
+    """The port names of the one device in the graph (its open HAS_INTERFACE links)."""
+    [(uid,)] = check_nodes(graph, "CI:Device", ["uid"])
+    ports = check_rels(graph, "CI:Device", "HAS_INTERFACE", "Interface", ["a.uid", "b.name"],
+                       open_only=True)  # fmt: skip
+    assert {owner for owner, _name in ports} == {uid}
+    return {name for _uid, name in ports}
 
 
 @pytest.mark.parametrize("snmp_first", [False, True])
@@ -124,12 +121,12 @@ def test_a_box_over_ssh_and_snmp_is_one_ci_with_its_ports_merged(
     ]
     ingest_both(graph, schema, config, changesets[::-1] if snmp_first else changesets)
 
-    found = device_and_ports(graph)
-    assert len({uid for uid, _name in found}) == 1
-    assert {name for _uid, name in found} == ports
-    assert rows(graph, "MATCH (i:CI:Interface) RETURN count(i)") == {(len(ports),)}
-    assert rows(graph, "MATCH (d:NetworkDevice) RETURN d.hostname, d.serial_number, "
-                "d.primary_mac") == {("city-building-4-sw", "FOC11111111", RECORDED_MAC)}  # fmt: skip
+    assert one_device_ports(graph) == ports
+    assert check_nodes(graph, "CI:Interface", ["name"]) == {(p,) for p in ports}
+    assert count_nodes(graph, "CI:Interface") == len(ports)  # one Interface per port
+    assert check_nodes(graph, "NetworkDevice", ["hostname", "serial_number", "primary_mac"]) == {
+        ("city-building-4-sw", "FOC11111111", RECORDED_MAC)
+    }
 
 
 @pytest.mark.parametrize("snmp_first", [False, True])
@@ -149,9 +146,7 @@ def test_an_unpadded_mac_and_an_upper_case_one_are_one_ci(
     changesets = [normalize_ssh(ssh, target=TARGET, observed_at=AT), snmp_cs]
     ingest_both(graph, schema, config, changesets[::-1] if snmp_first else changesets)
 
-    found = device_and_ports(graph)
-    assert len({uid for uid, _name in found}) == 1
-    assert {name for _uid, name in found} == {canonical_ifname(i.name) for i in ssh.of(Interface)}
-    assert rows(graph, "MATCH (d:NetworkDevice) RETURN d.chassis_id") == {("08:00:27:dc:54:43",)}
-    assert all(re.fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", str(m)) for (m,) in rows(
-        graph, "MATCH (i:Interface) WHERE i.mac IS NOT NULL RETURN i.mac"))  # fmt: skip
+    assert one_device_ports(graph) == {canonical_ifname(i.name) for i in ssh.of(Interface)}
+    assert check_nodes(graph, "NetworkDevice", ["chassis_id"]) == {("08:00:27:dc:54:43",)}
+    macs = {mac for (mac,) in check_nodes(graph, "Interface", ["mac"])} - {None}
+    assert macs and all(re.fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", str(m)) for m in macs)
