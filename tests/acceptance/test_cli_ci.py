@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from cmdb.errors import CMDBError
 from cmdb.timespec import TimeSpecError
+from tests.graph_checks import check_rels
 
 pytestmark = pytest.mark.neo4j
 
@@ -109,11 +110,9 @@ def test_history_reads_as_a_person_reads_it(estate: CliRunner, graph: neo4j.Driv
 
 def _uid_of_port(graph: neo4j.Driver, name: str) -> str:
     """A port's uid (ports are found by uid: their names repeat across devices)."""
-    records, _, _ = graph.execute_query(
-        "MATCH (:CI {name: 'core-01'})-[:HAS_INTERFACE]->(i:CI {name: $n}) RETURN i.uid AS u",
-        n=name,
-    )
-    return str(records[0]["u"])
+    [(uid,)] = check_rels(graph, "CI", "HAS_INTERFACE", "CI", ["b.uid"],
+                          match_from={"name": "core-01"}, match_to={"name": name})  # fmt: skip
+    return str(uid)
 
 
 def test_diff_names_links_and_says_what_it_compared(estate: CliRunner, graph: neo4j.Driver) -> None:
