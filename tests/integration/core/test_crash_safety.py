@@ -18,6 +18,7 @@ from cmdb.graph import connect
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
+from tests.graph_checks import check_nodes, count_nodes
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 SETS, SERVERS = 12, 400
@@ -49,14 +50,24 @@ def ingest_all(
             return
 
 
-def per_changeset(driver: neo4j.Driver) -> tuple[dict[str, int], int]:
-    records, _, _ = driver.execute_query(
-        "MATCH (c:ChangeSet) OPTIONAL MATCH (n:CI {_cs: c.id}) RETURN c.id AS id, count(n) AS n"
-    )
-    orphans, _, _ = driver.execute_query(
-        "MATCH (n:CI) WHERE NOT EXISTS { MATCH (c:ChangeSet {id: n._cs}) } RETURN count(n) AS n"
-    )
-    return {r["id"]: r["n"] for r in records}, orphans[0]["n"]
+def written(n: int) -> list[tuple[str, str]]:
+    """(serial, MAC) of every CI change set `n` writes ('' where it has none), sorted."""
+    attributes = [ci.attributes for ci in changeset(n).cis]
+    return sorted((str(a.get("serial_number", "")), str(a.get("mac", ""))) for a in attributes)
+
+
+def per_changeset(driver: neo4j.Driver) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
+    """Scope of each change set -> (serial, MAC) of the CIs it wrote, sorted; and the CIs
+    of no change set (by uid)."""
+    scope_of = dict(check_nodes(driver, "ChangeSet", ["id", "scope"]))
+    landed: dict[str, list[tuple[str, str]]] = {str(s): [] for s in scope_of.values()}
+    orphans = set()
+    for uid, cs, serial, mac in check_nodes(driver, "CI", ["uid", "_cs", "serial_number", "mac"]):
+        if cs in scope_of:
+            landed[str(scope_of[cs])].append((str(serial or ""), str(mac or "")))
+        else:
+            orphans.add(str(uid))
+    return {scope: sorted(cis) for scope, cis in landed.items()}, orphans
 
 
 def test_sigkill_mid_ingest_leaves_whole_changesets(tmp_path: Path, schema: Schema) -> None:
@@ -71,8 +82,7 @@ def test_sigkill_mid_ingest_leaves_whole_changesets(tmp_path: Path, schema: Sche
             worker.start()
             deadline = time.monotonic() + 240
             while time.monotonic() < deadline:  # wait until some, not all, change sets landed
-                done, _, _ = driver.execute_query("MATCH (c:ChangeSet) RETURN count(c) AS n")
-                if done[0]["n"] >= 2:
+                if count_nodes(driver, "ChangeSet") >= 2:
                     break
                 time.sleep(0.05)
             dbms.kill(config)
@@ -80,14 +90,15 @@ def test_sigkill_mid_ingest_leaves_whole_changesets(tmp_path: Path, schema: Sche
             assert errors, "the ingest should have been cut off by the kill"
         dbms.up(config)
         with connect(config) as driver:
-            counts, orphans = per_changeset(driver)
-            assert 2 <= len(counts) < SETS
-            assert orphans == 0  # no CI without its change set
-            assert set(counts.values()) == {2 * SERVERS}  # each landed change set is whole
+            landed, orphans = per_changeset(driver)
+            assert 2 <= len(landed) < SETS
+            assert orphans == set()  # no CI without its change set
+            # each landed change set is whole: every CI it writes, once
+            assert landed == {f"target-{n}": written(n) for n in range(len(landed))}
             ingest_all(driver, schema, config, errors := [])
             assert errors == []
-            counts, orphans = per_changeset(driver)
-            assert len(counts) == SETS and orphans == 0
-            assert set(counts.values()) == {2 * SERVERS}
+            landed, orphans = per_changeset(driver)
+            assert landed == {f"target-{n}": written(n) for n in range(SETS)}
+            assert orphans == set()
     finally:
         dbms.down(config)
