@@ -120,6 +120,11 @@ def estate(driver: neo4j.Driver, schema: Schema, dbms_config: Config) -> Iterato
             session.run(write.UPDATE_CIS, rows=rows, at=T0 + timedelta(hours=hour),
                         cs=f"v{hour}").consume()  # fmt: skip
     record_run(driver, DiscoveryRun("run-1", "lab", T0, T0 + timedelta(minutes=1), 1, 1, 0))
+    # Plans are cached by query text and index statistics are sampled: a plan made while
+    # an earlier test held another graph (in this session's DBMS) would be read here.
+    # Resample every index, wait, and empty the caches, so each EXPLAIN plans this graph.
+    with driver.session() as session:
+        session.run("CALL db.prepareForReplanning(120)").consume()
     yield driver
 
 
