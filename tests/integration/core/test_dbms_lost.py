@@ -17,6 +17,7 @@ from cmdb import dbms, migrations
 from cmdb.config import Config
 from cmdb.graph import connect
 from cmdb.schema import Schema
+from tests.graph_checks import check_nodes
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 CMDB = Path(sys.executable).parent / "cmdb"
@@ -32,10 +33,20 @@ def write_changesets(path: Path) -> None:
             cis.append({"key": f"s{s}", "class": "Server",
                         "attributes": {"serial_number": f"LOST{n}-{s}"}})  # fmt: skip
             cis.append({"key": f"i{s}", "class": "Interface", "parent": {"ref": f"s{s}"},
-                        "attributes": {"name": "eth0", "mac": f"02:01:00:{n:02x}:{s >> 8:02x}:{s & 255:02x}"}})  # fmt: skip
+                        "attributes": {"name": "eth0", "mac": mac(n, s)}})  # fmt: skip
         sets.append({"source": "ssh", "actor": "lost", "scope": f"target-{n}",
                      "observed_at": f"2026-02-01T00:{n:02d}:00Z", "cis": cis})  # fmt: skip
     path.write_text(json.dumps({"changesets": sets}), encoding="utf-8")
+
+
+def expected_cis(n: int) -> list[tuple[str, str]]:
+    """(serial, MAC) of the CIs of change set `n` ('' where a CI has none), sorted."""
+    servers = [(f"LOST{n}-{s}", "") for s in range(SERVERS)]
+    return sorted([*servers, *(("", mac(n, s)) for s in range(SERVERS))])
+
+
+def mac(n: int, s: int) -> str:
+    return f"02:01:00:{n:02x}:{s >> 8:02x}:{s & 255:02x}"
 
 
 @pytest.fixture
@@ -74,11 +85,14 @@ def test_sigkill_mid_load_is_one_error_line(own_dbms: Config, tmp_path: Path) ->
 
     dbms.up(own_dbms)  # what was reported as written is there, whole
     with connect(own_dbms) as driver:
-        records, _, _ = driver.execute_query(
-            "MATCH (c:ChangeSet) OPTIONAL MATCH (n:CI {_cs: c.id}) RETURN c.id AS id, "
-            "count(n) AS n"
-        )
-    landed = {r["id"]: r["n"] for r in records}
+        scope_of = dict(check_nodes(driver, "ChangeSet", ["id", "scope"]))
+        cis = check_nodes(driver, "CI", ["uid", "_cs", "serial_number", "mac"])
+    landed: dict[str, list[tuple[str, str]]] = {str(scope): [] for scope in scope_of.values()}
+    for _uid, cs, serial, mac in cis:  # a CI of no change set would be a KeyError
+        landed[str(scope_of[cs])].append((str(serial or ""), str(mac or "")))
     reported = len(written) + out.count("wrote")  # the one in flight may have committed
     assert reported <= len(landed) <= reported + 1 < SETS
-    assert set(landed.values()) == {2 * SERVERS}
+    # each landed change set is whole: every CI it writes, once
+    assert {scope: sorted(rows) for scope, rows in landed.items()} == {
+        f"target-{n}": expected_cis(n) for n in range(len(landed))
+    }
