@@ -17,7 +17,7 @@ from cmdb.config import Config
 from cmdb.errors import AmbiguousError, ManualEditError, NotFoundError, ObservationError
 from cmdb.queries.identify import FIND_BY_UID_OR_NAME
 from cmdb.queries.lifecycle import LONG_ABSENT, READ_CI, STALE_ACTIVE
-from cmdb.schema import STATUSES, Schema
+from cmdb.schema import STATUSES, CIClass, Schema
 from cmdb.state import native_props
 from cmdb.validate import coerce
 from cmdb.write import ChangeSetRecord, CIUpdate, Tx, WriteSet, write
@@ -61,24 +61,7 @@ def set_attributes(
             raise NotFoundError(f"no CI with uid {uid!r}")
         cur = native_props(record["p"])
         cls = schema.classes[cur["_class"]]
-        changes: dict[str, Any] = {}
-        for name, text in values.items():
-            if name == "status":
-                if text not in STATUSES:
-                    raise ManualEditError(f"status must be one of {list(STATUSES)}")
-                value: Any = text
-            else:
-                attr = cls.attributes.get(name)
-                if attr is None:
-                    raise ManualEditError(f"{cls.name} has no attribute {name!r}")
-                if name in cls.identifier_attributes and text is None:
-                    raise ManualEditError(f"{name!r} identifies {cls.name}s and cannot be cleared")
-                try:
-                    value = coerce(attr, _parse_text(attr.type, text), f"CI {uid}", name)
-                except ObservationError as exc:
-                    raise ManualEditError(str(exc)) from None
-            if cur.get(name) != value:
-                changes[name] = value
+        changes = _changed_values(cls, cur, values, uid)
         if not changes:
             return []
         prov = json.loads(cur.get("_prov") or "{}")
@@ -102,6 +85,32 @@ def set_attributes(
     with driver.session() as session:
         changed: list[str] = session.execute_write(work)
     return changed
+
+
+def _changed_values(
+    cls: CIClass, current: dict[str, Any], values: dict[str, str | None], uid: str
+) -> dict[str, Any]:
+    """The typed values of `values` (text) that differ from the CI's current ones; a bad
+    name, status or value, or clearing an identifier, is a ManualEditError."""
+    changes: dict[str, Any] = {}
+    for name, text in values.items():
+        if name == "status":
+            if text not in STATUSES:
+                raise ManualEditError(f"status must be one of {list(STATUSES)}")
+            value: Any = text
+        else:
+            attr = cls.attributes.get(name)
+            if attr is None:
+                raise ManualEditError(f"{cls.name} has no attribute {name!r}")
+            if name in cls.identifier_attributes and text is None:
+                raise ManualEditError(f"{name!r} identifies {cls.name}s and cannot be cleared")
+            try:
+                value = coerce(attr, _parse_text(attr.type, text), f"CI {uid}", name)
+            except ObservationError as exc:
+                raise ManualEditError(str(exc)) from None
+        if current.get(name) != value:
+            changes[name] = value
+    return changes
 
 
 def _parse_text(kind: str, text: str | None) -> Any:

@@ -239,37 +239,13 @@ def _compile_classes(path: Path, doc: Any, parsed: _ClassesFile) -> dict[str, CI
             if spec.parent not in specs:
                 raise _fail(path, doc, [*loc, "parent"], f"unknown parent class {spec.parent!r}")
             parent = build(spec.parent, (*trail, name))
-        attributes = dict(parent.attributes) if parent else {}
-        for attr_name, attr in spec.attributes.items():
-            aloc = [*loc, "attributes", attr_name]
-            if not ATTR.match(attr_name):
-                raise _fail(path, doc, aloc, f"attribute name {attr_name!r} must be snake_case")
-            if attr_name in MANAGED:
-                raise _fail(path, doc, aloc, f"attribute {attr_name!r} is managed by the core")
-            if attr_name in attributes:
-                raise _fail(path, doc, aloc, f"attribute {attr_name!r} is already inherited")
-            if isinstance(attr, str):
-                attributes[attr_name] = Attribute(attr_name, attr)
-            else:
-                attributes[attr_name] = Attribute(
-                    attr_name, attr.type, attr.required, attr.description
-                )
+        attributes = _class_attributes(path, doc, loc, spec, parent)
         if spec.identification is not None:
             identification = tuple(tuple(s) for s in spec.identification)
         else:
             identification = parent.identification if parent else ()
         global_sets = tuple(tuple(s) for s in spec.global_identification)
-        for field_name, sets in (("identification", identification),
-                                 ("global_identification", global_sets)):  # fmt: skip
-            for index, id_set in enumerate(sets):
-                if not id_set:
-                    raise _fail(path, doc, [*loc, field_name, index], "empty identifier set")
-                for attr_name in id_set:
-                    if attr_name not in attributes:
-                        raise _fail(
-                            path, doc, [*loc, field_name, index],
-                            f"identifier {attr_name!r} is not an attribute of {name}",
-                        )  # fmt: skip
+        _check_identifiers(path, doc, loc, attributes, identification, global_sets)
         if not spec.abstract and not identification:
             raise _fail(path, doc, loc, f"concrete class {name} needs identification rules")
         labels = (*parent.labels, name) if parent else (name,)
@@ -361,3 +337,46 @@ def _compile_precedence(
         staleness=timedelta(days=parsed.staleness_days),
         per_attribute={a: tuple(o) for a, o in parsed.attributes.items()},
     )
+
+
+def _class_attributes(
+    path: Path, doc: Any, loc: list[str], spec: _ClassSpec, parent: CIClass | None
+) -> dict[str, Attribute]:
+    """A class's attributes: its parent's, then its own (snake_case, not managed by the
+    core, not already inherited)."""
+    attributes = dict(parent.attributes) if parent else {}
+    for attr_name, attr in spec.attributes.items():
+        aloc = [*loc, "attributes", attr_name]
+        if not ATTR.match(attr_name):
+            raise _fail(path, doc, aloc, f"attribute name {attr_name!r} must be snake_case")
+        if attr_name in MANAGED:
+            raise _fail(path, doc, aloc, f"attribute {attr_name!r} is managed by the core")
+        if attr_name in attributes:
+            raise _fail(path, doc, aloc, f"attribute {attr_name!r} is already inherited")
+        if isinstance(attr, str):
+            attributes[attr_name] = Attribute(attr_name, attr)
+        else:
+            attributes[attr_name] = Attribute(attr_name, attr.type, attr.required, attr.description)
+    return attributes
+
+
+def _check_identifiers(
+    path: Path,
+    doc: Any,
+    loc: list[str],
+    attributes: dict[str, Attribute],
+    identification: tuple[tuple[str, ...], ...],
+    global_sets: tuple[tuple[str, ...], ...],
+) -> None:
+    """Every identifier set is non-empty and names attributes of the class."""
+    for field_name, sets in (("identification", identification),
+                             ("global_identification", global_sets)):  # fmt: skip
+        for index, id_set in enumerate(sets):
+            if not id_set:
+                raise _fail(path, doc, [*loc, field_name, index], "empty identifier set")
+            for attr_name in id_set:
+                if attr_name not in attributes:
+                    raise _fail(
+                        path, doc, [*loc, field_name, index],
+                        f"identifier {attr_name!r} is not an attribute of {loc[-1]}",
+                    )  # fmt: skip
