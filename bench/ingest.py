@@ -41,7 +41,7 @@ import neo4j
 
 from cmdb import dbms, history, migrations
 from cmdb.config import Config
-from cmdb.graph import connect
+from cmdb.connection import connect
 from cmdb.ingest import Ingestor
 from cmdb.ingest.ingestor import ingest_state_only
 from cmdb.observations import ChangeSet

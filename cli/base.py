@@ -10,7 +10,7 @@ from rich.console import Console
 
 from cmdb import migrations
 from cmdb.config import Config, load_config
-from cmdb.graph import connect
+from cmdb.connection import connect
 from cmdb.schema import Schema, load_schema
 
 console = Console()

@@ -8,8 +8,8 @@ from rich.markup import escape
 from cli.base import console, graph
 from cmdb import dbms, migrations
 from cmdb.config import Config, load_config
+from cmdb.connection import bolt_uri, connect, server_version
 from cmdb.errors import DBMSError
-from cmdb.graph import bolt_uri, connect, server_version
 
 db_app = typer.Typer(help="The local Neo4j DBMS.", no_args_is_help=True)
 schema_app = typer.Typer(help="The CI model (schema/).", no_args_is_help=True)

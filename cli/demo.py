@@ -19,8 +19,8 @@ from cli.discover import run_discovery
 from cli.errors import EXPLAINED, explain
 from cmdb import dbms
 from cmdb.config import Config, load_config
+from cmdb.connection import bolt_uri
 from cmdb.errors import CMDBError
-from cmdb.graph import bolt_uri
 from cmdb.ingest import Ingestor
 from cmdb.queries.report import best_connected_device, count_cis
 

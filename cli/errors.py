@@ -10,12 +10,12 @@ import typer
 from typer.core import TyperGroup
 
 from cmdb.config import load_config
+from cmdb.connection import bolt_uri
 from cmdb.errors import CMDBError, ConfigError, DBMSLostError
-from cmdb.graph import bolt_uri
 from lab.errors import LabError
 
 # the database went away under a running command (the driver's words after its retries,
-# or ours for the local DBMS: cmdb.graph)
+# or ours for the local DBMS: cmdb.connection)
 LOST = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, DBMSLostError)
 # what a command fails with on purpose or by its surroundings; anything else is a bug and
 # keeps its traceback

@@ -4,7 +4,7 @@ The DBMS is a small Java launcher (neo4j-launcher/, built by Maven on first use)
 embeds Neo4j with only the Bolt connector, on 127.0.0.1, auth on. Its data directory
 holds the store (home/), the generated password (mode 0600), the pid file and the log.
 Only the process recorded in our pid file is ever signalled. This module knows the
-process and its files, not Bolt: cmdb.graph connects to it (and reads its version).
+process and its files, not Bolt: cmdb.connection connects to it (and reads its version).
 """
 
 from __future__ import annotations

@@ -15,10 +15,10 @@ import neo4j
 
 from cmdb.config import Config
 from cmdb.errors import AmbiguousError, ManualEditError, NotFoundError, ObservationError
+from cmdb.properties import native_props
 from cmdb.queries.identify import FIND_BY_UID_OR_NAME
 from cmdb.queries.lifecycle import LONG_ABSENT, READ_CI, STALE_ACTIVE
 from cmdb.schema import STATUSES, CIClass, Schema
-from cmdb.state import native_props
 from cmdb.validate import coerce
 from cmdb.write import ChangeSetRecord, CIUpdate, Tx, WriteSet, write
 

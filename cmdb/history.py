@@ -14,6 +14,7 @@ from typing import Any
 
 import neo4j
 
+from cmdb.properties import native, native_props
 from cmdb.queries.bookkeeping import public
 from cmdb.queries.history import (
     AS_OF,
@@ -27,7 +28,6 @@ from cmdb.queries.history import (
     REFS,
     VERSIONS,
 )
-from cmdb.state import native, native_props
 
 EPOCH = datetime(1970, 1, 1).astimezone()
 

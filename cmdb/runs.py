@@ -18,8 +18,8 @@ from typing import Any
 
 import neo4j
 
+from cmdb.properties import native
 from cmdb.queries.runs import READ_RUN, READ_RUNS, WRITE_RUN
-from cmdb.state import native
 
 
 @dataclass(frozen=True)

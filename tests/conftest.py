@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from cli.base import console
 from cmdb import dbms, migrations
 from cmdb.config import Config
-from cmdb.graph import connect
+from cmdb.connection import connect
 from cmdb.schema import Schema, load_schema
 
 

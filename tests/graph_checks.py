@@ -16,7 +16,7 @@ from typing import Any
 
 import neo4j
 
-from cmdb.state import native
+from cmdb.properties import native
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FIELD = re.compile(r"(a|r|b)\.([A-Za-z_][A-Za-z0-9_]*)")

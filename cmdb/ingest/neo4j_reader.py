@@ -9,11 +9,11 @@ from typing import Any
 
 from cmdb.batch import chunks
 from cmdb.ingest.reader import Found, LinkState, OpenLink, Part, Pending, StoredSummary
+from cmdb.properties import from_epoch, native_props
 from cmdb.queries import ingest as q
 from cmdb.queries import links as ql
 from cmdb.queries.identify import global_lookup_query, lookup_query
 from cmdb.schema import CIClass, RelType
-from cmdb.state import from_epoch, native_props
 from cmdb.write import Tx
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

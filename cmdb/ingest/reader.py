@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
+from cmdb.properties import from_epoch
 from cmdb.schema import CIClass, RelType
-from cmdb.state import from_epoch
 
 State = Mapping[str, Any]  # the stored properties of a CI (bookkeeping included)
 

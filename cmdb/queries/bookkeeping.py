@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from cmdb.state import native
+from cmdb.properties import native
 
 HISTORY = ("_vfrom", "_to", "_cs", "_cs_to", "_changed")
 INGEST = ("_prov", "_seen", "_fp", "_lfp", "_idk", "_missed", "_claims")

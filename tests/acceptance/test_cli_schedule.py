@@ -16,6 +16,7 @@ import lab
 from cli.main import app
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of, lab_data_dir
+from tests.graph_checks import check_nodes
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 RECORDING = "arista_eos"
@@ -49,13 +50,12 @@ def test_schedule_lists_runs_and_discovers(
         assert "yearly" in out and "0 0 1 1 *" in out
         assert "yearly done in" in out and "answered snmp" in out
         assert "next yearly: 20" in out and "-01-01T00:00:00+00:00" in out
-        records, _, _ = graph.execute_query(
-            "MATCH (d:CI:NetworkDevice {management_ip: $ip}) RETURN d.vendor AS vendor",
-            ip=device.address,
-        )
-        assert [r["vendor"] for r in records] == ["Arista"]
-        runs, _, _ = graph.execute_query("MATCH (r:DiscoveryRun {job: 'yearly'}) RETURN count(r)")
-        assert runs[0][0] == 1
+        ip = {"management_ip": device.address}
+        [(_uid, vendor)] = check_nodes(graph, "CI:NetworkDevice", ["uid", "vendor"], ip)
+        assert vendor == "Arista"
+        [(_id, *run)] = check_nodes(graph, "DiscoveryRun", ["id", "status", "targets", "answered",
+                                                            "failed"], {"job": "yearly"})  # fmt: skip
+        assert run == ["completed", 1, 1, 0]
     finally:
         lab.down(options.state_dir, options.config)
 

@@ -13,8 +13,8 @@ import pytest
 
 from cmdb import dbms, migrations
 from cmdb.config import Config
+from cmdb.connection import connect
 from cmdb.errors import DBMSLostError
-from cmdb.graph import connect
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema

@@ -15,7 +15,7 @@ import pytest
 
 from cmdb import dbms, migrations
 from cmdb.config import Config
-from cmdb.graph import connect
+from cmdb.connection import connect
 from cmdb.schema import Schema
 from tests.graph_checks import check_nodes
 

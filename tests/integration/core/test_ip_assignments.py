@@ -6,7 +6,6 @@ discovery finds every CI it had."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import neo4j
 import pytest
@@ -14,11 +13,10 @@ import pytest
 from cmdb import migrations
 from cmdb.config import Config
 from cmdb.errors import MigrationError
-from cmdb.ingest import Ingestor
-from cmdb.ingest import IngestResult
+from cmdb.ingest import Ingestor, IngestResult
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
-from tests.graph_checks import check_nodes
+from tests.graph_checks import check_nodes, check_rels
 
 pytestmark = pytest.mark.neo4j
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
@@ -54,15 +52,17 @@ def discover(ing: Ingestor, at: datetime) -> list[IngestResult]:
 
 def assignments(graph: neo4j.Driver) -> set[tuple[str, str, int, str]]:
     """(device serial, port, prefix length, subnet) of every active address CI."""
-    records, _, _ = graph.execute_query(
-        "MATCH (d:NetworkDevice)-[:HAS_INTERFACE]->(i:Interface)-[h:HAS_ADDRESS]->"
-        "(a:IPAddress {address: $address}) WHERE h.until IS NULL AND a.status = 'active' "
-        "AND a._parent = i.uid "
-        "MATCH (a)-[s:IN_SUBNET]->(n:Subnet) WHERE s.until IS NULL "
-        "RETURN d.serial_number AS d, i.name AS i, a.prefix_length AS p, n.cidr AS n",
-        address=ADDRESS,
-    )
-    return {(r["d"], r["i"], r["p"], r["n"]) for r in records}
+    active = {"address": ADDRESS, "status": "active"}
+    port = {uid: (serial, name) for uid, serial, name in check_rels(
+        graph, "NetworkDevice", "HAS_INTERFACE", "Interface", ["b.uid", "a.serial_number", "b.name"])}  # fmt: skip
+    held = check_rels(graph, "Interface", "HAS_ADDRESS", "IPAddress",
+                      ["a.uid", "b.uid", "b._parent", "b.prefix_length"], open_only=True,
+                      match_to=active)  # fmt: skip
+    subnets = check_rels(graph, "IPAddress", "IN_SUBNET", "Subnet", ["a.uid", "b.cidr"],
+                         open_only=True, match_from=active)  # fmt: skip
+    return {(*port[owner], length, cidr) for owner, address, parent, length in held
+            if parent == owner and owner in port
+            for ip, cidr in subnets if ip == address}  # fmt: skip
 
 
 EXPECTED = {("SN-A", "Gi0/1", 24, "10.10.10.0/24"), ("SN-B", "ge-0/0/1", 30, "10.10.10.0/30")}
@@ -125,14 +125,11 @@ def test_migration_0003_splits_a_shared_address_and_discovery_finds_both(
 
     uids = address_uids(graph)
     assert len(uids) == 2 and original in uids  # one owner kept the CI and its history
-    copies, _, _ = graph.execute_query(
-        "MATCH (a:IPAddress {_cs: 'migration-0003'})<-[:HAS_ADDRESS]-(i:Interface) "
-        "MATCH (c:ChangeSet {id: 'migration-0003'}) "
-        "RETURN a.uid AS uid, a._parent = i.uid AS scoped, c.source AS source"
-    )
-    assert [(r["uid"] in uids - {original}, r["scoped"], r["source"]) for r in copies] == [
-        (True, True, "migration")
-    ]
+    [(port, copy, parent)] = check_rels(graph, "Interface", "HAS_ADDRESS", "IPAddress",
+                                        ["a.uid", "b.uid", "b._parent"],
+                                        match_to={"_cs": "migration-0003"})  # fmt: skip
+    assert copy in uids - {original} and parent == port
+    assert check_nodes(graph, "ChangeSet", ["source"], {"id": "migration-0003"}) == {("migration",)}
     addresses = check_nodes(graph, "IPAddress", ["uid", "_parent", "_split_from"])
     assert addresses and all(parent and split is None for _, parent, split in addresses)
 
@@ -156,8 +153,7 @@ def test_an_address_without_an_owner_is_kept_unscoped(
     )
     graph.execute_query("MATCH (m:SchemaMigration {id: $id}) DELETE m", id=MIGRATION)
     migrations.apply(graph, schema)
-    record: dict[str, Any] = graph.execute_query(
-        "MATCH (a:IPAddress {uid: 'u1'}) RETURN properties(a) AS p"
-    ).records[0]["p"]
-    assert record["_idk"] == "IPAddress||address=192.0.2.9" and "_parent" not in record
+    assert check_nodes(graph, "IPAddress", ["uid", "_idk", "_parent"]) == {
+        ("u1", "IPAddress||address=192.0.2.9", None)
+    }
     assert check_nodes(graph, "ChangeSet", ["id"]) == set()
