@@ -29,6 +29,7 @@ import lab
 from cmdb.config import Config
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
+from tests.graph_checks import check_labels, check_nodes
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 CMDB = str(Path(sys.executable).parent / "cmdb")
@@ -149,31 +150,25 @@ def test_a_signal_stops_the_run_in_order(
     assert group_members(proc.pid) == []  # the collector processes ended with it
     assert lab.status(state).running  # the lab was not touched
 
-    records, _, _ = graph.execute_query(
-        "MATCH (r:DiscoveryRun {job: 'stp'}) RETURN properties(r) AS p ORDER BY r.started_at"
-    )
-    assert len(records) == 2
-    run = records[1]["p"]
+    fields = ["started_at", "id", "status", "reached", "targets", "answered", "failed",
+              "coverage"]  # fmt: skip
+    runs = sorted(check_nodes(graph, "DiscoveryRun", fields, {"job": "stp"}))  # by started_at
+    assert [status for _at, _id, status, *_ in runs] == ["completed", "interrupted"]
+    _, run_id, _, reached, targets, answered, failed, coverage_json = runs[1]
     devices = len(manifest.of_kind("snmp-sim"))
-    assert run["status"] == "interrupted" and records[0]["p"]["status"] == "completed"
-    assert 2 <= run["reached"] < run["targets"] == devices
-    coverage = json.loads(run["coverage"])
-    assert len(coverage) == run["reached"] == run["answered"] + run["failed"]
+    assert 2 <= reached < targets == devices
+    coverage = json.loads(coverage_json)
+    assert len(coverage) == reached == answered + failed
     # the targets finished before the signal were ingested by this run, and only those
-    scopes, _, _ = graph.execute_query(
-        "MATCH (c:ChangeSet {discovery_run: $run}) RETURN collect(c.scope) AS s", run=run["id"]
-    )
-    assert set(scopes[0]["s"]) <= {f"snmp:{t}" for t in coverage}
+    scopes = check_nodes(graph, "ChangeSet", ["scope"], {"discovery_run": run_id})
+    assert scopes <= {(f"snmp:{t}",) for t in coverage}
     # nothing counted missed or absent for the targets it never reached
-    missed, _, _ = graph.execute_query(
-        "MATCH (c:CI) WHERE c._missed > 0 OR c.status = 'absent' RETURN count(c) AS n"
-    )
-    assert missed[0]["n"] == 0
-    known, _, _ = graph.execute_query(
-        "MATCH (d:CI:Device) WHERE d.management_ip IN $ips RETURN count(d) AS n",
-        ips=[d.address for d in manifest.of_kind("snmp-sim")],
-    )
-    assert known[0]["n"] == devices
+    cis = check_nodes(graph, "CI", ["uid", "_missed", "status"])
+    assert {ci for ci in cis if (ci[1] or 0) > 0 or ci[2] == "absent"} == set()
+    # every device of the lab is known, once
+    addresses = sorted(d.address for d in manifest.of_kind("snmp-sim"))
+    ips = [ip for _uid, ip in check_nodes(graph, "CI:Device", ["uid", "management_ip"])]
+    assert sorted(ip for ip in ips if ip in addresses) == addresses
 
 
 def test_a_job_over_its_limit_is_refused_before_the_graph(
@@ -194,5 +189,4 @@ def test_a_job_over_its_limit_is_refused_before_the_graph(
     _out, err = proc.communicate(timeout=120)
     err = " ".join(err.split())
     assert proc.returncode == 1 and "6 addresses after exclusions" in err and "limit of 5" in err
-    nodes, _, _ = graph.execute_query("MATCH (n) WHERE NOT n:SchemaMigration RETURN count(n)")
-    assert nodes[0][0] == 0
+    assert check_labels(graph) <= {("SchemaMigration",)}  # nothing written

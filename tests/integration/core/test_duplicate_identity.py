@@ -11,10 +11,10 @@ import neo4j
 import pytest
 
 from cmdb.config import Config, Lifecycle
-from cmdb.ingest import Ingestor
-from cmdb.ingest import IngestResult
+from cmdb.ingest import Ingestor, IngestResult
 from cmdb.observations import ChangeSet
-from cmdb.schema import Schema
+from cmdb.schema import Schema, load_schema
+from tests.graph_checks import check_keys, check_nodes, check_rels
 
 pytestmark = pytest.mark.neo4j
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -69,37 +69,34 @@ def gone(target: str, at: datetime, run: str) -> ChangeSet:
 def stored(driver: neo4j.Driver) -> dict[str, Any]:
     """The active graph, described by names instead of uids (uids differ from graph to
     graph): the device, every active CI, every open link and every pending link."""
-    cis, _, _ = driver.execute_query(
-        "MATCH (n:CI) RETURN n.uid AS uid, n._class AS cls, n.status AS status, "
-        "n._scope AS scope, n._parent AS parent, properties(n) AS p"
-    )
+    fields = ["uid", "_class", "status", "_scope", "_parent", "name", "address", "cidr",
+              "product", "version", "serial_number"]  # fmt: skip
+    cis = [dict(zip(fields, row, strict=True)) for row in check_nodes(driver, "CI", fields)]
     by_uid = {r["uid"]: r for r in cis}
 
     def label(uid: str) -> str:
         r = by_uid[uid]
-        p = r["p"]
-        if r["cls"] == "Interface":
-            return f"{label(r['parent'])}:{p['name']}"
-        return str(p.get("address") or p.get("cidr") or
-                   (f"{p['product']} {p['version']}" if r["cls"] == "Software" else p["name"]))
+        if r["_class"] == "Interface":
+            return f"{label(r['_parent'])}:{r['name']}"
+        return str(r["address"] or r["cidr"] or
+                   (f"{r['product']} {r['version']}" if r["_class"] == "Software" else r["name"]))  # fmt: skip
 
-    devices = [r for r in cis if r["cls"] == "NetworkDevice" and r["p"].get("serial_number")]
+    devices = [r for r in cis if r["_class"] == "NetworkDevice" and r["serial_number"]]
     assert len(devices) == 1  # one CI, whatever happened
-    device = {k: v for k, v in devices[0]["p"].items() if not k.startswith("_") and not
-              k.endswith("_seen") and k != "uid"}  # fmt: skip
-    links, _, _ = driver.execute_query(
-        "MATCH (a:CI)-[r]->(b:CI) WHERE r.until IS NULL "
-        "RETURN a.uid AS a, type(r) AS t, b.uid AS b, r.scope AS scope"
-    )
-    pending, _, _ = driver.execute_query(
-        "MATCH (p:PendingLink) RETURN p.key AS key, p.known_uid AS known, p.scope AS scope"
-    )
+    uid = devices[0]["uid"]
+    [keys] = [keys for of, keys in check_keys(driver, "NetworkDevice", "uid") if of == uid]
+    shown = [k for k in keys if not k.startswith("_") and not k.endswith("_seen") and k != "uid"]
+    [values] = check_nodes(driver, "NetworkDevice", shown, {"uid": uid})
+    links = {(a, rel_type, b, scope) for rel_type in sorted(load_schema().relationships)
+             for a, b, scope in check_rels(driver, "CI", rel_type, "CI",
+                                           ["a.uid", "b.uid", "r.scope"], open_only=True)}  # fmt: skip
+    pending = check_nodes(driver, "PendingLink", ["key", "known_uid", "scope"])
     return {
-        "device": (device, devices[0]["scope"]),
-        "active": {(label(r["uid"]), r["scope"] if r["cls"] == "Interface" else None)
+        "device": (dict(zip(shown, values, strict=True)), devices[0]["_scope"]),
+        "active": {(label(r["uid"]), r["_scope"] if r["_class"] == "Interface" else None)
                    for r in cis if r["status"] == "active"},
-        "links": {(label(r["a"]), r["t"], label(r["b"]), r["scope"]) for r in links},
-        "pending": {(r["key"], label(r["known"]), r["scope"]) for r in pending},
+        "links": {(label(a), t, label(b), scope) for a, t, b, scope in links},
+        "pending": {(key, label(known), scope) for key, known, scope in pending},
     }  # fmt: skip
 
 
@@ -287,13 +284,10 @@ def test_a_takeover_replaces_what_the_old_owner_said_of_an_address_on_a_port(
     ing.ingest(gone(A, T0 + timedelta(hours=1), "run-2"))  # absent
     moved = ing.ingest(with_address(box(C, T0 + timedelta(hours=2), "run-3"), vrf=None))
     assert moved.duplicates == []
-    records, _, _ = graph.execute_query(
-        "MATCH (:Interface {name: 'Gi1'})-[:HAS_ADDRESS]->(a:IPAddress) "
-        "RETURN a.address AS address, a.vrf AS vrf, a._scope AS scope, a.status AS status"
-    )
-    assert [dict(r) for r in records] == [
-        {"address": "192.0.2.50", "vrf": None, "scope": f"snmp:{C}", "status": "active"}
-    ]
+    [(_uid, *address)] = check_rels(graph, "Interface", "HAS_ADDRESS", "IPAddress",
+                                    ["b.uid", "b.address", "b.vrf", "b._scope", "b.status"],
+                                    match_from={"name": "Gi1"})  # fmt: skip
+    assert address == ["192.0.2.50", None, f"snmp:{C}", "active"]
 
 
 # -- what a run reports going absent when it withdraws a rival's report ------------------
@@ -303,11 +297,8 @@ STRIP_CLAIMS = "MATCH (d:NetworkDevice) REMOVE d._claims"  # as code before the 
 
 
 def absent_ports(graph: neo4j.Driver) -> set[tuple[str, str]]:
-    records, _, _ = graph.execute_query(
-        "MATCH (c:CI) WHERE c.status = 'absent' RETURN c._class AS cls, "
-        "coalesce(c.name, c.address) AS name"
-    )
-    return {(r["cls"], r["name"]) for r in records}
+    found = check_nodes(graph, "CI", ["_class", "name", "address"], {"status": "absent"})
+    return {(cls, name if name is not None else address) for cls, name, address in found}
 
 
 def test_a_first_run_withdrawing_a_rival_reports_nothing_absent(
