@@ -27,6 +27,7 @@ from discovery.run import run_job
 from discovery.run_report import RunReport
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
+from tests.graph_checks import check_labels, check_nodes, check_rels, count_nodes
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 LAB_DATA = lab_data_dir()
@@ -79,11 +80,6 @@ def _run(path: Path, manifest: lab.Manifest, graph: neo4j.Driver, schema: Schema
     )
 
 
-def _count(graph: neo4j.Driver, query: str, **params: Any) -> int:
-    records, _, _ = graph.execute_query(query, **params)
-    return int(records[0]["n"])
-
-
 def _secrets(manifest: lab.Manifest) -> list[str]:
     body = json.loads(Path(manifest.credentials_file).read_text())
     out = [c["community"] for c in body["snmp"]["communities"]]
@@ -110,7 +106,7 @@ def test_discover_lab(
     planned = _run(dry, manifest, graph, schema, config, memory, dry_run=True)
     assert sorted(planned.diffs) == sorted(f"{a} snmp" for a in snmp)
     assert planned.totals.created > 0 and planned.totals.changesets == len(snmp)
-    assert _count(graph, "MATCH (n) WHERE NOT n:SchemaMigration RETURN count(n) AS n") == 0
+    assert check_labels(graph) <= {("SchemaMigration",)}
     assert not memory.exists()
 
     report = _run(path, manifest, graph, schema, config, memory)
@@ -137,12 +133,14 @@ def test_discover_lab(
     assert kinds[(ssh[0], "snmp")] == "refused"  # and a CLI's no SNMP port
 
     # One change set per answering target and protocol, each scoped, all of this run.
-    changesets = _count(graph, "MATCH (c:ChangeSet {discovery_run: $run}) RETURN count(c) AS n",
-                        run=run.id)  # fmt: skip
-    assert changesets == report.totals.changesets == len(snmp) + len(ssh) + 2 * len(linux)
-    devices = _count(graph, "MATCH (d:CI:Device) RETURN count(d) AS n")
-    assert devices >= len(snmp) + len(ssh) + len(linux) - 0
-    assert _count(graph, "MATCH (s:CI:Server) RETURN count(s) AS n") >= len(linux)
+    this_run = {"discovery_run": run.id}
+    scopes = {f"snmp:{a}" for a in [*snmp, *linux]} | {f"ssh:{a}" for a in [*ssh, *linux]}
+    assert check_nodes(graph, "ChangeSet", ["scope"], this_run) == {(s,) for s in scopes}
+    assert count_nodes(graph, "ChangeSet", this_run) == report.totals.changesets == len(scopes)
+    # a device per answering address (the Linux host once for both protocols)
+    devices = check_nodes(graph, "CI:Device", ["uid", "management_ip"])
+    assert sorted(ip for _uid, ip in devices) == sorted([*snmp, *ssh, *linux])
+    assert {ip for (ip,) in check_nodes(graph, "CI:Server", ["management_ip"])} >= set(linux)
 
     # No secret anywhere in the run record or the memory file; the memory has names.
     text = json.dumps(stored.coverage) + json.dumps([f.as_dict() for f in stored.failures])
@@ -154,9 +152,9 @@ def test_discover_lab(
     assert names["snmp"][f"{snmp[0]}:161"] == "secret:lab-v3"
 
     # A second run changes nothing: no new ChangeSet nodes, a second DiscoveryRun.
-    before = _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n")
+    before = check_nodes(graph, "ChangeSet", ["id"])
     again = _run(path, manifest, graph, schema, config, memory)
-    assert _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n") == before
+    assert check_nodes(graph, "ChangeSet", ["id"]) == before
     assert again.totals.changesets == 0 and again.totals.created == 0
     assert again.answered == report.answered
     assert len(read_runs(graph, job="lab-test")) == 2
@@ -188,7 +186,8 @@ def test_wrong_credential_is_a_failure_and_the_others_are_ingested(
     # The Linux host refused the first credential and took the second.
     assert linux.address not in failures
     assert report.answered == {"ssh": 1}
-    assert _count(graph, "MATCH (s:CI:Server) RETURN count(s) AS n") == 1
+    [(_uid, address)] = check_nodes(graph, "CI:Server", ["uid", "management_ip"])
+    assert address == linux.address
 
 
 def _in_namespace(namespace: str, *argv: str) -> str:
@@ -216,31 +215,28 @@ def test_linux_host_with_os_packages_and_services(
     report = _run(path, running_lab, graph, schema, config, tmp_path / "m.json")
     assert report.run.failures == [] and report.answered == {"ssh": 1}
 
-    records, _, _ = graph.execute_query(
-        "MATCH (s:CI:Server {management_ip: $ip}) RETURN properties(s) AS p", ip=host.address
-    )
-    assert len(records) == 1
-    server = records[0]["p"]
+    fields = ["uid", "hostname", "machine_id", "os_version", "kernel", "cpu_count"]
+    [(uid, *server)] = check_nodes(graph, "CI:Server", fields, {"management_ip": host.address})
     os_release = dict(
         line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line
     )
-    assert server["hostname"] == host.facts["hostname"]
-    assert server["machine_id"] == host.facts["machine_id"]
-    assert server["os_version"] == os_release["VERSION_ID"].strip('"')
-    assert server["kernel"] == _in_namespace(namespace, "uname", "-r").strip()
-    assert server["cpu_count"] == int(_in_namespace(namespace, "nproc", "--all"))
+    assert server == [
+        host.facts["hostname"],
+        host.facts["machine_id"],
+        os_release["VERSION_ID"].strip('"'),
+        _in_namespace(namespace, "uname", "-r").strip(),
+        int(_in_namespace(namespace, "nproc", "--all")),
+    ]
 
     # Every installed package, with its version, on this host (and nothing else).
     listing = _in_namespace(namespace, "dpkg-query", "-W",
                             "-f=${db:Status-Abbrev}\t${Package}\t${Version}\n")  # fmt: skip
     installed = {tuple(line.split("\t")[1:3]) for line in listing.splitlines()
                  if line.startswith("ii")}  # fmt: skip
-    records, _, _ = graph.execute_query(
-        "MATCH (p:CI:Software)-[r:INSTALLED_ON]->(s:Server {uid: $uid}) WHERE r.until IS NULL "
-        "RETURN p.product AS product, p.version AS version", uid=server["uid"],
-    )  # fmt: skip
+    packages = check_rels(graph, "CI:Software", "INSTALLED_ON", "Server",
+                          ["a.product", "a.version"], open_only=True, match_to={"uid": uid})  # fmt: skip
     assert len(installed) > 100
-    assert {(r["product"], r["version"]) for r in records} == installed
+    assert packages == installed
 
     # Every listening socket is a Service running on the host. (The lab's account is not
     # root, so `ss -p` does not show it root's daemons: sshd and snmpd stay unnamed.)
@@ -249,10 +245,8 @@ def test_linux_host_with_os_packages_and_services(
         fields = line.split()
         address, _, port = fields[4].rpartition(":")
         sockets.add((fields[0], address.strip("[]"), int(port)))
-    records, _, _ = graph.execute_query(
-        "MATCH (v:CI:Service)-[r:RUNS_ON]->(s:Server {uid: $uid}) WHERE r.until IS NULL "
-        "RETURN v.protocol AS proto, v.listen_address AS address, v.port AS port, "
-        "v.process AS process", uid=server["uid"],
-    )  # fmt: skip
-    assert {(r["proto"], r["address"], r["port"]) for r in records} == sockets
-    assert {("tcp", 22), ("udp", 161)} <= {(r["proto"], r["port"]) for r in records}
+    services = check_rels(graph, "CI:Service", "RUNS_ON", "Server",
+                          ["a.protocol", "a.listen_address", "a.port"], open_only=True,
+                          match_to={"uid": uid})  # fmt: skip
+    assert services == sockets
+    assert {("tcp", 22), ("udp", 161)} <= {(proto, port) for proto, _address, port in services}
