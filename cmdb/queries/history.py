@@ -1,8 +1,8 @@
 """History reads: states as of a time, a CI's versions and link events, change sets.
 
 An as-of read is one index seek on (uid, _vfrom) over every state of the CI, current
-(:CI) and frozen (:CIVersion), both labelled :State (tests/unit/core/test_queries_text.py
-checks the text, tests/integration/core/test_history_reads.py the plan).
+(:CI) and frozen (:CIVersion), both labelled :State (tests/unit/cmdb/test_queries_text.py
+checks the text, tests/integration/cmdb/test_history_reads.py the plan).
 """
 
 from __future__ import annotations

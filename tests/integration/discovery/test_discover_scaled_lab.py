@@ -36,6 +36,7 @@ from discovery.run_report import RunReport
 from lab import oids
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
+from tests.graph_checks import check_nodes, check_rels, count_rels
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 LAB_DATA = lab_data_dir()
@@ -83,15 +84,6 @@ def _run(path: Path, manifest: lab.Manifest, graph: neo4j.Driver, schema: Schema
         resolver=CredentialResolver(env={}, secrets_file=Path(manifest.secrets_file)),
         memory=CredentialMemory(memory),
     )
-
-
-def _rows(graph: neo4j.Driver, query: str, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = graph.execute_query(query, **params)
-    return [r.data() for r in records]
-
-
-def _count(graph: neo4j.Driver, query: str, **params: Any) -> int:
-    return int(_rows(graph, query, **params)[0]["n"])
 
 
 def _host(name: str) -> str:
@@ -146,19 +138,26 @@ def expected_fdb(manifest: lab.Manifest) -> set[tuple[str, str, str]]:
 
 
 # -- what the graph holds --------------------------------------------------------------
-LINKS = """
-MATCH (da:Device)-[:HAS_INTERFACE]->(ia:Interface)-[r:CONNECTED_TO]->(ib:Interface)
-      <-[:HAS_INTERFACE]-(db:Device)
-WHERE r.until IS NULL AND r.evidence IN $evidence
-RETURN da.hostname AS ha, ia.name AS pa, ia.mac AS ma, db.hostname AS hb, ib.name AS pb,
-       ib.mac AS mb
-"""
+Port = tuple[Any, Any, Any]  # (device host name, port name, port MAC)
+
+
+def open_links(graph: neo4j.Driver, evidence: set[str]) -> list[tuple[Port, Port]]:
+    """Both ends of every open CONNECTED_TO between two devices' ports with one of
+    `evidence`, as stored (a -> b)."""
+    port = {uid: (host, name, mac) for uid, host, name, mac in check_rels(
+        graph, "Device", "HAS_INTERFACE", "Interface", ["b.uid", "a.hostname", "b.name", "b.mac"])}  # fmt: skip
+    links = check_rels(graph, "Interface", "CONNECTED_TO", "Interface",
+                       ["a.uid", "b.uid", "r.evidence"], open_only=True)  # fmt: skip
+    # no link stored twice alike (rows would hide it)
+    assert len(links) == count_rels(graph, "Interface", "CONNECTED_TO", "Interface", open_only=True)
+    return [(port[a], port[b]) for a, b, found_by in links
+            if found_by in evidence and a in port and b in port]  # fmt: skip
 
 
 def graph_pairs(graph: neo4j.Driver) -> Counter[Pair]:
     return Counter(
-        frozenset({(r["ha"], r["pa"]), (r["hb"], r["pb"])})
-        for r in _rows(graph, LINKS, evidence=["lldp", "cdp"])
+        frozenset({(ha, pa), (hb, pb)})
+        for (ha, pa, _ma), (hb, pb, _mb) in open_links(graph, {"lldp", "cdp"})
     )
 
 
@@ -166,10 +165,9 @@ def graph_fdb(graph: neo4j.Driver, leaves: set[str]) -> list[tuple[str, str, str
     """(leaf, host, host port's MAC) for every open FDB link (stored in either direction:
     CONNECTED_TO is symmetric)."""
     out = []
-    for r in _rows(graph, LINKS, evidence=["fdb"]):
-        if r["ha"] not in leaves:
-            r = {"ha": r["hb"], "hb": r["ha"], "mb": r["ma"]}
-        out.append((r["ha"], r["hb"], r["mb"]))
+    for a, b in open_links(graph, {"fdb"}):
+        leaf, host = (a, b) if a[0] in leaves else (b, a)
+        out.append((leaf[0], host[0], host[2]))
     return out
 
 
@@ -189,20 +187,19 @@ def test_scaled_lab_discovered_as_the_lab_says(
     assert report.answered == {"snmp": SCALE}
 
     # Every device, once, with its serial and the host name from its sysName.
-    found = {
-        r["host"]: r for r in _rows(
-            graph, "MATCH (d:CI:Device) RETURN d.hostname AS host, d.serial_number AS serial, "
-                   "d.status AS status, labels(d) AS labels")
-    }  # fmt: skip
+    rows = check_nodes(graph, "CI:Device", ["uid", "hostname", "serial_number", "status"])
+    found = {host: (serial, status) for _uid, host, serial, status in rows}
+    assert len(found) == len(rows)  # each device once
     assert set(found) == {_host(d.facts["sys_name"]) for d in devices}
+    network = {host for (host,) in check_nodes(graph, "CI:NetworkDevice", ["hostname"])}
     for device in devices:
-        row = found[_host(device.facts["sys_name"])]
+        serial, status = found[_host(device.facts["sys_name"])]
         serials = device.facts["serials"]
         # the chassis serial: one of the serials the recording carries (modules have theirs)
-        assert (row["serial"] in serials) if serials else row["serial"] is None, device.name
-        assert row["status"] == "active"
+        assert (serial in serials) if serials else serial is None, device.name
+        assert status == "active"
         if device.role in ("spine", "leaf"):  # "servers" are any small host-like base,
-            assert "NetworkDevice" in row["labels"]  # a RouterOS box among them
+            assert _host(device.facts["sys_name"]) in network  # a RouterOS box among them
 
     # Every neighbour pair: one open link between the right two interfaces, none pending.
     expected = expected_neighbour_pairs(manifest)
@@ -212,9 +209,9 @@ def test_scaled_lab_discovered_as_the_lab_says(
     assert set(pairs.values()) == {1}
     # pending: only neighbours a clone kept from its recording (names and MACs from
     # outside the lab; the lab's own MACs are locally administered 02:4c:...)
-    pending = [r["key"] for r in _rows(graph, "MATCH (p:PendingLink) RETURN p.key AS key")]
+    pending = check_nodes(graph, "PendingLink", ["key"])
     hosts = {_host(d.name) for d in devices}
-    for key in pending:
+    for (key,) in pending:
         assert "02:4c:" not in key.lower() and not any(f"={h}" in key for h in hosts), key
 
     # Servers on their leaf ports, by the FDB (one MAC per port), each on two leaves.
@@ -234,13 +231,13 @@ def test_a_second_run_records_no_change(
     memory = tmp_path / "memory.json"
     _run(_job(tmp_path, manifest), manifest, graph, schema, config, memory)
     pairs = graph_pairs(graph)
-    before = _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n")
+    before = check_nodes(graph, "ChangeSet", ["id"])
     # the second run collects in two worker processes: what it finds is the same
     again = _run(_job(tmp_path, manifest, processes=2), manifest, graph, schema, config, memory)
     assert again.run.failures == [] and graph_pairs(graph) == pairs
     assert (again.totals.links_opened, again.totals.links_closed) == (0, 0)
     assert again.totals.changesets == 0
-    assert _count(graph, "MATCH (c:ChangeSet) RETURN count(c) AS n") == before
+    assert check_nodes(graph, "ChangeSet", ["id"]) == before
 
 
 def test_a_device_excluded_from_the_sweep_is_not_missed(
@@ -263,6 +260,6 @@ def test_a_device_excluded_from_the_sweep_is_not_missed(
     for _ in range(lifecycle.absent_after_missed_runs):  # enough misses, were they counted
         report = _run(partial, manifest, graph, schema, config, memory)
         assert report.answered == {"snmp": SCALE - 1} and report.totals.went_absent == 0
-    status = _rows(graph, "MATCH (d:CI:Device {hostname: $h}) RETURN d.status AS s, "
-                          "coalesce(d._missed, 0) AS missed", h=_host(gone.name))  # fmt: skip
-    assert status == [{"s": "active", "missed": 0}]
+    [(_uid, status, missed)] = check_nodes(graph, "CI:Device", ["uid", "status", "_missed"],
+                                           {"hostname": _host(gone.name)})  # fmt: skip
+    assert (status, missed or 0) == ("active", 0)

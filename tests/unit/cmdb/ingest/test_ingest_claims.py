@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from cmdb.ingest import claims
 from cmdb.ingest.reader import OpenLink, Part
-from tests.unit.core.ingest.ingest_values import T0, context, group, state, stored, summary
+from tests.unit.cmdb.ingest.ingest_values import T0, context, group, state, stored, summary
 
 A, B = "snmp:10.0.0.1", "snmp:10.0.0.2"  # A sorts first
 DEVICE = {"serial_number": "SN1"}

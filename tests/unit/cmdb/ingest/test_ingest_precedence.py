@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cmdb.ingest import reconcile
-from tests.unit.core.ingest.ingest_values import HOUR, T0, context, group, new, state, stored
+from tests.unit.cmdb.ingest.ingest_values import HOUR, T0, context, group, new, state, stored
 
 DAY = timedelta(days=1)
 

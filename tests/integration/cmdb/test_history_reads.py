@@ -90,7 +90,7 @@ def test_two_writers_creating_the_same_device_make_one_ci(
     def device(run: str) -> ChangeSet:
         return ChangeSet.model_validate({
             # two runs discovering one target: one scope (two scopes claiming one device
-            # are a duplicate identity, tests/integration/core/test_coverage.py)
+            # are a duplicate identity, tests/integration/cmdb/test_coverage.py)
             "source": "snmp", "actor": run, "observed_at": T0, "scope": "snmp:127.0.0.1",
             "cis": [{"key": "d", "class": "NetworkDevice", "attributes": {"serial_number": "RACE1", "hostname": "race"}}]
                    + [{"key": f"i{n}", "class": "Interface", "parent": {"ref": "d"}, "attributes": {"name": f"Gi0/{n}"}}

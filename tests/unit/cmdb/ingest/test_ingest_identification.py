@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cmdb.ingest import identify
 from cmdb.ingest.fingerprint import fingerprint
-from tests.unit.core.ingest.ingest_values import HOUR, SCHEMA, T0, context, fact, group, summary
+from tests.unit.cmdb.ingest.ingest_values import HOUR, SCHEMA, T0, context, fact, group, summary
 
 SW = {"product": "openssl", "version": "3.0"}
 

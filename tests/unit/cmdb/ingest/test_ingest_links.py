@@ -9,7 +9,7 @@ from cmdb.ingest.fingerprint import fingerprint
 from cmdb.ingest.links import LinkPlan
 from cmdb.ingest.reader import LinkState, Pending
 from cmdb.validate import Ref
-from tests.unit.core.ingest.ingest_values import (
+from tests.unit.cmdb.ingest.ingest_values import (
     HOUR,
     SCHEMA,
     T0,

@@ -1,6 +1,6 @@
 """The read queries of cmdb/queries/, by their text: values only as parameters, labels
 from schema/, and the shapes their plans depend on (checked on a real DBMS in
-tests/integration/core/test_history_reads.py)."""
+tests/integration/cmdb/test_history_reads.py)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cmdb.ingest import coverage
 from cmdb.ingest.reader import OpenLink
-from tests.unit.core.ingest.ingest_values import SCHEMA, context
+from tests.unit.cmdb.ingest.ingest_values import SCHEMA, context
 
 CONNECTED = SCHEMA.relationships["CONNECTED_TO"]
 HAS_INTERFACE = SCHEMA.relationships["HAS_INTERFACE"]
