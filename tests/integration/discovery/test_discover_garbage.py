@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import neo4j
 import pytest
@@ -25,6 +24,7 @@ from discovery.jobs import load_job
 from discovery.run import run_job
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
+from tests.graph_checks import check_nodes, check_rels
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 LAB_DATA = lab_data_dir()
@@ -45,11 +45,6 @@ def _data(root: Path) -> Path:
         for raw in (root / "cli" / "cisco_ios" / command).glob("*.raw"):
             raw.write_text(NOISE, encoding="utf-8")
     return root
-
-
-def _rows(graph: neo4j.Driver, query: str, **params: Any) -> list[dict[str, Any]]:
-    records, _, _ = graph.execute_query(query, **params)
-    return [r.data() for r in records]
 
 
 def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
@@ -103,16 +98,14 @@ def test_garbage_output_is_a_parse_error_and_the_rest_is_ingested(
 
     # The good devices are in the graph with their interfaces; the IOS device too, from
     # the commands that parsed (show version), without the interfaces it garbled.
-    devices = {r["ip"]: r for r in _rows(graph, """
-        MATCH (d:CI:Device) WHERE d.management_ip IS NOT NULL
-        OPTIONAL MATCH (d)-[:HAS_INTERFACE]->(i:Interface)
-        RETURN d.management_ip AS ip, d.serial_number AS serial, d.os_version AS os,
-               count(i) AS interfaces""")}  # fmt: skip
-    assert devices[snmp["a_good"]]["interfaces"] > 0 and devices[snmp["a_good"]]["serial"]
+    devices = {ip: (serial, os) for ip, serial, os in check_nodes(
+        graph, "CI:Device", ["management_ip", "serial_number", "os_version"])}  # fmt: skip
+    ports: dict[str, set[tuple[str, object]]] = {}  # device address -> (port, MTU)
+    for ip, name, mtu in check_rels(graph, "CI:Device", "HAS_INTERFACE", "Interface",
+                                    ["a.management_ip", "b.name", "b.mtu"]):  # fmt: skip
+        ports.setdefault(ip, set()).add((name, mtu))
+    assert ports[snmp["a_good"]] and devices[snmp["a_good"]][0]
     # the device with the wrong-typed column is in, its interfaces too, with no MTU
-    assert devices[snmp["b_badtypes"]]["interfaces"] > 0
-    mtus = _rows(graph, "MATCH (d:Device {management_ip: $ip})-[:HAS_INTERFACE]->(i) "
-                 "RETURN count(i.mtu) AS known", ip=snmp["b_badtypes"])  # fmt: skip
-    assert mtus == [{"known": 0}]
-    assert devices[cli["arista_eos"]]["interfaces"] > 0 and devices[cli["arista_eos"]]["os"]
-    assert devices[cli["cisco_ios"]]["os"]
+    assert ports[snmp["b_badtypes"]] and {mtu for _name, mtu in ports[snmp["b_badtypes"]]} == {None}
+    assert ports[cli["arista_eos"]] and devices[cli["arista_eos"]][1]
+    assert devices[cli["cisco_ios"]][1]
