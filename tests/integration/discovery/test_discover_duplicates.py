@@ -25,6 +25,7 @@ from discovery.run import run_job
 from discovery.run_report import RunReport
 from lab.config import LabOptions, isolated_config
 from lab.sources import data_dir_of
+from tests.graph_checks import check_nodes, check_rels
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 RECORDINGS = Path(str(resources.files("snmpsim_data"))) / "data" / "network" / "router"
@@ -72,14 +73,10 @@ def test_two_agents_with_one_serial_are_one_device_and_one_duplicate(
     assert (second.created, second.updated, second.links_opened, second.links_closed,
             second.went_absent) == (0, 0, 0, 0, 0)  # fmt: skip
 
-    records, _, _ = graph.execute_query(
-        "MATCH (d:CI:Device {serial_number: $serial}) "
-        "OPTIONAL MATCH (d)-[:HAS_INTERFACE]->(i:Interface) WHERE i.status = 'active' "
-        "RETURN d.management_ip AS ip, d._scope AS scope, collect(DISTINCT i._scope) AS parts, "
-        "count(i) AS interfaces", serial=SERIAL,
-    )  # fmt: skip
-    assert len(records) == 1  # one CI
-    device = records[0]
-    assert (device["ip"], device["scope"], device["parts"]) == (owner, f"snmp:{owner}",
-                                                                [f"snmp:{owner}"])  # fmt: skip
-    assert device["interfaces"] > 0
+    serial = {"serial_number": SERIAL}
+    device = check_nodes(graph, "CI:Device", ["uid", "management_ip", "_scope"], serial)
+    [(_uid, ip, scope)] = device
+    assert (ip, scope) == (owner, f"snmp:{owner}")  # one CI, the owner's
+    ports = check_rels(graph, "CI:Device", "HAS_INTERFACE", "Interface",
+                       ["b.uid", "b._scope"], match_from=serial, match_to={"status": "active"})  # fmt: skip
+    assert ports and {part_scope for _port, part_scope in ports} == {f"snmp:{owner}"}
