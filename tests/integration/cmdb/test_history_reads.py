@@ -151,6 +151,7 @@ def test_an_as_of_read_reads_a_handful_of_states_however_long_the_history(
             # at each instant the last of its change sets holds: v = 2 * minute + 1
             assert record["state"]["cpu_count"] == min(2 * minute + 1, versions), minute
             profile = session.run("PROFILE " + AS_OF, uids=[uid], t=t).consume().profile
+            assert profile is not None
 
             def hits(op: dict[str, object]) -> int:
                 children = op.get("children") or []
