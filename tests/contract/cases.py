@@ -27,6 +27,18 @@ from discovery.ssh.platforms import get_platform
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
 from tests.snmprec import read_prepared
 
+# LibreNMS os -> ours, and LibreNMS type -> the kinds it covers (the oracle mapping of
+# classification, used by the contract and the parser tests).
+LIBRENMS_OS = {
+    "arista_eos": "eos", "ios": "ios", "nxos": "nxos", "junos": "junos",
+    "routeros": "routeros", "linux": "linux", "windows": "windows", "jetdirect": "printer",
+}  # fmt: skip
+LIBRENMS_TYPE = {
+    "network": {"switch", "router", "firewall"},
+    "server": {"server"},
+    "printer": {"printer"},
+}
+
 HERE = Path(__file__).parent
 EXPECTED = HERE / "expected"
 NTC = HERE.parent / "unit" / "discovery" / "ssh" / "fixtures" / "ntc"

@@ -29,17 +29,15 @@ import yaml
 
 from discovery.identifiers import canonical_ifname
 from lab.sources import lab_data_dir
-from tests.contract.cases import expected_path, librenms_expected, snmp_case_names, ssh_recordings
+from tests.contract.cases import (
+    LIBRENMS_OS,
+    LIBRENMS_TYPE,
+    expected_path,
+    librenms_expected,
+    snmp_case_names,
+    ssh_recordings,
+)
 
-LIBRENMS_OS = {
-    "arista_eos": "eos", "ios": "ios", "nxos": "nxos", "junos": "junos",
-    "routeros": "routeros", "linux": "linux", "windows": "windows", "jetdirect": "printer",
-}  # fmt: skip
-LIBRENMS_TYPE = {
-    "network": {"switch", "router", "firewall"},
-    "server": {"server"},
-    "printer": {"printer"},
-}
 NOT_ENTITY_MIB = {"junos_mx5t-isis"}
 # the project's own recordings come with LibreNMS's results: listed from the files
 LAB = lab_data_dir() / "snmp"
@@ -114,7 +112,9 @@ def test_addresses_agree_with_librenms(name: str) -> None:
     assert {g for g in got if g[0] != "::1"} == want
 
 
-@pytest.mark.parametrize("name", [n for n in LIBRENMS_CASES if "discovery-protocols" in librenms(n)])
+@pytest.mark.parametrize(
+    "name", [n for n in LIBRENMS_CASES if "discovery-protocols" in librenms(n)]
+)
 def test_neighbours_agree_with_librenms(name: str) -> None:
     names = {i["if_index"]: i.get("name") for i in file("snmp", name)["interfaces"]}
     links = librenms(name)["discovery-protocols"]["discovery"]["links"]
@@ -147,7 +147,9 @@ def parsed_sample(case: str, command: str) -> list[dict[str, Any]] | None:
     raw = ssh_recordings()[case].get(command)
     if raw is None:
         return None
-    rows: list[dict[str, Any]] = yaml.safe_load(raw.with_suffix(".yml").read_text())["parsed_sample"]
+    rows: list[dict[str, Any]] = yaml.safe_load(raw.with_suffix(".yml").read_text())[
+        "parsed_sample"
+    ]
     return rows
 
 

@@ -46,21 +46,10 @@ from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import Classification, DeviceSnapshot, SystemInfo, Value
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
 from tests.contract.cases import EXPECTED as EXPECTED_DIR
+from tests.contract.cases import LIBRENMS_OS, LIBRENMS_TYPE
 from tests.snmprec import read_prepared
 
 Expected = tuple[str | None, str | None, str | None]  # vendor, os, kind
-
-# LibreNMS os -> ours, and LibreNMS type -> the kinds it covers.
-LIBRENMS_OS = {
-    "arista_eos": "eos", "ios": "ios", "nxos": "nxos", "junos": "junos",
-    "routeros": "routeros", "linux": "linux", "windows": "windows", "jetdirect": "printer",
-}  # fmt: skip
-LIBRENMS_TYPE = {
-    "network": {"switch", "router", "firewall"},
-    "server": {"server"},
-    "printer": {"printer"},
-}
-
 
 
 def _expected() -> dict[str, Expected]:

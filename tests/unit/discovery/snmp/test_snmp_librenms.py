@@ -41,27 +41,11 @@ import pytest
 from discovery.snmp.parse import parse_device
 from discovery.snmp.records import DeviceSnapshot
 from lab.sources import lab_data_dir
+from tests.contract.cases import LIBRENMS_OS, LIBRENMS_TYPE
 from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))
-
-LIBRENMS_OS = {
-    "arista_eos": "eos",
-    "ios": "ios",
-    "nxos": "nxos",
-    "junos": "junos",
-    "routeros": "routeros",
-    "linux": "linux",
-    "windows": "windows",
-    "jetdirect": "printer",
-}
-LIBRENMS_TYPE = {
-    "network": {"switch", "router", "firewall"},
-    "server": {"server"},
-    "printer": {"printer"},
-}
-
 
 
 @cache
