@@ -14,7 +14,10 @@ Conventions, for every driver:
   tables join on it, by interface name where the CLI prints one;
 - rows in the order the device gave them, except where a field says otherwise.
 
-Components, LAG membership and ARP are typed and empty for now (issue 11 fills them).
+Depth (issue 11): VLAN membership (tagged or not), hardware components and their
+containment, link-aggregation membership, ARP rows, printer supplies; what a neighbour
+told of itself (capabilities, management addresses) so that an endpoint that is never
+discovered itself (a phone, a camera, an access point) can still be recorded.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ class SystemFacts:
     model: str | None = None
     serial: str | None = None  # the device's own; else the chassis units' (`ChassisUnit`)
     os_name: str | None = None
-    os_version: str | None = None
+    os_version: str | None = None  # normalised: "15.2(2)E7", "9.3(8)", "7.2.1"
+    os_version_raw: str | None = None  # as the device printed it, when that differs
     platform: str | None = None  # the netmiko device type the OS answers to
     description: str | None = None  # sysDescr
     object_id: str | None = None  # sysObjectID
@@ -55,6 +59,8 @@ class SystemFacts:
     cpu_model: str | None = None
     cpu_count: int | None = None
     memory_bytes: int | None = None
+    hardware_rev: str | None = None
+    page_count: int | None = None  # a printer's lifetime page counter (Printer-MIB)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,7 @@ class InterfaceFacts:
     name: str | None
     if_index: int | None = None
     if_type: str | None = None
+    descr: str | None = None  # ifDescr (or the CLI's hardware description), as told
     alias: str | None = None
     mac: str | None = None
     mtu: int | None = None
@@ -105,7 +112,11 @@ class NeighbourFacts:
     remote_chassis_mac: str | None = None  # when the chassis ID is a MAC
     remote_platform: str | None = None
     remote_description: str | None = None
-    remote_addresses: tuple[str, ...] = ()
+    remote_addresses: tuple[str, ...] = ()  # management addresses it advertised
+    remote_capabilities: tuple[str, ...] = ()  # lower case: bridge, router, telephone, ...
+    # True when the far port is given as LLDP subtype "local" (7): `remote_port` is then
+    # an ID of the far device's own (often its ifIndex), not a name
+    remote_port_local: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +130,19 @@ class FdbEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class VlanMember:
+    """A port in a VLAN: `tagged` True on a trunk, False untagged (access or native),
+    None when the source does not tell."""
+
+    port: Port
+    tagged: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class VlanFacts:
     vlan_id: int
     name: str | None
-    ports: tuple[Port, ...] = ()  # member ports, tagged or not
+    members: tuple[VlanMember, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,33 +162,70 @@ class ServiceFacts:
     process: str | None = None
 
 
-# -- issue 11: typed, empty for now ----------------------------------------------------
+ComponentKind = Literal[
+    "chassis", "slot", "module", "port", "transceiver", "power_supply", "fan", "stack",
+    "cpu", "other",
+]  # fmt: skip
+
+
 @dataclass(frozen=True, slots=True)
 class ComponentFacts:
-    """A field-replaceable unit (module, PSU, fan, transceiver) inside `contained_in`."""
+    """One entry of the device's hardware inventory (ENTITY-MIB entPhysicalTable, `show
+    inventory`, `show chassis hardware`, `display device manuinfo`).
+
+    `index`: the source's own key (entPhysicalIndex, or the CLI's name), unique within
+    the device; `contained_in`: the index of the component holding it (None: the top).
+    `port`: the local port this component is or serves (a port entity, a transceiver in
+    it), when the source maps it. A transceiver's type goes in `description`, its part
+    number in `model`.
+    """
 
     index: str
-    kind: str | None
+    kind: ComponentKind
     name: str | None
+    description: str | None = None
+    vendor: str | None = None
     model: str | None = None
     serial: str | None = None
     hardware_rev: str | None = None
     firmware_rev: str | None = None
+    software_rev: str | None = None
     contained_in: str | None = None
+    position: int | None = None  # entPhysicalParentRelPos: the slot number in its parent
+    field_replaceable: bool | None = None
+    port: Port | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class LagMember:
+    """`member` is bundled into the aggregate interface `lag` (port-channel, Eth-Trunk,
+    Bridge-Aggregation, ae0); `active`: selected/bundled now (None: not told)."""
+
     lag: Port
     member: Port
+    protocol: Literal["lacp", "static", "pagp"] | None = None
+    active: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ArpEntry:
+    """An IP-to-MAC row of the device's ARP / neighbour table."""
+
     address: str
     mac: str | None
     port: Port | None
     vrf: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyFacts:
+    """A printer's supply (Printer-MIB prtMarkerSuppliesTable): toner, drum, waste.
+    `level`/`capacity` in the device's unit; negative values (unknown) become None."""
+
+    description: str
+    kind: str | None = None
+    level: int | None = None
+    capacity: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,4 +256,5 @@ class DeviceFacts:
     components: tuple[ComponentFacts, ...] = ()
     lags: tuple[LagMember, ...] = ()
     arp: tuple[ArpEntry, ...] = ()
+    supplies: tuple[SupplyFacts, ...] = ()
     notes: tuple[str, ...] = field(default=())  # what the driver skipped or repaired

@@ -112,8 +112,8 @@ def add_vlans(out: ChangeSetBuilder, facts: DeviceFacts, domain: str | None, key
         if vlan.name:
             attrs["name"] = vlan.name
         key = out.ci(f"vlan:{vlan.vlan_id}", "VLAN", attrs)
-        for port in vlan.ports:
-            port_key = keys.key_of(port)
+        for member in vlan.members:
+            port_key = keys.key_of(member.port)
             if port_key is not None:
                 out.link("IN_VLAN", local(port_key), local(key))
 

@@ -28,6 +28,7 @@ from discovery.facts import (
     NeighbourFacts,
     SystemFacts,
     VlanFacts,
+    VlanMember,
 )
 from discovery.identifiers import canonical_ifname, normalize_mac
 from discovery.ssh.errors import NormalizeError
@@ -192,7 +193,8 @@ def network_facts(parsed: ParsedTarget, coverage: Coverage) -> DeviceFacts:
             for e in parsed.of(MacEntry)
         ),
         vlans=tuple(
-            VlanFacts(v.vlan_id, v.name, tuple(p for m in v.interfaces if (p := _port(m))))
+            VlanFacts(v.vlan_id, v.name,
+                      tuple(VlanMember(p) for m in v.interfaces if (p := _port(m))))
             for v in parsed.of(Vlan)
         ),
     )
