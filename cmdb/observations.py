@@ -52,6 +52,9 @@ class LinkObservation(_Strict):
     source: CIRef
     target: CIRef
     evidence: str = "manual"
+    # what the relationship itself holds (a port's VLAN membership: tagged or not); kept
+    # on the relationship, a change recorded in its history
+    attributes: dict[str, Scalar] = Field(default_factory=dict)
 
 
 class ChangeSet(_Strict):
