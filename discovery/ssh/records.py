@@ -45,6 +45,7 @@ class InventoryItem:
     pid: str | None  # product id / model / part number
     serial: str | None
     vid: str | None  # version id / hardware revision
+    contained_in: str | None = None  # the holding item's name, where the output nests them
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,43 @@ class Vlan:
     name: str | None
     status: str | None
     interfaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchPort:
+    """A port's VLAN mode (`show interface(s) switchport`). `mode`: access or trunk when
+    that is in effect (or configured, on a port that is down), else None (routed, dynamic)."""
+
+    interface: str
+    mode: Literal["access", "trunk"] | None
+    mode_raw: str | None  # as shown: "static access", "trunk", "down"
+    access_vlan: int | None
+    native_vlan: int | None
+    trunk_vlans: tuple[tuple[int, int], ...] | None = None  # allowed, inclusive ranges
+    voice_vlan: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VlanPort:
+    """One VLAN of a port as the port lists it (Junos `show ethernet-switching
+    interfaces`); `tagged` None when the device left the column blank."""
+
+    interface: str
+    vlan_name: str | None
+    vlan_id: int | None
+    tagged: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class LagMembership:
+    """A member port of an aggregate (port-channel, Eth-Trunk, ae): `active` when it is
+    bundled (collecting and distributing) now."""
+
+    lag: str
+    member: str
+    protocol: Literal["lacp", "pagp", "static"] | None
+    active: bool | None
+    status: str | None = None  # the member's flags or state as shown: "P", "PSG+"
 
 
 # --- Linux hosts -----------------------------------------------------------
@@ -198,6 +236,9 @@ Record = (
     | MacEntry
     | ArpEntry
     | Vlan
+    | SwitchPort
+    | VlanPort
+    | LagMembership
     | HostFacts
     | Disk
     | LinuxInterface
