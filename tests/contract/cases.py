@@ -33,11 +33,28 @@ LIBRENMS_OS = {
     "arista_eos": "eos", "ios": "ios", "nxos": "nxos", "junos": "junos",
     "routeros": "routeros", "linux": "linux", "windows": "windows", "jetdirect": "printer",
 }  # fmt: skip
+# LibreNMS os -> the maker it stands for (an os of many makers, linux, stands for none).
+LIBRENMS_VENDOR = {
+    "arista_eos": "Arista", "ios": "Cisco", "nxos": "Cisco", "junos": "Juniper",
+    "routeros": "MikroTik", "windows": "Microsoft", "jetdirect": "HP",
+}  # fmt: skip
 LIBRENMS_TYPE = {
     "network": {"switch", "router", "firewall"},
     "server": {"server"},
     "printer": {"printer"},
 }
+# LibreNMS os -> our kinds, where LibreNMS files the os under a type that is not what we
+# call the device: a video recorder under network (ours: camera, with the cameras it
+# records), a server's BMC under appliance (ours: the server it speaks for).
+LIBRENMS_OS_KINDS = {
+    "hikvision-nvr": {"camera"}, "dahua-nvr": {"camera"}, "hpe-ilo": {"server"},
+}  # fmt: skip
+
+
+def librenms_kinds(os_name: str, type_name: str) -> set[str]:
+    """The kinds of ours LibreNMS's os and type stand for."""
+    return LIBRENMS_OS_KINDS.get(os_name) or LIBRENMS_TYPE.get(type_name, set())
+
 
 HERE = Path(__file__).parent
 EXPECTED = HERE / "expected"
