@@ -12,8 +12,9 @@ knows), and never junk as an identifier (``Schema.is_junk`` decides).
   member serials, the primary MAC (a network device's own MAC; the first physical NIC's
   for hosts and peripherals; either for an unclassified one) and what its class holds.
 - Interfaces, addresses, subnets, VLANs, software and services (`normalize_rows`),
-  neighbours and FDB hosts (`normalize_links`), what the change set certifies when part
-  of the device did not answer (`normalize_coverage`).
+  hardware components and LAG membership (`normalize_depth`), neighbours and FDB hosts
+  (`normalize_links`; endpoints: `normalize_endpoints`), what the change set certifies
+  when part of the device did not answer (`normalize_coverage`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from discovery.facts import DeviceFacts
 from discovery.identifiers import split_fqdn
 from discovery.normalize_build import DEVICE_KEY, ChangeSetBuilder, IsJunk, present
 from discovery.normalize_coverage import certify
+from discovery.normalize_depth import add_components, add_lags
 from discovery.normalize_links import add_fdb_links, add_neighbours
 from discovery.normalize_rows import (
     add_addresses,
@@ -106,6 +108,8 @@ def normalize_device(
     device = _identified(schema, cls, device_attributes(facts, cls, target, is_junk), facts)
     out.ci(DEVICE_KEY, cls, device)
     keys = add_interfaces(out, facts, is_junk)
+    add_components(out, facts, keys, is_junk)
+    add_lags(out, facts, keys)
     add_addresses(out, facts.addresses, keys)
     neighbour_ports = add_neighbours(out, facts, keys, is_junk)
     add_fdb_links(out, facts, keys, neighbour_ports, is_junk)

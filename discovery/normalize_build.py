@@ -4,7 +4,8 @@
 source, target): the same link told twice (over LLDP and CDP) keeps its first evidence.
 Keys: ``dev`` (the device), ``if:<ifIndex>`` or ``if:<name>``, ``ip:<owner key>:<address>``,
 ``net:<cidr>``, ``vlan:<id>``, ``sw:<product>|<version>[|<arch>]``,
-``svc:<proto>|<address>|<port>``.
+``svc:<proto>|<address>|<port>``, ``hw:<index>`` (a component), ``ep:<MAC or name>`` (an
+endpoint) and ``ep:<...>|if:<port>`` (its port).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cmdb.observations import CIObservation, LinkObservation, Value
+from cmdb.observations import CIObservation, LinkObservation, Scalar, Value
 
 IsJunk = Callable[[object], bool]
 Ref = dict[str, Any]  # a CIRef as data: {"ref": key} or {"class", "identifiers", "parent"}
@@ -69,13 +70,16 @@ class ChangeSetBuilder:
             self.cis[key] = CIObservation.model_validate(data)
         return key
 
-    def link(self, kind: str, source: Ref, target: Ref, evidence: str | None = None) -> None:
-        """Add a link unless the same (type, source, target) is there already."""
+    def link(self, kind: str, source: Ref, target: Ref, evidence: str | None = None,
+             attributes: Mapping[str, Scalar | None] | None = None) -> None:  # fmt: skip
+        """Add a link unless the same (type, source, target) is there already; its
+        `attributes` (what the relationship holds) without the unknown ones."""
         ident = (kind, _ref_ident(source), _ref_ident(target))
         if ident not in self.links:
+            held = {k: v for k, v in (attributes or {}).items() if v is not None}
             self.links[ident] = LinkObservation.model_validate({
                 "type": kind, "source": source, "target": target,
-                "evidence": evidence or self.evidence,
+                "evidence": evidence or self.evidence, "attributes": held,
             })  # fmt: skip
 
 

@@ -23,16 +23,25 @@ class Feeds:
 PRODUCES: dict[Getter, Feeds] = {
     "interfaces": Feeds(frozenset({"Interface"}), frozenset({"HAS_INTERFACE"})),
     "addresses": Feeds(frozenset({"IPAddress", "Subnet"}), frozenset({"HAS_ADDRESS", "IN_SUBNET"})),
-    "neighbours": Feeds(links=frozenset({"CONNECTED_TO"})),
-    "fdb": Feeds(links=frozenset({"CONNECTED_TO"})),
+    # endpoints come from neighbours, and from FDB rows joined to ARP rows
+    "neighbours": Feeds(frozenset({"Endpoint"}), frozenset({"CONNECTED_TO"})),
+    "fdb": Feeds(frozenset({"Endpoint"}), frozenset({"CONNECTED_TO"})),
+    "arp": Feeds(frozenset({"Endpoint"}), frozenset({"CONNECTED_TO"})),
+    "components": Feeds(frozenset({"SerializedComponent", "LocalComponent"}),
+                        frozenset({"HAS_COMPONENT", "CONTAINS", "CARRIES"})),
+    "lags": Feeds(links=frozenset({"LAG_MEMBER_OF"})),
     "vlans": Feeds(frozenset({"VLAN"}), frozenset({"IN_VLAN"})),
     "software": Feeds(frozenset({"Software"}), frozenset({"INSTALLED_ON"})),
     "services": Feeds(frozenset({"Service"}), frozenset({"RUNS_ON"})),
-}  # the other getters (system, inventory, arp...) feed device attributes only
-# Without the ports, addresses hang from the device and neighbours, FDB hosts and VLAN
-# members have no port.
+}  # the other getters (system, inventory...) feed device attributes only
+# An endpoint's port and addresses are Interface and IPAddress CIs, certified by the
+# device's own getters: while its getter is incomplete they count a miss (the endpoint
+# does not), and come back active when it answers again.
+# Without the ports, addresses hang from the device and neighbours, FDB hosts, VLAN and
+# LAG members and the components carrying ports have no port.
 HANGS_FROM: dict[Getter, frozenset[str]] = {
-    "interfaces": frozenset({"HAS_ADDRESS", "CONNECTED_TO", "IN_VLAN"}),
+    "interfaces": frozenset({"HAS_ADDRESS", "CONNECTED_TO", "IN_VLAN", "LAG_MEMBER_OF",
+                             "CARRIES"}),
 }
 
 

@@ -6,10 +6,13 @@ part of its system name as ``hostname``); a far port given as a MAC needs no dev
 all (``Interface`` is identified globally by ``mac``). The ingest parks a link whose far
 end is unknown as a pending link until that CI appears. A local port missing from the
 interfaces is named on the device (when it has a name) for the ingest to find or park.
+A neighbour that is a phone, camera, access point or station is an Endpoint instead
+(`normalize_endpoints`).
 
 The FDB places a host on a switch port only when the port learned exactly one MAC, is
 not a port where LLDP/CDP saw a neighbour (an uplink, an access point), the MAC was
-learned on no other port and is not one of the device's own.
+learned on no other port and is not one of the device's own. When the device's ARP table
+resolves that MAC, the host is an Endpoint with its address (`normalize_endpoints`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,12 @@ from collections import defaultdict
 from discovery.facts import DeviceFacts, NeighbourFacts, Port
 from discovery.identifiers import canonical_ifname, neighbour_host
 from discovery.normalize_build import DEVICE_KEY, ChangeSetBuilder, IsJunk, Ref, local
+from discovery.normalize_endpoints import (
+    add_arp_endpoint,
+    add_neighbour_endpoint,
+    arp_by_mac,
+    endpoint_kind,
+)
 from discovery.normalize_rows import PortKeys
 
 CONNECTED_TO = "CONNECTED_TO"
@@ -57,7 +66,10 @@ def add_neighbours(out: ChangeSetBuilder, facts: DeviceFacts, keys: PortKeys, is
         if port is None:
             continue
         seen_on.add(port)
+        kind = endpoint_kind(neighbour)
         remote = remote_end(neighbour, is_junk)
+        if kind is not None:  # a phone, a camera... recorded as it told of itself
+            remote = add_neighbour_endpoint(out, neighbour, kind, is_junk) or remote
         key = keys.key_of(port)
         if remote is None:
             continue
@@ -74,6 +86,7 @@ def add_neighbours(out: ChangeSetBuilder, facts: DeviceFacts, keys: PortKeys, is
 
 def add_fdb_links(out: ChangeSetBuilder, facts: DeviceFacts, keys: PortKeys,
                   neighbour_ports: set[Port], is_junk: IsJunk) -> None:  # fmt: skip
+    arp = arp_by_mac(facts.arp)
     own_macs = {i.mac for i in facts.interfaces if i.mac}
     if facts.system.base_mac:
         own_macs.add(facts.system.base_mac)
@@ -91,5 +104,7 @@ def add_fdb_links(out: ChangeSetBuilder, facts: DeviceFacts, keys: PortKeys,
         (mac,) = macs
         if mac in own_macs or is_junk(mac) or len(ports_of[mac]) != 1:  # ours, or moving
             continue
-        out.link(CONNECTED_TO, local(key), {"class": "Interface", "identifiers": {"mac": mac}},
-                 "fdb")  # fmt: skip
+        addresses = arp.get(mac)
+        host = add_arp_endpoint(out, mac, addresses) if addresses else {
+            "class": "Interface", "identifiers": {"mac": mac}}  # fmt: skip
+        out.link(CONNECTED_TO, local(key), host, "fdb")

@@ -8,7 +8,7 @@ services. Pure.
   IN_SUBNET to its subnet. One address told twice on one owner (with its prefix and
   without) is one CI with the first prefix and VRF known; a host prefix is no subnet.
 - VLANs of this device (`vlan_domain` is its host name; none without one), IN_VLAN from
-  member ports.
+  member ports with what the membership is: tagged or not, access, native or tagged.
 - Software INSTALLED_ON the device (a name without a version identifies nothing) and
   listening sockets as Services of the device.
 """
@@ -64,6 +64,7 @@ def add_interfaces(out: ChangeSetBuilder, facts: DeviceFacts, is_junk: IsJunk) -
             "name": name,
             "if_index": iface.if_index,
             "if_type": iface.if_type,
+            "descr": iface.descr,
             "alias": iface.alias,
             "mac": iface.mac if iface.mac is not None and not is_junk(iface.mac) else None,
             "mtu": iface.mtu,
@@ -107,6 +108,7 @@ def add_vlans(out: ChangeSetBuilder, facts: DeviceFacts, domain: str | None, key
               ) -> None:  # fmt: skip
     if domain is None:
         return
+    trunks = {m.port for vlan in facts.vlans for m in vlan.members if m.tagged}
     for vlan in facts.vlans:
         attrs: dict[str, Value] = {"vlan_id": vlan.vlan_id, "vlan_domain": domain}
         if vlan.name:
@@ -114,8 +116,19 @@ def add_vlans(out: ChangeSetBuilder, facts: DeviceFacts, domain: str | None, key
         key = out.ci(f"vlan:{vlan.vlan_id}", "VLAN", attrs)
         for member in vlan.members:
             port_key = keys.key_of(member.port)
-            if port_key is not None:
-                out.link("IN_VLAN", local(port_key), local(key))
+            if port_key is None:
+                continue
+            mode = vlan_mode(member.tagged, member.port in trunks)
+            out.link("IN_VLAN", local(port_key), local(key),
+                     attributes={"tagged": member.tagged, "mode": mode})  # fmt: skip
+
+
+def vlan_mode(tagged: bool | None, on_trunk: bool) -> str | None:
+    """access: untagged on a port tagged in no VLAN; native: untagged on a trunk; tagged;
+    None when the source does not tell."""
+    if tagged is None:
+        return None
+    return "tagged" if tagged else "native" if on_trunk else "access"
 
 
 def add_software(out: ChangeSetBuilder, facts: DeviceFacts, is_junk: IsJunk) -> None:
