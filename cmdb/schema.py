@@ -68,6 +68,8 @@ class _RelSpec(BaseModel):
     redundancy: bool = False
     symmetric: bool = False
     description: str = ""
+    # what the relationship itself holds (IN_VLAN: tagged); scalar types only
+    attributes: dict[str, AttrType | _AttrSpec] = Field(default_factory=dict)
 
 
 class _RelsFile(BaseModel):
@@ -120,6 +122,7 @@ class RelType:
     redundancy: bool
     symmetric: bool
     description: str
+    attributes: dict[str, Attribute] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -292,8 +295,34 @@ def _compile_relationships(
             redundancy=spec.redundancy,
             symmetric=spec.symmetric,
             description=spec.description,
+            attributes=_rel_attributes(path, doc, loc, spec),
         )
     return result
+
+
+# Properties the core keeps on every relationship: no relationship attribute takes these.
+LINK_MANAGED = frozenset({
+    "source", "evidence", "scope", "cs_open", "cs_close", "since", "last_seen", "until",
+})  # fmt: skip
+
+
+def _rel_attributes(path: Path, doc: Any, loc: list[str], spec: _RelSpec
+                    ) -> dict[str, Attribute]:  # fmt: skip
+    attributes = {}
+    for attr_name, attr in spec.attributes.items():
+        aloc = [*loc, "attributes", attr_name]
+        if not ATTR.match(attr_name) or attr_name.startswith("_"):
+            raise _fail(path, doc, aloc, f"attribute name {attr_name!r} must be snake_case")
+        if attr_name in LINK_MANAGED:
+            raise _fail(path, doc, aloc, f"attribute {attr_name!r} is managed by the core")
+        kind = attr if isinstance(attr, str) else attr.type
+        if kind not in ("string", "integer", "float", "boolean"):
+            raise _fail(path, doc, aloc,
+                        f"a relationship attribute is a string, integer, float or boolean, "
+                        f"not {kind}")  # fmt: skip
+        described = "" if isinstance(attr, str) else attr.description
+        attributes[attr_name] = Attribute(attr_name, kind, False, described)
+    return attributes
 
 
 def _check_scopes(

@@ -15,6 +15,7 @@ outside the change set (the same contract named by a thousand links) is checked 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -52,6 +53,9 @@ class Link:
     source: Ref
     target: Ref
     evidence: str
+    # the relationship's own attributes as one canonical JSON object ("" for none): what
+    # a stored link is compared with, and what its properties are set from
+    attributes: str = ""
 
 
 @dataclass(frozen=True)
@@ -304,7 +308,7 @@ class _Checker:
             assert cls is not None
             if cls.name not in allowed:
                 raise _Invalid(field, f"{rel.name} does not allow a {cls.name} as its {field}")
-        return Link(index, rel, source, target, link.evidence)
+        return Link(index, rel, source, target, link.evidence, _link_attributes(rel, link))
 
     def ref(self, field: str, ref: CIRef) -> Ref:
         if ref.ref is not None:
@@ -355,6 +359,22 @@ class _Checker:
                 raise _Invalid(f"{field}.parent", f"{cls.name} needs its parent")
             parent = self.ref(f"{field}.parent", ref.parent)
         return Ref(cls=cls, identifiers=tuple(sorted(values.items())), parent=parent)
+
+
+def _link_attributes(rel: RelType, link: LinkObservation) -> str:
+    """The link's attributes checked against its type's, as canonical JSON (None values
+    dropped: an attribute not told is not held)."""
+    if not link.attributes:
+        return ""
+    values = {}
+    for name, value in link.attributes.items():
+        attr = rel.attributes.get(name)
+        if attr is None:
+            raise _Invalid(f"attributes.{name}", f"{rel.name} has no attribute {name!r}")
+        coerced = _coerce(attr, value, f"attributes.{name}")
+        if coerced is not None:
+            values[name] = coerced
+    return json.dumps(values, sort_keys=True, separators=(",", ":")) if values else ""
 
 
 def _memo_key(ref: CIRef) -> tuple[Any, ...] | None:

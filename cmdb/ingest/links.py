@@ -21,7 +21,7 @@ from cmdb.validate import Link, Ref
 from cmdb.write import NewLink
 
 LinkKey = tuple[str, str, str]  # (type, a uid, b uid); a symmetric type's pair in uid order
-Wanted = dict[LinkKey, tuple[RelType, str]]  # -> (type, evidence)
+Wanted = dict[LinkKey, tuple[RelType, str, str]]  # -> (type, evidence, attributes JSON)
 PendingKey = tuple[str, str, str]  # (key of the missing end, type, known uid)
 
 
@@ -30,6 +30,7 @@ class LinkSpec(NamedTuple):
     source: Ref | str  # a reference, or the uid of a CI of this change set
     target: Ref | str
     evidence: str
+    attributes: str = ""  # canonical JSON of the link's own attributes ("": none)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class LinkPlan:
     """The link decisions of one change set (counts for the result included)."""
 
     creates: list[NewLink] = field(default_factory=list)
+    closes: list[str] = field(default_factory=list)  # links whose attributes changed
     touches: list[dict[str, Any]] = field(default_factory=list)
     pending_creates: list[dict[str, Any]] = field(default_factory=list)
     pending_deletes: list[str] = field(default_factory=list)
@@ -50,7 +52,10 @@ def link_specs(
 ) -> list[LinkSpec]:
     """The change set's links, and a scoped CI's link to its parent (an interface on its
     device)."""
-    specs = [LinkSpec(link.rel, link.source, link.target, link.evidence) for link in links]
+    specs = [
+        LinkSpec(link.rel, link.source, link.target, link.evidence, link.attributes)
+        for link in links
+    ]
     for ident in idents:
         group = ident.group
         if group.cls.scoped_by and group.parent_uid:
@@ -72,13 +77,13 @@ def wanted_links(
     """The links with both ends known, and those to park under the missing end's key."""
     wanted: Wanted = {}
     pending: dict[PendingKey, dict[str, Any]] = {}
-    for rel, source, target, evidence in specs:
+    for rel, source, target, evidence, attributes in specs:
         a = source if isinstance(source, str) else uid_of(source, local, resolved)
         b = target if isinstance(target, str) else uid_of(target, local, resolved)
         if a is not None and b is not None:
             if rel.symmetric and b < a:
                 a, b = b, a
-            wanted.setdefault((rel.name, a, b), (rel, evidence))
+            wanted.setdefault((rel.name, a, b), (rel, evidence, attributes))
         elif a is not None or b is not None:
             missing = target if b is None else source
             assert isinstance(missing, Ref)
@@ -94,6 +99,7 @@ def wanted_links(
                         "known_uid": known,
                         "known_end": "source" if a is not None else "target",
                         "evidence": evidence,
+                        "attrs": attributes,
                         "spec": describe(missing),
                     },
                 )
@@ -124,9 +130,12 @@ def link_fingerprints(
     older than the CI's last sighting is not what the source says now: not recorded."""
     idents = list(idents)
     reported = {i.uid for i in idents}
-    by_owner: dict[str, list[tuple[str, str, str, str]]] = {}
-    for (rel_name, a, b), (_rel, evidence) in wanted.items():
-        by_owner.setdefault(owner_of(a, b, reported), []).append((rel_name, a, b, evidence))
+    by_owner: dict[str, list[tuple[str, ...]]] = {}
+    for (rel_name, a, b), (_rel, evidence, attributes) in wanted.items():
+        # a link's attributes are in only when it has some: fingerprints of links
+        # without attributes read as they did before links had any
+        row = (rel_name, a, b, evidence, attributes) if attributes else (rel_name, a, b, evidence)
+        by_owner.setdefault(owner_of(a, b, reported), []).append(row)
     out = LinkFingerprints()
     for ident in idents:
         uid, summary = ident.uid, summaries.get(ident.uid)
@@ -161,12 +170,12 @@ def rows_to_check(
     """Per type, the wanted links whose stored state must be read: not those of a CI
     created now (it has none), nor of a CI reporting the same links as last time."""
     by_type: dict[str, list[dict[str, Any]]] = {}
-    for i, (rel_name, a, b) in enumerate(wanted):
+    for i, ((rel_name, a, b), (_rel, _evidence, attributes)) in enumerate(wanted.items()):
         if a in created or b in created:
             continue
         if known and owner_of(a, b, reported) in known:
             continue
-        by_type.setdefault(rel_name, []).append({"i": i, "a": a, "b": b})
+        by_type.setdefault(rel_name, []).append({"i": i, "a": a, "b": b, "attrs": attributes})
     return by_type
 
 
@@ -178,7 +187,9 @@ def open_or_keep(
     plan: LinkPlan,
 ) -> None:
     """Open the wanted links that are missing (not those closed after the change set's
-    time: late), refresh stale ones, move those reported under a new scope."""
+    time: late), refresh stale ones, move those reported under a new scope. A link whose
+    attributes changed is closed and opened again with the new ones: its history keeps
+    both."""
     missing: set[int] = set()
     for state in states:
         if state.id is None:
@@ -187,21 +198,39 @@ def open_or_keep(
             else:
                 missing.add(state.row)
             continue
+        if state.changed:
+            plan.closes.append(state.id)
+            missing.add(state.row)
+            continue
         touch = {"scope": ctx.scope, "source": ctx.source} if state.moved else {}
         plan.touches.append({"id": state.id, "set": touch, "seen": state.stale})
-    props_of: dict[str, dict[str, Any]] = {}  # evidence -> properties shared by new links
-    for i, key in enumerate(wanted):
+    # (evidence, attributes) -> the properties new links share
+    props_of: dict[tuple[str, str], dict[str, Any]] = {}
+    for i, (key, (_rel, evidence, attributes)) in enumerate(wanted.items()):
         rel_name, a, b = key
         if a in created or b in created or i in missing:
-            evidence = wanted[key][1]
-            props = props_of.get(evidence)
+            props = props_of.get((evidence, attributes))
             if props is None:
-                props = {"source": ctx.source, "evidence": evidence, "cs_open": ctx.cs_id}
-                if ctx.scope:
-                    props["scope"] = ctx.scope
-                props_of[evidence] = props
+                props = link_properties(ctx, ctx.source, ctx.scope, evidence, attributes)
+                props_of[(evidence, attributes)] = props
             plan.creates.append(NewLink(rel_name, a, b, props))
             plan.changes.append(("link", rel_name, a, b))
+
+
+def link_properties(
+    ctx: IngestContext, source: str | None, scope: str | None, evidence: str | None,
+    attributes: str,
+) -> dict[str, Any]:  # fmt: skip
+    """A new link's properties: who reported it, and its own attributes (kept as
+    properties, and as `_a`, their canonical JSON, which the next report is compared
+    with)."""
+    props: dict[str, Any] = {"source": source, "evidence": evidence, "cs_open": ctx.cs_id}
+    if scope is not None:
+        props["scope"] = scope
+    if attributes:
+        props.update(json.loads(attributes))
+        props["_a"] = attributes
+    return props
 
 
 def open_waiting(
@@ -229,13 +258,9 @@ def open_waiting(
         if (rel.name, a, b) in wanted or (rel.name, a, b) in opened:
             continue  # this change set reports the link itself, or it is open already
         opened.add((rel.name, a, b))
-        props: dict[str, Any] = {
-            "source": pending.source,
-            "evidence": pending.evidence,
-            "cs_open": ctx.cs_id,
-        }
-        if pending.scope is not None:
-            props["scope"] = pending.scope
+        props = link_properties(
+            ctx, pending.source, pending.scope, pending.evidence, pending.attributes
+        )
         plan.creates.append(NewLink(rel.name, a, b, props))
         plan.changes.append(("link", rel.name, a, b))
 

@@ -109,6 +109,7 @@ class Neo4jReader:
                         r["evidence"],
                         r["source"],
                         r["scope"],
+                        r["attrs"] or "",
                     )
                 )
         return found
@@ -138,7 +139,14 @@ class Neo4jReader:
         for chunk in chunks(rows, self.batch):
             for r in self.tx.run(query, rows=list(chunk), stale=stale, scope=scope, at=at):
                 found.append(
-                    LinkState(r["i"], r["id"], bool(r["stale"]), bool(r["moved"]), bool(r["late"]))
+                    LinkState(
+                        r["i"],
+                        r["id"],
+                        bool(r["stale"]),
+                        bool(r["moved"]),
+                        bool(r["late"]),
+                        bool(r["changed"]),
+                    )
                 )
         return found
 

@@ -254,7 +254,7 @@ def _assemble(
     ws.link_creates, ws.link_touches = plan.creates, plan.touches
     ws.pending_creates = plan.pending_creates
     ws.pending_deletes = [*plan.pending_deletes, *taken.pending_deletes]
-    ws.link_closes = [*taken.closes, *closes]
+    ws.link_closes = [*taken.closes, *closes, *plan.closes]
     ws.updates.extend([*taken.updates, *missed.updates])
     ws.touches.extend(missed.touches)
     result.links_opened, result.links_closed = len(plan.creates), len(ws.link_closes)

@@ -50,6 +50,7 @@ class LinkState(NamedTuple):
     stale: bool
     moved: bool
     late: bool
+    changed: bool = False  # open, with other attributes than those reported
 
 
 class OpenLink(NamedTuple):
@@ -68,6 +69,7 @@ class Pending(NamedTuple):
     evidence: str | None = None
     source: str | None = None
     scope: str | None = None
+    attributes: str = ""  # the link's own attributes, canonical JSON
 
 
 class Part(NamedTuple):

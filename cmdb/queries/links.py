@@ -15,7 +15,8 @@ SCOPED_PENDING = (
 PENDING_BY_KEY = (
     "UNWIND $keys AS k MATCH (p:PendingLink {key: k}) "
     "RETURN elementId(p) AS id, p.key AS key, p.type AS type, p.known_uid AS known, "
-    "p.known_end AS known_end, p.evidence AS evidence, p.source AS source, p.scope AS scope"
+    "p.known_end AS known_end, p.evidence AS evidence, p.source AS source, p.scope AS scope, "
+    "p.attrs AS attrs"
 )
 
 # Open links and pending links of one scope of one source on these CIs (a device taken
@@ -32,8 +33,8 @@ SCOPED_PENDING_ON = (
 
 
 def link_state_query(rel: RelType) -> str:
-    """Of the wanted links of one type, those missing (late: closed after $at), stale or
-    reported under a new scope.
+    """Of the wanted links of one type, those missing (late: closed after $at), stale,
+    reported under a new scope, or with other attributes (`_a`) than reported.
 
     Matching happens in the database, so a re-run that finds its links in place and fresh
     gets nothing back.
@@ -43,9 +44,10 @@ def link_state_query(rel: RelType) -> str:
         "UNWIND $rows AS row MATCH (a:CI {uid: row.a}) "
         f"OPTIONAL MATCH (a)-[r:{rel.name}]{arrow}(:CI {{uid: row.b}}) WHERE r.until IS NULL "
         "WITH row, a, r WHERE r IS NULL OR r.last_seen < $stale "
-        "OR ($scope IS NOT NULL AND r.scope <> $scope) "
+        "OR ($scope IS NOT NULL AND r.scope <> $scope) OR coalesce(r._a, '') <> row.attrs "
         "RETURN row.i AS i, elementId(r) AS id, r.last_seen < $stale AS stale, "
         "($scope IS NOT NULL AND r.scope <> $scope) AS moved, "
+        "coalesce(r._a, '') <> row.attrs AS changed, "
         # a report older than the link's closing does not reopen it (a late sighting)
         f"r IS NULL AND EXISTS {{ (a)-[c:{rel.name}]{arrow}(:CI {{uid: row.b}}) "
         "WHERE c.until > $at } AS late"

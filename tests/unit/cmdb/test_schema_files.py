@@ -29,6 +29,7 @@ def test_the_shipped_schema_loads_and_covers_the_design() -> None:
     assert schema.classes["Server"].labels == ("CI", "Device", "Server")
     assert schema.relationships["RUNS_ON"].impact == "target_to_source"
     assert schema.relationships["MEMBER_OF"].redundancy
+    assert schema.relationships["IN_VLAN"].attributes["tagged"].type == "boolean"
     assert schema.precedence.rank("model", "manual") < schema.precedence.rank("model", "snmp")
     assert schema.is_junk("To be filled by O.E.M.") and schema.is_junk("00:00:00:00:00:00")
     assert schema.is_junk("000000") and not schema.is_junk("FOC1234X")
@@ -43,6 +44,8 @@ def test_the_shipped_schema_loads_and_covers_the_design() -> None:
         ("relationships.yaml", "  HOSTED_ON: {from: [VirtualMachine]", "  HOSTED_ON: {from: [VirtualMachin]", "VirtualMachin]", "unknown class 'VirtualMachin'"),
         ("precedence.yaml", "staleness_days: 30", "staleness_days: -1", "staleness_days: -1", "staleness_days"),
         ("classes.yaml", "  Room:\n", "  Room:\n    colour: red\n", "colour: red", "colour"),
+        ("relationships.yaml", "attributes: {tagged: {type: boolean,", "attributes: {since: {type: boolean,", "attributes: {since:", "attribute 'since' is managed by the core"),
+        ("relationships.yaml", "attributes: {tagged: {type: boolean,", "attributes: {tagged: {type: date,", "attributes: {tagged:", "a relationship attribute is a string, integer, float or boolean, not date"),
     ],
 )
 def test_a_bad_schema_file_names_file_line_and_reason(

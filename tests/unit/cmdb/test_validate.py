@@ -67,3 +67,18 @@ def test_errors_name_the_observation_and_field(schema: Schema) -> None:
     with pytest.raises(ObservationError, match=r"links\[0\] \(IN_VLAN\), field 'source.ref': "
                                                "no CI with key 'nowhere' here"):  # fmt: skip
         validate(schema, changeset(links))
+
+
+def test_a_links_attributes_are_checked_against_its_type(schema: Schema) -> None:
+    tagged = [{"type": "IN_VLAN", "source": {"ref": "i0"}, "target": vlan(10),
+               "attributes": {"tagged": True}}]  # fmt: skip
+    assert validate(schema, changeset(tagged)).links[0].attributes == '{"tagged":true}'
+    for attributes, field, reason in (
+        ({"vlan": 10}, "attributes.vlan", "IN_VLAN has no attribute 'vlan'"),
+        ({"tagged": "yes"}, "attributes.tagged", "expected boolean, got 'yes'"),
+    ):
+        bad = [{**tagged[0], "attributes": attributes}]
+        with pytest.raises(ObservationError) as caught:
+            validate(schema, changeset(bad))
+        assert str(caught.value) == (
+            f"change set (source ssh), links[0] (IN_VLAN), field '{field}': {reason}")

@@ -29,7 +29,7 @@ def test_wanted_links_keep_a_symmetric_pair_in_uid_order_and_park_a_missing_end(
     specs = [links.LinkSpec(CONNECTED, "z", "a", "lldp"), links.LinkSpec(CONNECTED, "a", "z", "cdp"),
              links.LinkSpec(RUNS_ON, "svc", SERVER, "manual")]  # fmt: skip
     wanted, pending = links.wanted_links(context(), specs, {}, {SERVER: None})
-    assert wanted == {("CONNECTED_TO", "a", "z"): (CONNECTED, "lldp")}
+    assert wanted == {("CONNECTED_TO", "a", "z"): (CONNECTED, "lldp", "")}
     (key, rel, known), row = next(iter(pending.items()))
     assert (key, rel, known) == ("Server||serial_number=SN9", "RUNS_ON", "svc")
     assert row["known_end"] == "source"
@@ -39,10 +39,10 @@ def test_wanted_links_keep_a_symmetric_pair_in_uid_order_and_park_a_missing_end(
 
 def test_missing_links_open_late_ones_stay_closed_moved_ones_follow_the_scope() -> None:
     ctx = context("snmp", scope="snmp:10.0.0.1")
-    wanted = {("CONNECTED_TO", "a", "b"): (CONNECTED, "lldp"),
-              ("CONNECTED_TO", "c", "d"): (CONNECTED, "lldp"),
-              ("CONNECTED_TO", "e", "f"): (CONNECTED, "lldp"),
-              ("RUNS_ON", "n", "f"): (RUNS_ON, "manual")}  # fmt: skip
+    wanted = {("CONNECTED_TO", "a", "b"): (CONNECTED, "lldp", ""),
+              ("CONNECTED_TO", "c", "d"): (CONNECTED, "lldp", ""),
+              ("CONNECTED_TO", "e", "f"): (CONNECTED, "lldp", ""),
+              ("RUNS_ON", "n", "f"): (RUNS_ON, "manual", "")}  # fmt: skip
     states = [
         LinkState(0, None, False, False, False),  # missing
         LinkState(1, None, False, False, True),  # closed after the facts' time
@@ -67,12 +67,43 @@ def test_a_pending_link_opens_for_a_new_ci_under_the_scope_that_reported_it() ->
                        "snmp", "snmp:10.0.0.1")]  # fmt: skip
     new_keys = {"Server||serial_number=SN9": "srv", "Interface|*|mac=aa": "a"}
     plan = LinkPlan()
-    links.open_waiting(ctx, waiting, new_keys, {("RUNS_ON", "svc", "srv"): (RUNS_ON, "manual")},
+    links.open_waiting(ctx, waiting, new_keys, {("RUNS_ON", "svc", "srv"): (RUNS_ON, "manual", "")},
                        plan)  # fmt: skip
     assert plan.pending_deletes == ["p1", "p2"] and plan.pending == -2
     # the first is reported by this change set itself: not opened twice
     assert [(c.type, c.a, c.b, c.props.get("scope")) for c in plan.creates] == [
         ("CONNECTED_TO", "a", "z", "snmp:10.0.0.1")]  # fmt: skip
+
+
+def test_a_link_with_other_attributes_closes_and_opens_again_with_the_new_ones() -> None:
+    """History keeps both: the link as it was (closed now) and as it is (opened now)."""
+    ctx = context("snmp", scope="snmp:10.0.0.1")
+    in_vlan = SCHEMA.relationships["IN_VLAN"]
+    wanted = {("IN_VLAN", "p1", "v10"): (in_vlan, "snmp", '{"tagged":true}'),
+              ("IN_VLAN", "p2", "v10"): (in_vlan, "snmp", '{"tagged":false}')}  # fmt: skip
+    states = [LinkState(0, "r-1", False, False, False, changed=True),
+              LinkState(1, "r-2", False, False, False)]  # fmt: skip
+    plan = LinkPlan()
+    links.open_or_keep(ctx, wanted, set(), states, plan)
+    assert plan.closes == ["r-1"]
+    assert [(c.a, c.props["tagged"], c.props["_a"]) for c in plan.creates] == [
+        ("p1", True, '{"tagged":true}')]  # fmt: skip
+    assert plan.touches == [{"id": "r-2", "set": {}, "seen": False}]
+
+
+def test_a_links_attributes_are_in_its_owners_fingerprint_only_when_it_has_some() -> None:
+    ctx = context("snmp")
+    in_vlan = SCHEMA.relationships["IN_VLAN"]
+    ident = stored("u1", "Server", group("Server", {"serial_number": "SN1"}))
+    plain = fingerprint(sorted([("IN_VLAN", "u1", "v", "snmp")]))
+    wanted = {("IN_VLAN", "u1", "v"): (in_vlan, "snmp", "")}
+    assert links.link_fingerprints(ctx, wanted, [ident], {"u1"},
+                                   {"u1": summary(lfp=plain)}).known == {"u1"}  # fmt: skip
+    tagged = {("IN_VLAN", "u1", "v"): (in_vlan, "snmp", '{"tagged":true}')}
+    changed = links.link_fingerprints(ctx, tagged, [ident], {"u1"}, {"u1": summary(lfp=plain)})
+    assert changed.known == set()
+    assert links.rows_to_check(tagged, set(), changed.known, {"u1"}) == {
+        "IN_VLAN": [{"i": 0, "a": "u1", "b": "v", "attrs": '{"tagged":true}'}]}  # fmt: skip
 
 
 def test_a_scope_drops_the_pending_links_it_no_longer_reports_and_parks_new_ones() -> None:
@@ -91,7 +122,7 @@ def test_a_scope_drops_the_pending_links_it_no_longer_reports_and_parks_new_ones
 
 def test_unchanged_links_of_an_unchanged_ci_need_no_look_up() -> None:
     ctx = context("snmp")
-    wanted = {("CONNECTED_TO", "u1", "u2"): (CONNECTED, "lldp")}
+    wanted = {("CONNECTED_TO", "u1", "u2"): (CONNECTED, "lldp", "")}
     lfp = fingerprint(sorted([("CONNECTED_TO", "u1", "u2", "lldp")]))
     ident = stored("u1", "Server", group("Server", {"serial_number": "SN1"}))
     same = links.link_fingerprints(ctx, wanted, [ident], {"u1"}, {"u1": summary(lfp=lfp)})
@@ -100,7 +131,7 @@ def test_unchanged_links_of_an_unchanged_ci_need_no_look_up() -> None:
     other = links.link_fingerprints(ctx, wanted, [ident], {"u1"}, {"u1": summary(lfp="old")})
     assert other.known == set() and other.touches[0]["set"] == {"_lfp": f'{{"snmp": "{lfp}"}}'}
     assert links.rows_to_check(wanted, set(), other.known, {"u1"}) == {
-        "CONNECTED_TO": [{"i": 0, "a": "u1", "b": "u2"}]}  # fmt: skip
+        "CONNECTED_TO": [{"i": 0, "a": "u1", "b": "u2", "attrs": ""}]}  # fmt: skip
     late = links.link_fingerprints(ctx, wanted, [ident], set(),
                                    {"u1": summary(lfp="old", last_seen=T0 + HOUR)})  # fmt: skip
     assert late.touches == [] and late.known == set()
