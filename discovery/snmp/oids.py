@@ -59,6 +59,21 @@ MTXR_LICENSE_VERSION = "1.3.6.1.4.1.14988.1.1.4.4.0"
 MTXR_SERIAL = "1.3.6.1.4.1.14988.1.1.7.3.0"
 MTXR_NEIGHBOR_ENTRY = "1.3.6.1.4.1.14988.1.1.11.1.1"  # MIKROTIK-MIB mtxrNeighborTable
 
+FG_SYS_VERSION = "1.3.6.1.4.1.12356.101.4.1.1.0"  # FORTINET-FORTIGATE-MIB fgSysVersion
+HW_DEVICE_ESN = "1.3.6.1.4.1.2011.5.25.188.1.1.0"  # HUAWEI-DEVICE-EXT-MIB hwDeviceEsn
+# HH3C-ENTITY-EXT-MIB hh3cEntityExtManuSerialNum of entity 1 (Comware's chassis): the
+# manufacturing serial, where entPhysicalSerialNum may hold another
+H3C_MANU_SERIAL_1 = "1.3.6.1.4.1.25506.2.6.1.2.1.1.2.1"
+HILLSTONE_SERIAL = "1.3.6.1.4.1.28557.2.2.1.1.0"  # HILLSTONE-SYSTEM-MIB sysSerialNumber
+HILLSTONE_SOFTWARE = "1.3.6.1.4.1.28557.2.2.1.2.0"  # sysSoftware
+HIK_ENTITY_INDEX = "1.3.6.1.4.1.50001.1.3.0"  # HIKVISION-MIB: the serial
+HIK_ENTITY_TYPE = "1.3.6.1.4.1.50001.1.100.0"  # DVR(1), NVR(2), IPC(3)
+DAHUA_SOFTWARE_REVISION = "1.3.6.1.4.1.1004849.2.1.1.1.0"  # DAHUA-SNMP-MIB
+DAHUA_SERIAL = "1.3.6.1.4.1.1004849.2.1.2.4.0"
+DAHUA_DEVICE_TYPE = "1.3.6.1.4.1.1004849.2.1.2.6.0"
+CPQ_SI_SERIAL = "1.3.6.1.4.1.232.2.2.2.1.0"  # CPQSINFO-MIB cpqSiSysSerialNum
+CPQ_SI_PRODUCT_NAME = "1.3.6.1.4.1.232.2.2.4.2.0"  # cpqSiProductName
+
 # UPS-MIB (RFC 1628) upsIdent group: an agent that answers these speaks for a UPS
 UPS_IDENT_MANUFACTURER = "1.3.6.1.2.1.33.1.1.1.0"
 UPS_IDENT_MODEL = "1.3.6.1.2.1.33.1.1.2.0"
@@ -99,6 +114,18 @@ SCALARS: dict[str, str] = {
     "jnxBoxSerialNo": JNX_BOX_SERIAL,
     "mtxrLicVersion": MTXR_LICENSE_VERSION,
     "mtxrSerialNumber": MTXR_SERIAL,
+    "fgSysVersion": FG_SYS_VERSION,
+    "hwDeviceEsn": HW_DEVICE_ESN,
+    "hh3cEntityExtManuSerialNum.1": H3C_MANU_SERIAL_1,
+    "hillstoneSysSerialNumber": HILLSTONE_SERIAL,
+    "hillstoneSysSoftware": HILLSTONE_SOFTWARE,
+    "hikEntityIndex": HIK_ENTITY_INDEX,
+    "hikEntityType": HIK_ENTITY_TYPE,
+    "dahuaSoftwareRevision": DAHUA_SOFTWARE_REVISION,
+    "dahuaSerialNumber": DAHUA_SERIAL,
+    "dahuaDeviceType": DAHUA_DEVICE_TYPE,
+    "cpqSiSysSerialNum": CPQ_SI_SERIAL,
+    "cpqSiProductName": CPQ_SI_PRODUCT_NAME,
     "upsIdentManufacturer": UPS_IDENT_MANUFACTURER,
     "upsIdentModel": UPS_IDENT_MODEL,
     "upsIdentUPSSoftwareVersion": UPS_IDENT_UPS_SOFTWARE,
