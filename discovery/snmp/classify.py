@@ -19,7 +19,22 @@ from discovery.snmp.decode import as_text_or_none, scalar
 from discovery.snmp.records import Classification, EntityPhysical, SystemInfo, Varbinds
 from discovery.snmp.vendors import spelling, vendor_of
 
-__all__ = ["RULES", "Rule", "match_rule", "parse_classification"]
+__all__ = ["RULES", "Rule", "match_rule", "normal_version", "parse_classification"]
+
+# OS -> the version inside what the device printed (group v): FortiOS "v7.2.6,build1575,
+# 230926 (GA.F)" is 7.2.6; NX-OS "9.3(8) [Maintenance Release]" is 9.3(8).
+VERSION_PATTERNS = {
+    "fortios": r"^v?(?P<v>\d+(?:\.\d+)+)",
+    "nxos": r"^(?P<v>\S+?)(?:\s*\[[^\]]*\])?$",
+}
+
+
+def normal_version(os_name: str | None, raw: str | None) -> str | None:
+    """The version in a comparable form (VERSION_PATTERNS); the raw one when no pattern
+    applies or matches."""
+    pattern = VERSION_PATTERNS.get(os_name or "")
+    found = re.search(pattern, raw) if pattern and raw else None
+    return found.group("v") if found else raw
 
 
 def _under(object_id: str, roots: Sequence[str]) -> bool:
@@ -72,9 +87,24 @@ def _from_descr(pattern: str | None, derive: Derive | None, system: SystemInfo) 
     return found.group("v").strip() or None
 
 
-def _from_oid(varbinds: Varbinds, oid: str | None) -> str | None:
+def _from_oid(
+    varbinds: Varbinds,
+    oid: str | None,
+    pattern: str | None = None,
+    names: Sequence[tuple[str, str]] = (),
+) -> str | None:
+    """The scalar's text; with `pattern`, its group v (None when it does not match);
+    with `names`, an enumeration's name for the value (None for a value not named)."""
     text = as_text_or_none(scalar(varbinds, oid)) if oid else None
-    return text.strip() if text is not None else None
+    if text is None:
+        return None
+    text = text.strip()
+    if names:
+        return dict(names).get(text)
+    if pattern is not None:
+        found = re.search(pattern, text)
+        return found.group("v").strip() or None if found else None
+    return text
 
 
 def _vendor(rule: Rule, system: SystemInfo, varbinds: Varbinds) -> str | None:
@@ -90,7 +120,11 @@ def _vendor(rule: Rule, system: SystemInfo, varbinds: Varbinds) -> str | None:
 
 
 def _chassis(entities: Sequence[EntityPhysical]) -> EntityPhysical | None:
+    """The first chassis row; an agent that fills no entPhysicalClass (a FortiGate 60F)
+    has its top row (contained in nothing) as its chassis."""
     chassis = [e for e in entities if e.phys_class == "chassis"]
+    if not chassis and all(e.phys_class is None for e in entities):
+        chassis = [e for e in entities if not e.contained_in]
     return min(chassis, key=lambda e: e.index) if chassis else None
 
 
@@ -107,12 +141,14 @@ def parse_classification(
     vendor = _vendor(rule, system, varbinds) if rule is not None else None
     if rule is None or (vendor, rule.os, rule.kind) == (None, None, None):
         return Classification(None, None, None, chassis_model, None, chassis_serial, None)
-    version = _from_oid(varbinds, rule.version_oid) or _from_descr(
-        rule.version, rule.derive_version, system
+    version = (
+        _from_oid(varbinds, rule.version_oid, rule.version_oid_pattern)
+        or (chassis.software_rev or None if rule.version_from_entity and chassis else None)
+        or _from_descr(rule.version, rule.derive_version, system)
     )
     hardware = (
         _from_descr(rule.hardware, rule.derive_hardware, system)
-        or _from_oid(varbinds, rule.hardware_oid)
+        or _from_oid(varbinds, rule.hardware_oid, names=rule.hardware_names)
         or (chassis_model if rule.hardware_from_entity else None)
     )
     serial = (

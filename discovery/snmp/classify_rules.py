@@ -66,6 +66,11 @@ def _arch(match: re.Match[str], object_id: str) -> str | None:
     return ARCH_NAMES.get(match.group("v"), match.group("v"))
 
 
+def _first_group(match: re.Match[str], object_id: str) -> str | None:
+    """The first named group that matched (a pattern of alternatives)."""
+    return next((v for v in match.groupdict().values() if v), None)
+
+
 Derive = Callable[[re.Match[str], str], str | None]
 
 
@@ -90,6 +95,9 @@ class Rule:
     derive_hardware: Derive | None = None
     hardware_from_entity: bool = True
     fallback_vendor: str | None = None
+    version_from_entity: bool = False  # the chassis's entPhysicalSoftwareRev, before sysDescr
+    version_oid_pattern: str | None = None  # regex (group v) on the version scalar's text
+    hardware_names: tuple[tuple[str, str], ...] = ()  # the hardware scalar's enum names
 
     def __post_init__(self) -> None:
         if self.kind is not None and self.kind not in KINDS:
@@ -102,12 +110,35 @@ def _ent(*numbers: str) -> tuple[str, ...]:
 
 CISCO, HUAWEI, H3C = _ent("9"), _ent("2011"), _ent("25506")
 _IOS = r"Cisco IOS|Internetwork Operating System|IOS \(tm\)"
+_IOS_XE = r"IOS[ -]?XE|IOSXE"
 _VRP_VERSION = r"\((?:\S+ )?(?P<v>V\d{3}R\d{3}\w*)\)"  # (S5720 V200R007C00SPC500)
-_COMWARE_VERSION = r"(?:Software Version |Release )(?P<v>[\w.]+)"
+# The model: the sysDescr's first line (S5720-56C-PWR-EI-AC), "Huawei AR169F ...", else the
+# platform named beside the version (CE12800 V200R002C50SPC800). A sysDescr recorded from
+# net-snmp's output may keep its wrapping quotes.
+_VRP_MODEL = (r"^[\s\"]*(?P<v>S\d{4,5}[\w-]*)\s*$|^Huawei (?P<ar>AR\S+)"
+              r"|\((?P<platform>[\w-]+) V\d{3}R\d{3}")  # fmt: skip
+_COMWARE_VERSION = r"Software Version (?P<v>[\w.]+)"
+# "HP A5500-24G EI Switch with 2 Interface Slots" (a line of its own), or "Release 2416 HP FF
+# 5700-40XG-2QSFP  Switch Copyright ..." (one line; the name ends at the double space)
+_COMWARE_MODEL = (r"(?m)(?:^|Release \S+ )(?:HPE|HP|H3C) (?!Comware)"
+                  r"(?P<v>.+?)(?:\s{2,}Switch\b.*)?\s*$")  # fmt: skip
+# HP ProCurve / Aruba: "HP J9146A E2910al-24G-PoE Switch, revision W.15.08.0012, ..."
+_PROCURVE_MODEL = r"^(?:HP|Aruba|ProCurve) (?P<v>.+?)(?: Switch)?, revision"
+# HIKVISION-MIB hikEntityType
+_HIKVISION_TYPES = (("1", "DVR"), ("2", "NVR"), ("3", "IPC"))
 
 RULES: tuple[Rule, ...] = (
     # -- Cisco ------------------------------------------------------------------------
     Rule("cisco-nxos", "Cisco", "nxos", "switch", CISCO, r"NX-OS",
+         version=r"Version (?P<v>[^,\s]+)"),
+    # ASA: the chassis's software revision is the running image (sysDescr may lag)
+    Rule("cisco-asa", "Cisco", "asa", "firewall", CISCO, r"Adaptive Security Appliance",
+         version=r"Version (?P<v>[^,\s]+)", version_from_entity=True),
+    # IOS-XE says so in sysDescr (image CAT9K_IOSXE, "Cisco IOS XE Software")
+    Rule("cisco-iosxe-switch", "Cisco", "iosxe", "switch", CISCO,
+         rf"(?s)(?=.*(?:{_IOS_XE}))(?=.*(?:Catalyst|CAT\dK|cat\dk))",
+         version=r"Version (?P<v>[^,\s]+)"),
+    Rule("cisco-iosxe", "Cisco", "iosxe", "router", CISCO, _IOS_XE,
          version=r"Version (?P<v>[^,\s]+)"),
     Rule("cisco-ios-switch", "Cisco", "ios", "switch", CISCO,
          r"Cisco IOS Software.*\((?:C2|C3|C4|C6|CAT|cat|IE)",
@@ -146,16 +177,33 @@ RULES: tuple[Rule, ...] = (
     Rule("huawei-vrp-wlan", "Huawei", "vrp", "wireless", HUAWEI, r"\bACU2\b|\bAC6\d{3}\b",
          version=_VRP_VERSION),
     # S-series (S5720, S12704, ...) are switches; sysDescr starts with the model
-    Rule("huawei-vrp-switch", "Huawei", "vrp", "switch", HUAWEI, r"^\s*S\d{4,5}\b",
-         version=_VRP_VERSION, hardware=r"^\s*(?P<v>S\d{4,5}[\w-]*)"),
+    # S-series (S5720, S5328C-EI) and CloudEngine (CE12800) are switches; the serial is
+    # HUAWEI-DEVICE-EXT-MIB hwDeviceEsn (the device's ESN), else the chassis's
+    Rule("huawei-vrp-switch", "Huawei", "vrp", "switch", HUAWEI,
+         r"^[\s\"]*S\d{4,5}[A-Z]*\b|\(CE\d{4,5}\w* V\d{3}R", version=_VRP_VERSION,
+         hardware=f"(?m){_VRP_MODEL}", derive_hardware=_first_group,
+         serial_oid=oids.HW_DEVICE_ESN),
     Rule("huawei-vrp-router", "Huawei", "vrp", "router", HUAWEI,
-         chassis=r"\b(?:ME60|NE\d{2,3}E?|AR\d{3,4})\b"),
+         r"\b(?:AR\d{3,4}\w*|NE\d{2,3}E?)\b", version=_VRP_VERSION,
+         hardware=f"(?m){_VRP_MODEL}", derive_hardware=_first_group,
+         serial_oid=oids.HW_DEVICE_ESN),
+    Rule("huawei-vrp-router-chassis", "Huawei", "vrp", "router", HUAWEI,
+         chassis=r"\b(?:ME60|NE\d{2,3}E?|AR\d{3,4})", version=_VRP_VERSION,
+         serial_oid=oids.HW_DEVICE_ESN),
     # -- H3C (Comware) ----------------------------------------------------------------
     # WX access controllers, LSQ1WCM controller modules, WA access points
     Rule("h3c-comware-wlan", "H3C", "comware", "wireless", H3C,
          r"\bWX\d{4}|\bLSQ1WCM|\bWA\d{4}", version=_COMWARE_VERSION),
+    # HP/HPE-branded Comware (A5500, 5900, FlexFabric): the brand sysDescr names. The
+    # serial: HH3C-ENTITY-EXT-MIB's manufacturing serial of the chassis, else ENTITY-MIB's
+    Rule("hpe-comware-switch", "HPE", "comware", "switch", H3C,
+         r"^HPE Comware(?s:.*)\bSwitch\b", version=_COMWARE_VERSION, hardware=_COMWARE_MODEL,
+         serial_oid=oids.H3C_MANU_SERIAL_1),
+    Rule("hp-comware-switch", "HP", "comware", "switch", H3C,
+         r"^HP Comware(?s:.*)\bSwitch\b", version=_COMWARE_VERSION, hardware=_COMWARE_MODEL,
+         serial_oid=oids.H3C_MANU_SERIAL_1),
     Rule("h3c-comware-switch", "H3C", "comware", "switch", H3C, r"(?i)\bswitch\b",
-         version=_COMWARE_VERSION),
+         version=_COMWARE_VERSION, hardware=_COMWARE_MODEL, serial_oid=oids.H3C_MANU_SERIAL_1),
     Rule("h3c-comware-router", "H3C", "comware", "router", H3C, chassis=r"\b(?:SR|MSR)\d{2,4}",
          version=_COMWARE_VERSION),
     # -- other network vendors --------------------------------------------------------
@@ -172,8 +220,11 @@ RULES: tuple[Rule, ...] = (
     Rule("brocade-fastiron", "Brocade", "fastiron", "switch", _ent("1991"),
          r"\b(?:ICX|FCX|FastIron|TurboIron)", version=r"Version (?P<v>\S+)",
          hardware=r"\b(?P<v>ICX[\w-]+|FCX[\w-]+)"),
-    Rule("hp-procurve", "HP", "procurve", "switch", _ent("11.2.3.7"), r"ProCurve|Switch",
-         version=r"revision (?P<v>[^,\s]+)"),
+    # ProCurve / Aruba switches (hpSwitch 11.2.3.7, the .11 product tree); a stack says
+    # "HP Stack, revision ..."
+    Rule("hp-procurve", "HP", "procurve", "switch", _ent("11.2.3.7"),
+         r"ProCurve|Switch|^HP Stack\b", version=r"revision (?P<v>[^,\s]+)",
+         hardware=_PROCURVE_MODEL),
     Rule("dlink-switch", "D-Link", "dlink", "switch", _ent("171"), r"(?i)\bswitch\b",
          hardware=r"(?P<v>DES-\S+|DGS-\S+)"),
     Rule("zte-zxr10-switch", "ZTE", "zxr10", "switch", _ent("3902"),
@@ -188,7 +239,15 @@ RULES: tuple[Rule, ...] = (
     # -- firewalls --------------------------------------------------------------------
     Rule("paloalto-panos", "Palo Alto Networks", "panos", "firewall", _ent("25461"),
          hardware=r"(?P<v>PA-\d+)"),
-    Rule("fortinet-fortigate", "Fortinet", "fortios", "firewall", _ent("12356.101")),
+    # FORTINET-FORTIGATE-MIB fgSysVersion: "v7.2.6,build1575,230926 (GA.F)"
+    Rule("fortinet-fortigate", "Fortinet", "fortios", "firewall", _ent("12356.101"),
+         version_oid=oids.FG_SYS_VERSION),
+    # HILLSTONE-SYSTEM-MIB: sysSoftware "Version 5.5 SG6000-M-2-5.5R3P7.bin ...", sysSerialNumber
+    Rule("hillstone-stoneos", "Hillstone", "stoneos", "firewall", _ent("28557"),
+         r"^Hillstone\b", hardware=r"(?P<v>\S+)\s*$", version_oid=oids.HILLSTONE_SOFTWARE,
+         version_oid_pattern=r"Version (?P<v>\S+)", serial_oid=oids.HILLSTONE_SERIAL),
+    # Sangfor NGAF / AF firewalls
+    Rule("sangfor-firewall", "Sangfor", "sangfor", "firewall", _ent("35047")),
     Rule("topsec-firewall", "Topsec", "topsec", "firewall", _ent("14331"),
          r"(?i)\bNGFW|firewall", version=r"Software Version (?P<v>\S+)"),
     Rule("venustech-firewall", "Venustech", "vsos", "firewall", _ent("15227"),
@@ -201,6 +260,13 @@ RULES: tuple[Rule, ...] = (
     Rule("vyatta", "Vyatta", "vyatta", "router", _ent("30803"), r"^Vyatta\b",
          version=r"^Vyatta (?P<v>\S+)"),
     # -- servers and storage ----------------------------------------------------------
+    # HP iLO (Compaq's enterprise 232): the BMC speaks for its ProLiant (CPQSINFO-MIB)
+    Rule("hpe-ilo", "HPE", "ilo", "server", _ent("232"), r"Integrated Lights-Out",
+         version=r"Integrated Lights-Out \d+ (?P<v>[\d.]+)", hardware_oid=oids.CPQ_SI_PRODUCT_NAME,
+         serial_oid=oids.CPQ_SI_SERIAL, hardware_from_entity=False),
+    # Xerox's enterprise (253): "Xerox AltaLink C8045; SS 100.002.057.09608, NC ..."
+    Rule("xerox-printer", "Xerox", "printer", "printer", _ent("253"), r"^Xerox ",
+         hardware=r"^Xerox (?P<v>[^;]+)", hardware_from_entity=False),
     Rule("hp-jetdirect", "HP", "printer", "printer", _ent("11.2.3.9"),
          r"JETDIRECT|ETHERNET MULTI-ENVIRONMENT", hardware=r"PID:HP (?P<v>[^,]+)",
          serial=r"SN:(?P<v>[^,]+)", hardware_from_entity=False),
@@ -234,6 +300,14 @@ RULES: tuple[Rule, ...] = (
     Rule("ubiquiti-airmax", "Ubiquiti", "airos", "wireless", _ent("41112.1.4"), r"^Linux\b"),
     # -- cameras ----------------------------------------------------------------------
     Rule("hanwha-ipolis", "Hanwha Techwin", "ipolis", "camera", descr=r"iPolis.*\bCamera\b"),
+    # HIKVISION-MIB: hikEntityType (DVR, NVR, IPC), hikEntityIndex (the serial); no version
+    Rule("hikvision", "Hikvision", "hikvision", "camera", _ent("50001"),
+         hardware_oid=oids.HIK_ENTITY_TYPE, hardware_names=_HIKVISION_TYPES,
+         serial_oid=oids.HIK_ENTITY_INDEX),
+    # DAHUA-SNMP-MIB: deviceType (the model), softwareRevision, serialNumber
+    Rule("dahua", "Dahua", "dahua", "camera", _ent("1004849"),
+         hardware_oid=oids.DAHUA_DEVICE_TYPE, version_oid=oids.DAHUA_SOFTWARE_REVISION,
+         serial_oid=oids.DAHUA_SERIAL),
     # -- the rest: a vendor without a kind --------------------------------------------
     Rule("hp-onboard-administrator", "HP", "onboard-administrator", None, _ent("11"),
          r"Onboard Administrator"),  # a blade enclosure's manager: no class for it yet

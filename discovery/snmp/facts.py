@@ -31,6 +31,7 @@ from discovery.facts import (
     SystemFacts,
 )
 from discovery.identifiers import canonical_ifname, normalize_mac
+from discovery.snmp.classify import normal_version
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
 from discovery.snmp.records import CdpNeighbor, DeviceSnapshot, EntityPhysical, LldpNeighbor
 
@@ -41,6 +42,7 @@ SOURCE = "snmp"
 # Classification OS -> the platform name the SSH side uses (netmiko device types).
 PLATFORMS = {
     "ios": "cisco_ios",
+    "iosxe": "cisco_ios",  # netmiko's cisco_ios drives IOS-XE too
     "nxos": "cisco_nxos",
     "eos": "arista_eos",
     "junos": "juniper_junos",
@@ -97,7 +99,9 @@ def snmp_facts(snapshot: DeviceSnapshot, coverage: Sequence[TableCoverage] | Non
         model=found.hardware,
         serial=found.serial,
         os_name=found.os,
-        os_version=found.version,
+        os_version=normal_version(found.os, found.version),
+        os_version_raw=(found.version
+                        if normal_version(found.os, found.version) != found.version else None),
         platform=PLATFORMS.get(found.os or ""),
         description=snapshot.system.descr,
         object_id=snapshot.system.object_id,

@@ -16,6 +16,8 @@ VENDORS: dict[int, str] = {
     9: "Cisco",
     11: "HP",
     171: "D-Link",
+    232: "HPE",
+    253: "Xerox",  # Compaq, bought by HP: ProLiant servers' agents and iLO
     311: "Microsoft",
     318: "APC",
     476: "Vertiv",  # Liebert (Emerson Network Power, now Vertiv)
@@ -48,10 +50,13 @@ VENDORS: dict[int, str] = {
     25053: "Ruckus",
     25461: "Palo Alto Networks",
     25506: "H3C",
+    28557: "Hillstone",
     30065: "Arista",
     31648: "DPtech",
     35047: "Sangfor",
     41112: "Ubiquiti",
+    50001: "Hikvision",
+    1004849: "Dahua",
 }
 
 

@@ -32,11 +32,18 @@ from tests.snmprec import read_prepared
 LIBRENMS_OS = {
     "arista_eos": "eos", "ios": "ios", "nxos": "nxos", "junos": "junos",
     "routeros": "routeros", "linux": "linux", "windows": "windows", "jetdirect": "printer",
+    "iosxe": "iosxe", "asa": "asa", "fortigate": "fortios", "vrp": "vrp", "comware": "comware",
+    "procurve": "procurve", "ruijie": "rgos", "stoneos": "stoneos", "hikvision-nvr": "hikvision",
+    "dahua-nvr": "dahua", "hpe-ilo": "ilo", "xerox": "printer",
 }  # fmt: skip
-# LibreNMS os -> the maker it stands for (an os of many makers, linux, stands for none).
+# LibreNMS os -> the maker it stands for (an os of many makers stands for none: linux;
+# comware, H3C's own brand and HP's and HPE's).
 LIBRENMS_VENDOR = {
     "arista_eos": "Arista", "ios": "Cisco", "nxos": "Cisco", "junos": "Juniper",
     "routeros": "MikroTik", "windows": "Microsoft", "jetdirect": "HP",
+    "iosxe": "Cisco", "asa": "Cisco", "fortigate": "Fortinet", "vrp": "Huawei", "procurve": "HP",
+    "ruijie": "Ruijie", "stoneos": "Hillstone", "hikvision-nvr": "Hikvision", "dahua-nvr": "Dahua",
+    "hpe-ilo": "HPE", "xerox": "Xerox",
 }  # fmt: skip
 LIBRENMS_TYPE = {
     "network": {"switch", "router", "firewall"},

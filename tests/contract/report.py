@@ -14,9 +14,11 @@ issue's bar on them (THRESHOLDS). The field mapping, LibreNMS -> ours:
   the vendor LibreNMS's os stands for (LIBRENMS_VENDOR; an os of many makers, linux,
   has none) -> vendor; os.version / hardware / serial -> os_version / model / serial,
   each where LibreNMS has a value (where it has none we may: a JetDirect's serial from
-  sysDescr). NOT_COMPARABLE lists the values LibreNMS keeps under a name they are not
+  sysDescr); the version through VERSION_IN and against os_version_raw too, a VRP series
+  for its models (see _device_field). NOT_COMPARABLE lists the values LibreNMS keeps under a name they are not
   (the report prints them as not compared).
-- system: os.sysObjectID (leading dot dropped) -> object_id, os.sysDescr -> description.
+- system: os.sysObjectID (leading dot dropped) -> object_id, os.sysDescr -> description
+  (LibreNMS drops a wrapping in quotes or backslashes: _librenms_text).
 - interfaces, per port LibreNMS keeps (its per-OS ignore rules drop some): ifName
   (canonical) -> name; ifDescr -> descr; ifAlias -> alias, LibreNMS filling an empty
   alias with ifDescr; ifType; from its poller ifMtu, ifAdminStatus, ifOperStatus,
@@ -100,15 +102,40 @@ def device_checks(librenms: Json, ours: Json) -> list[Check]:
         Check(DEVICE, "os_name", LIBRENMS_OS.get(device["os"], device["os"]),
               system.get("os_name")),
         Check("system", "object_id", device["sysObjectID"].lstrip("."), system.get("object_id")),
-        Check("system", "description", device["sysDescr"], system.get("description")),
+        Check("system", "description", device["sysDescr"],
+              _librenms_text(system.get("description"))),
     ]  # fmt: skip
     vendor = LIBRENMS_VENDOR.get(device["os"])
     if vendor is not None:
         out.append(Check(DEVICE, "vendor", vendor, system.get("vendor")))
     for theirs, field in (("version", "os_version"), ("hardware", "model"), ("serial", "serial")):
         if device[theirs] is not None and (device["os"], theirs) not in NOT_COMPARABLE:
-            out.append(Check(DEVICE, field, device[theirs], system.get(field)))
+            out.append(_device_field(device["os"], theirs, device[theirs] or None, system, field))
     return out
+
+
+# LibreNMS os -> how its version is written around the release we keep: VRP's is "<VRP
+# version> (<release>) [<patch>]", IOS-XE's "<image feature set> <release>".
+VERSION_IN = {"vrp": r"\((?P<v>[^)]+)\)", "iosxe": r"(?P<v>\S+)$"}
+
+
+def _device_field(os_name: str, theirs: str, value: str | None, system: Json, field: str
+                  ) -> Check:  # fmt: skip
+    """LibreNMS's version is compared with our normalised and our raw version (it keeps
+    FortiOS's "v7.2.6,build1575,230926 (GA.F)" as printed), after VERSION_IN; a VRP
+    hardware LibreNMS names by its series (S5300: the model's digits after the series'
+    zeroed) equals a model of that series (S5328C-EI); LibreNMS's empty string is None."""
+    ours = system.get(field)
+    if theirs == "version" and value is not None:
+        inner = re.search(VERSION_IN[os_name], value) if os_name in VERSION_IN else None
+        value = inner.group("v") if inner else value
+        if value == system.get("os_version_raw"):
+            ours = value
+    if theirs == "hardware" and os_name == "vrp" and value and ours and value != ours:
+        series = re.fullmatch(r"(?P<head>[A-Z]+\d*?[1-9])(?P<zeros>0+)", value)
+        if series and re.match(rf"{series['head']}\d{{{len(series['zeros'])}}}", ours):
+            ours = value
+    return Check(DEVICE, field, value, ours)
 
 
 def _mac(mac: str | None) -> str | None:
@@ -143,17 +170,22 @@ def interface_checks(librenms: Json, ours: Json) -> list[Check]:
     return out
 
 
+def _librenms_text(text: str | None) -> str | None:
+    """LibreNMS's parsing of net-snmp's output drops a wrapping in backslashes
+    (``\\A EDICION-1\\``, recorded so on Arista) or double quotes (a VRP sysDescr)."""
+    if text is not None and len(text) >= 2 and text[0] == text[-1] and text[0] in '\\"':
+        return text[1:-1]
+    return text
+
+
 def _librenms_alias(iface: Json) -> str | None:
-    """LibreNMS fills an empty ifAlias with ifDescr, and its net-snmp parsing drops a
-    backslash wrapping (``\\A EDICION-1\\``, recorded so on Arista)."""
-    alias = iface.get("alias")
-    if alias is not None and len(alias) >= 2 and alias[0] == alias[-1] == "\\":
-        alias = alias[1:-1]
-    return alias or iface.get("descr")
+    """LibreNMS fills an empty ifAlias with ifDescr (and see _librenms_text)."""
+    return _librenms_text(iface.get("alias")) or iface.get("descr")
 
 
 def address_checks(librenms: Json, ours: Json) -> list[Check]:
-    if "ports" not in librenms:
+    """Where LibreNMS's results hold an address section (its test of that module)."""
+    if "ports" not in librenms or not {"ipv4-addresses", "ipv6-addresses"} & set(librenms):
         return []
     kept = {p["ifIndex"] for p in librenms["ports"]["discovery"]["ports"]}
     want = set()
