@@ -4,6 +4,7 @@
   sysDescr, sysObjectID, uptime, the bridge's own MAC, the LLDP chassis ID when it is a
   MAC, HOST-RESOURCES memory and processors;
 - chassis: the ENTITY-MIB chassis rows in index order (stack members);
+- components: every ENTITY-MIB row but sensors (parse_entity.entity_components);
 - interfaces in ifIndex order, named by ifName (ifDescr when it has none), canonical;
   an Ethernet (ethernetCsmacd) interface is a physical NIC;
 - addresses, neighbours, the FDB (in ifIndex order) and VLAN-less bridge rows by ifIndex;
@@ -32,6 +33,7 @@ from discovery.facts import (
 )
 from discovery.identifiers import canonical_ifname, normalize_mac
 from discovery.snmp.classify import normal_version
+from discovery.snmp.parse_entity import entity_components
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
 from discovery.snmp.records import CdpNeighbor, DeviceSnapshot, EntityPhysical, LldpNeighbor
 
@@ -58,8 +60,9 @@ _PHYSICAL_IF_TYPES = frozenset({"ethernetCsmacd"})
 # Statuses that mean the agent told us what the table holds (maybe nothing).
 ANSWERED: frozenset[TableStatus] = frozenset({"ok", "empty"})
 GETTERS: frozenset[Getter] = frozenset(
-    {"system", "inventory", "interfaces", "addresses", "neighbours", "fdb", "software"}
-)
+    {"system", "inventory", "interfaces", "addresses", "neighbours", "fdb", "software",
+     "components"}
+)  # fmt: skip
 _NEIGHBOURS: frozenset[Getter] = frozenset({"neighbours"})
 # Collector table (the names of oids.SUBTREES, plus "scalars") -> the getters it feeds.
 TABLE_GETTERS: dict[str, frozenset[Getter]] = {
@@ -68,7 +71,8 @@ TABLE_GETTERS: dict[str, frozenset[Getter]] = {
     "ipAddrTable": frozenset({"addresses"}),
     "ipAddressTable": frozenset({"addresses"}),
     "ipv6AddrTable": frozenset({"addresses"}),
-    "entPhysicalTable": frozenset({"inventory"}),
+    "entPhysicalTable": frozenset({"inventory", "components"}),
+    "entAliasMappingTable": frozenset({"components"}),  # a port entity's ifIndex
     "lldpLocPortTable": _NEIGHBOURS,  # resolves the local port
     "lldpRemTable": _NEIGHBOURS,
     "lldpRemManAddrTable": _NEIGHBOURS,
@@ -129,6 +133,7 @@ def snmp_facts(snapshot: DeviceSnapshot, coverage: Sequence[TableCoverage] | Non
             for e in sorted(snapshot.bridge.fdb, key=lambda e: e.if_index or 0)
         ),
         software=tuple(SoftwareFacts(*split_software(s.name)) for s in snapshot.host.software),
+        components=entity_components(snapshot.entities),
         notes=snapshot.notes,
     )
 

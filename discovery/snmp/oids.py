@@ -26,6 +26,7 @@ IPV6_ADDR_ENTRY = "1.3.6.1.2.1.55.1.8.1"  # IPV6-MIB ipv6AddrTable
 
 # ENTITY-MIB
 ENT_PHYSICAL_ENTRY = "1.3.6.1.2.1.47.1.1.1.1"
+ENT_ALIAS_MAPPING_ENTRY = "1.3.6.1.2.1.47.1.3.2.1"  # port entity -> ifIndex
 
 # LLDP-MIB
 LLDP_LOC_CHASSIS_ID_SUBTYPE = "1.0.8802.1.1.2.1.3.1.0"
@@ -90,6 +91,7 @@ SUBTREES: dict[str, str] = {
     "ipAddressTable": IP_ADDRESS_ENTRY,
     "ipv6AddrTable": IPV6_ADDR_ENTRY,
     "entPhysicalTable": ENT_PHYSICAL_ENTRY,
+    "entAliasMappingTable": ENT_ALIAS_MAPPING_ENTRY,
     "lldpLocPortTable": LLDP_LOC_PORT_ENTRY,
     "lldpRemTable": LLDP_REM_ENTRY,
     "lldpRemManAddrTable": LLDP_REM_MAN_ADDR_ENTRY,

@@ -90,6 +90,9 @@ class EntityPhysical:
     mfg_name: str | None
     contained_in: int | None
     is_fru: bool | None
+    vendor_type: str | None = None  # entPhysicalVendorType, an OID (0.0: none)
+    parent_rel_pos: int | None = None  # entPhysicalParentRelPos (-1: not known)
+    if_index: int | None = None  # entAliasMappingIdentifier: the ifIndex a port entity is
 
 
 @dataclass(frozen=True, slots=True)
