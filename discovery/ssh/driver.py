@@ -2,7 +2,7 @@
 commands in one session, parse the outputs, normalize them into a change set.
 
     platform: the job's, else remembered, else detected (and remembered): one short
-              probe session (probe.py), netmiko's slow SSHDetect only when it is unsure
+              probe session (probe.py) reading the prompt and the version
     collect_target (netmiko; retried on a connect timeout) -> parse_collected
         -> normalize_ssh (failed commands certify nothing)
 
@@ -23,7 +23,6 @@ from discovery.driver import Answer
 from discovery.jobs import CredentialRef, SshProtocol
 from discovery.reach import Gone, tcp_gone
 from discovery.ssh.collect import CollectResult, collect_target, parse_collected
-from discovery.ssh.detect import detect_platform
 from discovery.ssh.errors import CommandFailed, ConnectTimeout, NoPlatform, NormalizeError
 from discovery.ssh.normalize import normalize_ssh
 from discovery.ssh.probe import probe_platform
@@ -76,11 +75,10 @@ class SshDriver:
         return self._answer(address, key, result)
 
     def _detect(self, probe: SSHTarget, creds: SSHCredentials) -> str:
-        """One short session reading the prompt and `show version`/`uname -a` first;
-        netmiko's SSHDetect (slow: it tries vendor after vendor) only when that is unsure."""
+        """One short session reading the prompt and `show version` / `display version` /
+        `uname -a`. No fallback to netmiko's SSHDetect: it asks the same questions of
+        the platforms we parse, with fixed waits for dozens of others (minutes)."""
         platform = probe_platform(probe, creds, self.timeouts)
-        if platform is None:
-            platform = detect_platform(probe, creds, self.timeouts)
         if platform is None:
             raise NoPlatform(str(probe), "no platform we can parse")
         return platform

@@ -1,15 +1,16 @@
-"""A cheap platform probe: one short SSH session before netmiko's SSHDetect.
+"""Platform detection: one short SSH session that reads the prompt and asks what it is.
 
-SSHDetect tries vendor after vendor, each with its own waits (about 100 s on a target
-it cannot place quickly). Most devices say what they are in two lines: the prompt hints
-at the family, and `show version` (network CLIs) or `uname -a` (Unix shells) names it.
+netmiko's SSHDetect tries vendor after vendor, each with fixed waits (1m54s on a
+Nexus whose `show version` it could not place); every platform we parse names itself
+in two lines: the prompt hints at the family, and `show version` (Cisco-like CLIs),
+`display version` (Huawei VRP, H3C Comware) or `uname -a` (Unix shells) names it.
 
-    probe_platform:  connect -> read the prompt -> ask 1-2 questions -> platform_from_probe
+    probe_platform:  connect -> read the prompt -> ask 1-3 questions -> platform_from_probe
 
 The questions and the verdict are pure (`probe_commands`, `platform_from_probe`, built
 on detect.py's `detect_from_*`); only `probe_platform` does I/O (paramiko, an
-interactive shell, short timeouts). None means "not sure": the caller falls back to
-SSHDetect, never to a guess.
+interactive shell, short timeouts, a pager answered with a space). None means "not a
+platform we parse": a few seconds at most, never a guess.
 """
 
 from __future__ import annotations
@@ -22,28 +23,40 @@ from collections.abc import Mapping
 import paramiko
 from paramiko.ssh_exception import NoValidConnectionsError
 
-from discovery.ssh.detect import candidates_from_prompt, detect_from_show_version, detect_from_uname
+from discovery.ssh.detect import (
+    VRP_LIKE,
+    candidates_from_prompt,
+    detect_from_show_version,
+    detect_from_uname,
+)
 from discovery.ssh.errors import AuthFailed, ConnectFailed, ConnectTimeout
 from discovery.ssh.platforms import PLATFORMS
 from discovery.ssh.targets import SSHCredentials, SSHTarget, SSHTimeouts
 
 SHOW_VERSION = "show version"
+DISPLAY_VERSION = "display version"
 UNAME = "uname -a"
-READ_SECONDS = 5.0  # at most, per answer; the probe gives up and SSHDetect takes over
+READ_SECONDS = 5.0  # at most, per answer
 QUIET_SECONDS = 0.3  # a prompt followed by this much silence ends an answer
-_PROMPT_END = re.compile(r"[>#$%]\s*$")
+MAX_PAGES = 20  # a pager answered with a space at most this often per answer
+_PROMPT_END = re.compile(r"[>#$%\]]\s*$")
+# "--More--" (Cisco, Ruijie), "---- More ----" (Huawei, H3C), "<--- More --->" (ASA)
+PAGER = re.compile(r"(--More--|-+ More -+>?)\s*$")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def probe_commands(prompt: str) -> tuple[str, ...]:
-    """What to ask, in order: `uname -a` at a Unix prompt, `show version` at a CLI one,
-    both (CLI first) when the prompt says nothing."""
+    """What to ask, in order: `uname -a` at a Unix prompt, `display version` at a
+    Huawei/H3C one, `show version` at another CLI one; all three (CLIs first) when the
+    prompt says nothing."""
     candidates = candidates_from_prompt(prompt)
     if candidates == ("linux",):
         return (UNAME,)
+    if candidates == VRP_LIKE:
+        return (DISPLAY_VERSION,)
     if candidates:
         return (SHOW_VERSION,)
-    return (SHOW_VERSION, UNAME)
+    return (SHOW_VERSION, DISPLAY_VERSION, UNAME)
 
 
 def platform_from_probe(prompt: str, answers: Mapping[str, str]) -> str | None:
@@ -59,10 +72,11 @@ def platform_from_probe(prompt: str, answers: Mapping[str, str]) -> str | None:
 def probe_platform(
     target: SSHTarget, credentials: SSHCredentials, timeouts: SSHTimeouts
 ) -> str | None:
-    """Open one session, read the prompt, ask `probe_commands`; None when unsure.
+    """Open one session, read the prompt, ask `probe_commands`; None when no answer
+    names a platform we parse (or the session broke after login).
 
     Raises AuthFailed, ConnectFailed or ConnectTimeout (discovery.ssh.errors) as the
-    collector does, so a dead target costs one connect, not a probe and an SSHDetect.
+    collector does.
     """
     client = paramiko.SSHClient()
     # Discovery trusts host keys on first use, as the netmiko collector does.
@@ -81,7 +95,7 @@ def probe_platform(
                 if found is not None:
                     return found
         except (paramiko.SSHException, OSError, EOFError):
-            return None  # the session broke after login: let SSHDetect try
+            return None  # the session broke after login
         return None
     finally:
         client.close()
@@ -116,10 +130,12 @@ def _connect(
 
 
 def _read(channel: paramiko.Channel, seconds: float) -> str:
-    """What the device prints until a prompt is followed by silence, or `seconds` pass."""
+    """What the device prints until a prompt is followed by silence, or `seconds` pass.
+    A pager's "More" is answered with a space (the probe sets no terminal length)."""
     chunks: list[bytes] = []
     deadline = time.monotonic() + seconds
     quiet_since = time.monotonic()
+    pages = 0
     while time.monotonic() < deadline:
         if channel.recv_ready():
             data = channel.recv(65536)
@@ -131,6 +147,11 @@ def _read(channel: paramiko.Channel, seconds: float) -> str:
         if channel.exit_status_ready() and not channel.recv_ready():
             break
         text = _clean(b"".join(chunks))
+        if PAGER.search(text) and pages < MAX_PAGES:
+            pages += 1
+            channel.send(b" ")
+            chunks.append(b"\n")  # the pager's line ends the page, not a prompt
+            continue
         if _PROMPT_END.search(text) and time.monotonic() - quiet_since >= QUIET_SECONDS:
             break
         time.sleep(0.02)

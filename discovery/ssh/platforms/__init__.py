@@ -9,13 +9,31 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from discovery.ssh.errors import UnknownPlatformError
-from discovery.ssh.platforms import arista_eos, cisco_ios, cisco_nxos, juniper_junos, linux
+from discovery.ssh.platforms import (
+    arista_eos,
+    cisco_asa,
+    cisco_ios,
+    cisco_nxos,
+    hp_comware,
+    huawei_vrp,
+    juniper_junos,
+    linux,
+)
 from discovery.ssh.platforms.base import Command, ParsedTarget, Platform
 
 PLATFORMS: Mapping[str, Platform] = MappingProxyType(
     {
         module.PLATFORM.name: module.PLATFORM
-        for module in (cisco_ios, cisco_nxos, arista_eos, juniper_junos, linux)
+        for module in (
+            cisco_ios,
+            cisco_nxos,
+            arista_eos,
+            juniper_junos,
+            linux,
+            huawei_vrp,
+            hp_comware,
+            cisco_asa,
+        )
     }
 )
 

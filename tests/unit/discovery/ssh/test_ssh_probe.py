@@ -7,13 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from discovery.ssh.probe import SHOW_VERSION, UNAME, platform_from_probe, probe_commands
+from discovery.ssh.probe import (
+    DISPLAY_VERSION,
+    PAGER,
+    SHOW_VERSION,
+    UNAME,
+    platform_from_probe,
+    probe_commands,
+)
 
 NTC = Path(__file__).parent / "fixtures" / "ntc"
-VERSIONS = sorted(NTC.glob("*/show_version/*.raw"))
+VERSIONS = sorted([*NTC.glob("*/show_version/*.raw"), *NTC.glob("*/display_version/*.raw")])
 UNAME_LINUX = "uname -a\nLinux lab-srv-01 6.1.0-18-amd64 #1 SMP Debian x86_64 GNU/Linux\n$ "
 PROMPTS = {"cisco_ios": "core-sw1#", "cisco_nxos": "n3k-1#", "arista_eos": "leaf1>",
-           "juniper_junos": "admin@mx1>"}  # fmt: skip
+           "juniper_junos": "admin@mx1>", "cisco_asa": "asa1>", "huawei_vrp": "<HUAWEI>"}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -22,7 +29,9 @@ PROMPTS = {"cisco_ios": "core-sw1#", "cisco_nxos": "n3k-1#", "arista_eos": "leaf
         ("labops@lab-srv-01:~$", (UNAME,)),
         ("admin@mx1>", (SHOW_VERSION,)),
         ("core-sw1#", (SHOW_VERSION,)),
-        ("", (SHOW_VERSION, UNAME)),  # nothing to go by: the CLI question first
+        ("<HUAWEI>", (DISPLAY_VERSION,)),
+        ("[~HUAWEI]", (DISPLAY_VERSION,)),
+        ("", (SHOW_VERSION, DISPLAY_VERSION, UNAME)),  # nothing to go by: the CLIs first
     ],
 )
 def test_the_prompt_picks_the_questions(prompt: str, commands: tuple[str, ...]) -> None:
@@ -32,7 +41,8 @@ def test_the_prompt_picks_the_questions(prompt: str, commands: tuple[str, ...]) 
 @pytest.mark.parametrize("path", VERSIONS, ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
 def test_every_recorded_show_version_behind_its_prompt(path: Path) -> None:
     platform = path.parent.parent.name
-    answer = {SHOW_VERSION: path.read_text()}
+    question = DISPLAY_VERSION if path.parent.name == "display_version" else SHOW_VERSION
+    answer = {question: path.read_text()}
     assert platform_from_probe(PROMPTS[platform], answer) == platform
     assert platform_from_probe("", answer) == platform  # no prompt seen: the answer decides
 
@@ -51,3 +61,23 @@ def test_unsure_means_none() -> None:
     assert platform_from_probe("", {}) is None
     rejected = "% Invalid input detected at '^' marker.\ncore-sw1#"
     assert platform_from_probe("core-sw1#", {SHOW_VERSION: rejected}) is None
+
+
+def test_a_huawei_prompt_never_takes_a_cisco_answer() -> None:
+    asa = "Cisco Adaptive Security Appliance Software Version 9.5(2)204\n"
+    assert platform_from_probe("<HUAWEI>", {SHOW_VERSION: asa}) is None
+    assert platform_from_probe("asa1#", {SHOW_VERSION: asa}) == "cisco_asa"
+
+
+@pytest.mark.parametrize(
+    ("tail", "paged"),
+    [
+        (" --More-- ", True),  # Cisco, Ruijie
+        ("  ---- More ----", True),  # Huawei, H3C
+        ("<--- More --->", True),  # ASA
+        ("core-sw1#", False),
+        ("Documents: http://www.cisco.com/en/US/products/ps9372/more.html", False),
+    ],
+)
+def test_the_pager_is_recognised_at_the_end_of_what_was_read(tail: str, paged: bool) -> None:
+    assert bool(PAGER.search("Cisco Nexus ...\n" + tail)) is paged
