@@ -86,14 +86,25 @@ def normalize_mac(value: str | None) -> str | None:
 
 
 # -- host names ---------------------------------------------------------------------
+_DOMAIN_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 def split_fqdn(name: str | None) -> tuple[str | None, str | None]:
-    """'SW1.Example.com.' -> ('sw1', 'example.com'); host part lower-cased; IPs untouched."""
+    """'SW1.Example.com.' -> ('sw1', 'example.com'); host part lower-cased; IPs untouched.
+
+    The domain is the trailing run of labels that read as DNS names (a letter first), and
+    never the first label: a dotted name that is no domain stays in the host part
+    ('F241.01.18-C9500-4.cisco.com' -> ('f241.01.18-c9500-4', 'cisco.com'), not 'f241',
+    which another device may be called).
+    """
     if not name:
         return None, None
     name = name.strip().rstrip(".")
     if not name or _IP_LIKE.fullmatch(name):
         return (name or None), None
-    host, _, domain = name.partition(".")
+    labels = name.split(".")
+    cut = len(labels)
+    while cut > 1 and _DOMAIN_LABEL.fullmatch(labels[cut - 1]):
+        cut -= 1
+    host, domain = ".".join(labels[:cut]), ".".join(labels[cut:])
     return host.lower(), (domain.lower() or None)
 
 

@@ -96,6 +96,10 @@ def test_mac_from_octets_and_junk_is_the_schemas_call() -> None:
     [
         ("SW1.Example.com.", ("sw1", "example.com")),
         ("core-01", ("core-01", None)),
+        # dots that are no domain stay in the host (a CDP device id of a C9500)
+        ("F241.01.18-C9500-4.cisco.com", ("f241.01.18-c9500-4", "cisco.com")),
+        ("F241.01.18-C9500-4", ("f241.01.18-c9500-4", None)),
+        ("sw1.3rd-floor.example.com", ("sw1.3rd-floor", "example.com")),
         ("10.1.2.3", ("10.1.2.3", None)),
         ("2001:db8::1", ("2001:db8::1", None)),
         ("", (None, None)),
@@ -112,6 +116,8 @@ def test_split_fqdn(given: str | None, expected: tuple[str | None, str | None]) 
         ("dc-lf03(SAL19069XXX)", "dc-lf03"),  # NX-OS CDP device id
         ("DC3TESTW02.test.co.nz(SSI11111D2M)", "dc3testw02"),
         ("Switch5.lab.local", "switch5"),
+        ("F241.01.18-C9500-4.cisco.com", "f241.01.18-c9500-4"),
+        ("F241.01.19-C9500-4.cisco.com(FXS2222Q1AB)", "f241.01.19-c9500-4"),
         ("(SERIAL)", "(serial)"),  # no name before the suffix: kept as it is
         (None, None),
     ],
