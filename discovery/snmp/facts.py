@@ -4,7 +4,9 @@
   sysDescr, sysObjectID, uptime, the bridge's own MAC, the LLDP chassis ID when it is a
   MAC, HOST-RESOURCES memory and processors;
 - chassis: the ENTITY-MIB chassis rows in index order (stack members);
-- components: every ENTITY-MIB row but sensors (parse_entity.entity_components);
+- components: every ENTITY-MIB row but sensors (parse_entity.entity_components), and a
+  UPS's management card (parse_ups: the UPS, not the card, is the device);
+- a printer's page count and supplies (Printer-MIB, parse_printer);
 - interfaces in ifIndex order, named by ifName (ifDescr when it has none), canonical;
   an Ethernet (ethernetCsmacd) interface is a physical NIC;
 - addresses, neighbours, the FDB (in ifIndex order) and VLAN-less bridge rows by ifIndex;
@@ -22,6 +24,7 @@ from typing import TYPE_CHECKING
 from discovery.facts import (
     AddressFacts,
     ChassisUnit,
+    ComponentFacts,
     Coverage,
     DeviceFacts,
     FdbEntry,
@@ -35,6 +38,8 @@ from discovery.identifiers import canonical_ifname, normalize_mac
 from discovery.snmp.classify import normal_version
 from discovery.snmp.parse_entity import entity_components
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
+from discovery.snmp.parse_printer import printer_identity
+from discovery.snmp.parse_ups import ups_identity
 from discovery.snmp.records import CdpNeighbor, DeviceSnapshot, EntityPhysical, LldpNeighbor
 
 if TYPE_CHECKING:  # the collector pulls in pysnmp: normalizing needs only its types
@@ -73,6 +78,9 @@ TABLE_GETTERS: dict[str, frozenset[Getter]] = {
     "ipv6AddrTable": frozenset({"addresses"}),
     "entPhysicalTable": frozenset({"inventory", "components"}),
     "entAliasMappingTable": frozenset({"components"}),  # a port entity's ifIndex
+    "prtMarkerSuppliesTable": frozenset({"system", "inventory"}),  # supplies
+    "prtGeneralTable": frozenset({"system"}),  # serial
+    "prtMarkerTable": frozenset({"system"}),  # page count
     "lldpLocPortTable": _NEIGHBOURS,  # resolves the local port
     "lldpRemTable": _NEIGHBOURS,
     "lldpRemManAddrTable": _NEIGHBOURS,
@@ -94,7 +102,8 @@ TABLE_GETTERS: dict[str, frozenset[Getter]] = {
 def snmp_facts(snapshot: DeviceSnapshot, coverage: Sequence[TableCoverage] | None
                ) -> DeviceFacts:  # fmt: skip
     """`coverage` is the collector's per-table coverage; None: every table answered."""
-    found = snapshot.classification
+    found = printer_identity(ups_identity(snapshot.classification, snapshot.ups),
+                             snapshot.printer)  # fmt: skip
     memory = snapshot.host.memory_kib
     system = SystemFacts(
         kind=found.kind,
@@ -116,6 +125,7 @@ def snmp_facts(snapshot: DeviceSnapshot, coverage: Sequence[TableCoverage] | Non
                     if snapshot.lldp_local.chassis_id_subtype == CHASSIS_MAC else None),
         cpu_count=snapshot.host.processor_count or None,
         memory_bytes=memory * 1024 if memory else None,
+        page_count=snapshot.printer.page_count if snapshot.printer else None,
     )
     return DeviceFacts(
         source=SOURCE,
@@ -133,7 +143,8 @@ def snmp_facts(snapshot: DeviceSnapshot, coverage: Sequence[TableCoverage] | Non
             for e in sorted(snapshot.bridge.fdb, key=lambda e: e.if_index or 0)
         ),
         software=tuple(SoftwareFacts(*split_software(s.name)) for s in snapshot.host.software),
-        components=entity_components(snapshot.entities),
+        components=_components(snapshot),
+        supplies=snapshot.printer.supplies if snapshot.printer else (),
         notes=snapshot.notes,
     )
 
@@ -147,6 +158,12 @@ def table_coverage(coverage: Sequence[TableCoverage] | None) -> Coverage:
         incomplete=frozenset().union(*known),
         unaccounted=len(known) < len(failed),
     )
+
+
+def _components(snapshot: DeviceSnapshot) -> tuple[ComponentFacts, ...]:
+    """ENTITY-MIB's, then a UPS's management card."""
+    card = snapshot.ups.card if snapshot.ups else None
+    return (*entity_components(snapshot.entities), *((card,) if card else ()))
 
 
 def _chassis(entities: Sequence[EntityPhysical]) -> list[EntityPhysical]:

@@ -53,6 +53,11 @@ HR_PROCESSOR_ENTRY = "1.3.6.1.2.1.25.3.3.1"
 HR_SW_RUN_ENTRY = "1.3.6.1.2.1.25.4.2.1"
 HR_SW_INSTALLED_ENTRY = "1.3.6.1.2.1.25.6.3.1"
 
+# Printer-MIB (RFC 3805)
+PRT_GENERAL_ENTRY = "1.3.6.1.2.1.43.5.1.1"
+PRT_MARKER_ENTRY = "1.3.6.1.2.1.43.10.2.1"
+PRT_MARKER_SUPPLIES_ENTRY = "1.3.6.1.2.1.43.11.1.1"
+
 # Vendor scalars used for classification (see classify.py)
 JNX_BOX_DESCR = "1.3.6.1.4.1.2636.3.1.2.0"
 JNX_BOX_SERIAL = "1.3.6.1.4.1.2636.3.1.3.0"
@@ -74,6 +79,11 @@ DAHUA_SERIAL = "1.3.6.1.4.1.1004849.2.1.2.4.0"
 DAHUA_DEVICE_TYPE = "1.3.6.1.4.1.1004849.2.1.2.6.0"
 CPQ_SI_SERIAL = "1.3.6.1.4.1.232.2.2.2.1.0"  # CPQSINFO-MIB cpqSiSysSerialNum
 CPQ_SI_PRODUCT_NAME = "1.3.6.1.4.1.232.2.2.4.2.0"  # cpqSiProductName
+
+# PowerNet-MIB (APC): the UPS behind the management card
+APC_UPS_BASIC_IDENT_MODEL = "1.3.6.1.4.1.318.1.1.1.1.1.1.0"  # upsBasicIdentModel
+APC_UPS_ADV_IDENT_FIRMWARE = "1.3.6.1.4.1.318.1.1.1.1.2.1.0"  # upsAdvIdentFirmwareRevision
+APC_UPS_ADV_IDENT_SERIAL = "1.3.6.1.4.1.318.1.1.1.1.2.3.0"  # upsAdvIdentSerialNumber
 
 # UPS-MIB (RFC 1628) upsIdent group: an agent that answers these speaks for a UPS
 UPS_IDENT_MANUFACTURER = "1.3.6.1.2.1.33.1.1.1.0"
@@ -101,6 +111,9 @@ SUBTREES: dict[str, str] = {
     "dot1qTpFdbTable": DOT1Q_TP_FDB_ENTRY,
     "hrStorageTable": HR_STORAGE_ENTRY,
     "hrDeviceTable": HR_DEVICE_ENTRY,
+    "prtMarkerSuppliesTable": PRT_MARKER_SUPPLIES_ENTRY,
+    "prtGeneralTable": PRT_GENERAL_ENTRY,
+    "prtMarkerTable": PRT_MARKER_ENTRY,
     "hrProcessorTable": HR_PROCESSOR_ENTRY,
     "hrSWRunTable": HR_SW_RUN_ENTRY,
     "hrSWInstalledTable": HR_SW_INSTALLED_ENTRY,
@@ -132,4 +145,7 @@ SCALARS: dict[str, str] = {
     "upsIdentModel": UPS_IDENT_MODEL,
     "upsIdentUPSSoftwareVersion": UPS_IDENT_UPS_SOFTWARE,
     "upsIdentAgentSoftwareVersion": UPS_IDENT_AGENT_SOFTWARE,
+    "upsBasicIdentModel": APC_UPS_BASIC_IDENT_MODEL,
+    "upsAdvIdentFirmwareRevision": APC_UPS_ADV_IDENT_FIRMWARE,
+    "upsAdvIdentSerialNumber": APC_UPS_ADV_IDENT_SERIAL,
 }

@@ -18,7 +18,9 @@ from discovery.snmp.parse_interfaces import (
     parse_ipv6_addresses,
 )
 from discovery.snmp.parse_neighbors import parse_cdp, parse_lldp, parse_lldp_local
+from discovery.snmp.parse_printer import parse_printer
 from discovery.snmp.parse_system import parse_system
+from discovery.snmp.parse_ups import parse_ups
 from discovery.snmp.records import DeviceSnapshot, Varbinds
 
 __all__ = ["parse_device"]
@@ -42,4 +44,6 @@ def parse_device(varbinds: Varbinds) -> DeviceSnapshot:
         host=parse_host_resources(varbinds),
         lldp_local=parse_lldp_local(varbinds),
         notes=tuple(notes),
+        printer=parse_printer(varbinds),
+        ups=parse_ups(varbinds, system.descr),
     )

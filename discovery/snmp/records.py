@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from discovery.facts import ComponentFacts, SupplyFacts
+
 # One SNMP value as the parsers see it: INTEGER/Counter/Gauge/TimeTicks -> int,
 # OctetString/Opaque -> bytes, OBJECT IDENTIFIER and IpAddress -> dotted str.
 Value = int | str | bytes
@@ -194,6 +196,27 @@ class HostResources:
 
 
 @dataclass(frozen=True, slots=True)
+class PrinterInfo:
+    """Printer-MIB (parse_printer)."""
+
+    model: str | None  # hrDeviceDescr of the printer device, else prtGeneralPrinterName
+    serial: str | None  # prtGeneralSerialNumber
+    page_count: int | None  # prtMarkerLifeCount, summed over the printer's markers
+    supplies: tuple[SupplyFacts, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UpsInfo:
+    """The UPS a management card speaks for (parse_ups), and the card."""
+
+    vendor: str | None
+    model: str | None
+    serial: str | None
+    firmware: str | None
+    card: ComponentFacts | None
+
+
+@dataclass(frozen=True, slots=True)
 class DeviceSnapshot:
     """Everything the parsers made of one target's varbinds."""
 
@@ -209,3 +232,5 @@ class DeviceSnapshot:
     host: HostResources
     lldp_local: LldpLocalSystem = field(default=LldpLocalSystem())
     notes: tuple[str, ...] = field(default=())  # quirks applied, rows skipped
+    printer: PrinterInfo | None = None  # None: no Printer-MIB table answered
+    ups: UpsInfo | None = None  # None: no UPS identity answered

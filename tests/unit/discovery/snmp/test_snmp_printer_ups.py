@@ -1,0 +1,183 @@
+"""Printers (Printer-MIB, parse_printer) and UPSes behind a management card (parse_ups).
+
+The printer oracle: LibreNMS's `printer-supplies` of every LibreNMS walk that has them,
+mapped onto ours: its marker supplies (not the input trays, type "input") in index
+order; supply_descr is our description up to ", PN " (Xerox appends the part and serial
+number, LibreNMS cuts them); supply_capacity our capacity; supply_current our level as a
+percentage of the capacity (rounded); supply_type our kind, LibreNMS's "markerSupply"
+where the walk has no type column (our None).
+The UPS walks (snmpsim-data's) have no oracle: their rows are checked against the
+recordings' own values.
+"""
+
+from __future__ import annotations
+
+import bz2
+import json
+from typing import Any
+
+import pytest
+
+from discovery.facts import DeviceFacts, SupplyFacts
+from discovery.snmp import oids
+from discovery.snmp.facts import snmp_facts
+from discovery.snmp.parse import parse_device
+from discovery.snmp.parse_printer import parse_printer
+from discovery.snmp.parse_ups import CARD_INDEX
+from discovery.snmp.records import Value
+from lab.sources import lab_data_dir
+from tests.contract.cases import snmp_case, snmp_source
+from tests.snmprec import load_snmprec, parse_snmprec_line
+
+LAB = lab_data_dir() / "snmp"
+
+
+def _supplies_expected(name: str) -> list[dict[str, Any]]:
+    data: dict[str, Any] = json.loads((LAB / "expected" / f"{name}.json").read_text())
+    rows: list[dict[str, Any]] = data["printer-supplies"]["discovery"]["printer_supplies"]
+    return sorted((r for r in rows if r["supply_type"] != "input"),
+                  key=lambda r: r["supply_index"])  # fmt: skip
+
+
+PRINTERS = sorted(
+    p.stem
+    for p in (LAB / "expected").glob("*.json")
+    if "printer-supplies" in json.loads(p.read_text()) and (LAB / f"{p.stem}.snmprec").is_file()
+)
+
+
+def _ours(supply: SupplyFacts) -> dict[str, object]:
+    level, capacity = supply.level, supply.capacity
+    return {
+        "supply_descr": supply.description.split(", PN ", 1)[0],
+        "supply_type": supply.kind or "markerSupply",
+        "supply_capacity": capacity,
+        "supply_current": round(level * 100 / capacity) if level is not None and capacity else None,
+    }
+
+
+def test_there_are_printers_to_check() -> None:
+    assert PRINTERS
+
+
+@pytest.mark.parametrize("name", PRINTERS)
+def test_supplies_against_librenms(name: str) -> None:
+    snapshot = parse_device(load_snmprec(LAB / f"{name}.snmprec").varbinds)
+    assert snapshot.printer is not None
+    expected = [{key: row[key] for key in ("supply_descr", "supply_type", "supply_capacity",
+                                           "supply_current")}
+                for row in _supplies_expected(name)]  # fmt: skip
+    assert [_ours(s) for s in snapshot.printer.supplies] == expected
+
+
+def _recorded_ints(name: str, prefix: str) -> list[int]:
+    """The recording's integer values below `prefix`, read from its lines."""
+    out = []
+    for line in (LAB / f"{name}.snmprec").read_text(encoding="latin-1").splitlines():
+        oid, tag, value = line.split("|", 2)
+        if oid.startswith(prefix + ".") and tag in ("2", "65"):
+            out.append(int(value))
+    return out
+
+
+def test_page_count_is_the_printers_life_count() -> None:
+    counted = [n for n in sorted(p.stem for p in LAB.glob("*.snmprec"))
+               if _recorded_ints(n, oids.PRT_MARKER_ENTRY + ".4")]  # fmt: skip
+    assert counted
+    for name in counted:
+        facts = snmp_case(name)
+        assert facts.system.page_count == sum(_recorded_ints(name, oids.PRT_MARKER_ENTRY + ".4"))
+
+
+# -- rules, on rows made here -----------------------------------------------------------
+SUPPLIES = oids.PRT_MARKER_SUPPLIES_ENTRY
+GENERAL = oids.PRT_GENERAL_ENTRY
+HR_DEVICE = oids.HR_DEVICE_ENTRY
+
+
+def test_unknown_amounts_and_nameless_supplies() -> None:
+    varbinds: dict[str, Value] = {
+        f"{HR_DEVICE}.2.1": "1.3.6.1.2.1.25.3.1.1",  # a processor first
+        f"{HR_DEVICE}.2.2": "1.3.6.1.2.1.25.3.1.5",
+        f"{HR_DEVICE}.3.2": b"Brother MFC-L2710DW series",
+        f"{GENERAL}.17.2": b"E78123A9N123456",
+        f"{oids.PRT_MARKER_ENTRY}.4.2.1": 4321,
+        f"{SUPPLIES}.5.2.1": 3, f"{SUPPLIES}.6.2.1": b"Black Toner", f"{SUPPLIES}.8.2.1": -2,
+        f"{SUPPLIES}.9.2.1": -3,
+        f"{SUPPLIES}.5.2.2": 9, f"{SUPPLIES}.8.2.2": 12000, f"{SUPPLIES}.9.2.2": 11501,
+    }  # fmt: skip
+    printer = parse_printer(varbinds)
+    assert printer is not None
+    assert (printer.model, printer.serial, printer.page_count) == (
+        "Brother MFC-L2710DW series", "E78123A9N123456", 4321)  # fmt: skip
+    assert printer.supplies == (SupplyFacts("Black Toner", "toner", None, None),)
+
+
+def test_no_printer_mib_no_printer() -> None:
+    assert parse_printer({f"{HR_DEVICE}.2.1": "1.3.6.1.2.1.25.3.1.5"}) is None
+
+
+# -- UPS ----------------------------------------------------------------------------------
+APC_CARD_DESCR = (b"APC Web/SNMP Management Card (MB:v4.1.0 PF:v6.4.6 PN:apc_hw05_aos_646.bin "
+                  b"AF1:v6.4.6 AN1:apc_hw05_sumx_646.bin MN:AP9631 HR:05 SN: 5A1234E56789 "
+                  b"MD:06/12/2012) (Embedded PowerNet SNMP Agent SW v2.2 compatible)")  # fmt: skip
+
+
+def _apc_ups(**scalars: bytes) -> DeviceFacts:
+    varbinds: dict[str, Value] = {
+        oids.SYS_DESCR: APC_CARD_DESCR,
+        oids.SYS_OBJECT_ID: "1.3.6.1.4.1.318.1.3.27",  # a Smart-UPS behind an AP9631
+        oids.SYS_NAME: b"ups-dc01",
+    }
+    names = {"model": oids.APC_UPS_BASIC_IDENT_MODEL, "serial": oids.APC_UPS_ADV_IDENT_SERIAL,
+             "firmware": oids.APC_UPS_ADV_IDENT_FIRMWARE}  # fmt: skip
+    varbinds.update({names[k]: v for k, v in scalars.items()})
+    return snmp_facts(parse_device(varbinds), None)
+
+
+def test_an_apc_ups_is_the_ups_and_its_card_a_component() -> None:
+    facts = _apc_ups(model=b"Smart-UPS X 3000", serial=b"AS1234567890", firmware=b"UPS 09.3")
+    assert (facts.system.kind, facts.system.model, facts.system.serial) == (
+        "ups", "Smart-UPS X 3000", "AS1234567890")  # fmt: skip
+    (card,) = [c for c in facts.components if c.index == CARD_INDEX]
+    assert (card.kind, card.model, card.serial, card.hardware_rev, card.firmware_rev) == (
+        "module", "AP9631", "5A1234E56789", "05", "v6.4.6")  # fmt: skip
+
+
+def test_a_ups_that_tells_no_serial_does_not_take_the_cards() -> None:
+    facts = _apc_ups(model=b"Smart-UPS 1500")
+    assert (facts.system.model, facts.system.serial) == ("Smart-UPS 1500", None)
+    assert [c.serial for c in facts.components] == ["5A1234E56789"]
+
+
+def test_a_pdu_with_its_built_in_card_stays_as_it_was() -> None:
+    facts = snmp_case("UPS-apc-7902b")  # sysDescr's MN/SN are the PDU's own
+    assert (facts.system.kind, facts.system.model, facts.system.serial) == (
+        "pdu", "AP7902B", "5A1551F39430")  # fmt: skip
+    assert not [c for c in facts.components if c.index == CARD_INDEX]
+
+
+@pytest.mark.parametrize(
+    ("name", "card_serial"),
+    [("UPS-eaton-93e-80", None), ("UPS-ingrasys-power-switch", "11120051132123")],
+)
+def test_ups_mib_agent_is_the_card(name: str, card_serial: str | None) -> None:
+    facts = snmp_case(name)
+    assert facts.system.kind == "ups"
+    assert facts.system.model == _text(name, oids.UPS_IDENT_MODEL)
+    (card,) = [c for c in facts.components if c.index == CARD_INDEX]
+    assert card.description is not None and card.serial == card_serial
+    assert card.description == _text(name, oids.UPS_IDENT_AGENT_SOFTWARE)
+
+
+def _text(name: str, oid: str) -> str | None:
+    """The recording's value of `oid`, read from its line, as text."""
+    path = snmp_source(name).path
+    opener = bz2.open if path.suffix == ".bz2" else open
+    with opener(path, "rt", encoding="latin-1") as lines:
+        for lineno, line in enumerate(lines, 1):
+            if line.startswith(oid + "|"):
+                parsed = parse_snmprec_line(str(path), lineno, line.strip())
+                if isinstance(parsed, tuple) and isinstance(parsed[1], bytes):
+                    return parsed[1].decode().strip()
+    return None
