@@ -5,8 +5,11 @@ Network OSes (cisco_ios, cisco_nxos, arista_eos, juniper_junos):
   inventory's chassis row for the serial (and the model when the version has none), a
   switch/router/firewall guess from the model or image name;
 - chassis: the stack members `show version` lists;
-- interfaces, their addresses and the IP tables' addresses, LLDP before CDP neighbours,
-  the MAC table and VLANs, every port by its canonical name (`discovery.identifiers`).
+- interfaces (`descr`: the hardware type shown), their addresses and the IP tables'
+  addresses, LLDP before CDP neighbours (capabilities and management address), the MAC
+  table, every port by its canonical name (`discovery.identifiers`);
+- components, VLANs with their tagged and untagged ports, LAG members and ARP rows:
+  `facts_depth`.
 Linux hosts: `facts_linux`. Coverage: the failed commands (no output, or output that did
 not parse) and the getters they feed (`COMMAND_GETTERS`; a command not listed there
 certifies nothing).
@@ -27,42 +30,63 @@ from discovery.facts import (
     InterfaceFacts,
     NeighbourFacts,
     SystemFacts,
-    VlanFacts,
-    VlanMember,
 )
 from discovery.identifiers import canonical_ifname, normalize_mac
 from discovery.ssh.errors import NormalizeError
+from discovery.ssh.facts_depth import (
+    arp_from_records,
+    capabilities,
+    components_from_inventory,
+    lags_from_records,
+    vlans_from_records,
+)
 from discovery.ssh.facts_linux import LINUX_COMMANDS, LINUX_GETTERS, linux_facts
 from discovery.ssh.platforms.base import ParsedTarget
 from discovery.ssh.records import (
+    ArpEntry,
     DeviceVersion,
     Interface,
     InventoryItem,
     IPInterface,
+    LagMembership,
     MacEntry,
     Neighbor,
+    SwitchPort,
     Vlan,
+    VlanPort,
 )
 
 SOURCE = "ssh"
-NETWORK_PLATFORMS = frozenset({"cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos"})
+NETWORK_PLATFORMS = frozenset({"cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos",
+                               "huawei_vrp", "hp_comware", "ruijie_os", "cisco_asa"})  # fmt: skip
 NETWORK_GETTERS: frozenset[Getter] = frozenset(
-    {"system", "inventory", "interfaces", "addresses", "neighbours", "fdb", "vlans", "arp"}
-)
+    {"system", "inventory", "interfaces", "addresses", "neighbours", "fdb", "vlans", "arp",
+     "components", "lags"}
+)  # fmt: skip
 # Our platform -> the OS name the SNMP side writes for the same box.
-OS_NAMES = {"cisco_ios": "ios", "cisco_nxos": "nxos", "arista_eos": "eos", "juniper_junos": "junos"}
+OS_NAMES = {"cisco_ios": "ios", "cisco_nxos": "nxos", "arista_eos": "eos", "juniper_junos": "junos",
+            "huawei_vrp": "vrp", "hp_comware": "comware", "ruijie_os": "rgos",
+            "cisco_asa": "asa"}  # fmt: skip
 # (platform, pattern searched in the model and the image name, kind): first match wins.
 _KIND_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("cisco_ios", re.compile(r"^(WS-C|C9[2-6]\d\d|C3[5-8]\d\d|C29\d\d|IE-|CBS)", re.I), "switch"),
     ("cisco_ios", re.compile(r"^/?(cat|c2|c3|c4|c6|vios_l2)", re.I), "switch"),  # image names
     ("juniper_junos", re.compile(r"^(ex|qfx)", re.I), "switch"),
     ("juniper_junos", re.compile(r"^v?srx", re.I), "firewall"),
+    ("huawei_vrp", re.compile(r"^(AR|NE|ME|CX)\d", re.I), "router"),
+    ("huawei_vrp", re.compile(r"^(USG|Eudemon)", re.I), "firewall"),
+    ("hp_comware", re.compile(r"^(H3C )?(MSR|SR)\d", re.I), "router"),
+    ("ruijie_os", re.compile(r"^(RG-)?RSR", re.I), "router"),
 )
 _KIND_DEFAULT = {
     "cisco_ios": "router",
     "cisco_nxos": "switch",
     "arista_eos": "switch",
     "juniper_junos": "router",
+    "huawei_vrp": "switch",
+    "hp_comware": "switch",
+    "ruijie_os": "switch",
+    "cisco_asa": "firewall",
 }
 _SPEED = re.compile(r"(\d+)\s*([GMK])b", re.I)
 _SPEED_MBPS = {"g": 1000, "m": 1, "k": 0}
@@ -71,13 +95,16 @@ _LEARNED = ("dynamic", "learn")
 _ADDRESSES: frozenset[Getter] = frozenset({"addresses"})
 _NEIGHBOURS: frozenset[Getter] = frozenset({"neighbours"})
 _FDB: frozenset[Getter] = frozenset({"fdb"})
+_VLANS: frozenset[Getter] = frozenset({"vlans"})
+_LAGS: frozenset[Getter] = frozenset({"lags"})
+_INVENTORY: frozenset[Getter] = frozenset({"inventory", "components"})
 # Command key (every platform's, and the Linux fact parsers') -> the getters it feeds.
 # Interface output carries addresses and prefixes on every platform.
 COMMAND_GETTERS: dict[str, frozenset[Getter]] = {
     "show version": frozenset({"system"}),
     "show hostname": frozenset({"system"}),
-    "show inventory": frozenset({"inventory"}),
-    "show chassis hardware": frozenset({"inventory"}),
+    "show inventory": _INVENTORY,
+    "show chassis hardware": _INVENTORY,
     "show ip arp": frozenset({"arp"}),
     "show ip arp vrf all": frozenset({"arp"}),
     "show arp no-resolve": frozenset({"arp"}),
@@ -93,7 +120,36 @@ COMMAND_GETTERS: dict[str, frozenset[Getter]] = {
     "show mac address-table": _FDB,
     "show mac-address-table": _FDB,
     "show ethernet-switching table": _FDB,
-    "show vlan": frozenset({"vlans"}),
+    "show vlan": _VLANS,
+    "show vlans": _VLANS,
+    "show interfaces switchport": _VLANS,
+    "show interface switchport": _VLANS,
+    "show ethernet-switching interfaces": _VLANS,
+    "show etherchannel summary": _LAGS,
+    "show port-channel summary": _LAGS,
+    "show lacp interfaces": _LAGS,
+    # Huawei VRP, H3C Comware, Ruijie (display ...), Cisco ASA
+    "display version": frozenset({"system"}),
+    "display device": _INVENTORY,
+    "display device manuinfo": _INVENTORY,
+    "display interface": frozenset({"interfaces", "addresses"}),
+    "display ip interface brief": _ADDRESSES,
+    "show interface ip brief": _ADDRESSES,
+    "display lldp neighbor": _NEIGHBOURS,
+    "display lldp neighbor-information": _NEIGHBOURS,
+    "display vlan": _VLANS,
+    "display port vlan": _VLANS,
+    "display mac-address": _FDB,
+    "display arp": frozenset({"arp"}),
+    "display arp all": frozenset({"arp"}),
+    "show arp": frozenset({"arp"}),
+    "display eth-trunk": _LAGS,
+    "display link-aggregation summary": _LAGS,
+    "display link-aggregation verbose": _LAGS,
+    "display link-aggregation member-port": _LAGS,
+    "display lldp neighbor-information verbose": _NEIGHBOURS,
+    "display vlan all": _VLANS,
+    "display current-configuration | include sysname": frozenset({"system"}),
     **LINUX_COMMANDS,
 }
 
@@ -169,15 +225,16 @@ def network_facts(parsed: ParsedTarget, coverage: Coverage) -> DeviceFacts:
         chassis_id=version.base_mac if version else None,
     )
     interfaces = parsed.of(Interface)
+    ports = [p for i in interfaces if (p := _port(i.name))]
     return DeviceFacts(
         source=SOURCE,
         system=system,
         coverage=coverage,
         chassis=tuple(ChassisUnit(s) for s in (version.serials if version else ())),
         interfaces=tuple(
-            InterfaceFacts(name=_port(i.name) or None, alias=i.description, mac=i.mac,
-                           mtu=i.mtu, speed_mbps=speed_mbps(i), admin_status=i.admin_status,
-                           oper_status=i.oper_status)
+            InterfaceFacts(name=_port(i.name) or None, descr=i.hardware_type, alias=i.description,
+                           mac=i.mac, mtu=i.mtu, speed_mbps=speed_mbps(i),
+                           admin_status=i.admin_status, oper_status=i.oper_status)
             for i in interfaces
         ),
         addresses=(
@@ -192,11 +249,10 @@ def network_facts(parsed: ParsedTarget, coverage: Coverage) -> DeviceFacts:
             FdbEntry(e.mac, _port(e.interface), (e.type or "").startswith(_LEARNED), e.vlan)
             for e in parsed.of(MacEntry)
         ),
-        vlans=tuple(
-            VlanFacts(v.vlan_id, v.name,
-                      tuple(VlanMember(p) for m in v.interfaces if (p := _port(m))))
-            for v in parsed.of(Vlan)
-        ),
+        vlans=vlans_from_records(parsed.of(Vlan), parsed.of(SwitchPort), parsed.of(VlanPort)),
+        components=components_from_inventory(parsed.of(InventoryItem), chassis, ports),
+        lags=lags_from_records(parsed.of(LagMembership)),
+        arp=arp_from_records(parsed.of(ArpEntry)),
     )
 
 
@@ -217,4 +273,5 @@ def neighbour_facts(neighbour: Neighbor) -> NeighbourFacts:
         remote_platform=neighbour.platform,
         remote_description=neighbour.remote_description,
         remote_addresses=(neighbour.mgmt_address,) if neighbour.mgmt_address else (),
+        remote_capabilities=capabilities(neighbour.capabilities, neighbour.protocol),
     )

@@ -22,6 +22,7 @@ from discovery.ssh.platforms.base import (
 from discovery.ssh.platforms.ntc_rows import (
     arp_from_rows,
     inventory_from_rows,
+    lags_from_rows,
     mac_entry,
     neighbors_from_rows,
 )
@@ -31,11 +32,13 @@ from discovery.ssh.records import (
     Interface,
     InventoryItem,
     IPInterface,
+    LagMembership,
     MacEntry,
     Neighbor,
     Record,
+    Vlan,
 )
-from discovery.ssh.values import clean, parse_int, parse_uptime_seconds
+from discovery.ssh.values import clean, clean_list, parse_int, parse_uptime_seconds
 
 NAME = "arista_eos"
 _NO_NEIGHBORS = re.compile(r"detected 0 LLDP neighbors")
@@ -168,6 +171,26 @@ def parse_show_ip_arp(text: str) -> tuple[ArpEntry, ...]:
     )
 
 
+def parse_show_vlan(text: str) -> tuple[Vlan, ...]:
+    """VLANs and the ports in each, trunks included (tagged or not is not shown)."""
+    rows = parse_template(NAME, "show vlan", text, header_lines=2)
+    return tuple(
+        Vlan(
+            vlan_id=int(vlan_id),
+            name=clean(row.get("vlan_name")),
+            status=clean(row.get("status")),
+            interfaces=clean_list(row.get("interfaces")),
+        )
+        for row in rows
+        if (vlan_id := clean(row.get("vlan_id"))) is not None and vlan_id.isdigit()
+    )
+
+
+def parse_show_port_channel_summary(text: str) -> tuple[LagMembership, ...]:
+    rows = parse_template(NAME, "show port-channel summary", text, header_lines=16)
+    return lags_from_rows(rows)
+
+
 PLATFORM = Platform(
     name=NAME,
     vendor="Arista",
@@ -181,6 +204,8 @@ PLATFORM = Platform(
         Command.show("show lldp neighbors detail", required=False),
         Command.show("show mac address-table", required=False),
         Command.show("show ip arp"),
+        Command.show("show vlan", required=False),
+        Command.show("show port-channel summary", required=False),
     ),
     parsers={
         "show inventory": parse_show_inventory,
@@ -189,6 +214,8 @@ PLATFORM = Platform(
         "show lldp neighbors detail": parse_show_lldp_neighbors_detail,
         "show mac address-table": parse_show_mac_address_table,
         "show ip arp": parse_show_ip_arp,
+        "show vlan": parse_show_vlan,
+        "show port-channel summary": parse_show_port_channel_summary,
     },
     combined=(Combined(keys=("show version", "show hostname"), parse=parse_device_version),),
     error_markers=("% Invalid input", "% Incomplete command", "% Ambiguous command"),

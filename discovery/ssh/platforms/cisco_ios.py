@@ -13,8 +13,10 @@ from discovery.ssh.platforms.base import (
 from discovery.ssh.platforms.ntc_rows import (
     arp_from_rows,
     inventory_from_rows,
+    lags_from_rows,
     mac_entry,
     neighbors_from_rows,
+    switchport_from_row,
 )
 from discovery.ssh.records import (
     ArpEntry,
@@ -22,14 +24,17 @@ from discovery.ssh.records import (
     Interface,
     InventoryItem,
     IPInterface,
+    LagMembership,
     MacEntry,
     Neighbor,
+    SwitchPort,
     Vlan,
 )
 from discovery.ssh.values import clean, clean_list, parse_int, parse_uptime_seconds
 
 NAME = "cisco_ios"
 TABLE_HEADER_LINES = 8  # an empty table still prints its header and totals
+LAG_HEADER_LINES = 24  # the flags legend, the counts and the column header
 
 
 def parse_show_version(text: str) -> tuple[DeviceVersion, ...]:
@@ -177,6 +182,16 @@ def parse_show_vlan(text: str) -> tuple[Vlan, ...]:
     )
 
 
+def parse_show_interfaces_switchport(text: str) -> tuple[SwitchPort, ...]:
+    rows = parse_template(NAME, "show interfaces switchport", text)
+    return tuple(port for row in rows if (port := switchport_from_row(row)) is not None)
+
+
+def parse_show_etherchannel_summary(text: str) -> tuple[LagMembership, ...]:
+    rows = parse_template(NAME, "show etherchannel summary", text, header_lines=LAG_HEADER_LINES)
+    return lags_from_rows(rows)
+
+
 PLATFORM = Platform(
     name=NAME,
     vendor="Cisco",
@@ -192,6 +207,8 @@ PLATFORM = Platform(
                      fallbacks=("show mac-address-table",)),  # IOS 12.1 and older
         Command.show("show ip arp"),
         Command.show("show vlan", required=False),
+        Command.show("show interfaces switchport", required=False),
+        Command.show("show etherchannel summary", required=False),
     ),
     parsers={
         "show version": parse_show_version,
@@ -207,6 +224,8 @@ PLATFORM = Platform(
         "show mac-address-table": parse_show_mac_address_table,
         "show ip arp": parse_show_ip_arp,
         "show vlan": parse_show_vlan,
+        "show interfaces switchport": parse_show_interfaces_switchport,
+        "show etherchannel summary": parse_show_etherchannel_summary,
     },
     error_markers=(
         "% Invalid input",

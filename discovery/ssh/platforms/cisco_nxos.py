@@ -9,8 +9,10 @@ from discovery.ssh.platforms.base import Command, Platform, TemplateRow, link_st
 from discovery.ssh.platforms.ntc_rows import (
     arp_from_rows,
     inventory_from_rows,
+    lags_from_rows,
     mac_entry,
     neighbors_from_rows,
+    switchport_from_row,
 )
 from discovery.ssh.records import (
     ArpEntry,
@@ -18,11 +20,14 @@ from discovery.ssh.records import (
     Interface,
     InventoryItem,
     IPInterface,
+    LagMembership,
     LinkStatus,
     MacEntry,
     Neighbor,
+    SwitchPort,
+    Vlan,
 )
-from discovery.ssh.values import clean, parse_int, parse_uptime_seconds
+from discovery.ssh.values import clean, clean_list, parse_int, parse_uptime_seconds
 
 NAME = "cisco_nxos"
 TABLE_HEADER_LINES = 12  # legends and headers printed even when a table is empty
@@ -138,6 +143,31 @@ def parse_show_ip_arp(text: str) -> tuple[ArpEntry, ...]:
     return arp_from_rows(rows)
 
 
+def parse_show_vlan(text: str) -> tuple[Vlan, ...]:
+    """VLANs and the ports in each (trunks too, as NX-OS lists them)."""
+    rows = parse_template(NAME, "show vlan", text, header_lines=TABLE_HEADER_LINES)
+    return tuple(
+        Vlan(
+            vlan_id=int(vlan_id),
+            name=clean(row.get("vlan_name")),
+            status=clean(row.get("status")),
+            interfaces=clean_list(row.get("interfaces")),
+        )
+        for row in rows
+        if (vlan_id := clean(row.get("vlan_id"))) is not None and vlan_id.isdigit()
+    )
+
+
+def parse_show_interface_switchport(text: str) -> tuple[SwitchPort, ...]:
+    rows = parse_template(NAME, "show interface switchport", text)
+    return tuple(port for row in rows if (port := switchport_from_row(row)) is not None)
+
+
+def parse_show_port_channel_summary(text: str) -> tuple[LagMembership, ...]:
+    rows = parse_template(NAME, "show port-channel summary", text, header_lines=16)
+    return lags_from_rows(rows)
+
+
 PLATFORM = Platform(
     name=NAME,
     vendor="Cisco",
@@ -152,6 +182,9 @@ PLATFORM = Platform(
         Command.show("show lldp neighbors detail", required=False),
         Command.show("show mac address-table", required=False),
         Command.show("show ip arp vrf all", fallbacks=("show ip arp",)),
+        Command.show("show vlan", required=False),
+        Command.show("show interface switchport", required=False),
+        Command.show("show port-channel summary", required=False),
     ),
     parsers={
         "show version": parse_show_version,
@@ -164,6 +197,9 @@ PLATFORM = Platform(
         "show mac address-table": parse_show_mac_address_table,
         "show ip arp vrf all": parse_show_ip_arp,
         "show ip arp": parse_show_ip_arp,
+        "show vlan": parse_show_vlan,
+        "show interface switchport": parse_show_interface_switchport,
+        "show port-channel summary": parse_show_port_channel_summary,
     },
     error_markers=("% Invalid command", "% Incomplete command", "% Invalid"),
 )

@@ -16,10 +16,13 @@ from discovery.ssh.records import (
     DeviceVersion,
     Interface,
     InventoryItem,
+    LagMembership,
     MacEntry,
     Neighbor,
+    Vlan,
+    VlanPort,
 )
-from discovery.ssh.values import clean, parse_int
+from discovery.ssh.values import clean, clean_list, parse_int
 
 NAME = "juniper_junos"
 TABLE_HEADER_LINES = 10
@@ -74,7 +77,8 @@ def parse_show_version(text: str) -> tuple[DeviceVersion, ...]:
     )
 
 
-def _part_name(row: TemplateRow, prefix: str, label: str) -> str:
+def _part_path(row: TemplateRow, prefix: str, label: str) -> list[str]:
+    """The part's name as its parents and itself: ["FPC 0", "PIC 1", "Xcvr 2"]."""
     parts: list[str] = []
     for parent in _PARENTS.get(prefix, ()):
         number = clean(row.get(f"{parent}_number"))
@@ -82,11 +86,13 @@ def _part_name(row: TemplateRow, prefix: str, label: str) -> str:
             parts.append(f"{parent.upper()} {number}")
     number = clean(row.get(f"{prefix}_number"))
     parts.append(f"{label} {number}" if number is not None else label)
-    return " ".join(parts)
+    return parts
 
 
 def parse_show_chassis_hardware(text: str) -> tuple[InventoryItem, ...]:
-    """One item per part; parents filled down onto a row are emitted once."""
+    """One item per part; parents filled down onto a row are emitted once. A part sits
+    in the part its path names ("FPC 0 PIC 1" holds "FPC 0 PIC 1 Xcvr 2"), the others
+    in the chassis."""
     items: list[InventoryItem] = []
     seen: set[InventoryItem] = set()
     for row in parse_template(NAME, "show chassis hardware", text):
@@ -95,12 +101,15 @@ def parse_show_chassis_hardware(text: str) -> tuple[InventoryItem, ...]:
             serial = clean(row.get(f"{prefix}_serial_number"))
             if descr is None and serial is None:
                 continue
+            path = _part_path(row, prefix, label)
+            holder = " ".join(path[:-1]) or (None if prefix == "chassis" else "Chassis")
             item = InventoryItem(
-                name=_part_name(row, prefix, label),
+                name=" ".join(path),
                 descr=descr,
                 pid=clean(row.get(f"{prefix}_part")),
                 serial=serial,
                 vid=clean(row.get(f"{prefix}_version")),
+                contained_in=holder,
             )
             if item not in seen:
                 seen.add(item)
@@ -183,6 +192,54 @@ def parse_show_arp_no_resolve(text: str) -> tuple[ArpEntry, ...]:
     return arp_from_rows(parse_template(NAME, "show arp no-resolve", text, header_lines=2))
 
 
+def parse_show_vlans(text: str) -> tuple[Vlan, ...]:
+    """VLANs with a tag, and their ports (Junos marks the active ones with `*`)."""
+    rows = parse_template(NAME, "show vlans", text, header_lines=1)
+    return tuple(
+        Vlan(
+            vlan_id=int(tag),
+            name=clean(row.get("vlan_name")),
+            status=None,
+            interfaces=tuple(i.rstrip("*") for i in clean_list(row.get("interfaces"))),
+        )
+        for row in rows
+        if (tag := clean(row.get("tag"))) is not None and tag.isdigit()
+    )
+
+
+def parse_show_ethernet_switching_interfaces(text: str) -> tuple[VlanPort, ...]:
+    """A port's VLANs. The template's Tag and Tagging lists skip blank cells, so they are
+    read only when they line up with the VLAN names."""
+    ports = []
+    rows = parse_template(NAME, "show ethernet-switching interfaces", text, header_lines=1)
+    for row in rows:
+        name = clean(row.get("interface"))
+        vlans = clean_list(row.get("vlan_member"))
+        tags, tagging = clean_list(row.get("vlan_id")), clean_list(row.get("tagging"))
+        if name is None:
+            continue
+        for index, vlan in enumerate(vlans):
+            tag = tags[index] if len(tags) == len(vlans) else None
+            tagged = tagging[index] == "tagged" if len(tagging) == len(vlans) else None
+            ports.append(VlanPort(name, vlan, int(tag) if tag and tag.isdigit() else None, tagged))
+    return tuple(ports)
+
+
+def parse_show_lacp_interfaces(text: str) -> tuple[LagMembership, ...]:
+    """Members of each aggregated Ethernet; active when collecting and distributing."""
+    members = []
+    for row in parse_template(NAME, "show lacp interfaces", text):
+        lag = clean(row.get("bundle_name"))
+        names, states = clean_list(row.get("member_interface")), clean_list(row.get("mux_state"))
+        if lag is None:
+            continue
+        for index, member in enumerate(names):
+            state = states[index] if len(states) == len(names) else None
+            active = None if state is None else state.lower() == "collecting distributing"
+            members.append(LagMembership(lag, member, "lacp", active, state))
+    return tuple(members)
+
+
 PLATFORM = Platform(
     name=NAME,
     vendor="Juniper",
@@ -194,6 +251,9 @@ PLATFORM = Platform(
         Command.show("show lldp neighbors", required=False),
         Command.show("show ethernet-switching table", required=False),
         Command.show("show arp no-resolve"),
+        Command.show("show vlans", required=False),
+        Command.show("show ethernet-switching interfaces", required=False),
+        Command.show("show lacp interfaces", required=False),
     ),
     parsers={
         "show version": parse_show_version,
@@ -202,6 +262,9 @@ PLATFORM = Platform(
         "show lldp neighbors": parse_show_lldp_neighbors,
         "show ethernet-switching table": parse_show_ethernet_switching_table,
         "show arp no-resolve": parse_show_arp_no_resolve,
+        "show vlans": parse_show_vlans,
+        "show ethernet-switching interfaces": parse_show_ethernet_switching_interfaces,
+        "show lacp interfaces": parse_show_lacp_interfaces,
     },
     error_markers=("syntax error", "unknown command", "error:"),
 )

@@ -8,11 +8,27 @@ keep only what differs.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from discovery.identifiers import normalize_mac
 from discovery.ssh.platforms.base import TemplateRow
-from discovery.ssh.records import ArpEntry, InventoryItem, MacEntry, Neighbor, NeighborProtocol
-from discovery.ssh.values import clean, clean_list
+from discovery.ssh.records import (
+    ArpEntry,
+    InventoryItem,
+    LagMembership,
+    MacEntry,
+    Neighbor,
+    NeighborProtocol,
+    SwitchPort,
+)
+from discovery.ssh.values import clean, clean_list, parse_int
+
+MAX_VLAN = 4094
+LagProtocol = Literal["lacp", "pagp", "static"]
+# The protocol column of a summary, lower-case ("-": IOS's `channel-group mode on`).
+LAG_PROTOCOLS: dict[str, LagProtocol] = {
+    "lacp": "lacp", "pagp": "pagp", "-": "static", "none": "static", "static": "static",
+}  # fmt: skip
 
 
 def inventory_from_rows(rows: Iterable[TemplateRow]) -> tuple[InventoryItem, ...]:
@@ -103,3 +119,72 @@ def neighbors_from_rows(
             )
         )
     return tuple(neighbors)
+
+
+def vlan_ranges(value: object) -> tuple[tuple[int, int], ...] | None:
+    """An allowed-VLAN list ("1,12,31-36", or a template's list of such items, "ALL",
+    "NONE") as inclusive ranges; None when nothing readable was shown."""
+    items = [p.strip() for item in clean_list(value) for p in item.split(",") if p.strip()]
+    if not items:
+        return None
+    ranges: list[tuple[int, int]] = []
+    for item in items:
+        word = item.lower()
+        if word == "all":
+            ranges.append((1, MAX_VLAN))
+        elif word != "none":
+            low, _, high = item.partition("-")
+            if not low.isdigit() or not (high or low).isdigit():
+                return None
+            ranges.append((int(low), int(high or low)))
+    return tuple(ranges)
+
+
+def switchport_from_row(row: TemplateRow) -> SwitchPort | None:
+    """Columns INTERFACE, MODE, ADMIN_MODE (IOS), ACCESS_VLAN, NATIVE_VLAN,
+    TRUNKING_VLANS, VOICE_VLAN. The operational mode decides; on a port that is down the
+    configured one ("static access", "trunk") does."""
+    name = clean(row.get("interface"))
+    if name is None:
+        return None
+    shown = clean(row.get("mode"))
+    mode = _vlan_mode(shown) or _vlan_mode(clean(row.get("admin_mode")))
+    return SwitchPort(
+        interface=name,
+        mode=mode,
+        mode_raw=shown,
+        access_vlan=parse_int(row.get("access_vlan")),
+        native_vlan=parse_int(row.get("native_vlan")),
+        trunk_vlans=vlan_ranges(row.get("trunking_vlans")),
+        voice_vlan=parse_int(row.get("voice_vlan")),
+    )
+
+
+def _vlan_mode(text: str | None) -> Literal["access", "trunk"] | None:
+    words = (text or "").lower().split()
+    if "trunk" in words:
+        return "trunk"
+    if "access" in words:
+        return "access"
+    return None
+
+
+def lags_from_rows(rows: Iterable[TemplateRow]) -> tuple[LagMembership, ...]:
+    """Columns BUNDLE_NAME, BUNDLE_PROTOCOL, MEMBER_INTERFACE, MEMBER_INTERFACE_STATUS
+    (Cisco and Arista summaries): a member is active when its flags hold P or it is
+    "bndl" (IOS-XE), both meaning bundled."""
+    members = []
+    for row in rows:
+        lag = clean(row.get("bundle_name"))
+        names = clean_list(row.get("member_interface"))
+        flags = clean_list(row.get("member_interface_status"))
+        if lag is None:
+            continue
+        protocol = LAG_PROTOCOLS.get((clean(row.get("bundle_protocol")) or "").lower())
+        for index, member in enumerate(names):
+            if member.strip("-") == "":  # NX-OS prints "--" for a channel without members
+                continue
+            status = flags[index] if index < len(flags) else None
+            active = None if status is None else "P" in status or status.lower() == "bndl"
+            members.append(LagMembership(lag, member, protocol, active, status))
+    return tuple(members)

@@ -143,11 +143,14 @@ def test_every_parsed_interface_is_one_interface_ci_of_the_device(
 ) -> None:
     parsed = parsed_network(platform)
     cs = normalize_ssh(parsed, target=TARGET, observed_at=AT)
-    interfaces = by_class(cs, "Interface")
+    own = CIRef(ref=device(cs).key)
+    interfaces = [i for i in by_class(cs, "Interface") if i.parent == own]
     names = {canonical_ifname(i.name) for i in parsed.of(Interface)}
     assert len(interfaces) == len(names) > 0
     assert {i.attributes["name"] for i in interfaces} == names
-    assert all(i.parent == CIRef(ref=device(cs).key) for i in interfaces)
+    endpoints = {ci.key for ci in by_class(cs, "Endpoint")}  # a phone's port, an AP's
+    assert all(i.parent == own or (i.parent and i.parent.ref in endpoints)
+               for i in by_class(cs, "Interface"))  # fmt: skip
     described: dict[str | None, str | None] = {}
     for iface in parsed.of(Interface):  # a name shown twice: its first block counts
         described.setdefault(canonical_ifname(iface.name), iface.description)
@@ -175,8 +178,18 @@ def test_neighbours_become_links_to_the_far_port_by_host_and_port_name(platform:
     for link in cs.links:
         if link.type != "CONNECTED_TO" or link.evidence not in {"lldp", "cdp"}:
             continue
-        assert link.target.identifiers is not None
         local = port_name(cs, link.source)
+        if link.target.identifiers is None:  # the port of an endpoint (a phone, an AP)
+            far = port_name(cs, link.target)
+            port_ci = next(ci for ci in cs.cis if ci.key == link.target.ref)
+            assert port_ci.parent is not None
+            endpoint = next(ci for ci in cs.cis if ci.key == port_ci.parent.ref)
+            assert endpoint.class_ == "Endpoint"
+            if is_mac(far):
+                got_mac.add((local, far.replace(".", "")))
+            else:
+                got_named.add((local, str(endpoint.attributes["hostname"]), far))
+            continue
         if link.target.parent is None:
             got_mac.add((local, str(link.target.identifiers["mac"]).replace(":", "")))
             continue

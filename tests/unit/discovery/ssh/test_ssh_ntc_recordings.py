@@ -18,9 +18,11 @@ import yaml
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.arista_eos import parse_show_hostname
 from discovery.ssh.platforms.juniper_junos import parse_show_chassis_hardware
-from discovery.ssh.records import DeviceVersion
+from discovery.ssh.records import DeviceVersion, LagMembership, Neighbor, VlanPort
 
 NTC_DIR = Path(__file__).parent / "fixtures" / "ntc"
+# The platforms checked here (test_ssh_vendor_recordings.py checks the others).
+PLATFORMS = ("cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos")
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Case:
 
 def load_cases() -> list[Case]:
     cases = []
-    for raw in sorted(NTC_DIR.glob("*/*/*.raw")):
+    for raw in sorted(p for platform in PLATFORMS for p in NTC_DIR.glob(f"{platform}/*/*.raw")):
         expected = yaml.safe_load(raw.with_suffix(".yml").read_text())["parsed_sample"]
         cases.append(
             Case(
@@ -113,6 +115,32 @@ def strings(value: Any) -> tuple[str, ...]:
 def vlan(value: Any) -> int | None:
     value = text(value)
     return int(value) if value is not None and value.isdigit() else None
+
+
+def vlan_list(value: Any) -> tuple[tuple[int, int], ...] | None:
+    """'1-4094' / ['1', '31-36'] / 'ALL' -> inclusive ranges; 'NONE' -> ()."""
+    items = [i for v in strings(value) for i in v.split(",") if i]
+    if not items:
+        return None
+    ranges = []
+    for item in items:
+        if item.upper() == "ALL":
+            ranges.append((1, 4094))
+        elif item.upper() != "NONE":
+            low, high = [*item.split("-"), item][:2]
+            ranges.append((int(low), int(high)))
+    return tuple(ranges)
+
+
+def lag_members(rows: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    """(aggregate, member, member status) per member of every bundle; NX-OS's '--'
+    (a channel without members) is none."""
+    return [
+        (row["bundle_name"], member, (row.get("member_interface_status") or [None] * 99)[i])
+        for row in rows
+        for i, member in enumerate(strings(row["member_interface"]))
+        if member != "--"
+    ]
 
 
 # --- what each recording maps to -------------------------------------------------
@@ -439,15 +467,60 @@ CHECKS: dict[tuple[str, str], Check] = {
         "show arp no-resolve", "ArpEntry", [*ARP, ("interface", "interface", text)]
     ),
 }
+SWITCHPORT: Spec = [
+    ("interface", "interface", text),
+    ("mode_raw", "mode", text),
+    ("access_vlan", "access_vlan", vlan),
+    ("native_vlan", "native_vlan", vlan),
+    ("trunk_vlans", "trunking_vlans", vlan_list),
+]
+SHOW_VLAN: Spec = [
+    ("vlan_id", "vlan_id", int),
+    ("name", "vlan_name", text),
+    ("status", "status", text),
+    ("interfaces", "interfaces", strings),
+]
+CHECKS.update({
+    ("cisco_ios", "show interfaces switchport"): Check(
+        "show interfaces switchport", "SwitchPort", SWITCHPORT
+    ),
+    ("cisco_nxos", "show interface switchport"): Check(
+        "show interface switchport", "SwitchPort", SWITCHPORT
+    ),
+    ("cisco_nxos", "show vlan"): Check("show vlan", "Vlan", SHOW_VLAN),
+    ("arista_eos", "show vlan"): Check("show vlan", "Vlan", SHOW_VLAN),
+    ("juniper_junos", "show vlans"): Check(
+        "show vlans",
+        "Vlan",
+        [
+            ("vlan_id", "tag", int),
+            ("name", "vlan_name", text),
+            ("interfaces", "interfaces", lambda v: tuple(i.rstrip("*") for i in strings(v))),
+        ],
+    ),
+})  # fmt: skip
+LAG_SUMMARIES = {
+    ("cisco_ios", "show etherchannel summary"),
+    ("cisco_nxos", "show port-channel summary"),
+    ("arista_eos", "show port-channel summary"),
+    ("juniper_junos", "show lacp interfaces"),
+}
 # Checked by their own tests below: rows do not map one-to-one.
-SPECIAL = {("arista_eos", "show hostname"), ("juniper_junos", "show chassis hardware")}
+SPECIAL = {
+    ("arista_eos", "show hostname"),
+    ("juniper_junos", "show chassis hardware"),
+    ("juniper_junos", "show ethernet-switching interfaces"),
+    *LAG_SUMMARIES,
+}
 
 CASES = load_cases()
+NETWORK_OSES = ("arista_eos", "cisco_ios", "cisco_nxos", "juniper_junos")
 
 
 def test_every_recorded_command_is_checked_and_has_a_parser() -> None:
-    recorded = {(c.platform, c.command) for c in CASES}
-    assert len(recorded) == 34
+    # huawei_vrp, hp_comware, cisco_asa: test_ssh_vendor_recordings.py
+    recorded = {(c.platform, c.command) for c in CASES if c.platform in NETWORK_OSES}
+    assert len(recorded) == 44
     assert recorded == set(CHECKS) | SPECIAL
     for (platform_name, _), check in CHECKS.items():
         platform = get_platform(platform_name)
@@ -471,7 +544,7 @@ def test_recording_maps_onto_records(case: Case) -> None:
     for record, row in zip(records, rows, strict=True):
         for attribute, key, transform in check.spec:
             assert getattr(record, attribute) == transform(row[key]), (attribute, row)
-        if check.kind == "Neighbor":
+        if isinstance(record, Neighbor):
             assert record.protocol == ("cdp" if "cdp" in case.command else "lldp")
 
 
@@ -502,3 +575,42 @@ def test_arista_show_hostname_matches_the_yml_and_names_the_device() -> None:
     )
     (device,) = parsed.of(DeviceVersion)
     assert (device.hostname, device.serials) == ("spine1", ("JPE11400249",))
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if (c.platform, c.command) in LAG_SUMMARIES], ids=lambda c: c.id
+)
+def test_lag_summaries_give_one_member_per_port_of_every_bundle(case: Case) -> None:
+    parsed = get_platform(case.platform).parse({case.command: case.raw})
+    assert parsed.failures == {}
+    if case.platform == "juniper_junos":  # no status column: the LACP mux state
+        expected = [(row["bundle_name"], member, row["mux_state"][i])
+                    for row in case.expected for i, member in enumerate(row["member_interface"])]
+        protocols = {"lacp"}
+    else:
+        expected = lag_members(case.expected)
+        protocols = {{"-": "static", "none": "static"}.get(p.lower(), p.lower())
+                     for row in case.expected if (p := text(row["bundle_protocol"]))}
+    records = parsed.of(LagMembership)
+    assert [(r.lag, r.member, r.status) for r in records] == expected
+    assert {r.protocol for r in records} <= protocols
+    for record in records:  # bundled: P in the flags, "bndl" on IOS-XE, or LACP's mux state
+        status = record.status or ""
+        assert record.active == ("P" in status or status in ("bndl", "Collecting distributing"))
+
+
+def test_junos_ethernet_switching_interfaces_give_each_ports_vlans() -> None:
+    (case,) = [c for c in CASES if c.command == "show ethernet-switching interfaces"]
+    parsed = get_platform(case.platform).parse({case.command: case.raw})
+    assert parsed.failures == {}
+    expected = []
+    for row in case.expected:
+        members = row["vlan_member"]
+        for i, name in enumerate(members):
+            tag = row["vlan_id"][i] if len(row["vlan_id"]) == len(members) else None
+            tagging = row["tagging"][i] if len(row["tagging"]) == len(members) else None
+            expected.append((row["interface"], name, vlan(tag),
+                             None if tagging is None else tagging == "tagged"))
+    assert [(p.interface, p.vlan_name, p.vlan_id, p.tagged)
+            for p in parsed.of(VlanPort)] == expected  # fmt: skip
+    assert ("ge-0/0/14.0", "vlan200", 200, True) in expected
