@@ -30,6 +30,24 @@ def key_of(cls: CIClass, set_index: int, values: Mapping[str, Any], parent: str 
     return f"{cls.name}|{parent or ''}|{vals}"
 
 
+def reference_sets(schema: Schema, cls: CIClass, values: Mapping[str, Any]
+                   ) -> list[tuple[str, ...]]:  # fmt: skip
+    """The reference-only identifier sets (`reference_identification`) complete in
+    `values`: a reference by one of them finds a CI within its parent."""
+    return [
+        s for s in cls.reference_identification
+        if all(not schema.is_junk(values.get(a)) for a in s)
+    ]  # fmt: skip
+
+
+def reference_key(
+    cls: CIClass, id_set: tuple[str, ...], values: Mapping[str, Any], parent: str | None
+) -> str:
+    """The key of a reference-only set: like `key_of`, marked so no identity key equals it."""
+    vals = ";".join(f"{a}={values[a]}" for a in id_set)
+    return f"{cls.name}|{parent or ''}|@{vals}"
+
+
 GLOBAL = "*"  # the parent part of a key made from a global identifier set
 
 

@@ -77,6 +77,10 @@ def derived_statements(schema: Schema) -> list[str]:
                 props, name = ["_parent", *props], _ident(cls.name, "parent", *id_set)
             on = ", ".join(f"n.{p}" for p in props)
             stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
+        for id_set in cls.reference_identification:
+            name = _ident(cls.name, "parent", "ref", *id_set)
+            on = ", ".join(f"n.{p}" for p in ["_parent", *id_set])
+            stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
         for id_set in cls.global_identification:
             name = _ident(cls.name, "global", *id_set)
             on = ", ".join(f"n.{p}" for p in id_set)

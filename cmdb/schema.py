@@ -52,6 +52,10 @@ class _ClassSpec(BaseModel):
     # Identifier sets that find a scoped CI without its parent (an Interface by its MAC,
     # as a switch's forwarding table knows it). Used to resolve references only.
     global_identification: list[list[str]] = Field(default_factory=list)
+    # Identifier sets that find a scoped CI within its parent when a reference names it by
+    # nothing else (the far port of an LLDP neighbour given by its ifIndex). Used to
+    # resolve references only, never to identify a reported CI.
+    reference_identification: list[list[str]] = Field(default_factory=list)
 
 
 class _ClassesFile(BaseModel):
@@ -106,6 +110,7 @@ class CIClass:
     scoped_by: str | None
     labels: tuple[str, ...]  # CI, the ancestors, then the class itself
     global_identification: tuple[tuple[str, ...], ...] = ()
+    reference_identification: tuple[tuple[str, ...], ...] = ()
 
     @cached_property
     def identifier_attributes(self) -> frozenset[str]:
@@ -248,7 +253,14 @@ def _compile_classes(path: Path, doc: Any, parsed: _ClassesFile) -> dict[str, CI
         else:
             identification = parent.identification if parent else ()
         global_sets = tuple(tuple(s) for s in spec.global_identification)
-        _check_identifiers(path, doc, loc, attributes, identification, global_sets)
+        reference_sets = tuple(tuple(s) for s in spec.reference_identification)
+        _check_identifiers(path, doc, loc, attributes,
+                           {"identification": identification,
+                            "global_identification": global_sets,
+                            "reference_identification": reference_sets})  # fmt: skip
+        if reference_sets and not (spec.scoped_by or (parent and parent.scoped_by)):
+            raise _fail(path, doc, [*loc, "reference_identification"],
+                        "only a scoped class is found within its parent by reference")  # fmt: skip
         if not spec.abstract and not identification:
             raise _fail(path, doc, loc, f"concrete class {name} needs identification rules")
         labels = (*parent.labels, name) if parent else (name,)
@@ -262,6 +274,7 @@ def _compile_classes(path: Path, doc: Any, parsed: _ClassesFile) -> dict[str, CI
             scoped_by=spec.scoped_by or (parent.scoped_by if parent else None),
             labels=labels,
             global_identification=global_sets,
+            reference_identification=reference_sets,
         )
         return compiled[name]
 
@@ -394,12 +407,10 @@ def _check_identifiers(
     doc: Any,
     loc: list[str],
     attributes: dict[str, Attribute],
-    identification: tuple[tuple[str, ...], ...],
-    global_sets: tuple[tuple[str, ...], ...],
+    sets_by_field: dict[str, tuple[tuple[str, ...], ...]],
 ) -> None:
     """Every identifier set is non-empty and names attributes of the class."""
-    for field_name, sets in (("identification", identification),
-                             ("global_identification", global_sets)):  # fmt: skip
+    for field_name, sets in sets_by_field.items():
         for index, id_set in enumerate(sets):
             if not id_set:
                 raise _fail(path, doc, [*loc, field_name, index], "empty identifier set")

@@ -338,7 +338,10 @@ class _Checker:
         values: dict[str, Any] = {}
         for name, value in ref.identifiers.items():
             attr = cls.attributes.get(name)
-            if attr is None or name not in cls.identifier_attributes:
+            if attr is None or (
+                name not in cls.identifier_attributes
+                and not any(name in s for s in cls.reference_identification)
+            ):
                 raise _Invalid(
                     f"{field}.identifiers.{name}", f"{name!r} does not identify a {cls.name}"
                 )
@@ -351,7 +354,10 @@ class _Checker:
             )
         ):
             return Ref(cls=cls, identifiers=tuple(sorted(values.items())))
-        if not any(all(not schema.is_junk(values.get(a)) for a in s) for s in cls.identification):
+        if not any(
+            all(not schema.is_junk(values.get(a)) for a in s)
+            for s in (*cls.identification, *cls.reference_identification)
+        ):
             raise _Invalid(f"{field}.identifiers", f"no complete identifier set for {cls.name}")
         parent = None
         if cls.scoped_by:

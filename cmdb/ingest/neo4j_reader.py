@@ -12,7 +12,7 @@ from cmdb.ingest.reader import Found, LinkState, OpenLink, Part, Pending, Stored
 from cmdb.properties import from_epoch, native_props
 from cmdb.queries import ingest as q
 from cmdb.queries import links as ql
-from cmdb.queries.identify import global_lookup_query, lookup_query
+from cmdb.queries.identify import global_lookup_query, lookup_query, within_lookup_query
 from cmdb.schema import CIClass, RelType
 from cmdb.write import Tx
 
@@ -53,6 +53,13 @@ class Neo4jReader:
     ) -> list[str]:
         params = {f"v{i}": values[a] for i, a in enumerate(id_set)}
         return [r["uid"] for r in self.tx.run(global_lookup_query(cls, id_set), **params)]
+
+    def find_within(
+        self, cls: CIClass, id_set: tuple[str, ...], values: Mapping[str, Any], parent: str
+    ) -> list[str]:
+        params = {f"v{i}": values[a] for i, a in enumerate(id_set)}
+        query = within_lookup_query(cls, id_set)
+        return [r["uid"] for r in self.tx.run(query, p=parent, **params)]
 
     def states(self, uids: Sequence[str]) -> dict[str, dict[str, Any]]:
         states: dict[str, dict[str, Any]] = {}

@@ -98,6 +98,13 @@ class GraphReader(Protocol):
         """uids of the CIs carrying a global identifier set, in order."""
         ...
 
+    def find_within(
+        self, cls: CIClass, id_set: tuple[str, ...], values: Mapping[str, Any], parent: str
+    ) -> list[str]:
+        """uids of the CIs of a scoped class under `parent` carrying a reference-only
+        identifier set, in order."""
+        ...
+
     def states(self, uids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """The stored properties of these CIs (times as datetimes)."""
         ...

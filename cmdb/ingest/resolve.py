@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cmdb.identity import global_key, global_sets, key_of, usable_sets
+from cmdb.identity import (
+    global_key,
+    global_sets,
+    key_of,
+    reference_key,
+    reference_sets,
+    usable_sets,
+)
 from cmdb.ingest.reader import GraphReader, State
 from cmdb.schema import CIClass, Schema
 from cmdb.validate import Ref
@@ -47,6 +54,9 @@ def resolve_refs(
             found[ref] = None
         elif ref.cls.scoped_by and ref.parent is None:  # found by a global set (a MAC)
             found[ref] = _find_global(reader, schema, ref.cls, dict(ref.identifiers))
+        elif parent_uid is not None and not usable_sets(schema, ref.cls, dict(ref.identifiers)):
+            # by a reference-only set within its parent (an LLDP far port's ifIndex)
+            found[ref] = _find_within(reader, schema, ref.cls, dict(ref.identifiers), parent_uid)
         else:
             by_class.setdefault(ref.cls.name, []).append((ref, dict(ref.identifiers), parent_uid))
     for class_name, items in by_class.items():
@@ -81,6 +91,16 @@ def _find_global(
     return None
 
 
+def _find_within(
+    reader: GraphReader, schema: Schema, cls: CIClass, values: Mapping[str, Any], parent: str
+) -> str | None:
+    for id_set in reference_sets(schema, cls, values):
+        uids = reader.find_within(cls, id_set, values, parent)
+        if uids:
+            return uids[0]
+    return None
+
+
 def ref_key(schema: Schema, ref: Ref) -> str | None:
     """The pending-link key of an unresolved reference."""
     if ref.cls is None:
@@ -91,7 +111,10 @@ def ref_key(schema: Schema, ref: Ref) -> str | None:
         return global_key(ref.cls, found[0], values) if found else None
     parent_key = ref_key(schema, ref.parent) if ref.parent is not None else None
     sets = usable_sets(schema, ref.cls, values)
-    return key_of(ref.cls, sets[0], values, parent_key) if sets else None
+    if sets:
+        return key_of(ref.cls, sets[0], values, parent_key)
+    by_reference = reference_sets(schema, ref.cls, values) if parent_key else []
+    return reference_key(ref.cls, by_reference[0], values, parent_key) if by_reference else None
 
 
 def parent_of_state(cls: CIClass, state: State) -> str | None:
@@ -125,7 +148,12 @@ def pending_keys(
         parent_cls = schema.classes[parent["_class"]]
         parents = list(pending_keys(schema, parent_cls, parent, states, memo))
     sets = usable_sets(schema, cls, attrs)
-    found = memo[uid] = [key_of(cls, i, attrs, p) for p in parents for i in sets] + extra
+    by_reference = reference_sets(schema, cls, attrs) if cls.scoped_by else []
+    found = memo[uid] = [
+        *(key_of(cls, i, attrs, p) for p in parents for i in sets),
+        *(reference_key(cls, s, attrs, p) for p in parents if p for s in by_reference),
+        *extra,
+    ]
     return found
 
 

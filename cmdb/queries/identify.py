@@ -36,6 +36,13 @@ def lookup_query(cls: CIClass, set_index: int) -> str:
     )
 
 
+def within_lookup_query(cls: CIClass, id_set: tuple[str, ...]) -> str:
+    """The uids of the CIs of a scoped class under the parent `$p` carrying a reference-only
+    identifier set (`$v0`.. its values)."""
+    props = ", ".join([*(f"{a}: $v{i}" for i, a in enumerate(id_set)), "_parent: $p"])
+    return f"MATCH (n:{cls.name} {{{props}}}) RETURN n.uid AS uid ORDER BY uid"
+
+
 def global_lookup_query(cls: CIClass, id_set: tuple[str, ...]) -> str:
     """The uids of the CIs of a class carrying a global identifier set (`$v0`.. its values)."""
     props = ", ".join(f"{a}: $v{i}" for i, a in enumerate(id_set))

@@ -44,6 +44,8 @@ def test_the_shipped_schema_loads_and_covers_the_design() -> None:
         ("relationships.yaml", "  HOSTED_ON: {from: [VirtualMachine]", "  HOSTED_ON: {from: [VirtualMachin]", "VirtualMachin]", "unknown class 'VirtualMachin'"),
         ("precedence.yaml", "staleness_days: 30", "staleness_days: -1", "staleness_days: -1", "staleness_days"),
         ("classes.yaml", "  Room:\n", "  Room:\n    colour: red\n", "colour: red", "colour"),
+        ("classes.yaml", "    reference_identification: [[if_index]]", "    reference_identification: [[ifindex]]", "[[ifindex]]", "identifier 'ifindex' is not an attribute of Interface"),
+        ("classes.yaml", "    identification: [[code], [name]]\n", "    identification: [[code], [name]]\n    reference_identification: [[code]]\n", "reference_identification: [[code]]", "only a scoped class is found within its parent by reference"),
         ("relationships.yaml", "attributes: {tagged: {type: boolean,", "attributes: {since: {type: boolean,", "attributes: {since:", "attribute 'since' is managed by the core"),
         ("relationships.yaml", "attributes: {tagged: {type: boolean,", "attributes: {tagged: {type: date,", "attributes: {tagged:", "a relationship attribute is a string, integer, float or boolean, not date"),
     ],
