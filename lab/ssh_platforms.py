@@ -14,7 +14,12 @@ from pathlib import Path
 
 from lab.errors import RecordingError
 
-PLATFORMS = ("cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos")
+# hp_comware is in PLATFORM_TABLE but not simulated: with no `display version`
+# recording, the lab device could not be detected (its recordings are skipped).
+PLATFORMS = ("cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "huawei_vrp",
+             "cisco_asa")  # fmt: skip
+# The configuration line that names a Huawei/H3C device: answered from its host name.
+SYSNAME = "display current-configuration | include sysname"
 EXIT_COMMANDS = frozenset({"exit", "quit", "logout"})
 
 
@@ -22,7 +27,7 @@ EXIT_COMMANDS = frozenset({"exit", "quit", "logout"})
 class Platform:
     name: str
     prompt: Callable[[str, str], str]  # (hostname, username) -> prompt
-    session_replies: dict[str, str]  # session set-up commands netmiko sends
+    session_replies: dict[str, str]  # session set-up commands netmiko sends; {hostname}
     error: Callable[[str, str], str]  # (prompt, line) -> error text
     hostname_patterns: tuple[str, ...]  # where show version / show hostname name it
 
@@ -30,6 +35,11 @@ class Platform:
 def _caret(prompt: str, text: str) -> str:
     return " " * (len(prompt) + len(text.split(" ")[0])) + "^\n"
 
+
+_VRP_SCREEN_LENGTH = (
+    "Info: The configuration takes effect on the current user terminal interface only.\n"
+)
+_COMWARE_SCREEN_LENGTH = "% Screen-length configuration is disabled for current user.\n"
 
 PLATFORM_TABLE: dict[str, Platform] = {
     "cisco_ios": Platform(
@@ -66,6 +76,44 @@ PLATFORM_TABLE: dict[str, Platform] = {
         },
         lambda prompt, line: _caret(prompt, line) + "unknown command.\n",
         (r"Hostname:\s*(\S+)",),
+    ),
+    "huawei_vrp": Platform(
+        "huawei_vrp",
+        lambda host, _user: f"<{host}>",
+        {
+            "screen-length 0 temporary": _VRP_SCREEN_LENGTH,
+            SYSNAME: "sysname {hostname}\n",
+        },
+        lambda prompt, line: (
+            _caret(prompt, line) + "Error: Unrecognized command found at '^' position.\n"
+        ),
+        (),
+    ),
+    "hp_comware": Platform(
+        "hp_comware",
+        lambda host, _user: f"<{host}>",
+        {
+            "screen-length disable": _COMWARE_SCREEN_LENGTH,
+            SYSNAME: " sysname {hostname}\n",
+        },
+        lambda prompt, line: (
+            _caret(prompt, line) + " % Unrecognized command found at '^' position.\n"
+        ),
+        (),
+    ),
+    "cisco_asa": Platform(
+        "cisco_asa",
+        lambda host, _user: f"{host}#",
+        {
+            "show curpriv": "Username : enable_15\nCurrent privilege level : 15\n"
+            "Current Mode/s : P_PRIV\n",
+            "login": "",
+            "terminal pager 0": "",
+        },
+        lambda prompt, line: (
+            _caret(prompt, line) + "ERROR: % Invalid input detected at '^' marker.\n"
+        ),
+        (r"^(\S+) up \d+",),
     ),
 }
 
@@ -136,7 +184,7 @@ class Shell:
         if command in EXIT_COMMANDS:
             return None
         if command in self.platform.session_replies:
-            return self.platform.session_replies[command]
+            return self.platform.session_replies[command].format(hostname=self.hostname)
         if command in self.outputs:
             text = self.outputs[command]
             return text if text.endswith("\n") else text + "\n"

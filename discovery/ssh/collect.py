@@ -197,20 +197,25 @@ class _NetmikoSession:
         self._connection.disconnect()
 
 
-_TERMINATORS = "#>%$"
+_TERMINATORS = "#>%$]"
+# Huawei VRP and H3C Comware wrap the name: `<host>` (user view), `[host]`, `[~host]`.
+_OPENERS = r"(?:<|\[[~*]?)?"
 
 
 def prompt_pattern(base_prompt: str) -> str:
     """The device's prompt as the last line of what was read: the base prompt netmiko
-    found at set-up, anything but whitespace (IOS cuts the base prompt to 16 characters;
-    a mode such as `(config)`), a terminator (`#` `>` on network OSes, `%` a Junos
-    shell, `$` a Linux user), optional trailing blanks, then the end of the text.
-    Anchoring at both ends keeps a prompt-like string inside the output from ending
-    the read early. A bare `$ ` prompt is its own base prompt (netmiko keeps the
-    terminator when there is nothing else)."""
+    found at set-up (after the `<` or `[` Huawei and H3C put before it), anything but
+    whitespace (IOS cuts the base prompt to 16 characters; a mode such as `(config)`),
+    a terminator (`#` `>` `]` on network OSes, `%` a Junos shell, `$` a Linux user),
+    optional trailing blanks, then the end of the text. Anchoring at both ends keeps a
+    prompt-like string inside the output from ending the read early. A bare `$ `
+    prompt is its own base prompt (netmiko keeps the terminator when there is nothing
+    else)."""
     if len(base_prompt) == 1 and base_prompt in _TERMINATORS:
         return rf"(?:^|\n){re.escape(base_prompt)}[ \t]*\Z"
-    return rf"(?:^|\n){re.escape(base_prompt)}\S*[{re.escape(_TERMINATORS)}][ \t]*\Z"
+    return (
+        rf"(?:^|\n){_OPENERS}{re.escape(base_prompt)}\S*[{re.escape(_TERMINATORS)}][ \t]*\Z"
+    )
 
 
 def _connect_error(

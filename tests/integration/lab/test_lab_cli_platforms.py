@@ -41,9 +41,9 @@ def test_unsimulated_platform_folder_is_skipped_with_a_warning(
     tmp_path: Path, state_dir: Path
 ) -> None:
     data = data_dir_of(tmp_path / "data", [lab_data_dir() / "snmp" / "routeros.snmprec"])
-    huawei = data / "cli" / "huawei_vrp"
-    (huawei / "display_version").mkdir(parents=True)
-    (huawei / "display_version" / "01.raw").write_text("Huawei Versatile Routing Platform\n")
+    routeros = data / "cli" / "mikrotik_routeros"
+    (routeros / "system_resource_print").mkdir(parents=True)
+    (routeros / "system_resource_print" / "01.raw").write_text("version: 7.12 (stable)\n")
     config = tmp_path / "lab.yaml"
     config.write_text(yaml.safe_dump(CONFIG.model_dump()))
     result = cmdb("lab", "up", "--data", str(data), "--state-dir", str(state_dir),
@@ -52,7 +52,7 @@ def test_unsimulated_platform_folder_is_skipped_with_a_warning(
     assert "Traceback" not in result.stderr
     warning = result.stderr.strip().splitlines()
     assert len(warning) == 1 and warning[0].startswith("warning: "), result.stderr
-    assert f"{huawei}: skipped" in warning[0] and "huawei_vrp" in warning[0]
+    assert f"{routeros}: skipped" in warning[0] and "mikrotik_routeros" in warning[0]
     assert ", ".join(PLATFORMS) in warning[0]
     assert "1 snmp-sim" in result.stdout
     devices = json.loads((state_dir / "manifest.json").read_text())["devices"]

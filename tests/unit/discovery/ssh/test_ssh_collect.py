@@ -191,6 +191,9 @@ def test_collect_many_runs_targets_concurrently_in_job_order() -> None:
         ("root@web01:~", "uname -a\nLinux web01\nroot@web01:~# "),
         ("$", "hostname\nweb01\n$ "),  # a bare sh prompt: netmiko keeps "$" as the base
         ("", "#"),
+        ("HUAWEI", "display version\nHuawei Versatile Routing Platform Software\n<HUAWEI>"),
+        ("CE6850-1", "display vlan\n...\n[~CE6850-1]"),
+        ("H3C", "display interface\n...\n[H3C-GigabitEthernet1/0/1]"),
     ],
 )
 def test_prompt_pattern_matches_the_prompt_as_the_last_line(base_prompt: str, output: str) -> None:
