@@ -9,7 +9,8 @@
   CONTAINS follows `contained_in`; a port entity is no CI but its interface: the
   component holding it, and a transceiver plugged into it, CARRIES that Interface.
 - LAGs (`facts.lags`): LAG_MEMBER_OF from each member port to its aggregate, with the
-  protocol and whether the member is bundled now, when the source tells.
+  protocol and whether the member is bundled now, when the source tells; a port named
+  but missing from the interfaces is referred to by its name on the device (pending).
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def _holder(row: ComponentFacts, rows: Mapping[str, ComponentFacts],
 
 def add_lags(out: ChangeSetBuilder, facts: DeviceFacts, keys: PortKeys) -> None:
     for row in facts.lags:
-        lag, member = keys.key_of(row.lag), keys.key_of(row.member)
+        lag, member = keys.ref_of(row.lag), keys.ref_of(row.member)
         if lag is None or member is None or lag == member:
             continue
-        out.link("LAG_MEMBER_OF", local(member), local(lag),
+        out.link("LAG_MEMBER_OF", member, lag,
                  attributes={"protocol": row.protocol, "active": row.active})  # fmt: skip

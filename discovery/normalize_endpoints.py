@@ -1,7 +1,8 @@
 """Endpoints: hosts a switch tells of that are not discovered themselves. Pure.
 
 - A LLDP/CDP neighbour that says it is a phone, an access point or a station (its
-  capabilities), or a camera (its name, platform or description), and not a router, is an
+  capabilities), or an access point or a camera by its name, platform or description
+  (an AP's capabilities say bridge), and not a router, is an
   ``Endpoint`` with what it told: system name, description, platform, management
   address, capabilities. It is identified by its chassis MAC, else its host name; its
   port is an Interface of its own, CONNECTED_TO the local port. A bridge or router
@@ -34,6 +35,8 @@ _STATION = frozenset({"station", "station-only", "stationonly", "host"})
 _BRIDGE = frozenset({"bridge", "switch", "trans-bridge", "source-route-bridge", "repeater"})
 _ROUTER = frozenset({"router"})
 _CAMERA = re.compile(r"camera|hikvision|dahua|axis|\bipc\b|\bnvr\b|\bdvr\b|ip ?cam", re.I)
+# access points by platform: their capabilities say bridge (CDP: Trans-Bridge)
+_ACCESS_POINT_PLATFORM = re.compile(r"\bAIR-L?C?AP\d|access ?point|\bUAP\b", re.I)
 _DESCR_MAX = 255
 
 
@@ -50,10 +53,11 @@ def endpoint_kind(neighbour: NeighbourFacts) -> str | None:
         return None
     if caps & _PHONE:
         return "phone"
-    if caps & _ACCESS_POINT:
+    told = [t for t in (neighbour.remote_name, neighbour.remote_platform,
+                        neighbour.remote_description) if t]  # fmt: skip
+    if caps & _ACCESS_POINT or any(_ACCESS_POINT_PLATFORM.search(t) for t in told):
         return "access_point"
-    told = (neighbour.remote_name, neighbour.remote_platform, neighbour.remote_description)
-    if any(text and _CAMERA.search(text) for text in told):
+    if any(_CAMERA.search(t) for t in told):
         return "camera"
     if caps & _BRIDGE:
         return None

@@ -21,7 +21,7 @@ from collections import defaultdict
 
 from discovery.facts import DeviceFacts, NeighbourFacts, Port
 from discovery.identifiers import canonical_ifname, neighbour_host
-from discovery.normalize_build import DEVICE_KEY, ChangeSetBuilder, IsJunk, Ref, local
+from discovery.normalize_build import ChangeSetBuilder, IsJunk, Ref, local
 from discovery.normalize_endpoints import (
     add_arp_endpoint,
     add_neighbour_endpoint,
@@ -70,16 +70,9 @@ def add_neighbours(out: ChangeSetBuilder, facts: DeviceFacts, keys: PortKeys, is
         remote = remote_end(neighbour, is_junk)
         if kind is not None:  # a phone, a camera... recorded as it told of itself
             remote = add_neighbour_endpoint(out, neighbour, kind, is_junk) or remote
-        key = keys.key_of(port)
-        if remote is None:
+        source = keys.ref_of(port)
+        if remote is None or source is None:
             continue
-        if key is not None:
-            source = local(key)
-        elif isinstance(port, str):
-            source = {"class": "Interface", "identifiers": {"name": port},
-                      "parent": local(DEVICE_KEY)}  # fmt: skip
-        else:
-            continue  # an ifIndex of no interface names nothing
         out.link(CONNECTED_TO, source, remote, neighbour.protocol)
     return seen_on
 

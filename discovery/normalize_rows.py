@@ -25,6 +25,7 @@ from discovery.normalize_build import (
     DEVICE_KEY,
     ChangeSetBuilder,
     IsJunk,
+    Ref,
     bounded_key,
     local,
     present,
@@ -44,6 +45,18 @@ class PortKeys:
         if isinstance(port, int):
             return self.by_index.get(port)
         return None if port is None else self.by_name.get(port)
+
+    def ref_of(self, port: Port | None) -> Ref | None:
+        """The port's Interface of this change set; a port named but missing from the
+        interfaces as that name on the device, for the ingest to find or park; None for an
+        ifIndex of no interface (it names nothing)."""
+        key = self.key_of(port)
+        if key is not None:
+            return local(key)
+        if isinstance(port, str) and port:
+            return {"class": "Interface", "identifiers": {"name": port},
+                    "parent": local(DEVICE_KEY)}  # fmt: skip
+        return None
 
 
 def add_interfaces(out: ChangeSetBuilder, facts: DeviceFacts, is_junk: IsJunk) -> PortKeys:

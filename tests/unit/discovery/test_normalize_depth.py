@@ -157,12 +157,17 @@ def test_a_containment_loop_in_the_table_ends_and_leaves_no_link_of_a_component_
 # -- LAGs, VLANs, descr ------------------------------------------------------------------
 def test_lag_members_link_to_their_aggregate_with_protocol_and_state() -> None:
     lags = (LagMember(5, 1, "lacp", True), LagMember(5, 2, "lacp", False),
-            LagMember(5, 99, "lacp", True), LagMember(5, 5))  # fmt: skip
+            LagMember(5, 99, "lacp", True), LagMember(5, 5),
+            LagMember("Port-channel2", "GigabitEthernet1/0/3", "static"))  # fmt: skip
     cs = normalized(switch(lags=lags))
     assert links_of(cs, "LAG_MEMBER_OF") == {
         ("GigabitEthernet1/0/1", "Port-channel1", (("active", True), ("protocol", "lacp"))),
         ("GigabitEthernet1/0/2", "Port-channel1", (("active", False), ("protocol", "lacp"))),
+        # an aggregate named but not among the interfaces: by its name on the device
+        ("GigabitEthernet1/0/3", ("Interface", (("name", "Port-channel2"),)),
+         (("protocol", "static"),)),
     }  # fmt: skip
+    # an ifIndex of no interface (99) names nothing: no link
 
 
 def test_vlan_membership_says_tagged_and_access_native_or_tagged() -> None:
@@ -214,18 +219,21 @@ def test_a_phone_told_by_lldp_is_an_endpoint_with_what_it_told_linked_to_its_por
 
 def test_what_a_neighbour_is_decides_endpoint_or_network_device() -> None:
     told = {
-        "bridge and router": ("bridge", "router"),
-        "bridge": ("bridge",),
-        "nothing": (),
-        "access point": ("Bridge", "WLAN Access Point"),
-        "station": ("station",),
-        "CDP host": ("Host",),
+        "bridge and router": (("bridge", "router"), None),
+        "bridge": (("bridge",), None),
+        "nothing": ((), None),
+        "access point": (("Bridge", "WLAN Access Point"), None),
+        "station": (("station",), None),
+        "CDP host": (("Host",), None),
+        "CDP AP": (("Trans-Bridge", "IGMP"), "cisco AIR-AP1252AG-A-K9"),
+        "CDP AP told nothing": ((), "cisco AIR-CAP1602I-C-K9"),
+        "wireless controller": ((), "AIR-CT5508-K9"),
     }
     kinds = {}
-    for label, caps in told.items():
+    for label, (caps, platform) in told.items():
         cs = normalized(switch(neighbours=(neighbour(
             remote_name="far-01", remote_port="Gi0/1", remote_chassis_mac="02:00:00:00:00:09",
-            remote_capabilities=caps),)))  # fmt: skip
+            remote_capabilities=caps, remote_platform=platform),)))  # fmt: skip
         kinds[label] = [a["endpoint_kind"] for a in cis_of(cs, "Endpoint").values()]
         if not kinds[label]:  # as before: the far port on a network device, maybe pending
             (link,) = cs.links
@@ -233,7 +241,8 @@ def test_what_a_neighbour_is_decides_endpoint_or_network_device() -> None:
             assert link.target.parent.class_ == "NetworkDevice"
     assert kinds == {"bridge and router": [], "bridge": [], "nothing": [],
                      "access point": ["access_point"], "station": ["station"],
-                     "CDP host": ["station"]}  # fmt: skip
+                     "CDP host": ["station"], "CDP AP": ["access_point"],
+                     "CDP AP told nothing": ["access_point"], "wireless controller": []}  # fmt: skip
 
 
 def test_a_camera_is_told_by_its_name_or_platform_and_named_by_host_without_a_mac() -> None:
