@@ -14,10 +14,8 @@ from pathlib import Path
 
 from lab.errors import RecordingError
 
-# hp_comware is in PLATFORM_TABLE but not simulated: with no `display version`
-# recording, the lab device could not be detected (its recordings are skipped).
 PLATFORMS = ("cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "huawei_vrp",
-             "cisco_asa")  # fmt: skip
+             "hp_comware", "cisco_asa")  # fmt: skip
 # The configuration line that names a Huawei/H3C device: answered from its host name.
 SYSNAME = "display current-configuration | include sysname"
 EXIT_COMMANDS = frozenset({"exit", "quit", "logout"})

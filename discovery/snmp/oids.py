@@ -79,6 +79,11 @@ DAHUA_SERIAL = "1.3.6.1.4.1.1004849.2.1.2.4.0"
 DAHUA_DEVICE_TYPE = "1.3.6.1.4.1.1004849.2.1.2.6.0"
 CPQ_SI_SERIAL = "1.3.6.1.4.1.232.2.2.2.1.0"  # CPQSINFO-MIB cpqSiSysSerialNum
 CPQ_SI_PRODUCT_NAME = "1.3.6.1.4.1.232.2.2.4.2.0"  # cpqSiProductName
+SM_BOARD_MODEL = "1.3.6.1.4.1.10876.100.1.6.1.11.1"  # Supermicro SuperDoctor: board model
+SM_BOARD_SERIAL = "1.3.6.1.4.1.10876.100.1.6.1.16.1"  # and its serial
+BR_INFO_SERIAL = "1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.1.0"  # BROTHER-MIB brInfoSerialNumber
+BR_FIRMWARE_DESCRIPTION = "1.3.6.1.4.1.2435.2.4.3.1240.6.5.0"  # brpsFirmwareDescription
+BR_MDNS_PRINTER_NAME = "1.3.6.1.4.1.2435.2.4.3.2435.5.13.3.0"  # brmDNSPrinterName
 
 # PowerNet-MIB (APC): the UPS behind the management card
 APC_UPS_BASIC_IDENT_MODEL = "1.3.6.1.4.1.318.1.1.1.1.1.1.0"  # upsBasicIdentModel
@@ -141,6 +146,11 @@ SCALARS: dict[str, str] = {
     "dahuaDeviceType": DAHUA_DEVICE_TYPE,
     "cpqSiSysSerialNum": CPQ_SI_SERIAL,
     "cpqSiProductName": CPQ_SI_PRODUCT_NAME,
+    "smBoardModel": SM_BOARD_MODEL,
+    "smBoardSerial": SM_BOARD_SERIAL,
+    "brInfoSerialNumber": BR_INFO_SERIAL,
+    "brpsFirmwareDescription": BR_FIRMWARE_DESCRIPTION,
+    "brmDNSPrinterName": BR_MDNS_PRINTER_NAME,
     "upsIdentManufacturer": UPS_IDENT_MANUFACTURER,
     "upsIdentModel": UPS_IDENT_MODEL,
     "upsIdentUPSSoftwareVersion": UPS_IDENT_UPS_SOFTWARE,

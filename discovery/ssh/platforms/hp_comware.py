@@ -1,10 +1,11 @@
-"""HPE/H3C Comware: commands and pure parsers over ntc-templates.
+"""HPE/H3C Comware: commands and pure parsers over ntc-templates, plus our own
+`display version` template (ntc-templates has none: discovery/ssh/templates/).
 
-ntc-templates has no `display version` template and we hold no recording of one, so
-the device's identity comes from `display device manuinfo` (model and serial of the
-chassis, or of slot 1 on a box switch) and the configuration's `sysname`; the
-software version stays unknown over SSH (SNMP reports it). VLAN membership is read
-from `display interface` (link type, PVID, permitted VLANs per port).
+The device: model, software and uptime from `display version`; the chassis serial and
+base MAC from `display device manuinfo` (the chassis row, or the first unit that names
+itself on a box switch); the host name from the configuration's `sysname`. VLAN
+membership is read from `display interface` (link type, PVID, permitted VLANs per
+port).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from discovery.ssh.platforms.base import (
 )
 from discovery.ssh.platforms.huawei_vrp import parse_sysname
 from discovery.ssh.platforms.ntc_rows import arp_from_rows, mac_entry, neighbors_from_rows
+from discovery.ssh.platforms.own_templates import parse_own_template
 from discovery.ssh.records import (
     ArpEntry,
     DeviceVersion,
@@ -36,11 +38,12 @@ from discovery.ssh.records import (
     SwitchPort,
     Vlan,
 )
-from discovery.ssh.values import clean, clean_list, parse_int
+from discovery.ssh.values import clean, clean_list, parse_int, parse_uptime_seconds
 
 NAME = "hp_comware"
 SYSNAME = "display current-configuration | include sysname"
 MANUINFO = "display device manuinfo"
+VERSION = "display version"
 _NO_VALUE = frozenset({"NONE", "NULL"})
 
 
@@ -54,12 +57,18 @@ def _value(row: TemplateRow, key: str) -> str | None:
 
 
 def parse_display_device_manuinfo(text: str) -> tuple[InventoryItem, ...]:
-    """One item per chassis, slot, subslot, fan and power unit that reports itself."""
+    """One item per chassis, slot, subslot, fan and power unit that reports itself,
+    named after the output ("Slot 0", "Chassis 1 Fan 1"); a chassis row ("Chassis
+    self") as "Chassis" ("Member 1 Chassis" in an IRF stack), the unit holding the
+    device's serial."""
     items = []
     for row in _manuinfo_rows(text):
         kind, slot = clean(row.get("slot_type")), clean(row.get("slot_id"))
         chassis = clean(row.get("chassis_id"))
-        name = " ".join(p for p in (f"Chassis {chassis}" if chassis else None, kind, slot) if p)
+        if kind == "Chassis":
+            name = f"Member {chassis} Chassis" if chassis else "Chassis"
+        else:
+            name = " ".join(p for p in (f"Chassis {chassis}" if chassis else None, kind, slot) if p)
         items.append(
             InventoryItem(
                 name=name or None,
@@ -72,26 +81,40 @@ def parse_display_device_manuinfo(text: str) -> tuple[InventoryItem, ...]:
     return tuple(items)
 
 
+def parse_display_version(text: str) -> TemplateRow:
+    """The one row of our template; {} when the output is blank."""
+    rows = parse_own_template(NAME, VERSION, text)
+    return rows[0] if rows else {}
+
+
 def parse_device_version(outputs: Mapping[str, str]) -> tuple[Record, ...]:
-    """The chassis row (or the first unit that names itself) as the device."""
-    rows = [r for r in _manuinfo_rows(outputs.get(MANUINFO, "")) if _value(r, "device_name")]
-    if not rows and SYSNAME not in outputs:
+    """`display version` for model, software and uptime; manuinfo's chassis row (or
+    first unit) for the serial, base MAC and, without a version, the model."""
+    version = parse_display_version(outputs.get(VERSION, ""))
+    units = [r for r in _manuinfo_rows(outputs.get(MANUINFO, "")) if _value(r, "device_name")]
+    if not version and not units:
         return ()
-    chassis = next((r for r in rows if clean(r.get("slot_type")) == "Chassis"), None)
-    main = chassis or (rows[0] if rows else {})
+    chassis = next((r for r in units if clean(r.get("slot_type")) == "Chassis"), None)
+    main = chassis or (units[0] if units else {})
     hostname = parse_sysname(outputs.get(SYSNAME, ""))
     if hostname is None and outputs.get(SYSNAME, "").strip():
         raise ParseError(NAME, SYSNAME, "no sysname line")
-    model, serial = _value(main, "device_name"), _value(main, "device_serial_number")
+    model = clean(version.get("model")) or _value(main, "device_name")
+    serial = _value(main, "device_serial_number")
+    software, release = clean(version.get("software_version")), clean(version.get("release"))
+    uptime = clean(version.get("uptime"))
     return (
         DeviceVersion(
             platform=NAME,
-            vendor=_value(main, "vendor_name") or "H3C",
+            vendor=clean(version.get("vendor")) or _value(main, "vendor_name") or "H3C",
             hostname=hostname,
-            os_version=None,
+            os_version=f"{software} Release {release}" if software and release else software,
             model=model,
             models=(model,) if model else (),
             serials=(serial,) if serial else (),
+            uptime=uptime,
+            uptime_seconds=parse_uptime_seconds(uptime),
+            image=clean(version.get("system_image")) or clean(version.get("boot_image")),
             base_mac=normalize_mac(_value(main, "mac_address")),
         ),
     )
@@ -220,6 +243,7 @@ PLATFORM = Platform(
     vendor="H3C",
     device_type="hp_comware",
     commands=(
+        Command.show(VERSION),
         Command(key=SYSNAME, cli=SYSNAME),
         Command.show(MANUINFO),
         Command.show("display interface"),
@@ -238,6 +262,6 @@ PLATFORM = Platform(
         "display arp": parse_display_arp,
         "display link-aggregation member-port": parse_display_link_aggregation_member_port,
     },
-    combined=(Combined(keys=(MANUINFO, SYSNAME), parse=parse_device_version),),
+    combined=(Combined(keys=(VERSION, MANUINFO, SYSNAME), parse=parse_device_version),),
     error_markers=("% Unrecognized command", "% Wrong parameter", "% Incomplete command"),
 )

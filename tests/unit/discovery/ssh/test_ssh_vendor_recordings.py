@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from discovery.ssh.platforms import get_platform
+from discovery.ssh.platforms.own_templates import TEMPLATES, parse_own_template
 from discovery.ssh.records import (
     ArpEntry,
     DeviceVersion,
@@ -182,6 +183,9 @@ CHECKS: dict[tuple[str, str], Check] = {
         ("lag", "aggregate_interface", text), ("member", "member_port", text),
         ("status", "local_flag", text),
     ]),
+    ("hp_comware", "display version"): Check(DeviceVersion, [
+        ("model", "model", text), ("uptime", "uptime", text), ("vendor", "vendor", text),
+    ]),
     ("cisco_asa", "show version"): Check(DeviceVersion, [
         ("hostname", "hostname", text), ("os_version", "version", text),
         ("serials", "serial", strings), ("uptime", "uptime", text), ("image", "image", text),
@@ -284,9 +288,31 @@ def test_comware_identity_from_the_chassis_row_of_manuinfo() -> None:
          "display current-configuration | include sysname": "sysname dc-core-1\n"})  # fmt: skip
     (device,) = parsed.of(DeviceVersion)
     chassis = next(r for r in case.expected if r["slot_type"] == "Chassis")
+    items = parsed.of(InventoryItem)
+    assert (items[0].name, items[0].serial) == ("Member 1 Chassis", chassis["device_serial_number"])
+    assert [i.name for i in items[1:3]] == ["Chassis 1 Slot 0", "Chassis 1 Slot 2"]
     assert (device.hostname, device.model, device.serials, device.vendor) == (
         "dc-core-1",
         chassis["device_name"],
         (chassis["device_serial_number"],),
         "H3C",
     )
+
+
+@pytest.mark.parametrize("template", sorted(TEMPLATES.glob("*.textfsm")), ids=lambda p: p.stem)
+def test_our_own_templates_parse_their_test_pairs_exactly_as_the_yml_says(template: Path) -> None:
+    """Upstream's test, for the templates we wrote: a raw + yml pair each (at least one),
+    the rows equal to parsed_sample field by field."""
+    platform = next(p for p in VENDOR_PLATFORMS if template.stem.startswith(p + "_"))
+    command = template.stem[len(platform) + 1 :].replace("_", " ")
+    pairs = [c for c in CASES if (c.platform, c.command) == (platform, command)]
+    assert pairs
+    for case in pairs:
+        assert parse_own_template(platform, command, case.raw) == case.expected, case.name
+
+
+def test_comware_version_software_and_release_as_one_version() -> None:
+    (case,) = [c for c in CASES if c.command == "display version" and c.platform == "hp_comware"]
+    (device,) = get_platform("hp_comware").parse({case.command: case.raw}).of(DeviceVersion)
+    (row,) = case.expected
+    assert device.os_version == f"{row['software_version']} Release {row['release']}"
