@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 
 from discovery.facts import ComponentFacts, DeviceFacts, LagMember, VlanFacts, VlanMember
+from discovery.ssh.collect import collect_target, parse_collected
 from discovery.ssh.facts import ssh_facts
 from discovery.ssh.facts_depth import capabilities, components_from_inventory, vlans_from_records
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import ParsedTarget
 from discovery.ssh.records import InventoryItem, SwitchPort, Vlan, VlanPort
+from discovery.ssh.targets import SSHCredentials, SSHTarget
 
 NTC = Path(__file__).parent / "fixtures" / "ntc"
 TARGET = "192.0.2.1"
+CREDS = SSHCredentials(username="netops", password="not-a-secret")
 
 
 def recording(platform: str, folder: str, name: str | None = None) -> str:
@@ -197,3 +200,33 @@ def test_a_rejected_depth_command_leaves_only_its_getter_incomplete(
     assert getter in facts.coverage.getters and getter in facts.coverage.incomplete
     assert not facts.coverage.unaccounted
     assert facts.coverage.incomplete <= {getter, "inventory"}
+
+
+class OldIos:
+    """A session of an IOS that knows none of the depth commands."""
+
+    def __init__(self) -> None:
+        self.version = recording("cisco_ios", "show_version", "cisco_ios_show_version")
+
+    def send_command(self, command_string: str, *, read_timeout: float) -> str:
+        if command_string in ("show interfaces switchport", "show etherchannel summary"):
+            return "             ^\n% Invalid input detected at '^' marker.\n"
+        return self.version if command_string == "show version" else ""
+
+    def disconnect(self) -> None:
+        """Nothing to close."""
+
+
+def test_a_device_rejecting_the_depth_commands_is_still_discovered() -> None:
+    def connect(*_args: object) -> OldIos:
+        return OldIos()
+
+    result = collect_target(SSHTarget(TARGET, "cisco_ios"), CREDS, connect=connect)
+    assert result.failure is None and result.complete  # the depth commands are optional
+    assert set(result.command_failures) == {"show interfaces switchport",
+                                            "show etherchannel summary"}  # fmt: skip
+    facts = ssh_facts(parse_collected(result), target=TARGET,
+                      failed_commands=tuple(result.command_failures))  # fmt: skip
+    assert facts.system.name == "router1"  # "router1 uptime is 2 years, ..."
+    assert facts.coverage.incomplete == {"vlans", "lags"}
+    assert not facts.coverage.unaccounted
