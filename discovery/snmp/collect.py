@@ -58,7 +58,15 @@ class CollectOptions:
     max_table_timeouts: int = 2  # consecutive table timeouts before the rest are skipped
     parallel_walks: int = 4  # subtrees of one target walked at once (after the system group)
     subtrees: Mapping[str, str] = field(default_factory=lambda: dict(oids.SUBTREES))
+    # table -> (table, has rows): walked only when that one's answer says so (oids.WALK_WHEN)
+    walk_when: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: dict(oids.WALK_WHEN))
     scalars: Mapping[str, str] = field(default_factory=lambda: dict(oids.SCALARS))
+
+    def __post_init__(self) -> None:
+        order = list(self.subtrees)
+        for table, (other, _has_rows) in self.walk_when.items():
+            if table in order and other in order and order.index(other) > order.index(table):
+                raise ValueError(f"subtree {table!r} waits for {other!r}, which comes after it")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,9 +210,31 @@ class SnmpCollector:
         subtrees = self.options.subtrees
         found: dict[str, dict[str, Value]] = {table: {} for table in (*subtrees, "scalars")}
         coverage: dict[str, TableCoverage] = {}
+        walked = {table: asyncio.Event() for table in subtrees}
         timeouts_in_row = 0
 
         async def walk(table: str) -> None:
+            try:
+                if not await needed(table):
+                    return
+                await walk_one(table)
+            finally:
+                walked[table].set()
+
+        async def needed(table: str) -> bool:
+            """False (and the table's coverage says why) when WALK_WHEN rules it out."""
+            other, has_rows = self.options.walk_when.get(table, ("", False))
+            if other not in walked:
+                return True
+            await walked[other].wait()  # `other` comes first in the queue: it is under way
+            status = coverage[other].status
+            if status == ("empty" if has_rows else "ok"):
+                coverage[table] = TableCoverage(table, subtrees[table], "empty", 0, 0, 0.0,
+                                                f"not needed: {other} {status}")
+                return False
+            return True
+
+        async def walk_one(table: str) -> None:
             nonlocal timeouts_in_row
             root, t0 = subtrees[table], time.perf_counter()
             if timeouts_in_row >= self.options.max_table_timeouts:

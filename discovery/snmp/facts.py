@@ -66,9 +66,11 @@ _PHYSICAL_IF_TYPES = frozenset({"ethernetCsmacd"})
 ANSWERED: frozenset[TableStatus] = frozenset({"ok", "empty"})
 GETTERS: frozenset[Getter] = frozenset(
     {"system", "inventory", "interfaces", "addresses", "neighbours", "fdb", "software",
-     "components"}
+     "components", "vlans", "lags", "arp"}
 )  # fmt: skip
 _NEIGHBOURS: frozenset[Getter] = frozenset({"neighbours"})
+_VLANS: frozenset[Getter] = frozenset({"vlans"})
+_LAGS: frozenset[Getter] = frozenset({"lags"})
 # Collector table (the names of oids.SUBTREES, plus "scalars") -> the getters it feeds.
 TABLE_GETTERS: dict[str, frozenset[Getter]] = {
     "ifTable": frozenset({"interfaces"}),
@@ -86,7 +88,27 @@ TABLE_GETTERS: dict[str, frozenset[Getter]] = {
     "lldpRemManAddrTable": _NEIGHBOURS,
     "cdpCacheTable": _NEIGHBOURS,
     "mtxrNeighborTable": _NEIGHBOURS,  # RouterOS LLDP local ports
-    "dot1dBasePortTable": frozenset({"neighbours", "fdb"}),  # bridge port -> ifIndex
+    "dot1dBasePortTable": frozenset({"neighbours", "fdb", "vlans"}),  # bridge port -> ifIndex
+    "dot1qVlanStaticName": _VLANS,
+    "dot1qVlanStaticEgressPorts": _VLANS,
+    "dot1qVlanStaticUntaggedPorts": _VLANS,
+    "dot1qVlanCurrentEgressPorts": _VLANS,
+    "dot1qVlanCurrentUntaggedPorts": _VLANS,
+    "dot1qPvid": _VLANS,
+    "vtpVlanName": _VLANS,
+    "vlanTrunkPortDynamicStatus": _VLANS,
+    "vlanTrunkPortNativeVlan": _VLANS,
+    "vlanTrunkPortVlansEnabled": _VLANS,
+    "vlanTrunkPortVlansEnabled2k": _VLANS,
+    "vlanTrunkPortVlansEnabled3k": _VLANS,
+    "vlanTrunkPortVlansEnabled4k": _VLANS,
+    "vmVlan": _VLANS,
+    "ifStackStatus": _LAGS,
+    "dot3adAggPortSelectedAggID": _LAGS,
+    "dot3adAggPortAttachedAggID": _LAGS,
+    "dot3adAggPortPartnerOperSystemID": _LAGS,
+    "ipNetToPhysicalPhysAddress": frozenset({"arp"}),
+    "ipNetToMediaPhysAddress": frozenset({"arp"}),
     "dot1dTpFdbTable": frozenset({"fdb"}),
     "dot1qTpFdbTable": frozenset({"fdb"}),
     "hrStorageTable": frozenset({"system"}),
@@ -145,6 +167,9 @@ def snmp_facts(snapshot: DeviceSnapshot, coverage: Sequence[TableCoverage] | Non
         software=tuple(SoftwareFacts(*split_software(s.name)) for s in snapshot.host.software),
         components=_components(snapshot),
         supplies=snapshot.printer.supplies if snapshot.printer else (),
+        vlans=snapshot.vlans,
+        lags=snapshot.lags,
+        arp=snapshot.arp,
         notes=snapshot.notes,
     )
 
@@ -182,6 +207,7 @@ def _interfaces(snapshot: DeviceSnapshot) -> tuple[InterfaceFacts, ...]:
             name=canonical_ifname(iface.name or iface.descr) or None,
             if_index=iface.if_index,
             if_type=iface.if_type_name,
+            descr=iface.descr or None,
             alias=iface.alias.strip() if iface.alias else None,
             mac=iface.mac,
             mtu=iface.mtu,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from discovery.facts import ComponentFacts, SupplyFacts
+from discovery.facts import ArpEntry, ComponentFacts, LagMember, SupplyFacts, VlanFacts
 
 # One SNMP value as the parsers see it: INTEGER/Counter/Gauge/TimeTicks -> int,
 # OctetString/Opaque -> bytes, OBJECT IDENTIFIER and IpAddress -> dotted str.
@@ -231,6 +231,9 @@ class DeviceSnapshot:
     bridge: BridgeInfo
     host: HostResources
     lldp_local: LldpLocalSystem = field(default=LldpLocalSystem())
+    vlans: tuple[VlanFacts, ...] = ()  # parse_vlans: already in the facts' terms
+    lags: tuple[LagMember, ...] = ()
+    arp: tuple[ArpEntry, ...] = ()
     notes: tuple[str, ...] = field(default=())  # quirks applied, rows skipped
     printer: PrinterInfo | None = None  # None: no Printer-MIB table answered
     ups: UpsInfo | None = None  # None: no UPS identity answered

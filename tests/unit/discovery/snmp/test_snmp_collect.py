@@ -194,3 +194,27 @@ def test_the_v2c_socket_has_a_large_receive_buffer() -> None:
     cap = int(Path("/proc/sys/net/core/rmem_max").read_text())
     # Linux doubles what is asked (bookkeeping) and caps it at rmem_max (doubled)
     assert asyncio.run(size()) == 2 * min(RECEIVE_BUFFER, cap)
+
+
+@pytest.mark.parametrize("walks", [1, 4])
+def test_a_table_is_walked_only_when_the_answer_it_depends_on_leaves_it_needed(walks: int) -> None:
+    """oids.WALK_WHEN: a fallback table only when its primary is empty (or failed), a
+    detail table only when its primary has rows; one not needed costs no request."""
+    subtrees = {"g": "1.3.6.1.9.7", **SUBTREES}  # g: nothing below it
+    walk_when = {"c": ("a", False), "d": ("g", False), "e": ("g", True), "f": ("b", False)}
+    with agent_double() as (loop, double, target):
+        double.silent = (SUBTREES["b"],)
+        result = collect(loop, target, parallel_walks=walks, subtrees=subtrees,
+                         walk_when=walk_when)
+    assert statuses(result) == {"system": "ok", "a": "ok", "b": "timeout", "c": "empty",
+                                "d": "ok", "e": "empty", "f": "ok", "g": "empty",
+                                "scalars": "ok"}
+    details = {c.name: (c.requests, c.detail) for c in result.coverage}
+    assert details["c"] == (0, "not needed: a ok") and details["e"] == (0, "not needed: g empty")
+    assert not any(o.startswith((SUBTREES["c"] + ".", SUBTREES["e"] + ".")) for o in result.varbinds)
+    assert any(o.startswith(SUBTREES["f"] + ".") for o in result.varbinds)  # b failed: walked
+
+
+def test_a_table_cannot_wait_for_one_walked_after_it() -> None:
+    with pytest.raises(ValueError, match="'a' waits for 'b'"):
+        CollectOptions(subtrees=SUBTREES, walk_when={"a": ("b", True)})
