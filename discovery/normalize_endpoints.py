@@ -94,28 +94,37 @@ def add_neighbour_endpoint(out: ChangeSetBuilder, neighbour: NeighbourFacts, kin
     return local(out.ci(f"{key}|if:{port_name}", "Interface", present(port, is_junk), key))
 
 
-def arp_by_mac(rows: tuple[ArpEntry, ...]) -> Mapping[str, list[IPAddress]]:
-    """MAC -> its usable addresses, each once, in the table's order."""
-    found: dict[str, list[IPAddress]] = defaultdict(list)
+ArpAddress = tuple[IPAddress, str | None]  # an address and its VRF
+
+
+def arp_by_mac(rows: tuple[ArpEntry, ...]) -> Mapping[str, list[ArpAddress]]:
+    """MAC -> its usable addresses (with their VRF), each once, in the table's order."""
+    found: dict[str, list[ArpAddress]] = defaultdict(list)
     for row in rows:
         address = usable_address(row.address)
-        if row.mac is not None and address is not None and address not in found[row.mac]:
-            found[row.mac].append(address)
+        if row.mac is None or address is None:
+            continue
+        if all(address != known for known, _vrf in found[row.mac]):
+            found[row.mac].append((address, row.vrf))
     return found
 
 
-def add_arp_endpoint(out: ChangeSetBuilder, mac: str, addresses: list[IPAddress]) -> Ref:
+def add_arp_endpoint(out: ChangeSetBuilder, mac: str, addresses: list[ArpAddress]) -> Ref:
     """The host of a forwarding-table MAC the ARP table resolves: an Endpoint named by its
     MAC, its port (named by the MAC too) holding its addresses."""
-    attrs: dict[str, Value] = {"primary_mac": mac, "management_ip": addresses[0].compressed}
+    attrs: dict[str, Value] = {"primary_mac": mac, "management_ip": addresses[0][0].compressed}
     key = out.ci(f"ep:{mac}", "Endpoint", attrs)
     port = out.ci(f"{key}|if:{mac}", "Interface", {"name": mac, "mac": mac}, key)
-    for address in addresses:
+    for address, vrf in addresses:
         text = address.compressed
-        held = {"address": text, "version": address.version}
-        ip_key = out.ci(f"ip:{port}:{text}", "IPAddress", held, port)
+        held: dict[str, Value | None] = {"address": text, "version": address.version, "vrf": vrf}
+        ip_key = out.ci(f"ip:{port}:{text}", "IPAddress", present(held, is_junk=_never), port)
         out.link("HAS_ADDRESS", local(port), local(ip_key), "arp")
     return local(port)
+
+
+def _never(_value: object) -> bool:
+    return False
 
 
 def _one_line(text: str | None) -> str | None:

@@ -257,8 +257,8 @@ def test_a_camera_is_told_by_its_name_or_platform_and_named_by_host_without_a_ma
 
 def test_an_fdb_host_the_arp_table_resolves_is_an_endpoint_with_its_address() -> None:
     fdb = (FdbEntry(HOST_MAC, 2, True), FdbEntry("52:54:00:00:00:77", 3, True))
-    arp = (ArpEntry("10.9.0.50", HOST_MAC, 5), ArpEntry("10.9.0.51", HOST_MAC, 5),
-           ArpEntry("10.9.0.60", None, 5))  # fmt: skip
+    arp = (ArpEntry("10.9.0.50", HOST_MAC, 5), ArpEntry("10.9.0.51", HOST_MAC, 5, "blue"),
+           ArpEntry("10.9.0.50", HOST_MAC, 5), ArpEntry("10.9.0.60", None, 5))  # fmt: skip
     cs = normalized(switch(fdb=fdb, arp=arp))
     assert list(cis_of(cs, "Endpoint").values()) == [
         {"primary_mac": HOST_MAC, "management_ip": "10.9.0.50"}]
@@ -269,8 +269,8 @@ def test_an_fdb_host_the_arp_table_resolves_is_an_endpoint_with_its_address() ->
     }  # fmt: skip
     assert links_of(cs, "HAS_ADDRESS") == {(HOST_MAC, "10.9.0.50", ()),
                                            (HOST_MAC, "10.9.0.51", ())}  # fmt: skip
-    assert {a["address"] for a in cis_of(cs, "IPAddress").values()} == {"10.9.0.50",
-                                                                       "10.9.0.51"}
+    assert sorted((a["address"], a.get("vrf")) for a in cis_of(cs, "IPAddress").values()) == [
+        ("10.9.0.50", None), ("10.9.0.51", "blue")]  # fmt: skip
 
 
 def test_a_second_identical_run_gives_the_same_change_set() -> None:
