@@ -77,7 +77,7 @@ HR_PROCESSOR_ENTRY = "1.3.6.1.2.1.25.3.3.1"
 HR_SW_RUN_ENTRY = "1.3.6.1.2.1.25.4.2.1"
 HR_SW_INSTALLED_ENTRY = "1.3.6.1.2.1.25.6.3.1"
 
-# Printer-MIB (RFC 3805)
+# Printer-MIB (RFC 3805), walked only where it can be (WALK_WHEN)
 PRT_GENERAL_ENTRY = "1.3.6.1.2.1.43.5.1.1"
 PRT_MARKER_ENTRY = "1.3.6.1.2.1.43.10.2.1"
 PRT_MARKER_SUPPLIES_ENTRY = "1.3.6.1.2.1.43.11.1.1"
@@ -113,6 +113,12 @@ BR_MDNS_PRINTER_NAME = "1.3.6.1.4.1.2435.2.4.3.2435.5.13.3.0"  # brmDNSPrinterNa
 APC_UPS_BASIC_IDENT_MODEL = "1.3.6.1.4.1.318.1.1.1.1.1.1.0"  # upsBasicIdentModel
 APC_UPS_ADV_IDENT_FIRMWARE = "1.3.6.1.4.1.318.1.1.1.1.2.1.0"  # upsAdvIdentFirmwareRevision
 APC_UPS_ADV_IDENT_SERIAL = "1.3.6.1.4.1.318.1.1.1.1.2.3.0"  # upsAdvIdentSerialNumber
+
+# MG-SNMP-UPS-MIB (MGE, now Eaton) upsmgIdent
+MGE_UPS_IDENT_FAMILY = "1.3.6.1.4.1.705.1.1.1.0"  # upsmgIdentFamilyName
+MGE_UPS_IDENT_MODEL = "1.3.6.1.4.1.705.1.1.2.0"  # upsmgIdentModelName
+MGE_UPS_IDENT_FIRMWARE = "1.3.6.1.4.1.705.1.1.4.0"  # upsmgIdentFirmwareVersion
+MGE_UPS_IDENT_SERIAL = "1.3.6.1.4.1.705.1.1.7.0"  # upsmgIdentSerialNumber
 
 # UPS-MIB (RFC 1628) upsIdent group: an agent that answers these speaks for a UPS
 UPS_IDENT_MANUFACTURER = "1.3.6.1.2.1.33.1.1.1.0"
@@ -185,6 +191,11 @@ WALK_WHEN: dict[str, tuple[str, bool]] = {
     "vmVlan": ("vtpVlanName", True),
     "dot3adAggPortAttachedAggID": ("dot3adAggPortSelectedAggID", True),
     "dot3adAggPortPartnerOperSystemID": ("dot3adAggPortSelectedAggID", True),
+    # Printer-MIB: only where HOST-RESOURCES lists devices (a printer's agent does), and
+    # then only the rest where the supplies table answered
+    "prtMarkerSuppliesTable": ("hrDeviceTable", True),
+    "prtGeneralTable": ("prtMarkerSuppliesTable", True),
+    "prtMarkerTable": ("prtMarkerSuppliesTable", True),
 }
 
 SCALARS: dict[str, str] = {
@@ -220,4 +231,8 @@ SCALARS: dict[str, str] = {
     "upsBasicIdentModel": APC_UPS_BASIC_IDENT_MODEL,
     "upsAdvIdentFirmwareRevision": APC_UPS_ADV_IDENT_FIRMWARE,
     "upsAdvIdentSerialNumber": APC_UPS_ADV_IDENT_SERIAL,
+    "upsmgIdentFamilyName": MGE_UPS_IDENT_FAMILY,
+    "upsmgIdentModelName": MGE_UPS_IDENT_MODEL,
+    "upsmgIdentFirmwareVersion": MGE_UPS_IDENT_FIRMWARE,
+    "upsmgIdentSerialNumber": MGE_UPS_IDENT_SERIAL,
 }

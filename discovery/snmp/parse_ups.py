@@ -7,6 +7,8 @@ who the device is:
 - APC PowerNet-MIB: upsBasicIdentModel, upsAdvIdentSerialNumber,
   upsAdvIdentFirmwareRevision; the card from sysDescr (MN model, SN serial, HR hardware
   revision, PF firmware), unless it carries the UPS's own serial (a built-in card);
+- Eaton/MGE MG-SNMP-UPS-MIB: upsmgIdentFamilyName + upsmgIdentModelName,
+  upsmgIdentSerialNumber, upsmgIdentFirmwareVersion; the card as for UPS-MIB below;
 - UPS-MIB (RFC 1628): upsIdentManufacturer, upsIdentModel, upsIdentUPSSoftwareVersion
   (no serial); the card is upsIdentAgentSoftwareVersion, when it differs from the UPS's.
 A PDU (no UPS ident) is not a UPS here: its sysDescr names the PDU itself.
@@ -61,17 +63,31 @@ def _agent_card(agent: str | None, ups_software: str | None) -> ComponentFacts |
     )  # fmt: skip
 
 
+def _mge_ups(varbinds: Varbinds, agent: str | None) -> UpsInfo | None:
+    family = _text(varbinds, oids.MGE_UPS_IDENT_FAMILY)
+    model = _text(varbinds, oids.MGE_UPS_IDENT_MODEL)
+    serial = _text(varbinds, oids.MGE_UPS_IDENT_SERIAL)
+    if not (family or model or serial):
+        return None
+    firmware = _text(varbinds, oids.MGE_UPS_IDENT_FIRMWARE)
+    return UpsInfo(vendor="Eaton", model=" ".join(t for t in (family, model) if t) or None,
+                   serial=serial, firmware=firmware, card=_agent_card(agent, firmware))  # fmt: skip
+
+
 def parse_ups(varbinds: Varbinds, sys_descr: str | None) -> UpsInfo | None:
-    """None when the agent speaks for no UPS (neither PowerNet's nor UPS-MIB's ident)."""
+    """None when the agent speaks for no UPS (no PowerNet, MGE or UPS-MIB ident)."""
     apc_model = _text(varbinds, oids.APC_UPS_BASIC_IDENT_MODEL)
     apc_serial = _text(varbinds, oids.APC_UPS_ADV_IDENT_SERIAL)
     apc_firmware = _text(varbinds, oids.APC_UPS_ADV_IDENT_FIRMWARE)
     if apc_model or apc_serial:
         return UpsInfo(vendor="APC", model=apc_model, serial=apc_serial, firmware=apc_firmware,
                        card=_apc_card(sys_descr, apc_serial))  # fmt: skip
+    agent = _text(varbinds, oids.UPS_IDENT_AGENT_SOFTWARE)
+    mge = _mge_ups(varbinds, agent)
+    if mge is not None:
+        return mge
     model = _text(varbinds, oids.UPS_IDENT_MODEL)
     software = _text(varbinds, oids.UPS_IDENT_UPS_SOFTWARE)
-    agent = _text(varbinds, oids.UPS_IDENT_AGENT_SOFTWARE)
     vendor = _text(varbinds, oids.UPS_IDENT_MANUFACTURER)
     if not (model or software or agent or vendor):
         return None

@@ -12,22 +12,27 @@ recordings' own values.
 
 from __future__ import annotations
 
+import asyncio
 import bz2
 import json
 from typing import Any
 
 import pytest
+from pysnmp.proto import rfc1902
 
 from discovery.facts import DeviceFacts, SupplyFacts
 from discovery.snmp import oids
+from discovery.snmp.collect import CollectOptions, CollectResult, SnmpCollector, Target
+from discovery.snmp.credentials import Secret, SnmpV2c
 from discovery.snmp.facts import snmp_facts
 from discovery.snmp.parse import parse_device
-from discovery.snmp.parse_printer import parse_printer
+from discovery.snmp.parse_printer import HR_DEVICE_PRINTER, parse_printer
 from discovery.snmp.parse_ups import CARD_INDEX
 from discovery.snmp.records import Value
 from lab.sources import lab_data_dir
 from tests.contract.cases import snmp_case, snmp_source
 from tests.snmprec import load_snmprec, parse_snmprec_line
+from tests.unit.discovery.snmp.test_snmp_collect import COMMUNITY, AgentDouble
 
 LAB = lab_data_dir() / "snmp"
 
@@ -159,7 +164,7 @@ def test_a_pdu_with_its_built_in_card_stays_as_it_was() -> None:
 
 @pytest.mark.parametrize(
     ("name", "card_serial"),
-    [("UPS-eaton-93e-80", None), ("UPS-ingrasys-power-switch", "11120051132123")],
+    [("UPS-eastpower-istars-swv053", None), ("UPS-ingrasys-power-switch", "11120051132123")],
 )
 def test_ups_mib_agent_is_the_card(name: str, card_serial: str | None) -> None:
     facts = snmp_case(name)
@@ -167,6 +172,29 @@ def test_ups_mib_agent_is_the_card(name: str, card_serial: str | None) -> None:
     assert facts.system.model == _text(name, oids.UPS_IDENT_MODEL)
     (card,) = [c for c in facts.components if c.index == CARD_INDEX]
     assert card.description is not None and card.serial == card_serial
+    assert card.description == _text(name, oids.UPS_IDENT_AGENT_SOFTWARE)
+
+
+def test_an_apc_smart_ups_walk_is_the_ups() -> None:
+    name = "apc_smt750x-nmc2"  # a Smart-UPS X behind an AP9631 card
+    facts = snmp_case(name)
+    system = facts.system
+    assert (system.kind, system.model, system.serial) == (
+        "ups", _text(name, oids.APC_UPS_BASIC_IDENT_MODEL),
+        _text(name, oids.APC_UPS_ADV_IDENT_SERIAL))  # fmt: skip
+    (card,) = [c for c in facts.components if c.index == CARD_INDEX]
+    descr = _text(name, oids.SYS_DESCR) or ""
+    assert card.serial and f"SN: {card.serial} " in descr and card.serial != system.serial
+    assert card.model and f"MN:{card.model} " in descr
+
+
+@pytest.mark.parametrize("name", ["eaton-mgeups_9px", "UPS-eaton-93e-80"])
+def test_an_eaton_mge_ups_is_told_by_its_own_mib(name: str) -> None:
+    facts = snmp_case(name)
+    family, model = _text(name, oids.MGE_UPS_IDENT_FAMILY), _text(name, oids.MGE_UPS_IDENT_MODEL)
+    assert facts.system.model == " ".join(t for t in (family, model) if t)
+    assert facts.system.serial == _text(name, oids.MGE_UPS_IDENT_SERIAL)
+    (card,) = [c for c in facts.components if c.index == CARD_INDEX]
     assert card.description == _text(name, oids.UPS_IDENT_AGENT_SOFTWARE)
 
 
@@ -181,3 +209,45 @@ def _text(name: str, oid: str) -> str | None:
                 if isinstance(parsed, tuple) and isinstance(parsed[1], bytes):
                     return parsed[1].decode().strip()
     return None
+
+
+# -- where the Printer-MIB is walked (oids.WALK_WHEN), against the collector's agent double
+PRINTER_TABLES = ("prtMarkerSuppliesTable", "prtGeneralTable", "prtMarkerTable")
+
+
+def _printer_tables_walked(rows: dict[str, Any]) -> dict[str, tuple[str, int]]:
+    base = {"1.3.6.1.2.1.1.1.0": rfc1902.OctetString(b"double"),
+            "1.3.6.1.2.1.2.2.1.1.1": rfc1902.Integer32(1)}  # fmt: skip
+    loop = asyncio.new_event_loop()
+    try:
+        transport, _double = loop.run_until_complete(loop.create_datagram_endpoint(
+            lambda: AgentDouble({**base, **rows}), local_addr=("127.0.0.1", 0)))  # fmt: skip
+        target = Target("127.0.0.1", transport.get_extra_info("sockname")[1])
+
+        async def run() -> CollectResult:
+            async with SnmpCollector(CollectOptions(timeout=0.5, retries=0)) as collector:
+                return await collector.collect(target, SnmpV2c(Secret(COMMUNITY)))
+
+        result = loop.run_until_complete(run())
+        transport.close()
+        loop.run_until_complete(asyncio.sleep(0))
+    finally:
+        loop.close()
+    return {c.name: (c.status, c.requests) for c in result.coverage if c.name in PRINTER_TABLES}
+
+
+def test_a_switch_pays_nothing_for_the_printer_mib() -> None:
+    walked = _printer_tables_walked({})  # no HOST-RESOURCES devices
+    assert walked == dict.fromkeys(PRINTER_TABLES, ("empty", 0))
+
+
+def test_a_printer_has_its_printer_mib_walked() -> None:
+    walked = _printer_tables_walked({
+        f"{HR_DEVICE}.2.1": rfc1902.ObjectIdentifier(HR_DEVICE_PRINTER),
+        f"{SUPPLIES}.6.1.1": rfc1902.OctetString(b"Black Toner"),
+        f"{GENERAL}.17.1": rfc1902.OctetString(b"SN1"),
+        f"{oids.PRT_MARKER_ENTRY}.4.1.1": rfc1902.Counter32(100),
+    })  # fmt: skip
+    assert {name: status for name, (status, _requests) in walked.items()} == dict.fromkeys(
+        PRINTER_TABLES, "ok"
+    )
