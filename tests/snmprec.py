@@ -70,8 +70,11 @@ def _split(path: str, lineno: int, line: str) -> tuple[str, str, str]:
 
 def _octets(path: str, lineno: int, encoding: str, value: str) -> bytes:
     if encoding == "x":
+        # An odd count of digits (LibreNMS's vrp_s5328c-ei has some): the lab's agent
+        # (pysnmp) serves the last digit as the high half of a byte, so do we.
+        padded = value + "0" if len(value) % 2 else value
         try:
-            return bytes.fromhex(value)
+            return bytes.fromhex(padded)
         except ValueError as exc:
             raise SnmprecError(path, lineno, f"bad hex value: {exc}") from None
     if encoding == "e":
