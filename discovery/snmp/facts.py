@@ -57,8 +57,9 @@ PLATFORMS = {
     "linux": "linux",
     "windows": "windows",
 }
-# LLDP-MIB LldpPortIdSubtype: the port ID is the interface's name.
-PORT_INTERFACE_NAME = 5
+# LLDP-MIB LldpPortIdSubtype: the port ID is the interface's name; an ID of the far
+# device's own (often its ifIndex).
+PORT_INTERFACE_NAME, PORT_LOCAL = 5, 7
 # FDB statuses that are not a host learned on the port.
 _NOT_LEARNED = frozenset({"self", "mgmt", "invalid"})
 _PHYSICAL_IF_TYPES = frozenset({"ethernetCsmacd"})
@@ -227,11 +228,13 @@ def _neighbours(snapshot: DeviceSnapshot) -> tuple[NeighbourFacts, ...]:
 def lldp_facts(n: LldpNeighbor) -> NeighbourFacts:
     """Port IDs of subtype interfaceName are names, MACs identify the port on their own;
     for the other subtypes (interfaceAlias, local: Junos sends the remote ifIndex) the
-    port description is the better name. The chassis ID counts when it is a MAC."""
+    port description is the better name. The chassis ID counts when it is a MAC. A local
+    port that maps to no ifIndex keeps the name lldpLocPortTable gives it."""
     subtype = n.port_id_subtype
+    local_name = canonical_ifname(n.local_port_descr) if n.local_port_descr else None
     return NeighbourFacts(
         protocol="lldp",
-        local_port=n.local_if_index,
+        local_port=n.local_if_index if n.local_if_index is not None else local_name,
         remote_name=n.sys_name,
         remote_port=n.port_id if subtype == PORT_INTERFACE_NAME else (n.port_descr or n.port_id),
         remote_port_mac=normalize_mac(n.port_id) if subtype == PORT_MAC else None,
@@ -239,6 +242,8 @@ def lldp_facts(n: LldpNeighbor) -> NeighbourFacts:
                             if n.chassis_id_subtype == CHASSIS_MAC else None),
         remote_description=n.sys_descr,
         remote_addresses=n.mgmt_addresses,
+        remote_capabilities=n.capabilities,
+        remote_port_local=subtype == PORT_LOCAL,
     )  # fmt: skip
 
 
@@ -246,7 +251,7 @@ def cdp_facts(c: CdpNeighbor) -> NeighbourFacts:
     return NeighbourFacts(
         protocol="cdp", local_port=c.if_index, remote_name=c.device_id,
         remote_port=c.remote_port, remote_platform=c.platform, remote_description=c.version,
-        remote_addresses=(c.address,) if c.address else (),
+        remote_addresses=(c.address,) if c.address else (), remote_capabilities=c.capabilities,
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ The LLDP local port number is resolved to an ifIndex as described in quirks.py.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -36,6 +37,19 @@ PORT_MAC, PORT_NETWORK_ADDRESS = 3, 4
 
 # lldpRemEntry columns
 _CH_SUB, _CH_ID, _PT_SUB, _PT_ID, _PT_DESC, _SYS_NAME, _SYS_DESC = 4, 5, 6, 7, 8, 9, 10
+_CAP_ENABLED = 12
+_HEX_OCTET = re.compile(r"[0-9a-fA-F]{2}")
+# LLDP-MIB LldpSystemCapabilitiesMap (BITS: bit 0 is the first octet's high bit)
+LLDP_CAPABILITIES = (
+    "other", "repeater", "bridge", "wlan-access-point", "router", "telephone",
+    "docsis-cable-device", "station", "c-vlan", "s-vlan", "two-port-mac-relay",
+)  # fmt: skip
+# CISCO-CDP-MIB cdpCacheCapabilities: the CDP message's 32-bit capabilities field
+CDP_CAPABILITIES = {
+    0x01: "router", 0x02: "trans-bridge", 0x04: "source-route-bridge", 0x08: "switch",
+    0x10: "host", 0x20: "igmp", 0x40: "repeater", 0x80: "phone", 0x100: "remote",
+    0x200: "cvta", 0x400: "two-port-mac-relay",
+}  # fmt: skip
 # lldpLocPortEntry columns
 _LOC_ID_SUB, _LOC_ID, _LOC_DESC = 2, 3, 4
 
@@ -67,6 +81,38 @@ def decode_lldp_id(subtype: int | None, value: Value | None, *, is_chassis: bool
     if is_printable(raw):
         return raw.decode("utf-8").strip() or None
     return raw.hex()
+
+
+def _bit_octets(value: Value | None) -> bytes | None:
+    """A BITS / capability OCTET STRING; a recording may hold it as net-snmp printed it
+    (``28 00 2 4``: the octets in hex, then the numbers of the bits set)."""
+    raw = as_octets(value)
+    if raw is None or isinstance(value, int):
+        return None
+    if raw and is_printable(raw):
+        lead: list[str] = []
+        for token in raw.decode("utf-8").split():
+            if not _HEX_OCTET.fullmatch(token):
+                break
+            lead.append(token)
+        return bytes.fromhex("".join(lead)) if lead else None
+    return raw
+
+
+def lldp_capabilities(value: Value | None) -> tuple[str, ...]:
+    """lldpRemSysCapEnabled -> capability names, in bit order."""
+    raw = _bit_octets(value) or b""
+    return tuple(name for bit, name in enumerate(LLDP_CAPABILITIES)
+                 if bit // 8 < len(raw) and raw[bit // 8] & (0x80 >> bit % 8))  # fmt: skip
+
+
+def cdp_capabilities(value: Value | None) -> tuple[str, ...]:
+    """cdpCacheCapabilities (up to 4 octets, big-endian) -> capability names."""
+    raw = _bit_octets(value)
+    if raw is None or len(raw) > 4:
+        return ()
+    mask = int.from_bytes(raw, "big")
+    return tuple(name for bit, name in CDP_CAPABILITIES.items() if mask & bit)
 
 
 def parse_lldp_local(varbinds: Varbinds) -> LldpLocalSystem:
@@ -177,6 +223,7 @@ def parse_lldp(
                 sys_name=as_text_or_none(row.get(_SYS_NAME)),
                 sys_descr=as_text_or_none(row.get(_SYS_DESC)),
                 mgmt_addresses=mgmt.get(index, ()),
+                capabilities=lldp_capabilities(row.get(_CAP_ENABLED)),
             )
         )
     return tuple(out)
@@ -186,6 +233,7 @@ def parse_lldp(
 _CDP_ADDR_TYPE, _CDP_ADDR, _CDP_VERSION, _CDP_DEVICE_ID, _CDP_PORT, _CDP_PLATFORM = (
     3, 4, 5, 6, 7, 8,
 )
+_CDP_CAPABILITIES = 9
 
 
 def _cdp_address(addr_type: int | None, value: Value | None) -> str | None:
@@ -214,6 +262,7 @@ def parse_cdp(varbinds: Varbinds) -> tuple[CdpNeighbor, ...]:
                 platform=as_text_or_none(row.get(_CDP_PLATFORM)),
                 remote_port=as_text_or_none(row.get(_CDP_PORT)),
                 version=as_text_or_none(row.get(_CDP_VERSION)),
+                capabilities=cdp_capabilities(row.get(_CDP_CAPABILITIES)),
             )
         )
     return tuple(out)

@@ -121,6 +121,7 @@ class LldpNeighbor:
     sys_name: str | None
     sys_descr: str | None
     mgmt_addresses: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()  # lldpRemSysCapEnabled, lower case
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ class CdpNeighbor:
     platform: str | None
     remote_port: str | None
     version: str | None
+    capabilities: tuple[str, ...] = ()  # cdpCacheCapabilities, lower case
 
 
 @dataclass(frozen=True, slots=True)
