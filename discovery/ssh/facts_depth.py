@@ -1,12 +1,13 @@
 """The depth getters of a network OS's DeviceFacts, from SSH records. Pure.
 
 - components: every inventory row with a model or a serial (`show inventory`, `show
-  chassis hardware`), its kind told by its own name, then its PID, then its description
-  (`_KIND_RULES`); the row `chassis_item` picks is the chassis. A row named after one of
-  the device's interfaces (Cisco's transceivers, EOS's numbered slots, Junos's
-  `FPC n PIC n Xcvr n`) serves that port. Containment only where the output nests it
-  (Junos); keyed by name (a bare slot number, as EOS prints, with the kind before it;
-  the n-th repeat of a key with " #n" after it).
+  chassis hardware`, `display device`), its kind told by its own name, then its PID,
+  then its description (`_KIND_RULES`), else a numbered slot is a card; the row
+  `chassis_item` picks is the chassis. A row named after one of the device's interfaces
+  (Cisco's transceivers, EOS's numbered slots, Junos's `FPC n PIC n Xcvr n`) serves that
+  port. Containment only where the output nests it (Junos); keyed by name (a bare slot
+  number, as EOS prints, with the kind before it; the n-th repeat of a key with " #n"
+  after it).
 - vlans: `show vlan(s)` names the VLANs and the ports it lists in each (tagged not told);
   a port the switchport view describes as access or trunk is placed by it instead:
   untagged in its access or native VLAN, tagged in every allowed VLAN the device has.
@@ -45,7 +46,8 @@ from discovery.ssh.records import (
 
 # (kind, pattern): tried on the row's own name, then its PID, then its description.
 _KIND_RULES: tuple[tuple[ComponentKind, re.Pattern[str]], ...] = (
-    ("power_supply", re.compile(r"power supply|^pwr-|\bpsu\b|\bpem\b|-p?ac-", re.I)),
+    ("power_supply", re.compile(r"power supply|\bpower \d+$|\bpwr\d*\b|^pwr-|\bpsu\b|\bpem\b"
+                                r"|-p?ac-", re.I)),
     ("fan", re.compile(r"\bfan", re.I)),
     ("cpu", re.compile(r"^cpu$", re.I)),
     ("module", re.compile(r"module|line ?card|supervisor|routing engine|midplane"
@@ -72,13 +74,17 @@ _LLDP_LETTERS = {"R": "router", "B": "bridge", "T": "telephone", "W": "wlan-acce
                  "S": "station", "P": "repeater", "C": "docsis", "O": "other"}  # fmt: skip
 
 
+# A numbered slot that nothing above named holds a card (VRP's `display device`, Comware).
+_SLOT = re.compile(r"\bslot \d+$", re.I)
+
+
 def component_kind(item: InventoryItem) -> ComponentKind:
     own = (item.name or "").removeprefix(item.contained_in or "").strip()
     for text in (own, item.pid, item.descr):
         for kind, pattern in _KIND_RULES:
             if text and pattern.search(text):
                 return kind
-    return "other"
+    return "module" if _SLOT.search(own) else "other"
 
 
 def _port_candidates(name: str | None) -> list[str]:

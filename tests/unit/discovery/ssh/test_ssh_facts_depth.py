@@ -12,7 +12,12 @@ import pytest
 from discovery.facts import ComponentFacts, DeviceFacts, LagMember, VlanFacts, VlanMember
 from discovery.ssh.collect import collect_target, parse_collected
 from discovery.ssh.facts import ssh_facts
-from discovery.ssh.facts_depth import capabilities, components_from_inventory, vlans_from_records
+from discovery.ssh.facts_depth import (
+    capabilities,
+    component_kind,
+    components_from_inventory,
+    vlans_from_records,
+)
 from discovery.ssh.platforms import get_platform
 from discovery.ssh.platforms.base import ParsedTarget
 from discovery.ssh.records import InventoryItem, SwitchPort, Vlan, VlanPort
@@ -230,3 +235,19 @@ def test_a_device_rejecting_the_depth_commands_is_still_discovered() -> None:
     assert facts.system.name == "router1"  # "router1 uptime is 2 years, ..."
     assert facts.coverage.incomplete == {"vlans", "lags"}
     assert not facts.coverage.unaccounted
+
+
+@pytest.mark.parametrize(("name", "pid", "descr", "kind"), [
+    ("Slot 9", "CE-MPUA-S", None, "module"),  # VRP `display device`: a card in a slot
+    ("Slot PWR1", "PHD-3000WA", None, "power_supply"),
+    ("Chassis 1 Power 1", "LSTM2PSRA", "H3C", "power_supply"),  # Comware manuinfo
+    ("Chassis 1 Slot 0", "LSXM1TGS24EB1", "H3C", "module"),
+    ("Member 1 Chassis", "LS-12511-X-AC", "H3C", "chassis"),
+    ("Slot 33", "N7K-AC-6.0KW", "Nexus7000 C7009 (9 Slot) Chassis Power Supply", "power_supply"),
+    ("GigabitEthernet1/0/49", "GLC-SX-MMD", "1000BaseSX SFP", "transceiver"),
+    ("Widget", "XYZ-1", None, "other"),
+])  # fmt: skip
+def test_component_kinds_of_the_vendors_we_serve(
+    name: str, pid: str, descr: str | None, kind: str
+) -> None:
+    assert component_kind(InventoryItem(name, descr, pid, "S1", None)) == kind
