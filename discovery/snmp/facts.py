@@ -104,6 +104,7 @@ TABLE_GETTERS: dict[str, frozenset[Getter]] = {
     "vlanTrunkPortVlansEnabled3k": _VLANS,
     "vlanTrunkPortVlansEnabled4k": _VLANS,
     "vmVlan": _VLANS,
+    "hwL2VlanDescr": _VLANS,
     "ifStackStatus": _LAGS,
     "dot3adAggPortSelectedAggID": _LAGS,
     "dot3adAggPortAttachedAggID": _LAGS,

@@ -8,6 +8,8 @@ gives no static port lists (Arista). A port in the egress list and not the untag
 one is tagged. dot1qPvid (the VLAN a port's untagged frames go to) adds a port that
 no port list names as an untagged member (an access port that is down).
 
+Huawei VRP names its VLANs in HUAWEI-L2VLAN-MIB hwL2VlanDescr, not dot1qVlanStaticName.
+
 Cisco (Q-BRIDGE empty): VLANs from vtpVlanName; an access port's VLAN from vmVlan;
 a trunking port (vlanTrunkPortDynamicStatus) is a tagged member of every VLAN its
 VlansEnabled bitmaps (1k, 2k, 3k, 4k) allow among the VLANs the device has, untagged
@@ -114,6 +116,13 @@ def _vtp_names(varbinds: Varbinds) -> dict[int, str | None]:
     return names
 
 
+def _names(varbinds: Varbinds, column_oid: str) -> dict[int, str | None]:
+    """A VLAN-name column indexed by VLAN ID."""
+    rows = column(varbinds, column_oid)
+    return {index[0]: as_text_or_none(value) for index, value in rows.items()
+            if len(index) == 1 and index[0] in _VLAN_IDS}  # fmt: skip
+
+
 def _facts(names: Mapping[int, str | None], members: Members) -> tuple[VlanFacts, ...]:
     return tuple(
         VlanFacts(vlan, names.get(vlan), _members(members.get(vlan, {}).items()))
@@ -127,9 +136,7 @@ def _members(ports: Iterable[tuple[int, bool]]) -> tuple[VlanMember, ...]:
 
 def parse_vlans(varbinds: Varbinds, bridge_ports: Mapping[int, int]) -> tuple[VlanFacts, ...]:
     """The device's VLANs in ID order, each with its member ports (ifIndex) in order."""
-    names = {index[0]: as_text_or_none(value)
-             for index, value in column(varbinds, oids.DOT1Q_VLAN_STATIC_NAME).items()
-             if len(index) == 1 and index[0] in _VLAN_IDS}  # fmt: skip
+    names = _names(varbinds, oids.DOT1Q_VLAN_STATIC_NAME) or _names(varbinds, oids.HW_L2_VLAN_DESCR)
     members = _qbridge_members(varbinds, bridge_ports)
     if names or members:
         return _facts(names, members)
