@@ -59,30 +59,6 @@ VLAN_TRUNK_PORT_VLANS_ENABLED_2K = "1.3.6.1.4.1.9.9.46.1.6.1.1.17"
 VLAN_TRUNK_PORT_VLANS_ENABLED_3K = "1.3.6.1.4.1.9.9.46.1.6.1.1.18"
 VLAN_TRUNK_PORT_VLANS_ENABLED_4K = "1.3.6.1.4.1.9.9.46.1.6.1.1.19"
 VM_VLAN = "1.3.6.1.4.1.9.9.68.1.2.2.1.2"
-# LAGs (parse_lag.py): IF-MIB ifStackStatus, IEEE8023-LAG-MIB dot3adAggPortTable columns
-IF_STACK_STATUS = "1.3.6.1.2.1.31.1.2.1.3"
-DOT3AD_AGG_PORT_PARTNER_OPER_SYSTEM_ID = "1.2.840.10006.300.43.1.2.1.1.9"
-DOT3AD_AGG_PORT_SELECTED_AGG_ID = "1.2.840.10006.300.43.1.2.1.1.12"
-DOT3AD_AGG_PORT_ATTACHED_AGG_ID = "1.2.840.10006.300.43.1.2.1.1.13"
-# ARP (parse_arp.py): the physical-address columns of IP-MIB's two neighbour tables
-IP_NET_TO_PHYSICAL_PHYS_ADDRESS = "1.3.6.1.2.1.4.35.1.4"
-IP_NET_TO_MEDIA_PHYS_ADDRESS = "1.3.6.1.2.1.4.22.1.2"
-# VLANs (parse_vlans.py): Q-BRIDGE-MIB columns, walked one by one (the rest is not read)
-DOT1Q_VLAN_STATIC_NAME = "1.3.6.1.2.1.17.7.1.4.3.1.1"
-DOT1Q_VLAN_STATIC_EGRESS = "1.3.6.1.2.1.17.7.1.4.3.1.2"
-DOT1Q_VLAN_STATIC_UNTAGGED = "1.3.6.1.2.1.17.7.1.4.3.1.4"
-DOT1Q_VLAN_CURRENT_EGRESS = "1.3.6.1.2.1.17.7.1.4.2.1.4"
-DOT1Q_VLAN_CURRENT_UNTAGGED = "1.3.6.1.2.1.17.7.1.4.2.1.5"
-DOT1Q_PVID = "1.3.6.1.2.1.17.7.1.4.5.1.1"
-# ... and CISCO-VTP-MIB / CISCO-VLAN-MEMBERSHIP-MIB
-VTP_VLAN_NAME = "1.3.6.1.4.1.9.9.46.1.3.1.1.4"
-VLAN_TRUNK_PORT_VLANS_ENABLED = "1.3.6.1.4.1.9.9.46.1.6.1.1.4"
-VLAN_TRUNK_PORT_NATIVE_VLAN = "1.3.6.1.4.1.9.9.46.1.6.1.1.5"
-VLAN_TRUNK_PORT_DYNAMIC_STATUS = "1.3.6.1.4.1.9.9.46.1.6.1.1.14"
-VLAN_TRUNK_PORT_VLANS_ENABLED_2K = "1.3.6.1.4.1.9.9.46.1.6.1.1.17"
-VLAN_TRUNK_PORT_VLANS_ENABLED_3K = "1.3.6.1.4.1.9.9.46.1.6.1.1.18"
-VLAN_TRUNK_PORT_VLANS_ENABLED_4K = "1.3.6.1.4.1.9.9.46.1.6.1.1.19"
-VM_VLAN = "1.3.6.1.4.1.9.9.68.1.2.2.1.2"
 # ... and HUAWEI-L2VLAN-MIB hwL2VlanDescr (the VLAN names where Q-BRIDGE has none)
 HW_L2_VLAN_DESCR = "1.3.6.1.4.1.2011.5.25.42.3.1.1.1.1.2"
 # LAGs (parse_lag.py): IF-MIB ifStackStatus, IEEE8023-LAG-MIB dot3adAggPortTable columns
@@ -184,26 +160,6 @@ SUBTREES: dict[str, str] = {
     "vlanTrunkPortVlansEnabled3k": VLAN_TRUNK_PORT_VLANS_ENABLED_3K,
     "vlanTrunkPortVlansEnabled4k": VLAN_TRUNK_PORT_VLANS_ENABLED_4K,
     "vmVlan": VM_VLAN,
-    "ifStackStatus": IF_STACK_STATUS,
-    "dot3adAggPortSelectedAggID": DOT3AD_AGG_PORT_SELECTED_AGG_ID,
-    "dot3adAggPortAttachedAggID": DOT3AD_AGG_PORT_ATTACHED_AGG_ID,
-    "dot3adAggPortPartnerOperSystemID": DOT3AD_AGG_PORT_PARTNER_OPER_SYSTEM_ID,
-    "ipNetToPhysicalPhysAddress": IP_NET_TO_PHYSICAL_PHYS_ADDRESS,
-    "ipNetToMediaPhysAddress": IP_NET_TO_MEDIA_PHYS_ADDRESS,
-    "dot1qVlanStaticName": DOT1Q_VLAN_STATIC_NAME,
-    "dot1qVlanStaticEgressPorts": DOT1Q_VLAN_STATIC_EGRESS,
-    "dot1qVlanStaticUntaggedPorts": DOT1Q_VLAN_STATIC_UNTAGGED,
-    "dot1qVlanCurrentEgressPorts": DOT1Q_VLAN_CURRENT_EGRESS,
-    "dot1qVlanCurrentUntaggedPorts": DOT1Q_VLAN_CURRENT_UNTAGGED,
-    "dot1qPvid": DOT1Q_PVID,
-    "vtpVlanName": VTP_VLAN_NAME,
-    "vlanTrunkPortDynamicStatus": VLAN_TRUNK_PORT_DYNAMIC_STATUS,
-    "vlanTrunkPortNativeVlan": VLAN_TRUNK_PORT_NATIVE_VLAN,
-    "vlanTrunkPortVlansEnabled": VLAN_TRUNK_PORT_VLANS_ENABLED,
-    "vlanTrunkPortVlansEnabled2k": VLAN_TRUNK_PORT_VLANS_ENABLED_2K,
-    "vlanTrunkPortVlansEnabled3k": VLAN_TRUNK_PORT_VLANS_ENABLED_3K,
-    "vlanTrunkPortVlansEnabled4k": VLAN_TRUNK_PORT_VLANS_ENABLED_4K,
-    "vmVlan": VM_VLAN,
     "hwL2VlanDescr": HW_L2_VLAN_DESCR,
     "ifStackStatus": IF_STACK_STATUS,
     "dot3adAggPortSelectedAggID": DOT3AD_AGG_PORT_SELECTED_AGG_ID,
@@ -244,24 +200,6 @@ WALK_WHEN: dict[str, tuple[str, bool]] = {
     "prtMarkerSuppliesTable": ("hrDeviceTable", True),
     "prtGeneralTable": ("prtMarkerSuppliesTable", True),
     "prtMarkerTable": ("prtMarkerSuppliesTable", True),
-}
-
-# Tables walked only when another one's answer leaves them needed: table -> (that
-# table, True: walk when it has rows / False: when it is empty). That table comes first
-# in SUBTREES; when it failed, the dependent one is walked all the same.
-WALK_WHEN: dict[str, tuple[str, bool]] = {
-    "dot1qVlanCurrentEgressPorts": ("dot1qVlanStaticEgressPorts", False),
-    "dot1qVlanCurrentUntaggedPorts": ("dot1qVlanStaticEgressPorts", False),
-    "vtpVlanName": ("dot1qVlanStaticName", False),
-    "vlanTrunkPortDynamicStatus": ("vtpVlanName", True),
-    "vlanTrunkPortNativeVlan": ("vtpVlanName", True),
-    "vlanTrunkPortVlansEnabled": ("vtpVlanName", True),
-    "vlanTrunkPortVlansEnabled2k": ("vtpVlanName", True),
-    "vlanTrunkPortVlansEnabled3k": ("vtpVlanName", True),
-    "vlanTrunkPortVlansEnabled4k": ("vtpVlanName", True),
-    "vmVlan": ("vtpVlanName", True),
-    "dot3adAggPortAttachedAggID": ("dot3adAggPortSelectedAggID", True),
-    "dot3adAggPortPartnerOperSystemID": ("dot3adAggPortSelectedAggID", True),
 }
 
 SCALARS: dict[str, str] = {
