@@ -22,10 +22,12 @@ from discovery.snmp.vendors import spelling, vendor_of
 __all__ = ["RULES", "Rule", "match_rule", "normal_version", "parse_classification"]
 
 # OS -> the version inside what the device printed (group v): FortiOS "v7.2.6,build1575,
-# 230926 (GA.F)" is 7.2.6; NX-OS "9.3(8) [Maintenance Release]" is 9.3(8).
+# 230926 (GA.F)" is 7.2.6; NX-OS "9.3(8) [Maintenance Release]" is 9.3(8); a Hikvision
+# camera's "V5.5.3 build 171025" is V5.5.3.
 VERSION_PATTERNS = {
     "fortios": r"^v?(?P<v>\d+(?:\.\d+)+)",
     "nxos": r"^(?P<v>\S+?)(?:\s*\[[^\]]*\])?$",
+    "hikvision": r"^(?P<v>V\d+(?:\.\d+)+)",  # "V5.5.3 build 171025"
 }
 
 
@@ -148,7 +150,7 @@ def parse_classification(
     )
     hardware = (
         _from_descr(rule.hardware, rule.derive_hardware, system)
-        or _from_oid(varbinds, rule.hardware_oid, names=rule.hardware_names)
+        or _from_oid(varbinds, rule.hardware_oid, rule.hardware_oid_pattern, rule.hardware_names)
         or (chassis_model if rule.hardware_from_entity else None)
     )
     serial = (

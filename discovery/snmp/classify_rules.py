@@ -97,6 +97,7 @@ class Rule:
     fallback_vendor: str | None = None
     version_from_entity: bool = False  # the chassis's entPhysicalSoftwareRev, before sysDescr
     version_oid_pattern: str | None = None  # regex (group v) on the version scalar's text
+    hardware_oid_pattern: str | None = None  # regex (group v) on the hardware scalar's text
     hardware_names: tuple[tuple[str, str], ...] = ()  # the hardware scalar's enum names
 
     def __post_init__(self) -> None:
@@ -117,10 +118,10 @@ _VRP_VERSION = r"\((?:\S+ )?(?P<v>V\d{3}R\d{3}\w*)\)"  # (S5720 V200R007C00SPC50
 # net-snmp's output may keep its wrapping quotes.
 _VRP_MODEL = (r"^[\s\"]*(?P<v>S\d{4,5}[\w-]*)\s*$|^Huawei (?P<ar>AR\S+)"
               r"|\((?P<platform>[\w-]+) V\d{3}R\d{3}")  # fmt: skip
-_COMWARE_VERSION = r"Software Version (?P<v>[\w.]+)"
+_COMWARE_VERSION = r"(?:Software Version |Release )(?P<v>[\w.]+)"
 # "HP A5500-24G EI Switch with 2 Interface Slots" (a line of its own), or "Release 2416 HP FF
 # 5700-40XG-2QSFP  Switch Copyright ..." (one line; the name ends at the double space)
-_COMWARE_MODEL = (r"(?m)(?:^|Release \S+ )(?:HPE|HP|H3C) (?!Comware)"
+_COMWARE_MODEL = (r"(?m)(?:^|Release \S+ )(?:HPE|HP) (?!Comware)"
                   r"(?P<v>.+?)(?:\s{2,}Switch\b.*)?\s*$")  # fmt: skip
 # HP ProCurve / Aruba: "HP J9146A E2910al-24G-PoE Switch, revision W.15.08.0012, ..."
 _PROCURVE_MODEL = r"^(?:HP|Aruba|ProCurve) (?P<v>.+?)(?: Switch)?, revision"
@@ -203,7 +204,7 @@ RULES: tuple[Rule, ...] = (
          r"^HP Comware(?s:.*)\bSwitch\b", version=_COMWARE_VERSION, hardware=_COMWARE_MODEL,
          serial_oid=oids.H3C_MANU_SERIAL_1),
     Rule("h3c-comware-switch", "H3C", "comware", "switch", H3C, r"(?i)\bswitch\b",
-         version=_COMWARE_VERSION, hardware=_COMWARE_MODEL, serial_oid=oids.H3C_MANU_SERIAL_1),
+         version=_COMWARE_VERSION, serial_oid=oids.H3C_MANU_SERIAL_1),
     Rule("h3c-comware-router", "H3C", "comware", "router", H3C, chassis=r"\b(?:SR|MSR)\d{2,4}",
          version=_COMWARE_VERSION),
     # -- other network vendors --------------------------------------------------------
@@ -246,8 +247,6 @@ RULES: tuple[Rule, ...] = (
     Rule("hillstone-stoneos", "Hillstone", "stoneos", "firewall", _ent("28557"),
          r"^Hillstone\b", hardware=r"(?P<v>\S+)\s*$", version_oid=oids.HILLSTONE_SOFTWARE,
          version_oid_pattern=r"Version (?P<v>\S+)", serial_oid=oids.HILLSTONE_SERIAL),
-    # Sangfor NGAF / AF firewalls
-    Rule("sangfor-firewall", "Sangfor", "sangfor", "firewall", _ent("35047")),
     Rule("topsec-firewall", "Topsec", "topsec", "firewall", _ent("14331"),
          r"(?i)\bNGFW|firewall", version=r"Software Version (?P<v>\S+)"),
     Rule("venustech-firewall", "Venustech", "vsos", "firewall", _ent("15227"),
@@ -260,6 +259,9 @@ RULES: tuple[Rule, ...] = (
     Rule("vyatta", "Vyatta", "vyatta", "router", _ent("30803"), r"^Vyatta\b",
          version=r"^Vyatta (?P<v>\S+)"),
     # -- servers and storage ----------------------------------------------------------
+    # Dell iDRAC (DELL-RAC-MIB's 674.10892.2): a server's BMC, on Linux; its sysDescr's
+    # architecture is the BMC's, not the server's
+    Rule("dell-idrac", "Dell", "drac", "server", _ent("674.10892.2"), hardware_from_entity=False),
     # HP iLO (Compaq's enterprise 232): the BMC speaks for its ProLiant (CPQSINFO-MIB)
     Rule("hpe-ilo", "HPE", "ilo", "server", _ent("232"), r"Integrated Lights-Out",
          version=r"Integrated Lights-Out \d+ (?P<v>[\d.]+)", hardware_oid=oids.CPQ_SI_PRODUCT_NAME,
@@ -267,6 +269,24 @@ RULES: tuple[Rule, ...] = (
     # Xerox's enterprise (253): "Xerox AltaLink C8045; SS 100.002.057.09608, NC ..."
     Rule("xerox-printer", "Xerox", "printer", "printer", _ent("253"), r"^Xerox ",
          hardware=r"^Xerox (?P<v>[^;]+)", hardware_from_entity=False),
+    # BROTHER-MIB: brmDNSPrinterName "Brother MFC-L2710DW series", brInfoSerialNumber,
+    # brpsFirmwareDescription "Firmware Ver.Q" (the main firmware's revision)
+    Rule("brother-printer", "Brother", "printer", "printer", _ent("2435"),
+         hardware_oid=oids.BR_MDNS_PRINTER_NAME,
+         hardware_oid_pattern=r"^(?:Brother )?(?P<v>.+?)(?: series)?$",
+         version_oid=oids.BR_FIRMWARE_DESCRIPTION, version_oid_pattern=r"Ver\.(?P<v>\S+)",
+         serial_oid=oids.BR_INFO_SERIAL, hardware_from_entity=False),
+    # Canon (1602) and Ricoh (367) printers: the model and serial come from Printer-MIB
+    Rule("canon-printer", "Canon", "printer", "printer", _ent("1602"), r"^Canon ",
+         hardware_from_entity=False),
+    Rule("ricoh-printer", "Ricoh", "printer", "printer", _ent("367"), r"^RICOH ",
+         hardware_from_entity=False),
+    # Konica Minolta (18334) and Sharp (2385) copiers: the model is in sysDescr
+    Rule("konica-minolta-printer", "Konica Minolta", "printer", "printer", _ent("18334"),
+         r"^KONICA MINOLTA ", hardware=r"^KONICA MINOLTA (?P<v>.+?)\s*$",
+         hardware_from_entity=False),
+    Rule("sharp-printer", "Sharp", "printer", "printer", _ent("2385"), r"^SHARP ",
+         hardware=r"^SHARP (?P<v>\S+)", hardware_from_entity=False),
     Rule("hp-jetdirect", "HP", "printer", "printer", _ent("11.2.3.9"),
          r"JETDIRECT|ETHERNET MULTI-ENVIRONMENT", hardware=r"PID:HP (?P<v>[^,]+)",
          serial=r"SN:(?P<v>[^,]+)", hardware_from_entity=False),
@@ -291,6 +311,9 @@ RULES: tuple[Rule, ...] = (
     # MG-SNMP-UPS-MIB: upsmg(705.1) is MGE's (now Eaton's) UPS agent
     Rule("eaton-mge-ups", "Eaton", "mgeups", "ups", _ent("705.1"),
          hardware_oid=oids.UPS_IDENT_MODEL, version_oid=oids.UPS_IDENT_UPS_SOFTWARE),
+    # Huawei's UPS agents (2011.6.174: UPS2000, UPS5000) implement UPS-MIB
+    Rule("huawei-ups", "Huawei", "huaweiups", "ups", _ent("2011.6.174"),
+         hardware_oid=oids.UPS_IDENT_MODEL, version_oid=oids.UPS_IDENT_UPS_SOFTWARE),
     # Any agent implementing UPS-MIB (RFC 1628) speaks for a UPS; its maker is in it.
     Rule("ups-mib", None, None, "ups", evidence=_UPS_IDENT,
          vendor_oid=oids.UPS_IDENT_MANUFACTURER, hardware_oid=oids.UPS_IDENT_MODEL,
@@ -300,6 +323,11 @@ RULES: tuple[Rule, ...] = (
     Rule("ubiquiti-airmax", "Ubiquiti", "airos", "wireless", _ent("41112.1.4"), r"^Linux\b"),
     # -- cameras ----------------------------------------------------------------------
     Rule("hanwha-ipolis", "Hanwha Techwin", "ipolis", "camera", descr=r"iPolis.*\bCamera\b"),
+    # Hikvision cameras' HIK-DEVICE-MIB (enterprise 39165), answered even by a camera
+    # with no system group: the model and the firmware ("V5.5.3 build 171025")
+    Rule("hikvision-camera", "Hikvision", "hikvision", "camera", evidence=(oids.HIK_DEVICE_MODEL,),
+         hardware_oid=oids.HIK_DEVICE_MODEL, version_oid=oids.HIK_DEVICE_FIRMWARE,
+         hardware_from_entity=False),
     # HIKVISION-MIB: hikEntityType (DVR, NVR, IPC), hikEntityIndex (the serial); no version
     Rule("hikvision", "Hikvision", "hikvision", "camera", _ent("50001"),
          hardware_oid=oids.HIK_ENTITY_TYPE, hardware_names=_HIKVISION_TYPES,
@@ -311,6 +339,12 @@ RULES: tuple[Rule, ...] = (
     # -- the rest: a vendor without a kind --------------------------------------------
     Rule("hp-onboard-administrator", "HP", "onboard-administrator", None, _ent("11"),
          r"Onboard Administrator"),  # a blade enclosure's manager: no class for it yet
+    # A Linux server whose maker's agent answers: Supermicro's SuperDoctor (10876) tells
+    # the board's model and serial
+    Rule("supermicro-linux", "Supermicro", "linux", "server", (), r"^Linux ",
+         evidence=(oids.SM_BOARD_MODEL,), version=r"^Linux \S+ (?P<v>\S+)",
+         hardware_oid=oids.SM_BOARD_MODEL, serial_oid=oids.SM_BOARD_SERIAL,
+         hardware_from_entity=False),
     # A Linux host; an appliance maker's enterprise number names the maker
     Rule("net-snmp-linux", None, "linux", "server", (), r"^Linux ",
          version=r"^Linux \S+ (?P<v>\S+)", hardware=r"(?P<v>\S+)\s*$",

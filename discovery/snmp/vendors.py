@@ -19,14 +19,19 @@ VENDORS: dict[int, str] = {
     232: "HPE",
     253: "Xerox",  # Compaq, bought by HP: ProLiant servers' agents and iLO
     311: "Microsoft",
+    367: "Ricoh",
     318: "APC",
-    476: "Vertiv",  # Liebert (Emerson Network Power, now Vertiv)
+    476: "Vertiv",
+    674: "Dell",  # Liebert (Emerson Network Power, now Vertiv)
     705: "Eaton",  # MGE UPS Systems, now Eaton
     789: "NetApp",
     850: "Tripp Lite",
-    1588: "Brocade",  # SAN (Fibre Channel) switches
+    1588: "Brocade",
+    1602: "Canon",  # SAN (Fibre Channel) switches
     1991: "Brocade",  # Foundry Networks, bought by Brocade (now Ruckus)
     2011: "Huawei",
+    2385: "Sharp",
+    2435: "Brother",
     2636: "Juniper",
     3320: "BDCOM",
     3902: "ZTE",
@@ -35,6 +40,7 @@ VENDORS: dict[int, str] = {
     5651: "Maipu",
     6339: "DCN",  # Digital China Networks
     9833: "Lenovo",  # Legend Holdings (Lenovo's parent): the Leadsec firewalls
+    10876: "Supermicro",
     12124: "Dell EMC",  # Isilon Systems, bought by EMC, now Dell
     12356: "Fortinet",
     13400: "Vertiv",  # Emerson Network Power (China), now Vertiv
@@ -43,7 +49,8 @@ VENDORS: dict[int, str] = {
     14823: "Aruba",  # now HPE Aruba Networking
     14988: "MikroTik",
     15227: "Venustech",
-    15983: "Meru",  # Meru Networks, bought by Fortinet
+    15983: "Meru",
+    18334: "Konica Minolta",  # Meru Networks, bought by Fortinet
     19849: "NSFOCUS",
     21239: "Geist",  # now Vertiv
     21671: "VSS Monitoring",
@@ -54,6 +61,7 @@ VENDORS: dict[int, str] = {
     30065: "Arista",
     31648: "DPtech",
     35047: "Sangfor",
+    39165: "Hikvision",  # HIK-DEVICE-MIB (cameras)
     41112: "Ubiquiti",
     50001: "Hikvision",
     1004849: "Dahua",

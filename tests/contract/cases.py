@@ -35,6 +35,8 @@ LIBRENMS_OS = {
     "iosxe": "iosxe", "asa": "asa", "fortigate": "fortios", "vrp": "vrp", "comware": "comware",
     "procurve": "procurve", "ruijie": "rgos", "stoneos": "stoneos", "hikvision-nvr": "hikvision",
     "dahua-nvr": "dahua", "hpe-ilo": "ilo", "xerox": "printer",
+    "brother": "printer", "canonprinter": "printer", "hikvision-cam": "hikvision",
+    "huaweiups": "huaweiups",
 }  # fmt: skip
 # LibreNMS os -> the maker it stands for (an os of many makers stands for none: linux;
 # comware, H3C's own brand and HP's and HPE's).
@@ -43,18 +45,22 @@ LIBRENMS_VENDOR = {
     "routeros": "MikroTik", "windows": "Microsoft", "jetdirect": "HP",
     "iosxe": "Cisco", "asa": "Cisco", "fortigate": "Fortinet", "vrp": "Huawei", "procurve": "HP",
     "ruijie": "Ruijie", "stoneos": "Hillstone", "hikvision-nvr": "Hikvision", "dahua-nvr": "Dahua",
-    "hpe-ilo": "HPE", "xerox": "Xerox",
+    "hpe-ilo": "HPE", "xerox": "Xerox", "brother": "Brother",
+    "canonprinter": "Canon", "hikvision-cam": "Hikvision", "huaweiups": "Huawei",
 }  # fmt: skip
 LIBRENMS_TYPE = {
     "network": {"switch", "router", "firewall"},
+    "firewall": {"firewall"},
     "server": {"server"},
     "printer": {"printer"},
+    "power": {"ups", "pdu"},
 }
 # LibreNMS os -> our kinds, where LibreNMS files the os under a type that is not what we
 # call the device: a video recorder under network (ours: camera, with the cameras it
 # records), a server's BMC under appliance (ours: the server it speaks for).
 LIBRENMS_OS_KINDS = {
-    "hikvision-nvr": {"camera"}, "dahua-nvr": {"camera"}, "hpe-ilo": {"server"},
+    "hikvision-nvr": {"camera"}, "dahua-nvr": {"camera"}, "hikvision-cam": {"camera"},
+    "hpe-ilo": {"server"},
 }  # fmt: skip
 
 
@@ -67,7 +73,8 @@ HERE = Path(__file__).parent
 EXPECTED = HERE / "expected"
 NTC = HERE.parent / "unit" / "discovery" / "ssh" / "fixtures" / "ntc"
 LINUX = HERE.parent / "unit" / "discovery" / "ssh" / "fixtures" / "linux"
-NETWORK_OSES = ("arista_eos", "cisco_ios", "cisco_nxos", "juniper_junos")
+NETWORK_OSES = ("arista_eos", "cisco_ios", "cisco_nxos", "juniper_junos", "huawei_vrp", "hp_comware",
+                "cisco_asa")  # fmt: skip
 COLLECTED = (*oids.SUBTREES.values(), *oids.SCALARS.values())
 GETTERS = tuple(f.name for f in dataclasses.fields(DeviceFacts) if f.name != "source")
 TARGET = "192.0.2.10"

@@ -15,8 +15,8 @@ issue's bar on them (THRESHOLDS). The field mapping, LibreNMS -> ours:
   has none) -> vendor; os.version / hardware / serial -> os_version / model / serial,
   each where LibreNMS has a value (where it has none we may: a JetDirect's serial from
   sysDescr); the version through VERSION_IN and against os_version_raw too, a VRP series
-  for its models (see _device_field). NOT_COMPARABLE lists the values LibreNMS keeps under a name they are not
-  (the report prints them as not compared).
+  for its models, a Linux board as "<maker> <model>" (see device_field). NOT_COMPARABLE
+  lists the values LibreNMS keeps under a name they are not (printed as not compared).
 - system: os.sysObjectID (leading dot dropped) -> object_id, os.sysDescr -> description
   (LibreNMS drops a wrapping in quotes or backslashes: _librenms_text).
 - interfaces, per port LibreNMS keeps (its per-OS ignore rules drop some): ifName
@@ -98,10 +98,11 @@ def device_checks(librenms: Json, ours: Json) -> list[Check]:
     kinds = librenms_kinds(device["os"], device["type"])
     out = [
         Check(DEVICE, "kind", device["type"], device["type"] if system.get("kind") in kinds
-              else system.get("kind")),
+              else f"{system.get('kind')} (not one of {sorted(kinds)})"),
         Check(DEVICE, "os_name", LIBRENMS_OS.get(device["os"], device["os"]),
               system.get("os_name")),
-        Check("system", "object_id", device["sysObjectID"].lstrip("."), system.get("object_id")),
+        Check("system", "object_id", (device["sysObjectID"] or "").lstrip(".") or None,
+              system.get("object_id")),
         Check("system", "description", device["sysDescr"],
               _librenms_text(system.get("description"))),
     ]  # fmt: skip
@@ -110,7 +111,7 @@ def device_checks(librenms: Json, ours: Json) -> list[Check]:
         out.append(Check(DEVICE, "vendor", vendor, system.get("vendor")))
     for theirs, field in (("version", "os_version"), ("hardware", "model"), ("serial", "serial")):
         if device[theirs] is not None and (device["os"], theirs) not in NOT_COMPARABLE:
-            out.append(_device_field(device["os"], theirs, device[theirs] or None, system, field))
+            out.append(device_field(device["os"], theirs, device[theirs] or None, system, field))
     return out
 
 
@@ -119,18 +120,23 @@ def device_checks(librenms: Json, ours: Json) -> list[Check]:
 VERSION_IN = {"vrp": r"\((?P<v>[^)]+)\)", "iosxe": r"(?P<v>\S+)$"}
 
 
-def _device_field(os_name: str, theirs: str, value: str | None, system: Json, field: str
+def device_field(os_name: str, theirs: str, value: str | None, system: Json, field: str
                   ) -> Check:  # fmt: skip
     """LibreNMS's version is compared with our normalised and our raw version (it keeps
     FortiOS's "v7.2.6,build1575,230926 (GA.F)" as printed), after VERSION_IN; a VRP
     hardware LibreNMS names by its series (S5300: the model's digits after the series'
-    zeroed) equals a model of that series (S5328C-EI); LibreNMS's empty string is None."""
+    zeroed) equals a model of that series (S5328C-EI); a Linux server's hardware from its
+    maker's agent LibreNMS writes "<maker> <model>" (our vendor and model); LibreNMS's
+    empty string is None."""
     ours = system.get(field)
     if theirs == "version" and value is not None:
         inner = re.search(VERSION_IN[os_name], value) if os_name in VERSION_IN else None
         value = inner.group("v") if inner else value
         if value == system.get("os_version_raw"):
             ours = value
+    if theirs == "hardware" and os_name == "linux" and ours and system.get("vendor"):
+        if value == f"{system['vendor']} {ours}":
+            ours = value  # LibreNMS names a server maker's board as "<maker> <model>"
     if theirs == "hardware" and os_name == "vrp" and value and ours and value != ours:
         series = re.fullmatch(r"(?P<head>[A-Z]+\d*?[1-9])(?P<zeros>0+)", value)
         if series and re.match(rf"{series['head']}\d{{{len(series['zeros'])}}}", ours):

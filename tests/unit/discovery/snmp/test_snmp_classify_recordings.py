@@ -46,7 +46,8 @@ from discovery.snmp.parse_system import parse_system
 from discovery.snmp.records import Classification, DeviceSnapshot, SystemInfo, Value
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
 from tests.contract.cases import EXPECTED as EXPECTED_DIR
-from tests.contract.cases import LIBRENMS_OS, LIBRENMS_TYPE
+from tests.contract.cases import LIBRENMS_OS, librenms_kinds
+from tests.contract.report import device_field
 from tests.snmprec import read_prepared
 
 Expected = tuple[str | None, str | None, str | None]  # vendor, os, kind
@@ -124,9 +125,12 @@ def test_librenms_os_type_and_hardware_agree(name: str) -> None:
     assert device is not None
     got = classify(name)
     assert got.os == LIBRENMS_OS[str(device["os"])]
-    assert got.kind in LIBRENMS_TYPE[str(device["type"])]
-    if device["hardware"] is not None:
-        assert got.hardware == device["hardware"]
+    assert got.kind in librenms_kinds(str(device["os"]), str(device["type"]))
+    if device["hardware"] is not None:  # through the contract report's field mapping
+        system = {"model": got.hardware, "vendor": got.vendor}
+        check = device_field(str(device["os"]), "hardware", str(device["hardware"]), system,
+                             "model")  # fmt: skip
+        assert check.equal, check
 
 
 def test_every_kind_maps_onto_a_schema_class() -> None:
