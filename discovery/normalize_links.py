@@ -5,7 +5,7 @@ named by every identifier the neighbour gave (its chassis MAC as ``chassis_id``,
 part of its system name as ``hostname``); a far port given as a MAC needs no device at
 all (``Interface`` is identified globally by ``mac``). The ingest parks a link whose far
 end is unknown as a pending link until that CI appears. A local port missing from the
-interfaces is named on the device (when it has a name) for the ingest to find or park.
+interfaces is named on the device (by its name or ifIndex) for the ingest to find or park.
 A neighbour that is a phone, camera, access point or station is an Endpoint instead
 (`normalize_endpoints`).
 

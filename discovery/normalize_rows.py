@@ -47,16 +47,16 @@ class PortKeys:
         return None if port is None else self.by_name.get(port)
 
     def ref_of(self, port: Port | None) -> Ref | None:
-        """The port's Interface of this change set; a port named but missing from the
-        interfaces as that name on the device, for the ingest to find or park; None for an
-        ifIndex of no interface (it names nothing)."""
+        """The port's Interface of this change set; a port missing from the interfaces as
+        its name or ifIndex on the device, for the ingest to find or park (never dropped
+        unsaid); None for no port."""
         key = self.key_of(port)
         if key is not None:
             return local(key)
-        if isinstance(port, str) and port:
-            return {"class": "Interface", "identifiers": {"name": port},
-                    "parent": local(DEVICE_KEY)}  # fmt: skip
-        return None
+        if port is None or port == "":
+            return None
+        ident = {"if_index": port} if isinstance(port, int) else {"name": port}
+        return {"class": "Interface", "identifiers": ident, "parent": local(DEVICE_KEY)}
 
 
 def add_interfaces(out: ChangeSetBuilder, facts: DeviceFacts, is_junk: IsJunk) -> PortKeys:

@@ -163,11 +163,12 @@ def test_lag_members_link_to_their_aggregate_with_protocol_and_state() -> None:
     assert links_of(cs, "LAG_MEMBER_OF") == {
         ("GigabitEthernet1/0/1", "Port-channel1", (("active", True), ("protocol", "lacp"))),
         ("GigabitEthernet1/0/2", "Port-channel1", (("active", False), ("protocol", "lacp"))),
-        # an aggregate named but not among the interfaces: by its name on the device
+        # ports not among the interfaces: by their ifIndex or name on the device
+        (("Interface", (("if_index", 99),)), "Port-channel1",
+         (("active", True), ("protocol", "lacp"))),
         ("GigabitEthernet1/0/3", ("Interface", (("name", "Port-channel2"),)),
          (("protocol", "static"),)),
     }  # fmt: skip
-    # an ifIndex of no interface (99) names nothing: no link
 
 
 def test_vlan_membership_says_tagged_and_access_native_or_tagged() -> None:
@@ -243,6 +244,15 @@ def test_what_a_neighbour_is_decides_endpoint_or_network_device() -> None:
                      "access point": ["access_point"], "station": ["station"],
                      "CDP host": ["station"], "CDP AP": ["access_point"],
                      "CDP AP told nothing": ["access_point"], "wireless controller": []}  # fmt: skip
+
+
+def test_a_neighbour_on_a_port_missing_from_the_interfaces_is_kept_on_its_ifindex() -> None:
+    far = neighbour(local_port=77, remote_name="core-01", remote_port="Gi0/1",
+                    remote_capabilities=("bridge",))  # fmt: skip
+    cs = normalized(switch(neighbours=(far,)))
+    (link,) = cs.links
+    assert (link.source.class_, link.source.identifiers) == ("Interface", {"if_index": 77})
+    assert link.source.parent == CIRef(ref="dev")
 
 
 def test_a_camera_is_told_by_its_name_or_platform_and_named_by_host_without_a_mac() -> None:
