@@ -10,7 +10,8 @@
   after it).
 - vlans: `show vlan(s)` names the VLANs and the ports it lists in each (tagged not told);
   a port the switchport view describes as access or trunk is placed by it instead:
-  untagged in its access or native VLAN, tagged in every allowed VLAN the device has.
+  untagged in its access or native VLAN, tagged in its voice VLAN and in every allowed
+  VLAN the device has.
   Junos lists each port's VLANs itself (`VlanPort`). Without a VLAN list, the access and
   native VLANs the ports name are the VLANs.
 - lags, arp: one row per record, ports by their canonical names.
@@ -141,9 +142,9 @@ def _port(name: str | None) -> str | None:
 
 def _switchport_vlans(port: SwitchPort, known: Sequence[int]) -> list[tuple[int, bool]]:
     """(VLAN, tagged) of an access or trunk port, among the VLANs the device has."""
-    if port.mode == "access":
-        access = port.access_vlan
-        return [(access, False)] if access is not None and access in known else []
+    if port.mode == "access":  # a phone's voice VLAN rides tagged beside the data VLAN
+        told = [(port.access_vlan, False), (port.voice_vlan, True)]
+        return [(vlan, tagged) for vlan, tagged in told if vlan is not None and vlan in known]
     if port.mode != "trunk":
         return []
     allowed = port.trunk_vlans or ()

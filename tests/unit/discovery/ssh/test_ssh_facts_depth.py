@@ -59,6 +59,13 @@ def test_switchport_places_access_ports_untagged_and_trunks_tagged_but_native() 
     }
 
 
+def test_an_access_ports_voice_vlan_is_tagged() -> None:
+    vlans = [Vlan(10, "data", "active", ()), Vlan(20, "voice", "active", ())]
+    ports = [SwitchPort("Gi0/7", "access", "static access", 10, 1, None, voice_vlan=20)]
+    got = {v.vlan_id: members(v) for v in vlans_from_records(vlans, ports, ())}
+    assert got == {10: [("GigabitEthernet0/7", False)], 20: [("GigabitEthernet0/7", True)]}
+
+
 def test_without_a_vlan_list_the_ports_access_and_native_vlans_are_the_vlans() -> None:
     ports = [SwitchPort("Eth1/1", "access", "access", 3, 1, ((1, 4094),)),
              SwitchPort("Eth1/2", "trunk", "trunk", 1, 5, ((1, 4094),))]  # fmt: skip
