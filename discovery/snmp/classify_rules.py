@@ -279,12 +279,15 @@ RULES: tuple[Rule, ...] = (
     # Canon (1602) and Ricoh (367) printers: the model and serial come from Printer-MIB
     Rule("canon-printer", "Canon", "printer", "printer", _ent("1602"), r"^Canon ",
          hardware_from_entity=False),
+    # "RICOH Aficio MP C3002 2.20 / RICOH Network Printer C model / ..."
     Rule("ricoh-printer", "Ricoh", "printer", "printer", _ent("367"), r"^RICOH ",
+         hardware=r"^RICOH (?P<v>.+?) [\d.]+ /", version=r"^RICOH .+? (?P<v>[\d.]+) /",
          hardware_from_entity=False),
-    # Konica Minolta (18334) and Sharp (2385) copiers: the model is in sysDescr
+    # Konica Minolta (18334): its MIB's product name and software version (an OEM-branded
+    # box names its brand there: "Develop ineo+ 280"); Sharp (2385): the model in sysDescr
     Rule("konica-minolta-printer", "Konica Minolta", "printer", "printer", _ent("18334"),
-         r"^KONICA MINOLTA ", hardware=r"^KONICA MINOLTA (?P<v>.+?)\s*$",
-         hardware_from_entity=False),
+         r"^KONICA MINOLTA ", hardware_oid=oids.KONICA_PRODUCT_NAME,
+         version_oid=oids.KONICA_SOFTWARE_VERSION, hardware_from_entity=False),
     Rule("sharp-printer", "Sharp", "printer", "printer", _ent("2385"), r"^SHARP ",
          hardware=r"^SHARP (?P<v>\S+)", hardware_from_entity=False),
     Rule("hp-jetdirect", "HP", "printer", "printer", _ent("11.2.3.9"),

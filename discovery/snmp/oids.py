@@ -105,6 +105,10 @@ DAHUA_SERIAL = "1.3.6.1.4.1.1004849.2.1.2.4.0"
 DAHUA_DEVICE_TYPE = "1.3.6.1.4.1.1004849.2.1.2.6.0"
 CPQ_SI_SERIAL = "1.3.6.1.4.1.232.2.2.2.1.0"  # CPQSINFO-MIB cpqSiSysSerialNum
 CPQ_SI_PRODUCT_NAME = "1.3.6.1.4.1.232.2.2.4.2.0"  # cpqSiProductName
+HIK_DEVICE_MODEL = "1.3.6.1.4.1.39165.1.1.0"  # HIK-DEVICE-MIB (cameras): the model
+HIK_DEVICE_FIRMWARE = "1.3.6.1.4.1.39165.1.3.0"  # and the firmware version
+KONICA_SOFTWARE_VERSION = "1.3.6.1.4.1.18334.1.1.1.1.6.1.0"  # Konica Minolta's MIB
+KONICA_PRODUCT_NAME = "1.3.6.1.4.1.18334.1.1.1.1.6.2.1.0"
 SM_BOARD_MODEL = "1.3.6.1.4.1.10876.100.1.6.1.11.1"  # Supermicro SuperDoctor: board model
 SM_BOARD_SERIAL = "1.3.6.1.4.1.10876.100.1.6.1.16.1"  # and its serial
 BR_INFO_SERIAL = "1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.1.0"  # BROTHER-MIB brInfoSerialNumber
@@ -223,6 +227,10 @@ SCALARS: dict[str, str] = {
     "dahuaDeviceType": DAHUA_DEVICE_TYPE,
     "cpqSiSysSerialNum": CPQ_SI_SERIAL,
     "cpqSiProductName": CPQ_SI_PRODUCT_NAME,
+    "hikDeviceModel": HIK_DEVICE_MODEL,
+    "hikDeviceFirmware": HIK_DEVICE_FIRMWARE,
+    "konicaSoftwareVersion": KONICA_SOFTWARE_VERSION,
+    "konicaProductName": KONICA_PRODUCT_NAME,
     "smBoardModel": SM_BOARD_MODEL,
     "smBoardSerial": SM_BOARD_SERIAL,
     "brInfoSerialNumber": BR_INFO_SERIAL,

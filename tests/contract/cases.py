@@ -36,7 +36,8 @@ LIBRENMS_OS = {
     "procurve": "procurve", "ruijie": "rgos", "stoneos": "stoneos", "hikvision-nvr": "hikvision",
     "dahua-nvr": "dahua", "hpe-ilo": "ilo", "xerox": "printer",
     "brother": "printer", "canonprinter": "printer", "hikvision-cam": "hikvision",
-    "huaweiups": "huaweiups",
+    "huaweiups": "huaweiups", "konica": "printer", "ricoh": "printer", "drac": "drac",
+    "apc": "apc",
 }  # fmt: skip
 # LibreNMS os -> the maker it stands for (an os of many makers stands for none: linux;
 # comware, H3C's own brand and HP's and HPE's).
@@ -47,6 +48,7 @@ LIBRENMS_VENDOR = {
     "ruijie": "Ruijie", "stoneos": "Hillstone", "hikvision-nvr": "Hikvision", "dahua-nvr": "Dahua",
     "hpe-ilo": "HPE", "xerox": "Xerox", "brother": "Brother",
     "canonprinter": "Canon", "hikvision-cam": "Hikvision", "huaweiups": "Huawei",
+    "konica": "Konica Minolta", "ricoh": "Ricoh", "drac": "Dell", "apc": "APC",
 }  # fmt: skip
 LIBRENMS_TYPE = {
     "network": {"switch", "router", "firewall"},
@@ -60,7 +62,7 @@ LIBRENMS_TYPE = {
 # records), a server's BMC under appliance (ours: the server it speaks for).
 LIBRENMS_OS_KINDS = {
     "hikvision-nvr": {"camera"}, "dahua-nvr": {"camera"}, "hikvision-cam": {"camera"},
-    "hpe-ilo": {"server"},
+    "hpe-ilo": {"server"}, "drac": {"server"},
 }  # fmt: skip
 
 

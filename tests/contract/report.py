@@ -20,8 +20,8 @@ issue's bar on them (THRESHOLDS). The field mapping, LibreNMS -> ours:
 - system: os.sysObjectID (leading dot dropped) -> object_id, os.sysDescr -> description
   (LibreNMS drops a wrapping in quotes or backslashes: _librenms_text).
 - interfaces, per port LibreNMS keeps (its per-OS ignore rules drop some): ifName
-  (canonical) -> name; ifDescr -> descr; ifAlias -> alias, LibreNMS filling an empty
-  alias with ifDescr; ifType; from its poller ifMtu, ifAdminStatus, ifOperStatus,
+  (canonical) -> name; ifDescr -> descr, LibreNMS filling an empty one with ifName;
+  ifAlias -> alias, LibreNMS filling an empty one with ifDescr; ifType; from its poller ifMtu, ifAdminStatus, ifOperStatus,
   ifPhysAddress (all zeros: none), ifSpeed (bit/s; none: 0 or none).
 - addresses: each (address, prefix length, ifIndex) of LibreNMS's or ours on a port it
   keeps, equal when both have it (IPv6 ::1 skipped: LibreNMS drops it).
@@ -111,32 +111,41 @@ def device_checks(librenms: Json, ours: Json) -> list[Check]:
         out.append(Check(DEVICE, "vendor", vendor, system.get("vendor")))
     for theirs, field in (("version", "os_version"), ("hardware", "model"), ("serial", "serial")):
         if device[theirs] is not None and (device["os"], theirs) not in NOT_COMPARABLE:
-            out.append(device_field(device["os"], theirs, device[theirs] or None, system, field))
+            out.append(device_field(device["os"], theirs, device[theirs] or None, system, field,
+                                    ours.get("components", ())))
     return out
 
 
 # LibreNMS os -> how its version is written around the release we keep: VRP's is "<VRP
 # version> (<release>) [<patch>]", IOS-XE's "<image feature set> <release>".
-VERSION_IN = {"vrp": r"\((?P<v>[^)]+)\)", "iosxe": r"(?P<v>\S+)$"}
+# APC's is its management card's "AOS v<firmware> / App v<application>".
+VERSION_IN = {"vrp": r"\((?P<v>[^)]+)\)", "iosxe": r"(?P<v>\S+)$", "apc": r"^AOS v(?P<v>\S+)"}
 
 
-def device_field(os_name: str, theirs: str, value: str | None, system: Json, field: str
-                  ) -> Check:  # fmt: skip
+def device_field(os_name: str, theirs: str, value: str | None, system: Json, field: str,
+                 components: Iterable[Json] = ()) -> Check:  # fmt: skip
     """LibreNMS's version is compared with our normalised and our raw version (it keeps
     FortiOS's "v7.2.6,build1575,230926 (GA.F)" as printed), after VERSION_IN; a VRP
     hardware LibreNMS names by its series (S5300: the model's digits after the series'
     zeroed) equals a model of that series (S5328C-EI); a Linux server's hardware from its
-    maker's agent LibreNMS writes "<maker> <model>" (our vendor and model); LibreNMS's
-    empty string is None."""
+    maker's agent LibreNMS writes "<maker> <model>" (our vendor and model); APC's version
+    is its management card's AOS (our card component's firmware, or our version where
+    the card is the device) and its hardware our model with a revision appended;
+    LibreNMS's empty string is None."""
     ours = system.get(field)
     if theirs == "version" and value is not None:
         inner = re.search(VERSION_IN[os_name], value) if os_name in VERSION_IN else None
         value = inner.group("v") if inner else value
-        if value == system.get("os_version_raw"):
+        cards = [c.get("firmware_rev", "").lstrip("v") for c in components
+                 if os_name == "apc" and c.get("index") == "nmc"]  # fmt: skip
+        if value in (system.get("os_version_raw"), *cards):
             ours = value
     if theirs == "hardware" and os_name == "linux" and ours and system.get("vendor"):
         if value == f"{system['vendor']} {ours}":
             ours = value  # LibreNMS names a server maker's board as "<maker> <model>"
+    if theirs == "hardware" and os_name == "apc" and value and ours:
+        if value.startswith(f"{ours} "):
+            ours = value  # LibreNMS appends a revision: the PDU's HR, the UPS's firmware
     if theirs == "hardware" and os_name == "vrp" and value and ours and value != ours:
         series = re.fullmatch(r"(?P<head>[A-Z]+\d*?[1-9])(?P<zeros>0+)", value)
         if series and re.match(rf"{series['head']}\d{{{len(series['zeros'])}}}", ours):
@@ -162,7 +171,7 @@ def interface_checks(librenms: Json, ours: Json) -> list[Check]:
         speed = poll["ifSpeed"] // 1_000_000 if poll["ifSpeed"] else None
         pairs = (
             ("name", canonical_ifname(port["ifName"]), iface.get("name")),
-            ("descr", port["ifDescr"], iface.get("descr")),
+            ("descr", port["ifDescr"], _librenms_descr(iface)),
             ("alias", port["ifAlias"], _librenms_alias(iface)),
             ("if_type", port["ifType"], iface.get("if_type")),
             ("mtu", poll["ifMtu"], iface.get("mtu")),
@@ -184,9 +193,15 @@ def _librenms_text(text: str | None) -> str | None:
     return text
 
 
+def _librenms_descr(iface: Json) -> str | None:
+    """LibreNMS fills an empty ifDescr with ifName (a FortiGate's are empty): ours, else
+    our name."""
+    return iface.get("descr") or iface.get("name")
+
+
 def _librenms_alias(iface: Json) -> str | None:
     """LibreNMS fills an empty ifAlias with ifDescr (and see _librenms_text)."""
-    return _librenms_text(iface.get("alias")) or iface.get("descr")
+    return _librenms_text(iface.get("alias")) or _librenms_descr(iface)
 
 
 def address_checks(librenms: Json, ours: Json) -> list[Check]:
