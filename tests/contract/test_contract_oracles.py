@@ -93,7 +93,8 @@ def parsed_sample(case: str, command: str) -> list[dict[str, Any]] | None:
 
 @pytest.mark.parametrize("case", NETWORK_CASES)
 def test_interface_names_agree_with_ntc_templates(case: str) -> None:
-    rows = parsed_sample(case, "show interfaces") or parsed_sample(case, "show interface")
+    rows = (parsed_sample(case, "show interfaces") or parsed_sample(case, "show interface")
+            or parsed_sample(case, "display interface"))  # fmt: skip
     assert rows
     want = {canonical_ifname(str(r["interface"]).strip()) for r in rows}
     assert {i.get("name") for i in file("ssh", case)["interfaces"]} == want

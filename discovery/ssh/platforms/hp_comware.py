@@ -23,7 +23,7 @@ from discovery.ssh.platforms.base import (
     link_status,
     parse_template,
 )
-from discovery.ssh.platforms.huawei_vrp import parse_sysname
+from discovery.ssh.platforms.huawei_vrp import long_name, parse_sysname
 from discovery.ssh.platforms.ntc_rows import arp_from_rows, mac_entry, neighbors_from_rows
 from discovery.ssh.platforms.own_templates import parse_own_template
 from discovery.ssh.records import (
@@ -45,6 +45,13 @@ SYSNAME = "display current-configuration | include sysname"
 MANUINFO = "display device manuinfo"
 VERSION = "display version"
 _NO_VALUE = frozenset({"NONE", "NULL"})
+# The short port names Comware prints in tables (ARP, MAC, brief lists).
+SHORT_NAMES = {
+    "GE": "GigabitEthernet", "XGE": "Ten-GigabitEthernet", "FGE": "FortyGigE",
+    "HGE": "HundredGigE", "WGE": "Twenty-FiveGigE", "BAGG": "Bridge-Aggregation",
+    "RAGG": "Route-Aggregation", "M-GE": "M-GigabitEthernet", "Vlan-int": "Vlan-interface",
+    "Loop": "LoopBack", "InLoop": "InLoopBack", "Eth": "Ethernet",
+}  # fmt: skip
 
 
 def _manuinfo_rows(text: str) -> list[TemplateRow]:
@@ -205,7 +212,10 @@ def parse_display_mac_address(text: str) -> tuple[MacEntry, ...]:
     rows = parse_template(NAME, "display mac-address", text, header_lines=2)
     entries = (
         mac_entry(
-            row.get("mac_address"), row.get("vlan_id"), row.get("interface"), row.get("state")
+            row.get("mac_address"),
+            row.get("vlan_id"),
+            long_name(clean(row.get("interface")), SHORT_NAMES),
+            row.get("state"),
         )
         for row in rows
     )
@@ -213,7 +223,12 @@ def parse_display_mac_address(text: str) -> tuple[MacEntry, ...]:
 
 
 def parse_display_arp(text: str) -> tuple[ArpEntry, ...]:
-    return arp_from_rows(parse_template(NAME, "display arp", text, header_lines=2))
+    """The port as `display interface` names it ("XGE1/0/47" is Ten-GigabitEthernet1/0/47;
+    "M-GE0/0/0" the management port)."""
+    rows = parse_template(NAME, "display arp", text, header_lines=2)
+    for row in rows:
+        row["interface"] = long_name(clean(row.get("interface")), SHORT_NAMES)
+    return arp_from_rows(rows)
 
 
 def parse_display_link_aggregation_member_port(text: str) -> tuple[LagMembership, ...]:
@@ -222,7 +237,8 @@ def parse_display_link_aggregation_member_port(text: str) -> tuple[LagMembership
     rows = parse_template(NAME, "display link-aggregation member-port", text, header_lines=6)
     members = []
     for row in rows:
-        lag, member = clean(row.get("aggregate_interface")), clean(row.get("member_port"))
+        lag = long_name(clean(row.get("aggregate_interface")), SHORT_NAMES)
+        member = long_name(clean(row.get("member_port")), SHORT_NAMES)
         if lag is None or member is None:
             continue
         flags = clean(row.get("local_flag"))

@@ -41,6 +41,18 @@ NAME = "huawei_vrp"
 SYSNAME = "display current-configuration | include sysname"
 _SYSNAME_LINE = re.compile(r"^\s*sysname\s+(\S+)\s*$", re.MULTILINE)
 _MODES = {"access": "access", "trunk": "trunk"}  # hybrid, auto, desirable: no single mode
+_SHORT_NAME = re.compile(r"^([A-Za-z][A-Za-z\-]*?)(\d.*)$")
+# The short port names VRP prints in tables (display vlan, display mac-address, LLDP).
+SHORT_NAMES = {"GE": "GigabitEthernet", "XGE": "XGigabitEthernet", "Eth": "Ethernet"}
+
+
+def long_name(name: str | None, short_names: Mapping[str, str] = SHORT_NAMES) -> str | None:
+    """ "XGE0/0/1" -> "XGigabitEthernet0/0/1", as `display interface` names the port;
+    full names and names of no known short form are kept."""
+    found = _SHORT_NAME.match(name) if name else None
+    if found is None or found.group(1) not in short_names:
+        return name
+    return short_names[found.group(1)] + found.group(2)
 
 
 def parse_display_version(text: str) -> tuple[DeviceVersion, ...]:
@@ -109,7 +121,6 @@ def parse_display_interface(text: str) -> tuple[Interface, ...]:
                 oper_status=link_status(protocol.split()[0]) if protocol else None,
                 ip_address=address,
                 prefix_length=prefix,
-                hardware_type=clean(row.get("port_type")),
             )
         )
     return tuple(interfaces)
@@ -121,6 +132,7 @@ def parse_display_lldp_neighbor(text: str) -> tuple[Neighbor, ...]:
     rows = parse_template(NAME, "display lldp neighbor", text, header_lines=1)
     for row in rows:
         row["neighbor_description"] = " ".join(clean_list(row.get("neighbor_description")))
+        row["local_interface"] = long_name(clean(row.get("local_interface")))
     return neighbors_from_rows(
         rows,
         "lldp",
@@ -139,7 +151,7 @@ def parse_display_vlan(text: str) -> tuple[Record, ...]:
         vlan_id = parse_int(row.get("vlan_id"))
         if vlan_id is None:
             continue
-        members = clean_list(row.get("interface"))
+        members = tuple(n for m in clean_list(row.get("interface")) if (n := long_name(m)))
         vlan = vlans.get(vlan_id) or Vlan(
             vlan_id, clean(row.get("vlan_description")), clean(row.get("vlan_status"))
         )
@@ -192,7 +204,7 @@ def parse_display_mac_address(text: str) -> tuple[MacEntry, ...]:
         mac_entry(
             row.get("destination_address"),
             row.get("vlan_id"),
-            row.get("destination_port"),
+            long_name(clean(row.get("destination_port"))),
             row.get("type"),
         )
         for row in rows
@@ -204,6 +216,7 @@ def parse_display_arp_all(text: str) -> tuple[ArpEntry, ...]:
     rows = parse_template(NAME, "display arp all", text, header_lines=4)
     for row in rows:
         row["vrf"] = row.get("vpn_instance")
+        row["interface"] = long_name(clean(row.get("interface")))
     return arp_from_rows(rows)
 
 

@@ -17,6 +17,8 @@ import pytest
 import yaml
 
 from discovery.ssh.platforms import get_platform
+from discovery.ssh.platforms.hp_comware import SHORT_NAMES as COMWARE_SHORT_NAMES
+from discovery.ssh.platforms.huawei_vrp import long_name
 from discovery.ssh.platforms.own_templates import TEMPLATES, parse_own_template
 from discovery.ssh.records import (
     ArpEntry,
@@ -102,6 +104,24 @@ def joined(value: Any) -> str | None:
     return " ".join(strings(value)) or None
 
 
+def port_as_named(full_names: dict[str, str]) -> Callable[[Any], str | None]:
+    """A table's short port name as the device's interface list names it."""
+
+    def transform(value: Any) -> str | None:
+        name = text(value)
+        for short, full in full_names.items():
+            if name and re.fullmatch(rf"{re.escape(short)}\d+(/\d+)*(\.\d+)?", name):
+                return full + name[len(short) :]
+        return name
+
+    return transform
+
+
+# From the vendors' manuals: XGE is a 10G port on both, named differently.
+vrp_port = port_as_named({"GE": "GigabitEthernet", "XGE": "XGigabitEthernet", "Eth": "Ethernet"})
+comware_port = port_as_named({"GE": "GigabitEthernet", "XGE": "Ten-GigabitEthernet",
+                              "M-GE": "M-GigabitEthernet", "BAGG": "Bridge-Aggregation"})  # fmt: skip
+
 Spec = list[tuple[str, str, Callable[[Any], Any]]]
 
 
@@ -113,12 +133,11 @@ class Check:
 
 
 NEIGHBOR: Spec = [
-    ("local_interface", "local_interface", text),
+    ("local_interface", "local_interface", vrp_port),
     ("remote_name", "neighbor_name", text),
     ("mgmt_address", "mgmt_address", text),
 ]
-ARP: Spec = [("ip", "ip_address", text), ("mac", "mac_address", mac),
-             ("interface", "interface", text)]  # fmt: skip
+ARP: Spec = [("ip", "ip_address", text), ("mac", "mac_address", mac)]
 
 CHECKS: dict[tuple[str, str], Check] = {
     ("huawei_vrp", "display version"): Check(DeviceVersion, [
@@ -143,11 +162,11 @@ CHECKS: dict[tuple[str, str], Check] = {
     ("huawei_vrp", "display mac-address"): Check(
         MacEntry, [
             ("mac", "destination_address", mac), ("vlan", "vlan_id", number),
-            ("interface", "destination_port", text), ("type", "type", lambda t: t.lower()),
+            ("interface", "destination_port", vrp_port), ("type", "type", lambda t: t.lower()),
         ]),
     ("huawei_vrp", "display arp all"): Check(
         ArpEntry,
-        [*ARP, ("vrf", "vpn_instance", text)]),
+        [*ARP, ("vrf", "vpn_instance", text), ("interface", "interface", vrp_port)]),
     ("huawei_vrp", "display eth-trunk"): Check(LagMembership, [
         ("lag", "eth_trunk", text), ("member", "interface", text), ("status", "status", text),
     ]),
@@ -171,9 +190,9 @@ CHECKS: dict[tuple[str, str], Check] = {
     ("hp_comware", "display mac-address"): Check(
         MacEntry, [
             ("mac", "mac_address", mac), ("vlan", "vlan_id", number),
-            ("interface", "interface", text), ("type", "state", lambda t: t.lower()),
+            ("interface", "interface", comware_port), ("type", "state", lambda t: t.lower()),
         ]),
-    ("hp_comware", "display arp"): Check(ArpEntry, ARP),
+    ("hp_comware", "display arp"): Check(ArpEntry, [*ARP, ("interface", "interface", comware_port)]),
     ("hp_comware", "display device manuinfo"): Check(InventoryItem, [
         ("pid", "device_name", lambda v: None if text(v) in (None, "NONE") else text(v)),
         ("serial", "device_serial_number",
@@ -203,7 +222,7 @@ CHECKS: dict[tuple[str, str], Check] = {
     ("cisco_asa", "show interface ip brief"): Check(
         IPInterface,
         [("interface", "interface", text), ("address", "ip_address", address)]),
-    ("cisco_asa", "show arp"): Check(ArpEntry, ARP),
+    ("cisco_asa", "show arp"): Check(ArpEntry, [*ARP, ("interface", "interface", text)]),
 }  # fmt: skip
 # Rows that do not map one to one: checked by their own tests below.
 SPECIAL = {("huawei_vrp", "display vlan"), ("cisco_asa", "show port-channel summary")}
@@ -244,7 +263,7 @@ def test_huawei_display_vlan_members_tagged_or_not_as_the_yml_lists_them() -> No
         assert parsed.failures == {}
         expected = {
             (int(row["vlan_id"]), port, {"TG": True, "UT": False}.get(row["mode"]))
-            for row in case.expected for port in strings(row["interface"])
+            for row in case.expected for port in map(vrp_port, strings(row["interface"]))
         }  # fmt: skip
         got = {(p.vlan_id, p.interface, p.tagged) for p in parsed.of(VlanPort)}
         assert got == expected, case.name
@@ -316,3 +335,11 @@ def test_comware_version_software_and_release_as_one_version() -> None:
     (device,) = get_platform("hp_comware").parse({case.command: case.raw}).of(DeviceVersion)
     (row,) = case.expected
     assert device.os_version == f"{row['software_version']} Release {row['release']}"
+
+
+def test_short_port_names_become_the_interface_names_of_each_vendor() -> None:
+    assert long_name("XGE0/0/1") == "XGigabitEthernet0/0/1"  # Huawei
+    assert long_name("XGE1/0/47", COMWARE_SHORT_NAMES) == "Ten-GigabitEthernet1/0/47"  # H3C
+    assert long_name("BAGG1", COMWARE_SHORT_NAMES) == "Bridge-Aggregation1"
+    for kept in ("Eth-Trunk1", "40GE1/0/1", "MEth0/0/1", "Vlanif10", None):
+        assert long_name(kept) == kept
