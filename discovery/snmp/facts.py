@@ -81,6 +81,8 @@ TABLE_GETTERS: dict[str, frozenset[Getter]] = {
     "ipv6AddrTable": frozenset({"addresses"}),
     "entPhysicalTable": frozenset({"inventory", "components"}),
     "entAliasMappingTable": frozenset({"components"}),  # a port entity's ifIndex
+    "hwEntityBomEnDesc": frozenset({"components"}),  # Huawei boards' descriptions
+    "hwEntityBoardType": frozenset({"components"}),  # and types (models)
     "prtMarkerSuppliesTable": frozenset({"system", "inventory"}),  # supplies
     "prtGeneralTable": frozenset({"system"}),  # serial
     "prtMarkerTable": frozenset({"system"}),  # page count

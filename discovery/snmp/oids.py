@@ -27,6 +27,10 @@ IPV6_ADDR_ENTRY = "1.3.6.1.2.1.55.1.8.1"  # IPV6-MIB ipv6AddrTable
 # ENTITY-MIB
 ENT_PHYSICAL_ENTRY = "1.3.6.1.2.1.47.1.1.1.1"
 ENT_ALIAS_MAPPING_ENTRY = "1.3.6.1.2.1.47.1.3.2.1"  # port entity -> ifIndex
+# HUAWEI-ENTITY-EXTENT-MIB hwRUModuleInfoTable, by entPhysicalIndex: a board's BOM
+# description and type, where VRP leaves entPhysicalDescr/ModelName empty or terse
+HW_ENTITY_BOM_EN_DESC = "1.3.6.1.4.1.2011.5.25.31.1.1.2.1.2"
+HW_ENTITY_BOARD_TYPE = "1.3.6.1.4.1.2011.5.25.31.1.1.2.1.11"
 
 # LLDP-MIB
 LLDP_LOC_CHASSIS_ID_SUBTYPE = "1.0.8802.1.1.2.1.3.1.0"
@@ -143,6 +147,8 @@ SUBTREES: dict[str, str] = {
     "ipv6AddrTable": IPV6_ADDR_ENTRY,
     "entPhysicalTable": ENT_PHYSICAL_ENTRY,
     "entAliasMappingTable": ENT_ALIAS_MAPPING_ENTRY,
+    "hwEntityBomEnDesc": HW_ENTITY_BOM_EN_DESC,
+    "hwEntityBoardType": HW_ENTITY_BOARD_TYPE,
     "lldpLocPortTable": LLDP_LOC_PORT_ENTRY,
     "lldpRemTable": LLDP_REM_ENTRY,
     "lldpRemManAddrTable": LLDP_REM_MAN_ADDR_ENTRY,
@@ -199,6 +205,10 @@ WALK_WHEN: dict[str, tuple[str, bool]] = {
     "hwL2VlanDescr": ("dot1qVlanStaticName", False),
     "dot3adAggPortAttachedAggID": ("dot3adAggPortSelectedAggID", True),
     "dot3adAggPortPartnerOperSystemID": ("dot3adAggPortSelectedAggID", True),
+    # Huawei's entity extension: only where ENTITY-MIB answered (one request elsewhere),
+    # the board types only where the BOM descriptions did
+    "hwEntityBomEnDesc": ("entPhysicalTable", True),
+    "hwEntityBoardType": ("hwEntityBomEnDesc", True),
     # Printer-MIB: only where HOST-RESOURCES lists devices (a printer's agent does), and
     # then only the rest where the supplies table answered
     "prtMarkerSuppliesTable": ("hrDeviceTable", True),

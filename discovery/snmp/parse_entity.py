@@ -6,6 +6,8 @@ names itself a pluggable optic (SFP, XFP, QSFP, GBIC, CFP, "transceiver", Arista
 "Xcvr") at the start or end of its name, description or model, is a transceiver.
 Sensors are not components. A port entity's `port` is the ifIndex
 entAliasMappingIdentifier maps it to; a transceiver's is its port's.
+On Huawei VRP a board's HUAWEI-ENTITY-EXTENT-MIB BOM description and board type, where
+told, are its description and model (as LibreNMS reads them).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 from discovery.facts import ComponentFacts, ComponentKind
 from discovery.snmp import oids
-from discovery.snmp.decode import Index, as_int, as_text, table
+from discovery.snmp.decode import Index, as_int, as_text, as_text_or_none, column, table
 from discovery.snmp.records import EntityPhysical, Value, Varbinds
 
 PHYSICAL_CLASS = {
@@ -82,14 +84,16 @@ def parse_alias_if_indexes(varbinds: Varbinds) -> dict[int, int]:
     return out
 
 
-def _entity(index: Index, row: Mapping[int, Value], if_index: int | None) -> EntityPhysical:
+def _entity(index: Index, row: Mapping[int, Value], if_index: int | None,
+            huawei: tuple[str | None, str | None]) -> EntityPhysical:  # fmt: skip
     phys_class = as_int(row.get(_CLASS))
+    bom_descr, board_type = huawei
     return EntityPhysical(
         index=index[0],
         phys_class=PHYSICAL_CLASS.get(phys_class) if phys_class is not None else None,
-        descr=as_text(row.get(_DESCR)),
+        descr=bom_descr or as_text(row.get(_DESCR)),
         name=as_text(row.get(_NAME)),
-        model_name=as_text(row.get(_MODEL)) or None,
+        model_name=board_type or as_text(row.get(_MODEL)) or None,
         serial=as_text(row.get(_SERIAL)) or None,
         hardware_rev=as_text(row.get(_HW_REV)),
         firmware_rev=as_text(row.get(_FW_REV)),
@@ -106,11 +110,14 @@ def _entity(index: Index, row: Mapping[int, Value], if_index: int | None) -> Ent
 def parse_entities(varbinds: Varbinds) -> tuple[EntityPhysical, ...]:
     rows = table(varbinds, oids.ENT_PHYSICAL_ENTRY)
     aliases = parse_alias_if_indexes(varbinds)
+    bom = column(varbinds, oids.HW_ENTITY_BOM_EN_DESC)
+    board = column(varbinds, oids.HW_ENTITY_BOARD_TYPE)
     return tuple(
-        _entity(index, rows[index], aliases.get(index[0]))
+        _entity(index, rows[index], aliases.get(index[0]),
+                (as_text_or_none(bom.get(index)), as_text_or_none(board.get(index))))
         for index in sorted(rows)
         if len(index) == 1
-    )
+    )  # fmt: skip
 
 
 def chassis_software_rev(entities: Sequence[EntityPhysical]) -> str | None:

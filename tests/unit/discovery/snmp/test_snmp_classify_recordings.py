@@ -43,6 +43,7 @@ from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_entity import parse_entities
 from discovery.snmp.parse_neighbors import CHASSIS_MAC
 from discovery.snmp.parse_system import parse_system
+from discovery.snmp.parse_ups import parse_ups, ups_identity
 from discovery.snmp.records import Classification, DeviceSnapshot, SystemInfo, Value
 from lab.sources import Source, default_cache_dir, default_data_dirs, prepare_all, snmp_sources
 from tests.contract.cases import EXPECTED as EXPECTED_DIR
@@ -127,7 +128,9 @@ def test_librenms_os_type_and_hardware_agree(name: str) -> None:
     assert got.os == LIBRENMS_OS[str(device["os"])]
     assert got.kind in librenms_kinds(str(device["os"]), str(device["type"]))
     if device["hardware"] is not None:  # through the contract report's field mapping
-        system = {"model": got.hardware, "vendor": got.vendor}
+        varbinds = collected_view(prepared()[name][1])  # a UPS's model is the UPS's, not
+        ups = parse_ups(varbinds, parse_system(varbinds).descr)  # its card's (parse_ups)
+        system = {"model": ups_identity(got, ups).hardware, "vendor": got.vendor}
         check = device_field(str(device["os"]), "hardware", str(device["hardware"]), system,
                              "model")  # fmt: skip
         assert check.equal, check

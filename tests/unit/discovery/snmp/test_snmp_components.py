@@ -10,10 +10,9 @@ LibreNMS's empty string is our None; ContainedIn 0 -> None, else the index as te
 ParentRelPos -1 -> None; IsFRU true/false; ifIndex -> port for port entities and
 transceivers (LibreNMS also puts an ifIndex on sensors, which are not ours).
 LibreNMS builds the Junos rows from JUNIPER-MIB jnxContentsTable (no ENTITY-MIB in the
-walk): that walk yields no components. On Huawei VRP LibreNMS takes the description and
-model from HUAWEI-ENTITY-EXTENT-MIB (hwEntityBomEnDesc, hwEntityBoardType) where the
-walk has them; we read ENTITY-MIB only (a known gap), so those two fields of those rows
-are compared with what ENTITY-MIB says.
+walk): that walk yields no components. On Huawei VRP both LibreNMS and we take the
+description and model from HUAWEI-ENTITY-EXTENT-MIB (hwEntityBomEnDesc,
+hwEntityBoardType) where the walk has them.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from typing import Any
 import pytest
 
 from discovery.facts import ComponentFacts
-from discovery.snmp.decode import as_text
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_entity import (
     COMPONENT_KINDS,
@@ -53,11 +51,6 @@ def _librenms_rows(name: str) -> list[dict[str, Any]]:
 WALKS = sorted(p.stem for p in LAB.glob("*.snmprec") if _librenms_rows(p.stem))
 
 
-# HUAWEI-ENTITY-EXTENT-MIB hwRUModuleInfoEntry columns LibreNMS reads on VRP
-HUAWEI_COLUMNS = {"description": "1.3.6.1.4.1.2011.5.25.31.1.1.2.1.2",
-                  "model": "1.3.6.1.4.1.2011.5.25.31.1.1.2.1.11"}  # fmt: skip
-
-
 @cache
 def varbinds(name: str) -> dict[str, Value]:
     return load_snmprec(LAB / f"{name}.snmprec").varbinds
@@ -67,12 +60,6 @@ def varbinds(name: str) -> dict[str, Value]:
 def components(name: str) -> dict[str, ComponentFacts]:
     snapshot = parse_device(varbinds(name))
     return {c.index: c for c in entity_components(snapshot.entities)}
-
-
-def from_huawei_mib(name: str, index: str, field: str, value: object) -> bool:
-    """LibreNMS's value of `field` is the VRP one (see the module docstring)."""
-    huawei = as_text(varbinds(name).get(f"{HUAWEI_COLUMNS[field]}.{index}"))
-    return bool(huawei) and value == huawei
 
 
 def _text(value: str | None) -> str | None:
@@ -118,9 +105,6 @@ def test_components_against_librenms(name: str) -> None:
             continue
         component = ours[str(row["entPhysicalIndex"])]
         theirs = librenms_component(row)
-        for field in HUAWEI_COLUMNS:
-            if from_huawei_mib(name, component.index, field, theirs[field]):
-                theirs[field] = getattr(component, field)  # the known gap
         assert {field: getattr(component, field) for field in theirs} == theirs
         kind = COMPONENT_KINDS.get(row["entPhysicalClass"] or "", "other")
         assert component.kind == kind or (kind, component.kind) == ("module", "transceiver")
