@@ -39,7 +39,7 @@ def up(
                       "the embedded lab/lab.yaml).")] = None,
 ) -> None:
     """Start the lab (idempotent) and write its manifest. A recording folder of a platform
-    the lab does not simulate (cli/huawei_vrp, say) is skipped with a warning."""
+    the lab does not simulate (cli/mikrotik_routeros, say) is skipped with a warning."""
     with _one_line_errors("lab up"), warnings_shown():
         options = LabOptions(state_dir=state_dir, data_dirs=tuple(data or ()), scale=scale,
                              linux=not no_linux, config=load_config(config))
