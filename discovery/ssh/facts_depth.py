@@ -15,9 +15,9 @@
   Junos lists each port's VLANs itself (`VlanPort`). Without a VLAN list, the access and
   native VLANs the ports name are the VLANs.
 - lags, arp: one row per record, ports by their canonical names.
-- capabilities: CDP's and LLDP's words and letters as one vocabulary, lower case with
-  dashes as LLDP-MIB names them (`CAPABILITY_WORDS`); a letter means what the protocol's
-  legend says (CDP's S is a switch, LLDP's S a station).
+- capabilities: CDP's and LLDP's words and letters in the SNMP side's vocabulary
+  (`CAPABILITY_WORDS`); a letter means what the protocol's legend says (CDP's S is a
+  switch, LLDP's S a station; CDP's P a phone, LLDP's T a telephone).
 """
 
 from __future__ import annotations
@@ -61,20 +61,21 @@ _KIND_RULES: tuple[tuple[ComponentKind, re.Pattern[str]], ...] = (
 # Junos names a transceiver by its slot path; its port is one of these media prefixes.
 _JUNOS_XCVR = re.compile(r"^FPC (\d+)(?: MIC \d+)? PIC (\d+) Xcvr (\d+)$")
 _JUNOS_MEDIA = ("ge", "xe", "et", "mge")
+# As the SNMP side names them (discovery/snmp/parse_neighbors.py): LLDP-MIB's
+# LldpSystemCapabilitiesMap and CISCO-CDP-MIB's capability bits, lower case with dashes.
 CAPABILITY_WORDS = {
-    "router": "router", "switch": "switch", "bridge": "bridge", "trans-bridge": "bridge",
+    "router": "router", "switch": "switch", "bridge": "bridge", "trans-bridge": "trans-bridge",
     "source-route-bridge": "source-route-bridge", "host": "host", "igmp": "igmp",
-    "repeater": "repeater", "phone": "telephone", "telephone": "telephone",
+    "repeater": "repeater", "phone": "phone", "telephone": "telephone",
     "wlan": "wlan-access-point", "station": "station", "remote": "remote", "cvta": "cvta",
-    "docsis": "docsis", "other": "other",
+    "docsis": "docsis-cable-device", "other": "other",
 }  # fmt: skip
-_CDP_LETTERS = {"R": "router", "T": "bridge", "B": "source-route-bridge", "S": "switch",
-                "H": "host", "I": "igmp", "r": "repeater", "P": "telephone", "D": "remote",
+_CDP_LETTERS = {"R": "router", "T": "trans-bridge", "B": "source-route-bridge", "S": "switch",
+                "H": "host", "I": "igmp", "r": "repeater", "P": "phone", "D": "remote",
                 "C": "cvta", "M": "two-port-mac-relay"}  # fmt: skip
 _LLDP_LETTERS = {"R": "router", "B": "bridge", "T": "telephone", "W": "wlan-access-point",
-                 "S": "station", "P": "repeater", "C": "docsis", "O": "other"}  # fmt: skip
-
-
+                 "S": "station", "P": "repeater", "C": "docsis-cable-device",
+                 "O": "other"}  # fmt: skip
 # A numbered slot that nothing above named holds a card (VRP's `display device`, Comware).
 _SLOT = re.compile(r"\bslot \d+$", re.I)
 

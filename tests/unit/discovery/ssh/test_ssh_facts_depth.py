@@ -170,7 +170,9 @@ def test_component_keys_stay_unique_when_names_repeat() -> None:
 @pytest.mark.parametrize(("text", "protocol", "expected"), [
     ("Router Switch IGMP", "cdp", ("router", "switch", "igmp")),
     ("R S I", "cdp", ("router", "switch", "igmp")),
-    ("H P", "cdp", ("host", "telephone")),
+    ("H P", "cdp", ("host", "phone")),
+    ("T B", "cdp", ("trans-bridge", "source-route-bridge")),
+    ("Router Trans-Bridge Phone", "cdp", ("router", "trans-bridge", "phone")),
     ("B,R", "lldp", ("bridge", "router")),
     ("B,T", "lldp", ("bridge", "telephone")),
     ("W", "lldp", ("wlan-access-point",)),
