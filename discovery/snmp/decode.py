@@ -36,6 +36,13 @@ def table(varbinds: Varbinds, entry_oid: str) -> dict[Index, dict[int, Value]]:
     return dict(rows)
 
 
+def under(varbinds: Varbinds, *roots: str) -> dict[str, Value]:
+    """The varbinds below any of ``roots``, in one pass: a parser that reads many
+    columns of a few tables scans the whole mapping once, not once per column."""
+    prefixes = tuple(root + "." for root in roots)
+    return {oid: value for oid, value in varbinds.items() if oid.startswith(prefixes)}
+
+
 def column(varbinds: Varbinds, column_oid: str) -> dict[Index, Value]:
     """One column of a table: ``{index: value}``."""
     prefix = column_oid + "."

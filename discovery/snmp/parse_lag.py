@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from discovery.facts import LagMember
 from discovery.snmp import oids
-from discovery.snmp.decode import Index, as_int, as_octets, column
+from discovery.snmp.decode import Index, as_int, as_octets, column, under
 from discovery.snmp.records import Interface, Value, Varbinds
 
 _AGGREGATE_TYPES = frozenset({"ieee8023adLag"})
@@ -57,6 +57,7 @@ def _lag_mib(varbinds: Varbinds, if_indexes: set[int]) -> dict[tuple[int, int], 
 def parse_lags(varbinds: Varbinds, interfaces: Sequence[Interface]) -> tuple[LagMember, ...]:
     """Members by (aggregate, member) ifIndex; the LAG-MIB's word on protocol and
     activity where it has one."""
+    varbinds = under(varbinds, oids.IF_STACK_STATUS, "1.2.840.10006.300.43.1.2.1.1")
     aggregates = {i.if_index for i in interfaces if _is_aggregate(i)}
     found: dict[tuple[int, int], LagMember] = {}
     for index in column(varbinds, oids.IF_STACK_STATUS):

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 
 from discovery.facts import VlanFacts, VlanMember
 from discovery.snmp import oids
-from discovery.snmp.decode import Index, as_int, as_octets, as_text_or_none, column
+from discovery.snmp.decode import Index, as_int, as_octets, as_text_or_none, column, under
 from discovery.snmp.records import Value, Varbinds
 
 # vlanTrunkPortDynamicStatus: trunking(1), notTrunking(2)
@@ -37,6 +37,9 @@ _TRUNK_ENABLED = (
     (oids.VLAN_TRUNK_PORT_VLANS_ENABLED_4K, 3072),
 )
 
+# Q-BRIDGE's VLAN tables, CISCO-VTP-MIB, CISCO-VLAN-MEMBERSHIP-MIB, HUAWEI-L2VLAN-MIB
+_ROOTS = ("1.3.6.1.2.1.17.7.1.4", "1.3.6.1.4.1.9.9.46.1", "1.3.6.1.4.1.9.9.68.1",
+          "1.3.6.1.4.1.2011.5.25.42.3")  # fmt: skip
 # vlan -> {ifIndex: tagged}
 Members = dict[int, dict[int, bool]]
 
@@ -136,6 +139,7 @@ def _members(ports: Iterable[tuple[int, bool]]) -> tuple[VlanMember, ...]:
 
 def parse_vlans(varbinds: Varbinds, bridge_ports: Mapping[int, int]) -> tuple[VlanFacts, ...]:
     """The device's VLANs in ID order, each with its member ports (ifIndex) in order."""
+    varbinds = under(varbinds, *_ROOTS)
     names = _names(varbinds, oids.DOT1Q_VLAN_STATIC_NAME) or _names(varbinds, oids.HW_L2_VLAN_DESCR)
     members = _qbridge_members(varbinds, bridge_ports)
     if names or members:
