@@ -19,7 +19,7 @@ import neo4j
 
 from cmdb.errors import MigrationError
 from cmdb.queries.migrations import applied_steps, await_indexes, record_derived, record_file
-from cmdb.schema import SCHEMA_DIR, Schema
+from cmdb.schema import SCHEMA_DIR, CIClass, Schema
 
 MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.cypher$")
 
@@ -66,25 +66,7 @@ def derived_statements(schema: Schema) -> list[str]:
         "FOR (m:SchemaMigration) REQUIRE m.id IS UNIQUE",
     ]  # fmt: skip
     for cls in schema.concrete():
-        for id_set in cls.identification:
-            # An index's name says what it covers, so that a class that becomes scoped
-            # (IPAddress, schema version 3) gets a new index instead of keeping the old
-            # one under the old name: CREATE ... IF NOT EXISTS goes by the name.
-            props = list(id_set)
-            name = _ident(cls.name, *id_set)
-            if cls.scoped_by:
-                stmts.append(f"DROP INDEX {name} IF EXISTS")
-                props, name = ["_parent", *props], _ident(cls.name, "parent", *id_set)
-            on = ", ".join(f"n.{p}" for p in props)
-            stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
-        for id_set in cls.reference_identification:
-            name = _ident(cls.name, "parent", "ref", *id_set)
-            on = ", ".join(f"n.{p}" for p in ["_parent", *id_set])
-            stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
-        for id_set in cls.global_identification:
-            name = _ident(cls.name, "global", *id_set)
-            on = ", ".join(f"n.{p}" for p in id_set)
-            stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
+        stmts.extend(_class_indexes(cls))
     for rel in schema.relationships.values():
         stmts.append(
             f"CREATE INDEX rel_{rel.name.lower()}_since IF NOT EXISTS "
@@ -98,6 +80,31 @@ def derived_statements(schema: Schema) -> list[str]:
             f"CREATE INDEX rel_{rel.name.lower()}_until IF NOT EXISTS "
             f"FOR ()-[r:{rel.name}]-() ON (r.until)"
         )
+    return stmts
+
+
+def _class_indexes(cls: CIClass) -> list[str]:
+    """The indexes of a class's identifier sets (a scoped class's with `_parent`)."""
+    stmts: list[str] = []
+    for id_set in cls.identification:
+        # An index's name says what it covers, so that a class that becomes scoped
+        # (IPAddress, schema version 3) gets a new index instead of keeping the old
+        # one under the old name: CREATE ... IF NOT EXISTS goes by the name.
+        props = list(id_set)
+        name = _ident(cls.name, *id_set)
+        if cls.scoped_by:
+            stmts.append(f"DROP INDEX {name} IF EXISTS")
+            props, name = ["_parent", *props], _ident(cls.name, "parent", *id_set)
+        on = ", ".join(f"n.{p}" for p in props)
+        stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
+    for id_set in cls.reference_identification:
+        name = _ident(cls.name, "parent", "ref", *id_set)
+        on = ", ".join(f"n.{p}" for p in ["_parent", *id_set])
+        stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
+    for id_set in cls.global_identification:
+        name = _ident(cls.name, "global", *id_set)
+        on = ", ".join(f"n.{p}" for p in id_set)
+        stmts.append(f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{cls.name}) ON ({on})")
     return stmts
 
 

@@ -314,9 +314,7 @@ def _compile_relationships(
 
 
 # Properties the core keeps on every relationship: no relationship attribute takes these.
-LINK_MANAGED = frozenset({
-    "source", "evidence", "scope", "cs_open", "cs_close", "since", "last_seen", "until",
-})  # fmt: skip
+LINK_MANAGED = frozenset("source evidence scope cs_open cs_close since last_seen until".split())
 
 
 def _rel_attributes(path: Path, doc: Any, loc: list[str], spec: _RelSpec
@@ -328,13 +326,11 @@ def _rel_attributes(path: Path, doc: Any, loc: list[str], spec: _RelSpec
             raise _fail(path, doc, aloc, f"attribute name {attr_name!r} must be snake_case")
         if attr_name in LINK_MANAGED:
             raise _fail(path, doc, aloc, f"attribute {attr_name!r} is managed by the core")
-        kind = attr if isinstance(attr, str) else attr.type
-        if kind not in ("string", "integer", "float", "boolean"):
-            raise _fail(path, doc, aloc,
-                        f"a relationship attribute is a string, integer, float or boolean, "
-                        f"not {kind}")  # fmt: skip
-        described = "" if isinstance(attr, str) else attr.description
-        attributes[attr_name] = Attribute(attr_name, kind, False, described)
+        spec_of = _AttrSpec(type=attr) if isinstance(attr, str) else attr
+        if spec_of.type not in ("string", "integer", "float", "boolean"):
+            raise _fail(path, doc, aloc, "a relationship attribute is a string, integer, "
+                        f"float or boolean, not {spec_of.type}")  # fmt: skip
+        attributes[attr_name] = Attribute(attr_name, spec_of.type, False, spec_of.description)
     return attributes
 
 
