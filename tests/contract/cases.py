@@ -37,7 +37,7 @@ LIBRENMS_OS = {
     "dahua-nvr": "dahua", "hpe-ilo": "ilo", "xerox": "printer",
     "brother": "printer", "canonprinter": "printer", "hikvision-cam": "hikvision",
     "huaweiups": "huaweiups", "konica": "printer", "ricoh": "printer", "drac": "drac",
-    "apc": "apc",
+    "apc": "apc", "eaton-mgeups": "mgeups", "sharp": "printer",
 }  # fmt: skip
 # LibreNMS os -> the maker it stands for (an os of many makers stands for none: linux;
 # comware, H3C's own brand and HP's and HPE's).
@@ -49,6 +49,7 @@ LIBRENMS_VENDOR = {
     "hpe-ilo": "HPE", "xerox": "Xerox", "brother": "Brother",
     "canonprinter": "Canon", "hikvision-cam": "Hikvision", "huaweiups": "Huawei",
     "konica": "Konica Minolta", "ricoh": "Ricoh", "drac": "Dell", "apc": "APC",
+    "eaton-mgeups": "Eaton", "sharp": "Sharp",
 }  # fmt: skip
 LIBRENMS_TYPE = {
     "network": {"switch", "router", "firewall"},
