@@ -3,7 +3,12 @@ walks and the snmpsim-data package's), and the bitmaps they are made of."""
 
 from __future__ import annotations
 
+import pytest
+
 from discovery.facts import ArpEntry, DeviceFacts, LagMember, VlanFacts, VlanMember
+from discovery.snmp import oids
+from discovery.snmp.collect import TableCoverage
+from discovery.snmp.facts import table_coverage
 from discovery.snmp.parse_vlans import port_list
 from tests.contract.cases import snmp_case
 
@@ -74,3 +79,22 @@ def test_arp_rows_of_both_tables_once_each() -> None:
     rows = snapshot("linux_icecast").arp
     assert len({(r.port, r.address) for r in rows}) == len(rows) > 0
     assert any(":" in r.address for r in rows) or all("." in r.address for r in rows)
+
+
+@pytest.mark.parametrize(("table", "getter"), [
+    ("dot1qVlanStaticEgressPorts", "vlans"), ("vmVlan", "vlans"), ("hwL2VlanDescr", "vlans"),
+    ("ifStackStatus", "lags"), ("dot3adAggPortSelectedAggID", "lags"),
+    ("ipNetToPhysicalPhysAddress", "arp"), ("ipNetToMediaPhysAddress", "arp"),
+])  # fmt: skip
+def test_a_layer2_table_that_failed_leaves_its_getter_incomplete(table: str, getter: str) -> None:
+    failed = TableCoverage(table, oids.SUBTREES[table], "timeout", 0, 1, 2.0, "no answer")
+    coverage = table_coverage([failed])
+    assert coverage.incomplete == {getter} and not coverage.unaccounted
+    assert getter in coverage.getters
+
+
+def test_a_fallback_table_not_needed_certifies_its_getter() -> None:
+    """The collector records a WALK_WHEN table it did not need as empty, with why."""
+    skipped = TableCoverage("vtpVlanName", oids.VTP_VLAN_NAME, "empty", 0, 0, 0.0,
+                            "not needed: dot1qVlanStaticName ok")
+    assert table_coverage([skipped]).incomplete == frozenset()
