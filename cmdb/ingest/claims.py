@@ -24,6 +24,10 @@ from cmdb.schema import Schema
 from cmdb.write import CIUpdate
 
 OWNED_CLASS = "Device"  # the schema's class whose (top-level) CIs have an owner per source
+# Devices that other devices tell of, never answering discovery themselves (a phone an
+# LLDP neighbour table names, a host the FDB and ARP tables place): no owner, so one that
+# moves to another switch, or that two switches see, is reported by either.
+SHARED_CLASSES = ("Endpoint",)
 
 Lapse = Literal["live", "lapsing", "lapsed"]
 Verdict = Literal["own", "claim", "take_over", "refuse"]
@@ -160,8 +164,14 @@ class DuplicateIdentity:
 
 
 def owned(schema: Schema, cs: ChangeSet, cls_name: str, parent_uid: str | None) -> bool:
-    """Whether the rule applies: a top-level device in a scoped change set."""
-    return bool(cs.scope) and parent_uid is None and schema.is_a(cls_name, OWNED_CLASS)
+    """Whether the rule applies: a top-level device in a scoped change set (not one of
+    the `SHARED_CLASSES`)."""
+    return (
+        bool(cs.scope)
+        and parent_uid is None
+        and schema.is_a(cls_name, OWNED_CLASS)
+        and not any(schema.is_a(cls_name, shared) for shared in SHARED_CLASSES)
+    )
 
 
 def new_claims(cs: ChangeSet) -> str:

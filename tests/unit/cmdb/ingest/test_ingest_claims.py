@@ -104,3 +104,11 @@ def test_a_takeover_retracts_only_what_the_change_set_certifies() -> None:
                               [OpenLink("l1", "HAS_INTERFACE", "u1", "p1")], [])}  # fmt: skip
     out = claims.retract(ctx, held, set(), set(), {"u1"}, set())
     assert out.absent == [] and out.closes == []
+
+
+def test_an_endpoint_has_no_owner_so_another_switch_may_report_it() -> None:
+    """A phone moved to another switch, or seen by two: no DuplicateIdentity."""
+    ctx = context("snmp", scope=B, discovery_run="r2")
+    assert claims.owned(ctx.schema, ctx.changeset, "NetworkDevice", None)
+    assert not claims.owned(ctx.schema, ctx.changeset, "Endpoint", None)
+    assert not claims.owned(ctx.schema, ctx.changeset, "Interface", "u-parent")
