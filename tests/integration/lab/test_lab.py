@@ -128,9 +128,13 @@ def _strip_junos_context(text: str) -> str:
     return re.sub(r"^\{[\w:]+\}\s*$", "", text, flags=re.MULTILINE).strip()
 
 
-@pytest.mark.parametrize("platform", ["cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos"])
+@pytest.mark.parametrize("platform", ["cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos",
+                                      "huawei_vrp", "hp_comware", "cisco_asa"])  # fmt: skip
 def test_netmiko_show_version_is_the_recording(running_lab: lab.Manifest, platform: str) -> None:
+    """netmiko's own session set-up for each device type, then the version command
+    (`display version` on Huawei and H3C) and a command the device rejects."""
     device = next(d for d in running_lab.of_kind("ssh-sim") if d.platform == platform)
+    version = "display version" if platform in ("huawei_vrp", "hp_comware") else "show version"
     user = _secrets(running_lab)["ssh"]["users"][0]
     auth: dict[str, Any] = {"password": user["password"]}
     if platform in ("arista_eos", "juniper_junos"):  # these two log in with the key
@@ -142,12 +146,12 @@ def test_netmiko_show_version_is_the_recording(running_lab: lab.Manifest, platfo
         username=user["username"],
         **auth,
     ) as conn:
-        output = conn.send_command("show version")
-        error = conn.send_command("show no such thing")
+        output = conn.send_command(version)
+        error = conn.send_command(f"{version.split()[0]} no such thing")
         assert device.facts["hostname"] in conn.find_prompt()
-    recorded = Path(device.facts["commands"]["show version"]).read_text()
+    recorded = Path(device.facts["commands"][version]).read_text()
     assert _strip_junos_context(output) == _strip_junos_context(recorded)
-    assert "nvalid" in error or "unknown command" in error
+    assert "nvalid" in error or "unknown command" in error or "Unrecognized command" in error
 
 
 def test_namespace_hosts_run_real_sshd_with_their_own_names(running_lab: lab.Manifest) -> None:
