@@ -150,6 +150,7 @@ def test_netmiko_show_version_is_the_recording(running_lab: lab.Manifest, platfo
         error = conn.send_command(f"{version.split()[0]} no such thing")
         assert device.facts["hostname"] in conn.find_prompt()
     recorded = Path(device.facts["commands"][version]).read_text()
+    assert isinstance(output, str) and isinstance(error, str)  # no parser was asked for
     assert _strip_junos_context(output) == _strip_junos_context(recorded)
     assert "nvalid" in error or "unknown command" in error or "Unrecognized command" in error
 
