@@ -170,8 +170,12 @@ RULES: tuple[Rule, ...] = (
     Rule("mikrotik-routeros", "MikroTik", "routeros", "router", _ent("14988"),
          version_oid=oids.MTXR_LICENSE_VERSION, serial_oid=oids.MTXR_SERIAL),
     # -- Huawei -----------------------------------------------------------------------
-    # hwServer(235): the iBMC speaks for its server (HUAWEI-SERVER-IBMC-MIB)
-    Rule("huawei-ibmc", "Huawei", "ibmc", "server", _ent("2011.2.235")),
+    # hwServer(235): the iBMC speaks for its server (HUAWEI-SERVER-IBMC-MIB): the server's
+    # model and serial, the version the running iBMC firmware's (a serial the BMC was
+    # never told is the placeholder "SerialNumber": junk, precedence.yaml)
+    Rule("huawei-ibmc", "Huawei", "ibmc", "server", _ent("2011.2.235"),
+         hardware_oid=oids.IBMC_DEVICE_NAME, serial_oid=oids.IBMC_DEVICE_SERIAL,
+         version_oid=oids.IBMC_FIRMWARE_VERSION, hardware_from_entity=False),
     # OceanStor arrays' agent (ISM: Integrated Storage Manager)
     Rule("huawei-oceanstor", "Huawei", "oceanstor", "storage", HUAWEI, r"^ISM SNMP Agent"),
     # ACU2 and AC6xxx: WLAN access controllers (a card, a box) running VRP

@@ -107,6 +107,13 @@ HIK_ENTITY_TYPE = "1.3.6.1.4.1.50001.1.100.0"  # DVR(1), NVR(2), IPC(3)
 DAHUA_SOFTWARE_REVISION = "1.3.6.1.4.1.1004849.2.1.1.1.0"  # DAHUA-SNMP-MIB
 DAHUA_SERIAL = "1.3.6.1.4.1.1004849.2.1.2.4.0"
 DAHUA_DEVICE_TYPE = "1.3.6.1.4.1.1004849.2.1.2.6.0"
+# HUAWEI-SERVER-IBMC-MIB (a Huawei server's iBMC): deviceName (the server's model),
+# deviceSerialNo, and firmwareVersion of the firmware named "Active iBMC" (index: the name)
+IBMC_DEVICE_NAME = "1.3.6.1.4.1.2011.2.235.1.1.1.6.0"
+IBMC_DEVICE_SERIAL = "1.3.6.1.4.1.2011.2.235.1.1.1.7.0"
+IBMC_FIRMWARE_VERSION = "1.3.6.1.4.1.2011.2.235.1.1.11.50.1.4.11." + ".".join(
+    str(ord(c)) for c in "Active iBMC"
+)
 CPQ_SI_SERIAL = "1.3.6.1.4.1.232.2.2.2.1.0"  # CPQSINFO-MIB cpqSiSysSerialNum
 CPQ_SI_PRODUCT_NAME = "1.3.6.1.4.1.232.2.2.4.2.0"  # cpqSiProductName
 HIK_DEVICE_MODEL = "1.3.6.1.4.1.39165.1.1.0"  # HIK-DEVICE-MIB (cameras): the model
@@ -237,6 +244,9 @@ SCALARS: dict[str, str] = {
     "dahuaSoftwareRevision": DAHUA_SOFTWARE_REVISION,
     "dahuaSerialNumber": DAHUA_SERIAL,
     "dahuaDeviceType": DAHUA_DEVICE_TYPE,
+    "ibmcDeviceName": IBMC_DEVICE_NAME,
+    "ibmcDeviceSerialNo": IBMC_DEVICE_SERIAL,
+    "ibmcFirmwareVersion": IBMC_FIRMWARE_VERSION,
     "cpqSiSysSerialNum": CPQ_SI_SERIAL,
     "cpqSiProductName": CPQ_SI_PRODUCT_NAME,
     "hikDeviceModel": HIK_DEVICE_MODEL,

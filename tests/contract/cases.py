@@ -37,7 +37,7 @@ LIBRENMS_OS = {
     "dahua-nvr": "dahua", "hpe-ilo": "ilo", "xerox": "printer",
     "brother": "printer", "canonprinter": "printer", "hikvision-cam": "hikvision",
     "huaweiups": "huaweiups", "konica": "printer", "ricoh": "printer", "drac": "drac",
-    "apc": "apc", "eaton-mgeups": "mgeups", "sharp": "printer",
+    "apc": "apc", "eaton-mgeups": "mgeups", "sharp": "printer", "ibmc": "ibmc",
 }  # fmt: skip
 # LibreNMS os -> the maker it stands for (an os of many makers stands for none: linux;
 # comware, H3C's own brand and HP's and HPE's).
@@ -49,7 +49,7 @@ LIBRENMS_VENDOR = {
     "hpe-ilo": "HPE", "xerox": "Xerox", "brother": "Brother",
     "canonprinter": "Canon", "hikvision-cam": "Hikvision", "huaweiups": "Huawei",
     "konica": "Konica Minolta", "ricoh": "Ricoh", "drac": "Dell", "apc": "APC",
-    "eaton-mgeups": "Eaton", "sharp": "Sharp",
+    "eaton-mgeups": "Eaton", "sharp": "Sharp", "ibmc": "Huawei",
 }  # fmt: skip
 LIBRENMS_TYPE = {
     "network": {"switch", "router", "firewall"},
@@ -63,7 +63,7 @@ LIBRENMS_TYPE = {
 # records), a server's BMC under appliance (ours: the server it speaks for).
 LIBRENMS_OS_KINDS = {
     "hikvision-nvr": {"camera"}, "dahua-nvr": {"camera"}, "hikvision-cam": {"camera"},
-    "hpe-ilo": {"server"}, "drac": {"server"},
+    "hpe-ilo": {"server"}, "drac": {"server"}, "ibmc": {"server"},
 }  # fmt: skip
 
 
@@ -77,7 +77,7 @@ EXPECTED = HERE / "expected"
 NTC = HERE.parent / "unit" / "discovery" / "ssh" / "fixtures" / "ntc"
 LINUX = HERE.parent / "unit" / "discovery" / "ssh" / "fixtures" / "linux"
 NETWORK_OSES = ("arista_eos", "cisco_ios", "cisco_nxos", "juniper_junos", "huawei_vrp", "hp_comware",
-                "cisco_asa")  # fmt: skip
+                "cisco_asa", "ruijie_os")  # fmt: skip
 COLLECTED = (*oids.SUBTREES.values(), *oids.SCALARS.values())
 GETTERS = tuple(f.name for f in dataclasses.fields(DeviceFacts) if f.name != "source")
 TARGET = "192.0.2.10"

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from cmdb.identity import global_sets, usable_sets
 from cmdb.schema import load_schema
 from cmdb.validate import validate
 from discovery.identifiers import canonical_ifname, split_fqdn
@@ -260,3 +261,18 @@ def fails_clearly(snap: DeviceSnapshot) -> None:
         normalize_snmp(snap, target=TARGET, observed_at=AT, coverage=None)
     assert caught.value.target == TARGET
     assert f"sysObjectID {snap.system.object_id!r}" in str(caught.value)
+
+
+def test_a_placeholder_serial_is_kept_as_told_and_never_identifies() -> None:
+    """A Huawei iBMC never told its server's serial answers deviceSerialNo with the
+    placeholder "SerialNumber": kept as told, junk to the schema, so it identifies no
+    server (every such server would otherwise be one CI)."""
+    snap = snapshot("ibmc")
+    assert snap.classification.serial == "SerialNumber"
+    schema = load_schema()
+    cs = normalize_snmp(snap, target=TARGET, observed_at=AT, coverage=None)
+    (dev,) = [ci for ci in cs.cis if ci.key == "dev"]
+    cls = schema.classes[dev.class_]
+    sets = [cls.identification[i] for i in usable_sets(schema, cls, dev.attributes)]
+    sets += global_sets(schema, cls, dev.attributes)
+    assert sets and all("serial_number" not in s for s in sets)
