@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 
 from cmdb.identity import global_sets, usable_sets
+from cmdb.observations import CIObservation
 from cmdb.schema import load_schema
 from cmdb.validate import validate
 from discovery.identifiers import canonical_ifname, split_fqdn
@@ -250,9 +251,26 @@ def recorded_unclassified(snap: DeviceSnapshot) -> None:
     assert attrs.get("primary_mac") == next(iter(macs), None)
     names = {canonical_ifname(i.name or i.descr) for i in snap.interfaces} - {None, ""}
     interfaces = [ci for ci in cs.cis if ci.class_ == "Interface"]
-    assert len(interfaces) == len(names)
-    assert {ci.attributes["name"] for ci in interfaces} == names
-    assert all(ci.parent is not None and ci.parent.ref == "dev" for ci in interfaces)
+    own = [ci for ci in interfaces if ci.parent is not None and ci.parent.ref == "dev"]
+    assert len(own) == len(names)
+    assert {ci.attributes["name"] for ci in own} == names
+    endpoints_placed_by_arp(snap, cs.cis, [ci for ci in interfaces if ci not in own])
+
+
+def endpoints_placed_by_arp(snap: DeviceSnapshot, cis: Sequence[CIObservation],
+                            ports: Sequence[CIObservation]) -> None:  # fmt: skip
+    """Every Interface not the device's is the one port of an Endpoint the device's
+    forwarding and ARP tables placed: the Endpoint's MAC (the port's name) with the
+    address the ARP table gives it."""
+    endpoints = {ci.key: ci for ci in cis if ci.class_ == "Endpoint"}
+    arp = {(row.mac, row.address) for row in snap.arp}
+    for port in ports:
+        assert port.parent is not None and port.parent.ref in endpoints, port
+        endpoint = endpoints[port.parent.ref].attributes
+        mac = endpoint["primary_mac"]
+        assert port.attributes == {"name": mac, "mac": mac}
+        assert (mac, endpoint["management_ip"]) in arp
+    assert len(ports) == len({p.parent.ref for p in ports if p.parent is not None})
 
 
 def fails_clearly(snap: DeviceSnapshot) -> None:
