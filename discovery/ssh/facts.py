@@ -63,6 +63,11 @@ NETWORK_GETTERS: frozenset[Getter] = frozenset(
     {"system", "inventory", "interfaces", "addresses", "neighbours", "fdb", "vlans", "arp",
      "components", "lags"}
 )  # fmt: skip
+# Getters a platform has no command for: not claimed (neither complete nor empty).
+# ruijie_os: no RGOS neighbour, VLAN, MAC, ARP or aggregate-port output to test templates on.
+UNCOLLECTED: dict[str, frozenset[Getter]] = {
+    "ruijie_os": frozenset({"neighbours", "fdb", "vlans", "arp", "lags"}),
+}
 # Our platform -> the OS name the SNMP side writes for the same box.
 OS_NAMES = {"cisco_ios": "ios", "cisco_nxos": "nxos", "arista_eos": "eos", "juniper_junos": "junos",
             "huawei_vrp": "vrp", "hp_comware": "comware", "ruijie_os": "rgos",
@@ -150,6 +155,7 @@ COMMAND_GETTERS: dict[str, frozenset[Getter]] = {
     "display lldp neighbor-information verbose": _NEIGHBOURS,
     "display vlan all": _VLANS,
     "display current-configuration | include sysname": frozenset({"system"}),
+    "show running-config | include hostname": frozenset({"system"}),  # Ruijie
     **LINUX_COMMANDS,
 }
 
@@ -164,7 +170,8 @@ def ssh_facts(parsed: ParsedTarget, *, target: str, failed_commands: Iterable[st
         return linux_facts(parsed, command_coverage(failed, LINUX_GETTERS))
     if parsed.platform not in NETWORK_PLATFORMS:
         raise NormalizeError(target, f"no SSH normalizer for platform {parsed.platform!r}")
-    return network_facts(parsed, command_coverage(failed, NETWORK_GETTERS))
+    getters = NETWORK_GETTERS - UNCOLLECTED.get(parsed.platform, frozenset())
+    return network_facts(parsed, command_coverage(failed, getters))
 
 
 def command_coverage(failed: Sequence[str], getters: frozenset[Getter]) -> Coverage:

@@ -18,6 +18,7 @@ from discovery.ssh.platforms import (
     huawei_vrp,
     juniper_junos,
     linux,
+    ruijie_os,
 )
 from discovery.ssh.platforms.base import Command, ParsedTarget, Platform
 
@@ -33,6 +34,7 @@ PLATFORMS: Mapping[str, Platform] = MappingProxyType(
             huawei_vrp,
             hp_comware,
             cisco_asa,
+            ruijie_os,
         )
     }
 )

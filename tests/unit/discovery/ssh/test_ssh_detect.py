@@ -18,7 +18,7 @@ def test_every_recorded_show_version_is_detected_as_its_platform(path: Path) -> 
 def test_every_platform_we_parse_has_a_recorded_version_to_detect_it_by() -> None:
     detected = {path.parent.parent.name for path in VERSIONS}
     assert detected >= {"cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "huawei_vrp",
-                        "hp_comware", "cisco_asa"}  # fmt: skip
+                        "hp_comware", "cisco_asa", "ruijie_os"}  # fmt: skip
 
 
 def test_nxos_without_its_banner_is_told_by_its_model_and_software_lines() -> None:

@@ -21,7 +21,7 @@ VERSIONS = sorted([*NTC.glob("*/show_version/*.raw"), *NTC.glob("*/display_versi
 UNAME_LINUX = "uname -a\nLinux lab-srv-01 6.1.0-18-amd64 #1 SMP Debian x86_64 GNU/Linux\n$ "
 PROMPTS = {"cisco_ios": "core-sw1#", "cisco_nxos": "n3k-1#", "arista_eos": "leaf1>",
            "juniper_junos": "admin@mx1>", "cisco_asa": "asa1>", "huawei_vrp": "<HUAWEI>",
-           "hp_comware": "<H3C>"}  # fmt: skip
+           "hp_comware": "<H3C>", "ruijie_os": "Ruijie#"}  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Huawei VRP, H3C Comware and Cisco ASA: every ntc-templates recording through our
+"""Huawei VRP, H3C Comware, Cisco ASA and Ruijie RGOS: every recording through our
 parsers, each mapped field equal to the yml's parsed_sample (the oracle).
 
 The transforms are written from the yml's meaning, not imported from the code under test.
@@ -35,7 +35,7 @@ from discovery.ssh.records import (
 )
 
 NTC_DIR = Path(__file__).parent / "fixtures" / "ntc"
-VENDOR_PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_asa")
+VENDOR_PLATFORMS = ("huawei_vrp", "hp_comware", "cisco_asa", "ruijie_os")
 
 
 @dataclass(frozen=True)
@@ -223,6 +223,23 @@ CHECKS: dict[tuple[str, str], Check] = {
         IPInterface,
         [("interface", "interface", text), ("address", "ip_address", address)]),
     ("cisco_asa", "show arp"): Check(ArpEntry, [*ARP, ("interface", "interface", text)]),
+    # Ruijie: the yml is our own template's parse; test_ssh_ruijie_recordings.py checks the
+    # records against an independent parse (the ntc-templates fork's, *.ntc_fork.yml).
+    ("ruijie_os", "show version"): Check(DeviceVersion, [
+        ("model", "model", text), ("uptime", "uptime", text),
+        ("os_version", "software_version", text), ("serials", "serial", strings),
+    ]),
+    ("ruijie_os", "show interfaces"): Check(
+        Interface, [
+            ("name", "interface", text), ("description", "description", text),
+            ("mac", "mac_address", mac), ("mtu", "mtu", number),
+            ("bandwidth_kbps", "bandwidth", leading_number),
+            ("ip_address", "ip_address", address), ("prefix_length", "ip_address", prefix),
+        ]),
+    ("ruijie_os", "show ip interface brief"): Check(IPInterface, [
+        ("interface", "interface", text), ("address", "ip_address", address),
+        ("prefix_length", "ip_address", prefix),
+    ]),
 }  # fmt: skip
 # Rows that do not map one to one: checked by their own tests below.
 SPECIAL = {("huawei_vrp", "display vlan"), ("cisco_asa", "show port-channel summary")}
