@@ -15,9 +15,11 @@ from pathlib import Path
 from lab.errors import RecordingError
 
 PLATFORMS = ("cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos", "huawei_vrp",
-             "hp_comware", "cisco_asa")  # fmt: skip
+             "hp_comware", "cisco_asa", "ruijie_os")  # fmt: skip
 # The configuration line that names a Huawei/H3C device: answered from its host name.
 SYSNAME = "display current-configuration | include sysname"
+# The configuration line that names a Ruijie device: answered from its host name.
+RUIJIE_HOSTNAME = "show running-config | include hostname"
 EXIT_COMMANDS = frozenset({"exit", "quit", "logout"})
 
 
@@ -112,6 +114,17 @@ PLATFORM_TABLE: dict[str, Platform] = {
             _caret(prompt, line) + "ERROR: % Invalid input detected at '^' marker.\n"
         ),
         (r"^(\S+) up \d+",),
+    ),
+    "ruijie_os": Platform(
+        "ruijie_os",
+        lambda host, _user: f"{host}#",
+        {
+            "terminal width 256": "",
+            "terminal length 0": "",
+            RUIJIE_HOSTNAME: "hostname {hostname}\n",
+        },
+        lambda prompt, line: _caret(prompt, line) + "% Invalid input detected at '^' marker.\n",
+        (),
     ),
 }
 

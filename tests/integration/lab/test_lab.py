@@ -129,7 +129,7 @@ def _strip_junos_context(text: str) -> str:
 
 
 @pytest.mark.parametrize("platform", ["cisco_ios", "cisco_nxos", "arista_eos", "juniper_junos",
-                                      "huawei_vrp", "hp_comware", "cisco_asa"])  # fmt: skip
+                                      "huawei_vrp", "hp_comware", "cisco_asa", "ruijie_os"])  # fmt: skip
 def test_netmiko_show_version_is_the_recording(running_lab: lab.Manifest, platform: str) -> None:
     """netmiko's own session set-up for each device type, then the version command
     (`display version` on Huawei and H3C) and a command the device rejects."""
