@@ -22,9 +22,12 @@ issue's bar on them (THRESHOLDS). The field mapping, LibreNMS -> ours:
 - interfaces, per port LibreNMS keeps (its per-OS ignore rules drop some): ifName
   (canonical) -> name; ifDescr -> descr, LibreNMS filling an empty one with ifName;
   ifAlias -> alias, LibreNMS filling an empty one with ifDescr; ifType; from its poller ifMtu, ifAdminStatus, ifOperStatus,
-  ifPhysAddress (all zeros: none), ifSpeed (bit/s; none: 0 or none).
+  ifPhysAddress (all zeros: none; a Dahua's hex of the MAC's text: librenms_mac),
+  ifSpeed (bit/s; none: 0 or none).
 - addresses: each (address, prefix length, ifIndex) of LibreNMS's or ours on a port it
-  keeps, equal when both have it (IPv6 ::1 skipped: LibreNMS drops it).
+  keeps, equal when both have it (IPv6 ::1 skipped and an IPv4 address without a
+  netmask: LibreNMS drops them; its IPv6 prefix length 0 is "none given":
+  librenms_keeps_address, librenms_address).
 - neighbours: each (protocol, local port name, remote name) of LibreNMS's or ours,
   equal when both have it; per LibreNMS link its remote port (LLDP: LibreNMS appends
   `` (<chassis MAC>)`` when it does not know the remote device, stripped) and for CDP
@@ -157,6 +160,23 @@ def _mac(mac: str | None) -> str | None:
     return None if mac is None or set(mac) <= {"0"} else mac
 
 
+def librenms_mac(theirs: str | None, ours: str | None) -> str | None:
+    """LibreNMS's ifPhysAddress (bare hex) as we write it (colons). All zeros is none;
+    where LibreNMS hex-encoded the first six characters of the MAC's text instead of
+    its bytes (a Dahua's ``33633a65663a``: "3c:ef:"), it stands for that MAC."""
+    theirs = _mac(theirs)
+    if theirs is None:
+        return None
+    if ours is not None:
+        try:
+            as_text = bytes.fromhex(theirs).decode("ascii")
+        except (ValueError, UnicodeDecodeError):
+            as_text = ""
+        if len(as_text) == 6 and ours.startswith(as_text):
+            return ours
+    return ":".join(theirs[i : i + 2] for i in range(0, len(theirs), 2))
+
+
 def interface_checks(librenms: Json, ours: Json) -> list[Check]:
     if "ports" not in librenms:
         return []
@@ -177,8 +197,7 @@ def interface_checks(librenms: Json, ours: Json) -> list[Check]:
             ("mtu", poll["ifMtu"], iface.get("mtu")),
             ("admin_status", poll["ifAdminStatus"], iface.get("admin_status")),
             ("oper_status", poll["ifOperStatus"], iface.get("oper_status")),
-            ("mac", _mac(poll["ifPhysAddress"]), iface["mac"].replace(":", "")
-             if "mac" in iface else None),
+            ("mac", librenms_mac(poll["ifPhysAddress"], iface.get("mac")), iface.get("mac")),
             ("speed_mbps", speed, iface.get("speed_mbps") or None),
         )  # fmt: skip
         out += [Check("interfaces", f"{index} {what}", t, o) for what, t, o in pairs]
@@ -215,11 +234,31 @@ def address_checks(librenms: Json, ours: Json) -> list[Check]:
         want |= {(r[key], r[f"{version}_prefixlen"], r["ifIndex"])
                  for r in section.get(f"{version}_addresses", [])}  # fmt: skip
     got = {(a["address"], a.get("prefix_length"), a["port"]) for a in ours["addresses"]
-           if a["port"] in kept and a["address"] != "::1"}  # fmt: skip
-    return _presence("addresses", want, got)
+           if a["port"] in kept and librenms_keeps_address(a["address"], a.get("prefix_length"))}  # fmt: skip
+    return _presence("addresses", {librenms_address(*row) for row in want}, got)
+
+
+def librenms_keeps_address(address: str, prefix_length: int | None) -> bool:
+    """LibreNMS drops IPv6 ::1, and an IPv4 address whose netmask the agent did not
+    give (an APC's 192.168.101.9); we keep that one, without a prefix length."""
+    return address != "::1" and (prefix_length is not None or ":" in address)
+
+
+def librenms_address(
+    address: str, prefix_length: int, if_index: int
+) -> tuple[str, int | None, int]:
+    """LibreNMS writes an IPv6 prefix length the agent did not give (ipAddressPrefix
+    0.0, an ASA's link-local address) as 0; ours is None."""
+    return address, (None if prefix_length == 0 and ":" in address else prefix_length), if_index
 
 
 _UNKNOWN_REMOTE = re.compile(r" \([0-9a-f]{12}\)$")
+
+
+def strip_unknown_remote(port: str | None) -> str | None:
+    """LibreNMS appends `` (<chassis MAC>)`` to the remote port of a device it does not
+    know (all zeros where the chassis ID is no MAC: a ProCurve's "41 (000000000000)")."""
+    return _UNKNOWN_REMOTE.sub("", port or "") or None
 
 
 def neighbour_checks(librenms: Json, ours: Json) -> list[Check]:
@@ -234,12 +273,29 @@ def neighbour_checks(librenms: Json, ours: Json) -> list[Check]:
     out = _presence("neighbours", theirs, mine)
     for key, link in theirs.items():
         got = mine.get(key, {})
-        port = _UNKNOWN_REMOTE.sub("", link["remote_port"] or "") or None
+        port = strip_unknown_remote(link["remote_port"])
         out.append(Check("neighbours", f"{key} remote_port", port, got.get("remote_port")))
         if link["protocol"] == "cdp":
             out.append(Check("neighbours", f"{key} remote_platform", link["remote_platform"],
                              got.get("remote_platform")))  # fmt: skip
     return out
+
+
+def librenms_entity_row(row: Json) -> Json:
+    """A LibreNMS entPhysical row in our terms: it stores a missing
+    entPhysicalContainedIn as 0 (ours: None), an empty model or serial as "" (ours:
+    None) and entPhysicalIsFRU as "true"/"false"."""
+    return {
+        "index": row["entPhysicalIndex"], "phys_class": row["entPhysicalClass"],
+        "descr": row["entPhysicalDescr"], "name": row["entPhysicalName"],
+        "model_name": row["entPhysicalModelName"] or None,
+        "serial": row["entPhysicalSerialNum"] or None,
+        "hardware_rev": row["entPhysicalHardwareRev"],
+        "firmware_rev": row["entPhysicalFirmwareRev"],
+        "software_rev": row["entPhysicalSoftwareRev"],
+        "contained_in": row["entPhysicalContainedIn"] or None,
+        "is_fru": {"true": True, "false": False}.get(row["entPhysicalIsFRU"]),
+    }  # fmt: skip
 
 
 def chassis_checks(librenms: Json, ours: Json) -> list[Check]:
