@@ -82,12 +82,14 @@ NETWORK_CASES = [c for c in ssh_recordings() if c != "linux"]
 
 
 def parsed_sample(case: str, command: str) -> list[dict[str, Any]] | None:
+    """ntc-templates' parse of the recording; where the yml is our own template's parse
+    (rows OWN in SOURCES.tsv), the independent one kept beside it if any (*.ntc_fork.yml)."""
     raw = ssh_recordings()[case].get(command)
     if raw is None:
         return None
-    rows: list[dict[str, Any]] = yaml.safe_load(raw.with_suffix(".yml").read_text())[
-        "parsed_sample"
-    ]
+    fork = raw.with_suffix(".ntc_fork.yml")
+    oracle = fork if fork.is_file() else raw.with_suffix(".yml")
+    rows: list[dict[str, Any]] = yaml.safe_load(oracle.read_text())["parsed_sample"]
     return rows
 
 
