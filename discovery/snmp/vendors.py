@@ -16,18 +16,18 @@ VENDORS: dict[int, str] = {
     9: "Cisco",
     11: "HP",
     171: "D-Link",
-    232: "HPE",
-    253: "Xerox",  # Compaq, bought by HP: ProLiant servers' agents and iLO
+    232: "HPE",  # Compaq, bought by HP: ProLiant servers' agents and iLO
+    253: "Xerox",
     311: "Microsoft",
     367: "Ricoh",
     318: "APC",
-    476: "Vertiv",
-    674: "Dell",  # Liebert (Emerson Network Power, now Vertiv)
+    476: "Vertiv",  # Liebert (Emerson Network Power, now Vertiv)
+    674: "Dell",
     705: "Eaton",  # MGE UPS Systems, now Eaton
     789: "NetApp",
     850: "Tripp Lite",
-    1588: "Brocade",
-    1602: "Canon",  # SAN (Fibre Channel) switches
+    1588: "Brocade",  # SAN (Fibre Channel) switches
+    1602: "Canon",
     1991: "Brocade",  # Foundry Networks, bought by Brocade (now Ruckus)
     2011: "Huawei",
     2385: "Sharp",
@@ -49,8 +49,8 @@ VENDORS: dict[int, str] = {
     14823: "Aruba",  # now HPE Aruba Networking
     14988: "MikroTik",
     15227: "Venustech",
-    15983: "Meru",
-    18334: "Konica Minolta",  # Meru Networks, bought by Fortinet
+    15983: "Meru",  # Meru Networks, bought by Fortinet
+    18334: "Konica Minolta",
     19849: "NSFOCUS",
     21239: "Geist",  # now Vertiv
     21671: "VSS Monitoring",
