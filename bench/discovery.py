@@ -43,6 +43,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -430,6 +431,9 @@ def main() -> None:
     parser.add_argument("--ssh-block", default="127.82.0.0/16", help="loopback block of the SSH devices")
     args = parser.parse_args()
     snmp_part, ssh_part = args.part in ("all", "snmp"), args.part in ("all", "ssh")
+    # SIGTERM (kill PID, a CI time-out) ends the run as Ctrl-C does, so the lab it started
+    # comes down in the `finally` below instead of being orphaned
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     config = bench_config(args.prefix, args.snmp_block, args.ssh_block)
     state_dir = Path(tempfile.mkdtemp(prefix="cmdb-bench-lab-"))

@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import signal
 import statistics
 import tempfile
 import time
@@ -220,6 +221,8 @@ def main() -> None:
     parser.add_argument("--warm-up", type=int, default=WARM_UP_SETS,
                         help="change sets of the throwaway warm-up corpus (both sides)")
     args = parser.parse_args()
+    # SIGTERM ends the run as Ctrl-C does: the DBMS it started is stopped in `finally`
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     sets = max(1, args.servers // PER_SET)
     schema = load_schema()
     tmp = Path(tempfile.mkdtemp(prefix="cmdb-bench-"))
