@@ -71,6 +71,7 @@ class _RelSpec(BaseModel):
     impact: Propagation
     redundancy: bool = False
     symmetric: bool = False
+    composition: bool = False  # the target is a part of the source (left out with it)
     description: str = ""
     # what the relationship itself holds (IN_VLAN: tagged); scalar types only
     attributes: dict[str, AttrType | _AttrSpec] = Field(default_factory=dict)
@@ -128,6 +129,7 @@ class RelType:
     symmetric: bool
     description: str
     attributes: dict[str, Attribute] = field(default_factory=dict)
+    composition: bool = False
 
 
 @dataclass(frozen=True)
@@ -309,6 +311,7 @@ def _compile_relationships(
             symmetric=spec.symmetric,
             description=spec.description,
             attributes=_rel_attributes(path, doc, loc, spec),
+            composition=spec.composition,
         )
     return result
 

@@ -17,7 +17,7 @@ from cmdb.ingest.context import IngestContext
 from cmdb.ingest.identify import Group, Identified
 from cmdb.ingest.reader import GraphReader, StoredSummary
 from cmdb.ingest.resolve import Resolved, describe, resolve_refs
-from cmdb.validate import Fact, Ref
+from cmdb.validate import Fact, Link, Ref
 
 
 @dataclass
@@ -48,7 +48,9 @@ class Identification:
             self.states.update(reader.states(todo))
 
 
-def identify_all(reader: GraphReader, ctx: IngestContext, facts: Sequence[Fact]) -> Identification:
+def identify_all(
+    reader: GraphReader, ctx: IngestContext, facts: Sequence[Fact], links: Sequence[Link] = ()
+) -> Identification:
     found = Identification()
     new_uids: set[str] = set()
     remaining = list(facts)
@@ -73,6 +75,7 @@ def identify_all(reader: GraphReader, ctx: IngestContext, facts: Sequence[Fact])
         _identify_level(reader, ctx, ready, found, new_uids)
         done = {f.index for f in ready}
         remaining = [f for f in remaining if f.index not in done]
+    _leave_out_parts(found, links)
     need = []
     for ident in found.idents():
         if ident.new:
@@ -88,6 +91,29 @@ def identify_all(reader: GraphReader, ctx: IngestContext, facts: Sequence[Fact])
             need.append(ident.uid)
     found.read_states(reader, need)
     return found
+
+
+def _leave_out_parts(found: Identification, links: Sequence[Link]) -> None:
+    """A part a refused device reports through a composition link (its hardware
+    components: HAS_COMPONENT, CONTAINS) is left out with it, as what is scoped under it
+    is: a duplicate's serialized modules must not rewrite the owner's."""
+    if not found.refused:
+        return
+    parts = [
+        (link.source.local, link.target.local)
+        for link in links
+        if link.rel.composition and link.source.local is not None and link.target.local is not None
+    ]
+    grew = True
+    while grew:
+        grew = False
+        for whole, part in parts:
+            device = found.refused.get(whole)
+            if device is not None and part not in found.refused:
+                found.refused[part] = device
+                found.refused_parts[device] += 1
+                found.of_fact.pop(part, None)
+                grew = True
 
 
 def refused_by(ref: Ref | None, refused: dict[int, str]) -> str | None:

@@ -49,7 +49,7 @@ def plan(reader: GraphReader, schema: Schema, config: Config, validated: Validat
     ctx = IngestContext(
         schema, config, validated.changeset, validated.observed_at, uuid.uuid4().hex
     )
-    found = identify_all(reader, ctx, validated.facts)
+    found = identify_all(reader, ctx, validated.facts, validated.links)
     decisions = _reconcile(reader, ctx, found)
     links = _links(reader, ctx, validated.links, found, decisions)
     seen = {i.uid for i in found.idents()}

@@ -30,6 +30,8 @@ def test_the_shipped_schema_loads_and_covers_the_design() -> None:
     assert schema.relationships["RUNS_ON"].impact == "target_to_source"
     assert schema.relationships["MEMBER_OF"].redundancy
     assert schema.relationships["IN_VLAN"].attributes["tagged"].type == "boolean"
+    assert schema.relationships["CONTAINS"].composition
+    assert not schema.relationships["CONNECTED_TO"].composition
     assert schema.precedence.rank("model", "manual") < schema.precedence.rank("model", "snmp")
     assert schema.is_junk("To be filled by O.E.M.") and schema.is_junk("00:00:00:00:00:00")
     assert schema.is_junk("000000") and not schema.is_junk("FOC1234X")
