@@ -320,12 +320,11 @@ def _compile_relationships(
 LINK_MANAGED = frozenset("source evidence scope cs_open cs_close since last_seen until".split())
 
 
-def _rel_attributes(path: Path, doc: Any, loc: list[str], spec: _RelSpec
-                    ) -> dict[str, Attribute]:  # fmt: skip
+def _rel_attributes(path: Path, doc: Any, loc: list[str], spec: _RelSpec) -> dict[str, Attribute]:
     attributes = {}
     for attr_name, attr in spec.attributes.items():
         aloc = [*loc, "attributes", attr_name]
-        if not ATTR.match(attr_name) or attr_name.startswith("_"):
+        if not ATTR.match(attr_name):
             raise _fail(path, doc, aloc, f"attribute name {attr_name!r} must be snake_case")
         if attr_name in LINK_MANAGED:
             raise _fail(path, doc, aloc, f"attribute {attr_name!r} is managed by the core")
