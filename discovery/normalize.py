@@ -163,7 +163,11 @@ def device_attributes(facts: DeviceFacts, cls: str, target: str, is_junk: IsJunk
     if cls == "NetworkDevice":
         attrs["firmware"] = facts.chassis[0].firmware if facts.chassis else None
         attrs["stack_serials"] = serials if len(serials) > 1 else None
-        attrs["primary_mac"] = system.base_mac  # the one MAC that stands for the box
+        # the one MAC that stands for the box; a device that tells no bridge MAC, serial
+        # or name (an anonymised walk) is known by its first port's MAC
+        named = any(not is_junk(attrs[a]) for a in ("serial_number", "chassis_id", "hostname"))
+        first_nic = None if named else _first_nic_mac(facts, is_junk)
+        attrs["primary_mac"] = system.base_mac or first_nic
     if cls in _FIRST_NIC_CLASSES:
         attrs["primary_mac"] = _first_nic_mac(facts, is_junk)
     if cls in _HOSTS:

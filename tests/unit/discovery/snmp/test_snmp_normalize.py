@@ -1,11 +1,12 @@
-"""normalize_snmp over every recording in lab-data/snmp, checked against the schema,
-against what LibreNMS discovered from the same recording (expected/<name>.json, read as
-test_snmp_librenms.py reads it) and against the parsed recording itself.
+"""normalize_snmp over every LibreNMS walk in lab/recordings/snmp, checked against the
+schema, against what LibreNMS discovered from the same walk (expected/<name>.json,
+through the one field mapping: tests.contract.report and cases.py's maps) and against
+the parsed walk itself.
 
-LibreNMS -> ours: os.type network/server/printer -> NetworkDevice/Server/Peripheral;
-os.serial -> serial_number (a junk serial such as ``<private>`` is never emitted; where
-LibreNMS has none, ours must come from the recording: the JetDirect ``SN:`` in sysDescr);
-os.hardware -> model; os.version -> os_version; os.os -> vendor via LIBRENMS_VENDOR.
+The walks are listed from the folder. A walk where nothing identifies the device (an
+anonymised sysName, no serial, no MAC, no LLDP chassis ID: computed from its facts)
+cannot be recorded: normalize raises UnidentifiedDevice's SNMP form, one line naming the
+target. Every other walk normalizes, and the tests over change sets run on those.
 """
 
 from __future__ import annotations
@@ -24,36 +25,26 @@ import pytest
 from cmdb.observations import ChangeSet, CIObservation, LinkObservation
 from cmdb.schema import Schema, load_schema
 from cmdb.validate import validate
+from discovery.facts import DeviceFacts
 from discovery.identifiers import canonical_ifname, normalize_mac, split_fqdn
-from discovery.normalize import UNCLASSIFIED
+from discovery.normalize import DEVICE_CLASSES, DEVICE_KEY, UNCLASSIFIED
 from discovery.snmp import oids
 from discovery.snmp.collect import TableCoverage, TableStatus
 from discovery.snmp.errors import NormalizeError, SnmpError
-from discovery.snmp.facts import TABLE_GETTERS, split_software
+from discovery.snmp.facts import TABLE_GETTERS, snmp_facts, split_software
 from discovery.snmp.normalize import normalize_snmp
 from discovery.snmp.parse import parse_device
 from discovery.snmp.parse_neighbors import CHASSIS_MAC, PORT_MAC
 from discovery.snmp.records import DeviceSnapshot, IPv4Address
 from lab.sources import lab_data_dir
+from tests.contract.cases import getters_json, librenms_kinds
+from tests.contract.report import LIBRENMS_CASES, device_checks, interface_checks
 from tests.snmprec import load_snmprec
 
 LAB = lab_data_dir() / "snmp"
 NAMES = sorted(p.stem for p in LAB.glob("*.snmprec"))
 TARGET = "192.0.2.10"
 AT = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
-
-LIBRENMS_CLASS = {"network": "NetworkDevice", "server": "Server", "printer": "Peripheral"}
-LIBRENMS_VENDOR = {
-    "arista_eos": "Arista",
-    "ios": "Cisco",
-    "nxos": "Cisco",
-    "junos": "Juniper",
-    "routeros": "MikroTik",
-    "linux": "Linux",
-    "windows": "Microsoft",
-    "jetdirect": "HP",
-}
-
 
 
 @cache
@@ -79,8 +70,23 @@ def changeset(name: str) -> ChangeSet:
     )
 
 
+@cache
+def facts(name: str) -> DeviceFacts:
+    return snmp_facts(snapshot(name), None)
+
+
+def identifiable(name: str) -> bool:
+    """Whether the walk tells anything that identifies the device: a system name, a
+    serial (system or chassis), the bridge's or an interface's MAC, a MAC chassis ID."""
+    found = facts(name)
+    told = (found.system.name, found.system.serial, found.system.base_mac,
+            found.system.chassis_id, *(u.serial for u in found.chassis),
+            *(i.mac for i in found.interfaces))  # fmt: skip
+    return any(not junk(value) for value in told)
+
+
 def names_with(section: str) -> list[str]:
-    return [n for n in NAMES if section in expected(n)]
+    return [n for n in NAMES if section in expected(n) and identifiable(n)]
 
 
 def cis_of(cs: ChangeSet, cls: str) -> list[CIObservation]:
@@ -88,8 +94,13 @@ def cis_of(cs: ChangeSet, cls: str) -> list[CIObservation]:
 
 
 def device(cs: ChangeSet) -> CIObservation:
-    (dev,) = [c for c in cs.cis if c.class_ in LIBRENMS_CLASS.values()]
+    (dev,) = [c for c in cs.cis if c.key == DEVICE_KEY]
     return dev
+
+
+def own_interfaces(cs: ChangeSet) -> list[CIObservation]:
+    """The device's interfaces (not those of the endpoints it saw)."""
+    return [ci for ci in cis_of(cs, "Interface") if ci.parent and ci.parent.ref == DEVICE_KEY]
 
 
 def links_of(cs: ChangeSet, kind: str, evidence: str | None = None) -> list[LinkObservation]:
@@ -99,24 +110,52 @@ def links_of(cs: ChangeSet, kind: str, evidence: str | None = None) -> list[Link
 
 
 def if_index_of(cs: ChangeSet) -> dict[str | None, int]:
-    """change-set key -> ifIndex, read from the Interface facts."""
+    """change-set key -> ifIndex, read from the device's Interface facts."""
     out: dict[str | None, int] = {}
-    for ci in cis_of(cs, "Interface"):
+    for ci in own_interfaces(cs):
         value = ci.attributes["if_index"]
         assert isinstance(value, int)
         out[ci.key] = value
     return out
 
 
+def far_end(cs: ChangeSet, link: LinkObservation) -> tuple[object, object]:
+    """(host name, MAC) of a link's far end: a reference to another device's port, or
+    an Endpoint of this change set (a neighbour or FDB host that is not discovered)."""
+    target = link.target
+    if target.identifiers is not None:
+        parent = target.parent.identifiers if target.parent else None
+        return (parent or {}).get("hostname"), target.identifiers.get("mac")
+    cis = {ci.key: ci for ci in cs.cis}
+    port = cis[target.ref]
+    assert port.parent is not None
+    return cis[port.parent.ref].attributes.get("hostname"), port.attributes.get("mac")
+
+
 def junk(value: object) -> bool:
     return schema().is_junk(value)
 
 
-def test_every_recording_is_here() -> None:
-    assert len(NAMES) == 8
+IDENTIFIED = [n for n in NAMES if identifiable(n)]
+UNIDENTIFIED = [n for n in NAMES if not identifiable(n)]
 
 
-@pytest.mark.parametrize("name", NAMES)
+def test_every_walk_is_recorded_or_unidentified() -> None:
+    assert IDENTIFIED
+    assert sorted(IDENTIFIED + UNIDENTIFIED) == NAMES == LIBRENMS_CASES
+
+
+@pytest.mark.parametrize("name", UNIDENTIFIED)
+def test_an_unidentified_walk_fails_naming_the_target(name: str) -> None:
+    with pytest.raises(NormalizeError) as caught:
+        changeset(name)
+    message = str(caught.value)
+    assert message.startswith(f"{TARGET}: nothing identifies this ")
+    assert "\n" not in message
+    assert isinstance(caught.value, SnmpError) and caught.value.target == TARGET
+
+
+@pytest.mark.parametrize("name", IDENTIFIED)
 def test_change_set_validates(name: str) -> None:
     cs = changeset(name)
     validated = validate(schema(), cs)
@@ -130,7 +169,7 @@ def test_change_set_validates(name: str) -> None:
         assert None not in ci.attributes.values(), ci.key
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", IDENTIFIED)
 def test_is_deterministic(name: str) -> None:
     again = normalize_snmp(
         snapshot(name), target=TARGET, observed_at=AT, coverage=None, run_id="run-1"
@@ -138,66 +177,64 @@ def test_is_deterministic(name: str) -> None:
     assert again == changeset(name)
 
 
-@pytest.mark.parametrize("name", NAMES)
+# the device CI's attribute -> the facts' system field the report's mapping reads
+_SYSTEM_FIELDS = {"vendor": "vendor", "model": "model", "serial_number": "serial",
+                  "os_name": "os_name", "os_version": "os_version",
+                  "sys_object_id": "object_id"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", IDENTIFIED)
 def test_device_agrees_with_librenms(name: str) -> None:
+    """The device CI's fields, read through the report's mapping, equal LibreNMS's."""
     (want,) = expected(name)["os"]["discovery"]["devices"]
     dev = device(changeset(name))
     attrs = dev.attributes
-    assert dev.class_ == LIBRENMS_CLASS[want["type"]]
-    assert attrs["vendor"] == LIBRENMS_VENDOR[want["os"]]
+    kinds = librenms_kinds(want["os"], want["type"])
+    assert dev.class_ in {DEVICE_CLASSES[k][0] for k in kinds}
     assert attrs["management_ip"] == TARGET
-    assert attrs["sys_object_id"] == want["sysObjectID"].lstrip(".")
-    if want["serial"] is not None and not junk(want["serial"]):
-        assert attrs["serial_number"] == want["serial"]
-    elif want["serial"] is not None:
+    ours = getters_json(facts(name))
+    system = {**ours["system"], **{f: attrs.get(a) for a, f in _SYSTEM_FIELDS.items()}}
+    found = device_checks(expected(name), {**ours, "system": system})
+    # a junk serial is never emitted (it would identify)
+    if want["serial"] is not None and junk(want["serial"]):
         assert "serial_number" not in attrs
-    elif "serial_number" in attrs:
-        assert f"SN:{attrs['serial_number']}" in want["sysDescr"]
-    if want["hardware"] is not None:
-        assert attrs["model"] == want["hardware"]
-    if want["version"] is not None:
-        assert attrs["os_version"] == want["version"]
+        found = [c for c in found if c.field != "serial"]
+    compared = {c.field for c in found} & set(_SYSTEM_FIELDS.values())
+    assert compared
+    assert [c for c in found if not c.equal and c.field in compared] == []
     if junk(want["sysName"]):
         assert "hostname" not in attrs and "domain" not in attrs and "name" not in attrs
     else:
         assert attrs["hostname"] == split_fqdn(want["sysName"])[0]
 
 
-def test_stack_serials_are_the_entity_chassis_serials() -> None:
-    name = "ios_2960x"
-    rows = expected(name)["entity-physical"]["discovery"]["entPhysical"]
-    chassis = [r["entPhysicalSerialNum"] for r in rows if r["entPhysicalClass"] == "chassis"]
-    assert len(chassis) > 1
-    assert device(changeset(name)).attributes["stack_serials"] == chassis
-
-
-@pytest.mark.parametrize("name", [n for n in NAMES if not n.startswith("ios_")])
-def test_single_chassis_has_no_stack_serials(name: str) -> None:
-    assert "stack_serials" not in device(changeset(name)).attributes
+@pytest.mark.parametrize("name", IDENTIFIED)
+def test_stack_serials_are_the_chassis_serials(name: str) -> None:
+    """A stack (two ios_2960x members, a CE12804's two CSS frames) lists its chassis'
+    serials, as LibreNMS's entity rows have them; a single chassis lists none."""
+    rows = expected(name).get("entity-physical", {}).get("discovery", {}).get("entPhysical", [])
+    chassis = [r["entPhysicalSerialNum"] for r in sorted(rows, key=lambda r: r["entPhysicalIndex"])
+               if r["entPhysicalClass"] == "chassis" and r["entPhysicalSerialNum"]]  # fmt: skip
+    attrs = device(changeset(name)).attributes
+    if len(chassis) > 1:
+        assert attrs["stack_serials"] == chassis
+    else:
+        assert "stack_serials" not in attrs
 
 
 @pytest.mark.parametrize("name", names_with("ports"))
 def test_interfaces(name: str) -> None:
+    """An Interface CI per interface with a name (ifName, else ifDescr), each the
+    device's; its fields equal LibreNMS's through the report's mapping."""
     cs = changeset(name)
     named = [i for i in snapshot(name).interfaces if (i.name or i.descr or "").strip()]
-    interfaces = cis_of(cs, "Interface")
-    assert len(interfaces) == len(named)
-    by_index = {ci.attributes["if_index"]: ci for ci in interfaces}
-    dev_key = device(cs).key
-    for ci in interfaces:
-        assert ci.parent is not None and ci.parent.ref == dev_key
-    polled = {p["ifIndex"]: p for p in expected(name)["ports"]["poller"]["ports"]}
-    for port in expected(name)["ports"]["discovery"]["ports"]:
-        attrs = by_index[port["ifIndex"]].attributes
-        assert attrs["name"] == canonical_ifname(port["ifName"])
-        assert attrs["if_type"] == port["ifType"]
-        poll = polled[port["ifIndex"]]
-        assert attrs.get("mtu") == poll["ifMtu"]
-        assert attrs.get("oper_status") == poll["ifOperStatus"]
-        if poll["ifSpeed"]:
-            assert attrs["speed_mbps"] == poll["ifSpeed"] // 1_000_000
-        if poll["ifPhysAddress"] and not junk(poll["ifPhysAddress"]):
-            assert attrs["mac"] == normalize_mac(poll["ifPhysAddress"])
+    interfaces = own_interfaces(cs)
+    assert sorted(int(str(ci.attributes["if_index"])) for ci in interfaces) == sorted(
+        i.if_index for i in named
+    )
+    found = interface_checks(expected(name), {"interfaces": [ci.attributes for ci in interfaces]})
+    assert found
+    assert [c for c in found if not c.equal] == []
 
 
 def librenms_addresses(name: str) -> list[tuple[str, int, int]]:
@@ -249,7 +286,7 @@ def test_addresses(name: str) -> None:
 def test_one_address_on_two_interfaces_is_two_assignments() -> None:
     """The same address on two ports (unnumbered links, anycast), with different masks:
     an IPAddress CI for each, identified within its interface, each in its own subnet."""
-    base = snapshot(NAMES[0])
+    base = snapshot(IDENTIFIED[0])
     first, second = base.interfaces[0].if_index, base.interfaces[1].if_index
     snap = dataclasses.replace(base, ipv6=(), ipv4=(
         IPv4Address(first, "198.51.100.7", "255.255.255.0", 24),
@@ -263,7 +300,7 @@ def test_one_address_on_two_interfaces_is_two_assignments() -> None:
     assert got == {(first, 24), (second, 30)}
     assert len(cis_of(cs, "IPAddress")) == 2
     subnets = {ci.key: ci.attributes["cidr"] for ci in cis_of(cs, "Subnet")}
-    assert sorted(subnets[lk.target.ref] for lk in links_of(cs, "IN_SUBNET")) == [
+    assert sorted(str(subnets[lk.target.ref]) for lk in links_of(cs, "IN_SUBNET")) == [
         "198.51.100.0/24", "198.51.100.4/30"]  # fmt: skip
 
 
@@ -286,7 +323,7 @@ def _placeable(snap: DeviceSnapshot, cs: ChangeSet) -> dict[str, set[tuple[objec
     return out
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", IDENTIFIED)
 def test_neighbour_links_match_placeable_rows(name: str) -> None:
     cs = changeset(name)
     for evidence, rows in _placeable(snapshot(name), cs).items():
@@ -299,13 +336,7 @@ def test_every_librenms_neighbour_is_linked(name: str) -> None:
     by_name = {ci.key: ci.attributes["name"] for ci in cis_of(cs, "Interface")}
     got: set[tuple[str, object, object]] = set()
     for lk in links_of(cs, "CONNECTED_TO"):
-        target = lk.target
-        host = (
-            target.parent.identifiers.get("hostname")
-            if target.parent and target.parent.identifiers
-            else None
-        )
-        got.add((lk.evidence, by_name[lk.source.ref], host))
+        got.add((lk.evidence, by_name[lk.source.ref], far_end(cs, lk)[0]))
     links = expected(name)["discovery-protocols"]["discovery"]["links"]
     assert links
     for link in links:
@@ -368,9 +399,7 @@ def test_port_mac_neighbour_needs_no_device() -> None:
     assert {lk.target.identifiers["mac"] for lk in mac_links if lk.target.identifiers} == by_port
 
 
-@pytest.mark.parametrize(
-    "name", [n for n in NAMES if snapshot(n).bridge.fdb]
-)
+@pytest.mark.parametrize("name", [n for n in IDENTIFIED if snapshot(n).bridge.fdb])
 def test_fdb_places_only_lone_macs(name: str) -> None:
     snap, cs = snapshot(name), changeset(name)
     indexes = if_index_of(cs)
@@ -383,11 +412,8 @@ def test_fdb_places_only_lone_macs(name: str) -> None:
         if port in indexes.values() and learned[port] == 1 and port not in neighbour_ports:
             if entry.mac not in own:
                 want.add((port, entry.mac))
-    got = {
-        (indexes[lk.source.ref], lk.target.identifiers["mac"])
-        for lk in links_of(cs, "CONNECTED_TO", "fdb")
-        if lk.target.identifiers
-    }
+    got = {(indexes[lk.source.ref], far_end(cs, lk)[1])
+           for lk in links_of(cs, "CONNECTED_TO", "fdb")}  # fmt: skip
     assert got == want
 
 
@@ -515,7 +541,7 @@ def test_a_printer_that_reports_only_its_name_is_identified_by_it() -> None:
     assert schema().classes["Peripheral"].identification[-1] == ("hostname",)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", IDENTIFIED)
 def test_a_device_of_unknown_kind_is_kept_unclassified(name: str) -> None:
     """The recording with its kind taken away (as when no rule matches): the device is an
     UnclassifiedDevice with every fact its class shares with the classified one, the
@@ -536,9 +562,8 @@ def test_a_device_of_unknown_kind_is_kept_unclassified(name: str) -> None:
     nics = [i.mac for i in sorted(snap.interfaces, key=lambda i: i.if_index)
             if i.if_type_name == "ethernetCsmacd" and i.mac and not junk(i.mac)]  # fmt: skip
     assert dev.attributes.get("primary_mac") == (snap.bridge.base_mac or next(iter(nics), None))
-    descr = snap.system.descr
-    assert descr and dev.attributes["sys_descr"] == " ".join(descr.split())[:255]
-    assert "\n" not in str(dev.attributes["sys_descr"])
+    descr = " ".join((snap.system.descr or "").split())[:255]
+    assert dev.attributes.get("sys_descr") == (descr or None)  # an empty one: not told
     assert (cs.cis[1:], cs.links) == (changeset(name).cis[1:], changeset(name).links)
 
 
