@@ -8,6 +8,7 @@ shared lab-data recordings only, and is always torn down.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 import neo4j
 import pytest
+import yaml
 
 import lab
 from cmdb.config import Config
@@ -32,11 +34,11 @@ from tests.graph_checks import check_labels, check_nodes, check_rels, count_node
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
 LAB_DATA = lab_data_dir()
 SNMP_DEVICES = 3
-DEAD = "127.81.0.250"
+DEAD = "127.92.0.250"
 
 
 def _config() -> lab.LabConfig:
-    return isolated_config("cmdbdsc", "127.81.0.0/16", "127.82.0.0/16", "198.19.1.0/24",
+    return isolated_config("cmdbdsc", "127.92.0.0/16", "127.93.0.0/16", "198.19.1.0/24",
                            hosts=("dsc-srv-01",))
 
 
@@ -85,6 +87,29 @@ def _secrets(manifest: lab.Manifest) -> list[str]:
     out = [c["community"] for c in body["snmp"]["communities"]]
     out += [v for u in body["snmp"]["v3_users"] for v in (u["auth_key"], u["priv_key"])]
     out += [u["password"] for u in body["ssh"]["users"]] + [body["linux"]["user"]["password"]]
+    return out
+
+
+# capabilities (as CDP's and LLDP's detail outputs spell them, lower case) of a host, a
+# phone, a station or an access point; a router is a network device whatever else it says
+ENDPOINT_CAPABILITIES = {"host", "phone", "telephone", "station", "t", "s", "w"}
+ROUTER_CAPABILITIES = {"router", "r"}
+
+
+def recorded_endpoints(manifest: lab.Manifest) -> set[str]:
+    """The management addresses of the neighbours that tell they are endpoints, in the
+    CLI devices' neighbour detail recordings as ntc-templates parse them (each recording's
+    .yml beside it: an oracle other than our parser). The SNMP walks of the job tell of
+    none (their neighbours are bridges and routers)."""
+    out: set[str] = set()
+    for device in manifest.of_kind("ssh-sim"):
+        for command, raw in dict(device.facts["commands"]).items():
+            if "neighbor" not in command or not re.search(r"detail|verbose|^display", command):
+                continue
+            for row in yaml.safe_load(Path(raw).with_suffix(".yml").read_text())["parsed_sample"]:
+                told = set(re.split(r"[\s,]+", str(row.get("capabilities", "")).lower()))
+                if told & ENDPOINT_CAPABILITIES and not told & ROUTER_CAPABILITIES:
+                    out.add(row["mgmt_address"])
     return out
 
 
@@ -137,9 +162,13 @@ def test_discover_lab(
     scopes = {f"snmp:{a}" for a in [*snmp, *linux]} | {f"ssh:{a}" for a in [*ssh, *linux]}
     assert check_nodes(graph, "ChangeSet", ["scope"], this_run) == {(s,) for s in scopes}
     assert count_nodes(graph, "ChangeSet", this_run) == report.totals.changesets == len(scopes)
-    # a device per answering address (the Linux host once for both protocols)
+    # a device per answering address (the Linux host once for both protocols); beside
+    # them the endpoints the devices' neighbour tables tell of (Endpoint is a Device)
     devices = check_nodes(graph, "CI:Device", ["uid", "management_ip"])
+    devices -= check_nodes(graph, "CI:Endpoint", ["uid", "management_ip"])
     assert sorted(ip for _uid, ip in devices) == sorted([*snmp, *ssh, *linux])
+    endpoints = {ip for (ip,) in check_nodes(graph, "CI:Endpoint", ["management_ip"])}
+    assert endpoints == recorded_endpoints(manifest)
     assert {ip for (ip,) in check_nodes(graph, "CI:Server", ["management_ip"])} >= set(linux)
 
     # No secret anywhere in the run record or the memory file; the memory has names.
