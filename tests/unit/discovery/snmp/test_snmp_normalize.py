@@ -597,3 +597,15 @@ def test_chassis_id_from_lldp_local_chassis_id(
     cs = normalize_snmp(parse_device(varbinds), target=TARGET, observed_at=AT, coverage=None)
     assert device(cs).attributes.get("chassis_id") == chassis_id
     assert "chassis_id" not in device(changeset("ios_2960x")).attributes
+
+
+def test_a_switch_that_tells_only_its_ports_is_known_by_the_first_one() -> None:
+    """An anonymised ProCurve: no sysName, serial or bridge MAC; its first physical
+    port's MAC stands for it. Once it tells a name, no port MAC is taken for the box."""
+    snap = snapshot("procurve_2520")
+    assert junk(snap.system.name) and snap.bridge.base_mac is None
+    first = next(i.mac for i in facts("procurve_2520").interfaces if i.physical and i.mac)
+    assert device(changeset("procurve_2520")).attributes["primary_mac"] == first
+    named = dataclasses.replace(snap, system=dataclasses.replace(snap.system, name="sw-1"))
+    cs = normalize_snmp(named, target=TARGET, observed_at=AT, coverage=None)
+    assert "primary_mac" not in device(cs).attributes
