@@ -1,8 +1,9 @@
 """Rows below the device -> CI facts: interfaces, addresses and subnets, VLANs, software,
 services. Pure.
 
-- Interfaces under the device (``parent`` makes the HAS_INTERFACE link); two rows of one
-  name are one interface to the CMDB (the first row wins, both ports map to its key).
+- Interfaces under the device (``parent`` makes the HAS_INTERFACE link); two ports of
+  one name (two ifIndexes) are two interfaces, the later named with its ifIndex
+  ('lo0 [4]'); a CLI row told twice is one.
 - Addresses (not loopback, not link-local): one IPAddress per assignment, identified
   within its interface (the device when the port is unknown), HAS_ADDRESS from it and
   IN_SUBNET to its subnet. One address told twice on one owner (with its prefix and
@@ -59,6 +60,11 @@ class PortKeys:
         return {"class": "Interface", "identifiers": ident, "parent": local(DEVICE_KEY)}
 
 
+def duplicate_name(name: str, if_index: int) -> str:
+    """The name of a port whose name another port of the device has: 'lo0 [4]'."""
+    return f"{name} [{if_index}]"
+
+
 def add_interfaces(out: ChangeSetBuilder, facts: DeviceFacts, is_junk: IsJunk) -> PortKeys:
     keys = PortKeys()
     for iface in facts.interfaces:
@@ -66,9 +72,13 @@ def add_interfaces(out: ChangeSetBuilder, facts: DeviceFacts, is_junk: IsJunk) -
         if not name:
             continue
         if name in keys.by_name:
-            if iface.if_index is not None:
-                keys.by_index[iface.if_index] = keys.by_name[name]
-            continue
+            if iface.if_index is None:  # a CLI row told twice: one port
+                continue
+            # another port of the same name (a ProCurve's two lo0, a printer's two NICs):
+            # another CI, its name marked with its ifIndex as a part's name is
+            name = duplicate_name(name, iface.if_index)
+            if name in keys.by_name:
+                continue
         key = f"if:{iface.if_index if iface.if_index is not None else name}"
         keys.by_name[name] = key
         if iface.if_index is not None:

@@ -190,7 +190,7 @@ def interface_checks(librenms: Json, ours: Json) -> list[Check]:
         iface, poll = mine.get(index, {}), polled.get(index, port)
         speed = poll["ifSpeed"] // 1_000_000 if poll["ifSpeed"] else None
         pairs = (
-            ("name", canonical_ifname(port["ifName"]), iface.get("name")),
+            ("name", canonical_ifname(port["ifName"]), _our_name(iface)),
             ("descr", port["ifDescr"], _librenms_descr(iface)),
             ("alias", port["ifAlias"], _librenms_alias(iface)),
             ("if_type", port["ifType"], iface.get("if_type")),
@@ -210,6 +210,17 @@ def _librenms_text(text: str | None) -> str | None:
     if text is not None and len(text) >= 2 and text[0] == text[-1] and text[0] in '\\"':
         return text[1:-1]
     return text
+
+
+def _our_name(iface: Json) -> str | None:
+    """A port whose name another port of the device has is an Interface CI named with its
+    ifIndex ('NC-8800w [3]', discovery.normalize_rows.duplicate_name); LibreNMS keeps the
+    name as told: the suffix is dropped to compare."""
+    name, index = iface.get("name"), iface.get("if_index")
+    suffix = f" [{index}]"
+    if isinstance(name, str) and index is not None and name.endswith(suffix):
+        return name[: -len(suffix)]
+    return name
 
 
 def _librenms_descr(iface: Json) -> str | None:

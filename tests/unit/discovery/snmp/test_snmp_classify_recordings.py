@@ -249,11 +249,14 @@ def recorded_unclassified(snap: DeviceSnapshot) -> None:
     # the bridge's own MAC, else the first Ethernet NIC's
     macs = [*told.get("dot1dBaseBridgeAddress", []), *told.get("NIC MACs", [])]
     assert attrs.get("primary_mac") == next(iter(macs), None)
-    names = {canonical_ifname(i.name or i.descr) for i in snap.interfaces} - {None, ""}
+    # one Interface per named port (ifIndex); a name told by two ports is kept apart
+    ports = {i.if_index: canonical_ifname(i.name or i.descr) for i in snap.interfaces
+             if canonical_ifname(i.name or i.descr)}  # fmt: skip
     interfaces = [ci for ci in cs.cis if ci.class_ == "Interface"]
     own = [ci for ci in interfaces if ci.parent is not None and ci.parent.ref == "dev"]
-    assert len(own) == len(names)
-    assert {ci.attributes["name"] for ci in own} == names
+    assert sorted(int(str(ci.attributes["if_index"])) for ci in own) == sorted(ports)
+    assert {str(ci.attributes["name"]).removesuffix(f" [{ci.attributes['if_index']}]")
+            for ci in own} == set(ports.values())  # fmt: skip
     endpoints_placed_by_arp(snap, cs.cis, [ci for ci in interfaces if ci not in own])
 
 
