@@ -146,10 +146,24 @@ def sanitise_snmprec(src: str | Path, dst: str | Path) -> tuple[SkippedRow, ...]
     for line, parsed in _rows(src):
         if isinstance(parsed, SkippedRow):
             skipped.append(parsed)
+        elif _one_arc_oid(line):  # `|6|0` (a VRP's entPhysicalVendorType): snmpsim stalls
+            skipped.append(SkippedRow(0, line.split("|", 1)[0], "an OID value of one arc"))
         else:
-            kept.append(line)
+            kept.append(_even_hex(line))
     Path(dst).write_text("".join(f"{line}\n" for line in kept), encoding="latin-1")
     return tuple(skipped)
+
+
+def _one_arc_oid(line: str) -> bool:
+    _oid, tag, value = line.split("|", 2)
+    return tag == "6" and "." not in value.strip(".")
+
+
+def _even_hex(line: str) -> str:
+    """A hex value of an odd count of digits padded as the lab's agent reads it (the last
+    digit the high half of a byte): snmpsim stops answering the walk at such a row."""
+    _oid, tag, value = line.split("|", 2)
+    return f"{line}0" if tag.endswith("x") and len(value) % 2 else line
 
 
 def _arcs(oid: str) -> tuple[int, ...]:

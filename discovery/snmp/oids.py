@@ -218,9 +218,9 @@ WALK_WHEN: dict[str, tuple[str, bool]] = {
     # the board types only where the BOM descriptions did
     "hwEntityBomEnDesc": ("entPhysicalTable", True),
     "hwEntityBoardType": ("hwEntityBomEnDesc", True),
-    # Printer-MIB: only where HOST-RESOURCES lists devices (a printer's agent does), and
-    # then only the rest where the supplies table answered
-    "prtMarkerSuppliesTable": ("hrDeviceTable", True),
+    # Printer-MIB: the supplies table always (one request where it is empty: a printer's
+    # agent need not list HOST-RESOURCES devices, a Xerox AltaLink does not), the rest
+    # only where it answered
     "prtGeneralTable": ("prtMarkerSuppliesTable", True),
     "prtMarkerTable": ("prtMarkerSuppliesTable", True),
 }

@@ -87,13 +87,16 @@ def _job(tmp_path: Path, addresses: list[str], snmp_port: int, ssh_port: int) ->
 
 
 def _device(graph: neo4j.Driver, serial_of_address: dict[str, Any], address: str) -> dict[str, Any]:
-    """The one device of the target's scope: its status, misses and its ports' statuses."""
+    """The one device of the target's scope (not the endpoints its neighbour tables told
+    of): its status, misses and its ports' statuses."""
     scope = {"_scope": f"snmp:{address}"}
-    rows = check_nodes(graph, "CI:Device", ["uid", "status", "_missed"], scope)
+    rows = {(uid, status, missed) for uid, status, missed, cls
+            in check_nodes(graph, "CI:Device", ["uid", "status", "_missed", "_class"], scope)
+            if cls != "Endpoint"}  # fmt: skip
     assert len(rows) == 1, (address, serial_of_address)
-    [(_uid, status, missed)] = rows
+    [(uid, status, missed)] = rows
     ports = check_rels(graph, "CI:Device", "HAS_INTERFACE", "Interface", ["b.uid", "b.status"],
-                       match_from=scope)  # fmt: skip
+                       match_from={"uid": uid})  # fmt: skip
     return {"status": status, "missed": missed or 0,
             "interfaces": {port_status for _port, port_status in ports}}  # fmt: skip
 

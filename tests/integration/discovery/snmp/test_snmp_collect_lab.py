@@ -141,9 +141,12 @@ def _collect(sim: Simulator, credential: Credential, **options: float) -> Collec
 @pytest.mark.parametrize("name", NAMES)
 def test_collect_v2c_parses_like_the_recording(simulator: Simulator, name: str) -> None:
     result = _collect(simulator, SnmpV2c(Secret(name)), max_repetitions=40)
-    recorded = load_snmprec(LAB / f"{name}.snmprec").varbinds
+    # what snmpsim serves: not an OID value of one arc (tests.snmprec.sanitise_snmprec)
+    recorded = {oid: value for oid, value in load_snmprec(LAB / f"{name}.snmprec").varbinds.items()
+                if not (isinstance(value, str) and "." not in value)}  # fmt: skip
     assert result.varbinds, name
-    assert "system" in result.tables("ok")
+    if any(oid.startswith("1.3.6.1.2.1.1.") for oid in recorded):  # a camera may have none
+        assert "system" in result.tables("ok")
     assert not result.tables("timeout")
     for oid, value in result.varbinds.items():
         assert recorded[oid] == value, oid

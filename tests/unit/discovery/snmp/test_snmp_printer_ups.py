@@ -248,9 +248,22 @@ def _printer_tables_walked(rows: dict[str, Any]) -> dict[str, tuple[str, int]]:
     return {c.name: (c.status, c.requests) for c in result.coverage if c.name in PRINTER_TABLES}
 
 
-def test_a_switch_pays_nothing_for_the_printer_mib() -> None:
-    walked = _printer_tables_walked({})  # no HOST-RESOURCES devices
-    assert walked == dict.fromkeys(PRINTER_TABLES, ("empty", 0))
+def test_a_switch_pays_one_request_for_the_printer_mib() -> None:
+    walked = _printer_tables_walked({})  # no supplies
+    assert walked.pop("prtMarkerSuppliesTable") == ("empty", 1)
+    assert walked == dict.fromkeys(PRINTER_TABLES[1:], ("empty", 0))
+
+
+def test_a_printer_without_host_resources_has_its_printer_mib_walked() -> None:
+    """A Xerox AltaLink lists no hrDeviceTable; its Printer-MIB is still read."""
+    walked = _printer_tables_walked({
+        f"{SUPPLIES}.6.1.1": rfc1902.OctetString(b"Black Toner"),
+        f"{GENERAL}.17.1": rfc1902.OctetString(b"SN1"),
+        f"{oids.PRT_MARKER_ENTRY}.4.1.1": rfc1902.Counter32(100),
+    })  # fmt: skip
+    assert {name: status for name, (status, _requests) in walked.items()} == dict.fromkeys(
+        PRINTER_TABLES, "ok"
+    )
 
 
 def test_a_printer_has_its_printer_mib_walked() -> None:
