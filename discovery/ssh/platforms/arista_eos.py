@@ -25,6 +25,7 @@ from discovery.ssh.platforms.ntc_rows import (
     lags_from_rows,
     mac_entry,
     neighbors_from_rows,
+    vlans_from_rows,
 )
 from discovery.ssh.records import (
     ArpEntry,
@@ -38,7 +39,7 @@ from discovery.ssh.records import (
     Record,
     Vlan,
 )
-from discovery.ssh.values import clean, clean_list, parse_int, parse_uptime_seconds
+from discovery.ssh.values import clean, parse_int, parse_uptime_seconds
 
 NAME = "arista_eos"
 _NO_NEIGHBORS = re.compile(r"detected 0 LLDP neighbors")
@@ -174,16 +175,7 @@ def parse_show_ip_arp(text: str) -> tuple[ArpEntry, ...]:
 def parse_show_vlan(text: str) -> tuple[Vlan, ...]:
     """VLANs and the ports in each, trunks included (tagged or not is not shown)."""
     rows = parse_template(NAME, "show vlan", text, header_lines=2)
-    return tuple(
-        Vlan(
-            vlan_id=int(vlan_id),
-            name=clean(row.get("vlan_name")),
-            status=clean(row.get("status")),
-            interfaces=clean_list(row.get("interfaces")),
-        )
-        for row in rows
-        if (vlan_id := clean(row.get("vlan_id"))) is not None and vlan_id.isdigit()
-    )
+    return vlans_from_rows(rows)
 
 
 def parse_show_port_channel_summary(text: str) -> tuple[LagMembership, ...]:

@@ -13,6 +13,7 @@ from discovery.ssh.platforms.ntc_rows import (
     mac_entry,
     neighbors_from_rows,
     switchport_from_row,
+    vlans_from_rows,
 )
 from discovery.ssh.records import (
     ArpEntry,
@@ -27,7 +28,7 @@ from discovery.ssh.records import (
     SwitchPort,
     Vlan,
 )
-from discovery.ssh.values import clean, clean_list, parse_int, parse_uptime_seconds
+from discovery.ssh.values import clean, parse_int, parse_uptime_seconds
 
 NAME = "cisco_nxos"
 TABLE_HEADER_LINES = 12  # legends and headers printed even when a table is empty
@@ -146,16 +147,7 @@ def parse_show_ip_arp(text: str) -> tuple[ArpEntry, ...]:
 def parse_show_vlan(text: str) -> tuple[Vlan, ...]:
     """VLANs and the ports in each (trunks too, as NX-OS lists them)."""
     rows = parse_template(NAME, "show vlan", text, header_lines=TABLE_HEADER_LINES)
-    return tuple(
-        Vlan(
-            vlan_id=int(vlan_id),
-            name=clean(row.get("vlan_name")),
-            status=clean(row.get("status")),
-            interfaces=clean_list(row.get("interfaces")),
-        )
-        for row in rows
-        if (vlan_id := clean(row.get("vlan_id"))) is not None and vlan_id.isdigit()
-    )
+    return vlans_from_rows(rows)
 
 
 def parse_show_interface_switchport(text: str) -> tuple[SwitchPort, ...]:

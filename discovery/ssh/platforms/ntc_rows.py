@@ -20,6 +20,7 @@ from discovery.ssh.records import (
     Neighbor,
     NeighborProtocol,
     SwitchPort,
+    Vlan,
 )
 from discovery.ssh.values import clean, clean_list, parse_int
 
@@ -188,3 +189,18 @@ def lags_from_rows(rows: Iterable[TemplateRow]) -> tuple[LagMembership, ...]:
             active = None if status is None else "P" in status or status.lower() == "bndl"
             members.append(LagMembership(lag, member, protocol, active, status))
     return tuple(members)
+
+
+def vlans_from_rows(rows: Iterable[TemplateRow]) -> tuple[Vlan, ...]:
+    """`show vlan` rows (IOS, NX-OS, EOS templates alike): VLANs with a numeric id and
+    the ports each lists."""
+    return tuple(
+        Vlan(
+            vlan_id=int(vlan_id),
+            name=clean(row.get("vlan_name")),
+            status=clean(row.get("status")),
+            interfaces=clean_list(row.get("interfaces")),
+        )
+        for row in rows
+        if (vlan_id := clean(row.get("vlan_id"))) is not None and vlan_id.isdigit()
+    )
