@@ -27,17 +27,8 @@ def bolt_uri(config: Config) -> str:
 def connect(config: Config) -> neo4j.Driver:
     """A driver for the configured Neo4j; the caller closes it (use it as a context)."""
     options: dict[str, Any] = {}
-    if config.neo4j_uri:
-        if config.neo4j_password is None:
-            raise DBMSError("NEO4J_URI is set but NEO4J_PASSWORD is not")
-        auth = (config.neo4j_user, config.neo4j_password)
-    else:
-        if running_pid(config) is None:
-            raise DBMSError(
-                f"the local Neo4j ({bolt_uri(config)}, data in {config.data_dir}) is not "
-                "running: start it with `cmdb db up`"
-            )
-        auth = ("neo4j", read_password(config.data_dir))
+    auth = _auth(config)
+    if not config.neo4j_uri:
         options["resolver"] = _only_while_running(config)
     # Server notifications (e.g. "property key does not exist" before the first write of a
     # key) are hints for query authors, not for users; queries are tested for their plans.
@@ -53,6 +44,39 @@ def connect(config: Config) -> neo4j.Driver:
         driver.close()
         raise DBMSError(f"cannot reach Neo4j at {bolt_uri(config)}: {exc}") from None
     return driver
+
+
+async def connect_async(config: Config) -> neo4j.AsyncDriver:
+    """An async driver (the API's, owned by its lifespan); the same checks as `connect`."""
+    options: dict[str, Any] = {}
+    auth = _auth(config)
+    if not config.neo4j_uri:
+        options["resolver"] = _only_while_running(config)
+    driver = neo4j.AsyncGraphDatabase.driver(
+        bolt_uri(config), auth=auth, notifications_min_severity="OFF", **options
+    )
+    try:
+        await driver.verify_connectivity()
+    except neo4j.exceptions.Neo4jError as exc:
+        await driver.close()
+        raise DBMSError(f"cannot use Neo4j at {bolt_uri(config)}: {exc.message}") from None
+    except (neo4j.exceptions.DriverError, OSError) as exc:
+        await driver.close()
+        raise DBMSError(f"cannot reach Neo4j at {bolt_uri(config)}: {exc}") from None
+    return driver
+
+
+def _auth(config: Config) -> tuple[str, str]:
+    if config.neo4j_uri:
+        if config.neo4j_password is None:
+            raise DBMSError("NEO4J_URI is set but NEO4J_PASSWORD is not")
+        return (config.neo4j_user, config.neo4j_password)
+    if running_pid(config) is None:
+        raise DBMSError(
+            f"the local Neo4j ({bolt_uri(config)}, data in {config.data_dir}) is not "
+            "running: start it with `cmdb db up`"
+        )
+    return ("neo4j", read_password(config.data_dir))
 
 
 def server_version(config: Config) -> str:
