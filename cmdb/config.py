@@ -40,9 +40,23 @@ class _IngestFile(BaseModel):
     max_clock_skew_seconds: float = Field(default=300.0, ge=0, le=86_400)
 
 
+class _ImpactRootsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    names: list[str] = Field(default_factory=list)  # names or uids
+    class_: str | None = Field(default=None, alias="class")
+    attributes: dict[str, str | int | bool] = Field(default_factory=dict)
+
+
+class _ImpactFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    roots: _ImpactRootsFile | None = None
+    max_depth: int = Field(default=8, ge=1, le=32)
+
+
 class _ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     dbms: _DBMSFile = Field(default_factory=_DBMSFile)
+    impact: _ImpactFile = Field(default_factory=_ImpactFile)
     lifecycle: _LifecycleFile = Field(default_factory=_LifecycleFile)
     ingest: _IngestFile = Field(default_factory=_IngestFile)
     batch_size: int = Field(default=1000, ge=1, le=50_000)
@@ -54,6 +68,23 @@ class Lifecycle:
     absent_after_missed_runs: int = 3
     absent_after: timedelta | None = None
     retire_after_absent: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class ImpactRoots:
+    """The network's roots for reachability (`impact.roots`): CIs by name or uid, and/or
+    every CI of a class whose attributes equal the given values. None configured: the
+    default (cmdb/impact/reach.py)."""
+
+    names: tuple[str, ...] = ()
+    class_name: str | None = None
+    attributes: tuple[tuple[str, str | int | bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class ImpactConfig:
+    roots: ImpactRoots | None = None
+    max_depth: int = 8
 
 
 @dataclass(frozen=True)
@@ -72,6 +103,7 @@ class Config:
     # how far past the clock a change set's observed_at may be (clocks drift a little)
     max_clock_skew: timedelta = timedelta(seconds=300)
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    impact: ImpactConfig = field(default_factory=ImpactConfig)
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -132,6 +164,21 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
                 timedelta(days=lc.retire_after_absent_days) if lc.retire_after_absent_days else None
             ),
         ),
+        impact=_impact(parsed.impact),
+    )
+
+
+def _impact(parsed: _ImpactFile) -> ImpactConfig:
+    roots = parsed.roots
+    if roots is None:
+        return ImpactConfig(max_depth=parsed.max_depth)
+    return ImpactConfig(
+        roots=ImpactRoots(
+            names=tuple(roots.names),
+            class_name=roots.class_,
+            attributes=tuple(sorted(roots.attributes.items())),
+        ),
+        max_depth=parsed.max_depth,
     )
 
 

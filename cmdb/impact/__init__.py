@@ -1,0 +1,26 @@
+"""Impact analysis from the discovered graph: what fails, or degrades, when CIs go down.
+
+run_plan(driver, impact_plan(ImpactRequest(("uid",)), ImpactSettings(model)))
+"""
+
+from cmdb.impact.model import (
+    AffectedCI,
+    ContractSLA,
+    ImpactMode,
+    ImpactRequest,
+    ImpactResult,
+    ImpactSettings,
+    PathStep,
+)
+from cmdb.impact.plan import impact_plan
+
+__all__ = [
+    "AffectedCI",
+    "ContractSLA",
+    "ImpactMode",
+    "ImpactRequest",
+    "ImpactResult",
+    "ImpactSettings",
+    "PathStep",
+    "impact_plan",
+]
