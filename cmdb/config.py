@@ -53,8 +53,24 @@ class _ImpactFile(BaseModel):
     max_depth: int = Field(default=8, ge=1, le=32)
 
 
+class _ApiFile(BaseModel):
+    """The API's limits (`api:`); every one also CMDB_API_<NAME> in the environment."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    max_depth: int = Field(default=12, ge=1, le=100)
+    max_aliases: int = Field(default=30, ge=0, le=10_000)
+    max_tokens: int = Field(default=5000, ge=10, le=1_000_000)
+    max_cost: int = Field(default=100_000, ge=1)
+    max_page_size: int = Field(default=500, ge=1, le=100_000)
+    max_result_bytes: int = Field(default=10_000_000, ge=1000)
+    max_body_bytes: int = Field(default=1_000_000, ge=1000)
+    query_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
+    introspection: bool = True
+
+
 class _ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+    api: _ApiFile = Field(default_factory=_ApiFile)
     dbms: _DBMSFile = Field(default_factory=_DBMSFile)
     impact: _ImpactFile = Field(default_factory=_ImpactFile)
     lifecycle: _LifecycleFile = Field(default_factory=_LifecycleFile)
@@ -88,6 +104,21 @@ class ImpactConfig:
 
 
 @dataclass(frozen=True)
+class ApiSettings:
+    """The limits every API request is held to (README "GraphQL API: serving")."""
+
+    max_depth: int = 12  # nesting of fields
+    max_aliases: int = 30  # aliased fields in one document
+    max_tokens: int = 5000  # lexical tokens of the query text
+    max_cost: int = 100_000  # fields, each times the page sizes (`first`) above it
+    max_page_size: int = 500  # the largest `first`/`last` a list field takes
+    max_result_bytes: int = 10_000_000  # the JSON answer
+    max_body_bytes: int = 1_000_000  # the request body
+    query_timeout_seconds: float = 30.0  # each Neo4j transaction of a request
+    introspection: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """Resolved settings. `neo4j_uri` is None when the local DBMS is used."""
 
@@ -104,6 +135,7 @@ class Config:
     max_clock_skew: timedelta = timedelta(seconds=300)
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     impact: ImpactConfig = field(default_factory=ImpactConfig)
+    api: ApiSettings = field(default_factory=ApiSettings)
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -165,6 +197,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             ),
         ),
         impact=_impact(parsed.impact),
+        api=_api(parsed.api, env),
     )
 
 
@@ -180,6 +213,22 @@ def _impact(parsed: _ImpactFile) -> ImpactConfig:
         ),
         max_depth=parsed.max_depth,
     )
+
+
+def _api(parsed: _ApiFile, env: dict[str, str]) -> ApiSettings:
+    """The file's `api:` limits, each overridden by CMDB_API_<NAME> when set."""
+    values: dict[str, Any] = parsed.model_dump()
+    named = {f"CMDB_API_{name.upper()}": name for name in values}
+    values |= {name: env[var] for var, name in named.items() if var in env}
+    try:
+        checked = _ApiFile.model_validate(values, strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0])
+        var = f"CMDB_API_{name.upper()}"
+        where = f"{var}={env[var]!r}" if var in env else f"api.{name}"
+        raise ConfigError(f"{where}: {first['msg']}") from None
+    return ApiSettings(**checked.model_dump())
 
 
 def _seconds(env: dict[str, str], name: str, default: float) -> float:
