@@ -31,7 +31,7 @@ class Applied:
 
 
 # Bump when derived_statements() changes, so graphs built by older code get the new DDL.
-DERIVED_REVISION = 3
+DERIVED_REVISION = 4
 
 
 def _ident(*parts: str) -> str:
@@ -64,6 +64,9 @@ def derived_statements(schema: Schema) -> list[str]:
         "CREATE INDEX discoveryrun_started IF NOT EXISTS FOR (r:DiscoveryRun) ON (r.started_at)",
         "CREATE CONSTRAINT migration_id IF NOT EXISTS "
         "FOR (m:SchemaMigration) REQUIRE m.id IS UNIQUE",
+        # API tokens (cmdb/tokens.py): one name each, found by the hash of their secret
+        "CREATE CONSTRAINT apitoken_name IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.name IS UNIQUE",
+        "CREATE CONSTRAINT apitoken_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
     ]  # fmt: skip
     for cls in schema.concrete():
         stmts.extend(_class_indexes(cls))

@@ -1,0 +1,36 @@
+"""API tokens: `(:ApiToken {name, role, hash, created_at, expires_at, revoked_at,
+last_used_at})`, never a CI. `name` and `hash` (sha256 of the secret) are unique
+(cmdb/migrations.py), so a request's lookup by hash is one unique-index seek."""
+
+from __future__ import annotations
+
+# the fields every read returns: never the hash
+_FIELDS = """t.name AS name, t.role AS role, t.created_at AS created_at,
+       t.expires_at AS expires_at, t.revoked_at AS revoked_at,
+       t.last_used_at AS last_used_at"""
+
+CREATE_TOKEN = "CREATE (t:ApiToken) SET t = $props"
+
+# every token, by name (through the name constraint's index, not a label scan)
+LIST_TOKENS = f"""
+MATCH (t:ApiToken) WHERE t.name IS NOT NULL
+RETURN {_FIELDS}
+ORDER BY t.name
+"""
+
+# the token a request presents, by the hash of its secret (the API's one read per request)
+FIND_TOKEN = f"MATCH (t:ApiToken {{hash: $hash}}) RETURN {_FIELDS}"
+
+# revoking twice keeps the first time
+REVOKE_TOKEN = f"""
+MATCH (t:ApiToken {{name: $name}})
+SET t.revoked_at = coalesce(t.revoked_at, $at)
+RETURN {_FIELDS}
+"""
+
+# when a token was last used, written at most once a `$stale` period per token
+TOUCH_TOKEN = """
+MATCH (t:ApiToken {name: $name})
+WHERE t.last_used_at IS NULL OR t.last_used_at < $stale
+SET t.last_used_at = $at
+"""
