@@ -9,7 +9,7 @@ _FIELDS = """t.name AS name, t.role AS role, t.created_at AS created_at,
        t.expires_at AS expires_at, t.revoked_at AS revoked_at,
        t.last_used_at AS last_used_at"""
 
-CREATE_TOKEN = "CREATE (t:ApiToken) SET t = $props"
+CREATE_TOKEN = "CREATE (t:ApiToken) SET t = $props"  # noqa: S105 (Cypher, not a secret)
 
 # every token, by name (through the name constraint's index, not a label scan)
 LIST_TOKENS = f"""
@@ -29,8 +29,8 @@ RETURN {_FIELDS}
 """
 
 # when a token was last used, written at most once a `$stale` period per token
-TOUCH_TOKEN = """
-MATCH (t:ApiToken {name: $name})
-WHERE t.last_used_at IS NULL OR t.last_used_at < $stale
-SET t.last_used_at = $at
-"""
+MARK_LAST_USE = (
+    "MATCH (t:ApiToken {name: $name}) "
+    "WHERE t.last_used_at IS NULL OR t.last_used_at < $stale "
+    "SET t.last_used_at = $at"
+)
