@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -68,8 +68,24 @@ class _ApiFile(BaseModel):
     introspection: bool = True
 
 
+_CLOCK = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class _MaintenanceWindowFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(min_length=1)
+    start: str = Field(pattern=_CLOCK)  # HH:MM UTC
+    end: str = Field(pattern=_CLOCK)  # not after start: the next day
+
+
+class _ChangesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    maintenance_windows: list[_MaintenanceWindowFile] | None = None
+
+
 class _ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+    changes: _ChangesFile = Field(default_factory=_ChangesFile)
     api: _ApiFile = Field(default_factory=_ApiFile)
     dbms: _DBMSFile = Field(default_factory=_DBMSFile)
     impact: _ImpactFile = Field(default_factory=_ImpactFile)
@@ -119,6 +135,14 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class ChangesConfig:
+    """`changes:`: the agreed weekly maintenance windows as (days, "HH:MM", "HH:MM") in
+    UTC; None: the default (cmdb/changes/windows.py)."""
+
+    maintenance_windows: tuple[tuple[tuple[str, ...], str, str], ...] | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Resolved settings. `neo4j_uri` is None when the local DBMS is used."""
 
@@ -136,6 +160,7 @@ class Config:
     lifecycle: Lifecycle = field(default_factory=Lifecycle)
     impact: ImpactConfig = field(default_factory=ImpactConfig)
     api: ApiSettings = field(default_factory=ApiSettings)
+    changes: ChangesConfig = field(default_factory=ChangesConfig)
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -197,6 +222,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
             ),
         ),
         impact=_impact(parsed.impact),
+        changes=_changes(parsed.changes),
         api=_api(parsed.api, env),
     )
 
@@ -229,6 +255,13 @@ def _api(parsed: _ApiFile, env: dict[str, str]) -> ApiSettings:
         where = f"{var}={env[var]!r}" if var in env else f"api.{name}"
         raise ConfigError(f"{where}: {first['msg']}") from None
     return ApiSettings(**checked.model_dump())
+
+
+def _changes(parsed: _ChangesFile) -> ChangesConfig:
+    if parsed.maintenance_windows is None:
+        return ChangesConfig()
+    slots = tuple((tuple(w.days), w.start, w.end) for w in parsed.maintenance_windows)
+    return ChangesConfig(maintenance_windows=slots)
 
 
 def _seconds(env: dict[str, str], name: str, default: float) -> float:
