@@ -31,7 +31,7 @@ class Applied:
 
 
 # Bump when derived_statements() changes, so graphs built by older code get the new DDL.
-DERIVED_REVISION = 4
+DERIVED_REVISION = 5
 
 
 def _ident(*parts: str) -> str:
@@ -67,6 +67,15 @@ def derived_statements(schema: Schema) -> list[str]:
         # API tokens (cmdb/tokens.py): one name each, found by the hash of their secret
         "CREATE CONSTRAINT apitoken_name IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.name IS UNIQUE",
         "CREATE CONSTRAINT apitoken_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
+        # change requests (cmdb/changes/): ids from one sequence node, listed by state; the
+        # change sets written under a request found by its id
+        "CREATE CONSTRAINT changerequest_id IF NOT EXISTS "
+        "FOR (c:ChangeRequest) REQUIRE c.id IS UNIQUE",
+        "CREATE CONSTRAINT changerequest_sequence IF NOT EXISTS "
+        "FOR (k:ChangeRequestSequence) REQUIRE k.name IS UNIQUE",
+        "CREATE INDEX changerequest_state IF NOT EXISTS FOR (c:ChangeRequest) ON (c.state)",
+        "CREATE INDEX changeset_change_request IF NOT EXISTS "
+        "FOR (c:ChangeSet) ON (c.change_request)",
     ]  # fmt: skip
     for cls in schema.concrete():
         stmts.extend(_class_indexes(cls))
