@@ -53,6 +53,7 @@ DEVICE_CLASSES: dict[str, tuple[str, str | None]] = {
     "router": ("NetworkDevice", "device_kind"),
     "firewall": ("NetworkDevice", "device_kind"),
     "wireless": ("NetworkDevice", "device_kind"),
+    "load_balancer": ("NetworkDevice", "device_kind"),
     "server": ("Server", None),
     # storage arrays and NAS heads are Servers until the schema has a class of their own
     "storage": ("Server", None),

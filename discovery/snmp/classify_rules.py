@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from discovery.snmp import oids
 
 KINDS = frozenset(
-    {"switch", "router", "firewall", "wireless", "server", "storage", "printer", "ups", "pdu",
-     "kvm", "camera"}
+    {"switch", "router", "firewall", "wireless", "load_balancer", "server", "storage", "printer",
+     "ups", "pdu", "kvm", "camera"}
 )  # fmt: skip
 
 # CPU architecture words in sysDescr -> a readable hardware string.
@@ -347,6 +347,19 @@ RULES: tuple[Rule, ...] = (
     # -- the rest: a vendor without a kind --------------------------------------------
     Rule("hp-onboard-administrator", "HP", "onboard-administrator", None, _ent("11"),
          r"Onboard Administrator"),  # a blade enclosure's manager: no class for it yet
+    # Sangfor appliances run Linux and say so; the sysObjectID arc and the sysDescr's
+    # product word tell which: a WAC wireless controller (35047.2.12), an AC access
+    # management gateway ("Linux AC 2.4.35.4-AC1.95": its firmware AC1.95), an AD
+    # application delivery controller ("Linux AD-1800-FP2 ...", "Linux vAD1 ...": the
+    # model; its kernel version is not the product's)
+    Rule("sangfor-wac", "Sangfor", "sangfor", "wireless", _ent("35047.2.12"),
+         hardware_oid=oids.SANGFOR_MODEL, hardware_oid_pattern=r"^(?P<v>WAC .+?)\s*$",
+         hardware_from_entity=False),
+    Rule("sangfor-ac", "Sangfor", "sangfor", "firewall", _ent("35047"), r"^Linux AC ",
+         version=r"-(?P<v>AC[\d.]+)", hardware_oid=oids.SANGFOR_MODEL,
+         hardware_oid_pattern=r"^model=(?P<v>\S+)", hardware_from_entity=False),
+    Rule("sangfor-ad", "Sangfor", "sangfor", "load_balancer", _ent("35047"),
+         r"^Linux v?AD(?:\d|\b)", hardware=r"^Linux (?P<v>\S+)", hardware_from_entity=False),
     # A Linux server whose maker's agent answers: Supermicro's SuperDoctor (10876) tells
     # the board's model and serial
     Rule("supermicro-linux", "Supermicro", "linux", "server", (), r"^Linux ",

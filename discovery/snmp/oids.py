@@ -122,6 +122,9 @@ KONICA_SOFTWARE_VERSION = "1.3.6.1.4.1.18334.1.1.1.1.6.1.0"  # Konica Minolta's 
 KONICA_PRODUCT_NAME = "1.3.6.1.4.1.18334.1.1.1.1.6.2.1.0"
 # Sharp's private MIB: the firmware version of unit 1 (as LibreNMS's sharp os reads it)
 SHARP_FIRMWARE_VERSION = "1.3.6.1.4.1.2385.2.1.1.2.1.2.1"
+# Sangfor's appliances (enterprise 35047): 35047.1.1.0 holds the product model on an AC
+# ("model=M5400") and a WAC ("WAC m5800"), the main board on an AD ("LIHUA-H61")
+SANGFOR_MODEL = "1.3.6.1.4.1.35047.1.1.0"
 SM_BOARD_MODEL = "1.3.6.1.4.1.10876.100.1.6.1.11.1"  # Supermicro SuperDoctor: board model
 SM_BOARD_SERIAL = "1.3.6.1.4.1.10876.100.1.6.1.16.1"  # and its serial
 BR_INFO_SERIAL = "1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.1.0"  # BROTHER-MIB brInfoSerialNumber
@@ -254,6 +257,7 @@ SCALARS: dict[str, str] = {
     "konicaSoftwareVersion": KONICA_SOFTWARE_VERSION,
     "konicaProductName": KONICA_PRODUCT_NAME,
     "sharpFirmwareVersion": SHARP_FIRMWARE_VERSION,
+    "sangforModel": SANGFOR_MODEL,
     "smBoardModel": SM_BOARD_MODEL,
     "smBoardSerial": SM_BOARD_SERIAL,
     "brInfoSerialNumber": BR_INFO_SERIAL,

@@ -89,3 +89,28 @@ def test_vrp_serial_is_the_device_esn_before_the_chassis_serial() -> None:
         "switch", "S5720-56C-PWR-EI-AC", "V200R010C00SPC600", "2102359576DMHC000120")  # fmt: skip
     assert parse_classification(_system("1.3.6.1.4.1.2011.2.23.291", descr), {},
                                 entities).serial == "SN9"  # fmt: skip
+
+
+def test_sangfor_appliances_are_told_apart_by_product() -> None:
+    """The sysDescr and 35047.1.1.0 of snmpsim-data's Sangfor walks (the lab serves them)."""
+    wac = parse_classification(
+        _system("1.3.6.1.4.1.35047.2.12", "Linux Wac"), {oids.SANGFOR_MODEL: b"WAC m5800"}, ()
+    )
+    assert (wac.vendor, wac.os, wac.kind, wac.hardware) == ("Sangfor", "sangfor", "wireless",
+                                                            "WAC m5800")  # fmt: skip
+    ac_descr = "Linux AC 2.4.35.4-AC1.95 #57 SMP  10 20 18:47:21 CST 2009 i686 i686 i386 GNU/Linux"
+    ac = parse_classification(
+        _system("1.3.6.1.4.1.35047.2.1", ac_descr), {oids.SANGFOR_MODEL: b"model=M5400"}, ()
+    )
+    assert (ac.kind, ac.hardware, ac.version) == ("firewall", "M5400", "AC1.95")
+    ad_descr = "Linux AD-1800-FP2 2.6.30 #1 SMP Tue Feb 23 12:45:59 CST 2016 x86_64"
+    ad = parse_classification(
+        _system("1.3.6.1.4.1.35047", ad_descr), {oids.SANGFOR_MODEL: b'"LIHUA-H61'}, ()
+    )
+    assert (ad.vendor, ad.kind, ad.hardware, ad.version) == ("Sangfor", "load_balancer",
+                                                             "AD-1800-FP2", None)  # fmt: skip
+    vad = parse_classification(_system("1.3.6.1.4.1.35047", "Linux vAD1 2.6.30 #1 SMP"), {}, ())
+    assert (vad.kind, vad.hardware) == ("load_balancer", "vAD1")
+    # a Sangfor box that says nothing of its product stays a Linux server of Sangfor's
+    other = parse_classification(_system("1.3.6.1.4.1.35047", "Linux box 3.10.0 #1 SMP"), {}, ())
+    assert (other.vendor, other.kind) == ("Sangfor", "server")
