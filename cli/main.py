@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 
 from cli.base import console, err, graph
+from cli.change import app as change_app
 from cli.ci import app as ci_app
 from cli.db import db_app, schema_app
 from cli.demo import demo
@@ -30,6 +31,7 @@ app = typer.Typer(help="A configuration-management database on a graph.", no_arg
 app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(ci_app, name="ci")
+app.add_typer(change_app, name="change")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 register_discovery(app)
 app.command("demo")(demo)
