@@ -8,11 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
-from api import meta
+from api import ci_query, cis, meta
 from api.parts import ApiPart
 from cmdb.schema import Schema
 
-PARTS: tuple[ApiPart, ...] = (meta.PART,)
+PARTS: tuple[ApiPart, ...] = (meta.PART, cis.PART, ci_query.PART)
 
 
 def build_schema(model: Schema, extensions: Sequence[Any] = ()) -> strawberry.Schema:

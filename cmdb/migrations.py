@@ -18,6 +18,7 @@ from pathlib import Path
 import neo4j
 
 from cmdb.errors import MigrationError
+from cmdb.queries.api_reads import SEARCH_INDEX
 from cmdb.queries.migrations import applied_steps, await_indexes, record_derived, record_file
 from cmdb.schema import SCHEMA_DIR, CIClass, Schema
 
@@ -31,7 +32,7 @@ class Applied:
 
 
 # Bump when derived_statements() changes, so graphs built by older code get the new DDL.
-DERIVED_REVISION = 5
+DERIVED_REVISION = 6  # 6: the full-text index ci_search
 
 
 def _ident(*parts: str) -> str:
@@ -79,6 +80,7 @@ def derived_statements(schema: Schema) -> list[str]:
     ]  # fmt: skip
     for cls in schema.concrete():
         stmts.extend(_class_indexes(cls))
+    stmts.append(search_index(schema))
     for rel in schema.relationships.values():
         stmts.append(
             f"CREATE INDEX rel_{rel.name.lower()}_since IF NOT EXISTS "
@@ -93,6 +95,26 @@ def derived_statements(schema: Schema) -> list[str]:
             f"FOR ()-[r:{rel.name}]-() ON (r.until)"
         )
     return stmts
+
+
+# Attributes searched besides the identifiers: addresses and MACs by their names.
+SEARCHED = re.compile(r"(^|_)(mac|ip|address|serial)(_|$)")
+
+
+def search_index(schema: Schema) -> str:
+    """The full-text index of `search`: names and every string attribute that alone
+    identifies a CI (serials, host names, MACs, addresses, numbers) or names an address or
+    a MAC. One index over :CI (the current states)."""
+    props = {"name"}
+    for cls in schema.classes.values():
+        alone = {s[0] for s in (*cls.identification, *cls.global_identification) if len(s) == 1}
+        props |= {
+            attr.name
+            for attr in cls.attributes.values()
+            if attr.type == "string" and (attr.name in alone or SEARCHED.search(attr.name))
+        }
+    on = ", ".join(f"n.{p}" for p in sorted(props))
+    return f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:CI) ON EACH [{on}]"
 
 
 def _class_indexes(cls: CIClass) -> list[str]:

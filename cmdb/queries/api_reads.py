@@ -1,0 +1,149 @@
+"""The API's reads of CIs: a page of CIs under a filter, full-text search, a CI's links
+with their other ends, and what discovery saw of a CI. Every value is a parameter; the
+only names in the text are labels of schema/'s core and the index `ci_search`.
+
+Time: every read takes `$t`, the instant the whole answer is read at (now when the
+request gave no `asOf`). A CI's state at `$t` is one seek on the (uid, _vfrom) index
+(as cmdb/queries/history.py AS_OF); a link is open at `$t` when it began at or before
+`$t` and had not ended by then.
+"""
+
+from __future__ import annotations
+
+from cmdb.queries.bookkeeping import PUBLIC_PROJECTION
+
+# The state of node variable `{node}` as of $t, as `{name}` (null before it existed).
+_STATE_AT = """
+CALL ({node}) {{
+  MATCH (s:State) WHERE s.uid = {node}.uid AND s._vfrom <= $t
+  WITH s ORDER BY s.uid DESC, s._vfrom DESC, s._to DESC LIMIT 1
+  RETURN s {projection} AS {name}
+}}"""
+
+
+def _state_at(node: str, name: str) -> str:
+    return _STATE_AT.format(node=node, name=name, projection=PUBLIC_PROJECTION)
+
+
+# CIs by their current name (a name is no identity: several CIs may share one).
+UIDS_BY_NAME = "MATCH (c:CI) WHERE c.name = $name RETURN c.uid AS uid ORDER BY uid LIMIT $limit"
+
+# The states of a batch of CIs as of $t.
+STATES = f"""
+UNWIND $uids AS uid
+MATCH (c:CI {{uid: uid}})
+{_state_at("c", "state")}
+RETURN uid, state
+"""
+
+# A batch of CIs' links of some types (`$types`), one direction (`$outgoing`: true, false,
+# or null for both), open at some instant of [$from, $to] ($from = $to = $t for "open at
+# $t"), each with its other end's state as of $t.
+LINKS = f"""
+UNWIND $uids AS uid
+MATCH (c:CI {{uid: uid}})-[r]-(o:CI)
+WHERE type(r) IN $types
+  AND ($outgoing IS NULL OR (startNode(r) = c) = $outgoing)
+  AND r.since <= $to AND (r.until IS NULL OR r.until > $from)
+{_state_at("o", "other")}
+WITH uid, r, c, other WHERE other IS NOT NULL
+RETURN uid, type(r) AS type, startNode(r) = c AS outgoing, other, properties(r) AS props
+"""
+
+# What discovery saw of a batch of CIs: the sources that reported each (with when, in
+# `_seen`), its scope (the target whose runs cover it), and the newest discovery runs of
+# that scope while it was seen (change sets between its first and last sighting, not
+# after $t).
+COVERAGE = """
+UNWIND $uids AS uid
+MATCH (c:CI {uid: uid})
+CALL (c) {
+  MATCH (cs:ChangeSet)
+  WHERE cs.at >= c.first_seen AND cs.at <= c.last_seen AND cs.at <= $t
+    AND cs.scope = c._scope AND cs.discovery_run IS NOT NULL
+  WITH cs ORDER BY cs.at DESC LIMIT $runs
+  OPTIONAL MATCH (run:DiscoveryRun {id: cs.discovery_run})
+  RETURN collect({id: cs.discovery_run, at: cs.at, source: cs.source, job: run.job,
+                  status: run.status}) AS runs
+}
+RETURN uid, c._seen AS seen, c._scope AS scope, c.last_seen AS last_seen, runs
+"""
+
+# -- a page of CIs ------------------------------------------------------------------
+# `c` is the current node, `s` the state the filter reads (the current node itself, or
+# the state as of $t). Every filter is off when its parameter is null.
+_LINK_OPEN = "r.since <= $t AND (r.until IS NULL OR r.until > $t)"
+_FILTER = f"""
+WHERE ($classes IS NULL OR s._class IN $classes)
+  AND ($statuses IS NULL OR s.status IN $statuses)
+  AND ($name IS NULL OR s.name = $name)
+  AND ($name_contains IS NULL OR toLower(s.name) CONTAINS $name_contains)
+  AND ($name_regex IS NULL OR s.name =~ $name_regex)
+  AND ($seen_before IS NULL OR s.last_seen < $seen_before)
+  AND ($seen_after IS NULL OR s.last_seen > $seen_after)
+  AND ($source IS NULL OR c._seen CONTAINS $source)
+  AND all(f IN $attributes WHERE CASE f.op
+        WHEN 'eq' THEN s[f.name] = f.value
+        WHEN 'has' THEN f.value IN s[f.name]
+        WHEN 'in' THEN s[f.name] IN f.values
+        WHEN 'range' THEN (f.min IS NULL OR s[f.name] >= f.min)
+                      AND (f.max IS NULL OR s[f.name] <= f.max)
+        WHEN 'exists' THEN (s[f.name] IS NOT NULL) = f.exists
+        ELSE false END)
+  AND ($location IS NULL OR EXISTS {{
+        MATCH (c)-[rs:LOCATED_IN*1..6]->(l:Location)
+        WHERE (l.uid = $location OR l.name = $location OR l.code = $location)
+          AND all(r IN rs WHERE {_LINK_OPEN})
+      }})
+  AND ($owner IS NULL OR EXISTS {{
+        MATCH (c)-[r:OWNED_BY]->(o:CI)
+        WHERE (o.uid = $owner OR o.name = $owner) AND {_LINK_OPEN}
+      }})
+"""
+_NOW = "MATCH (c:CI)\nWITH c, c AS s"
+_THEN = (
+    f"MATCH (c:CI) WHERE c.first_seen <= $t\n{_state_at('c', 's')}\nWITH c, s WHERE s IS NOT NULL"
+)
+# the sort key of `$order` (a name the API chose, never request text); times as epoch
+# nanoseconds, exact in a cursor
+_KEY = """
+WITH s, CASE $order
+  WHEN 'name' THEN coalesce(s.name, '')
+  WHEN 'class' THEN s._class
+  WHEN 'last_seen' THEN s.last_seen.epochSeconds * 1000000000 + s.last_seen.nanosecond
+  WHEN 'first_seen' THEN s.first_seen.epochSeconds * 1000000000 + s.first_seen.nanosecond
+  ELSE s.uid END AS key
+"""
+_AFTER_ASC = (
+    "WHERE $after_uid IS NULL OR key > $after_key OR (key = $after_key AND s.uid > $after_uid)"
+)
+_AFTER_DESC = (
+    "WHERE $after_uid IS NULL OR key < $after_key OR (key = $after_key AND s.uid < $after_uid)"
+)
+_RETURN = f"RETURN s {PUBLIC_PROJECTION} AS state, key"
+
+
+def _page(read: str, after: str, direction: str) -> str:
+    return "\n".join(
+        [read, _FILTER, _KEY, after, _RETURN, f"ORDER BY key {direction}, s.uid {direction}",
+         "LIMIT $limit"]
+    )  # fmt: skip
+
+
+CIS_PAGE_NOW = _page(_NOW, _AFTER_ASC, "ASC")
+CIS_PAGE_NOW_DESC = _page(_NOW, _AFTER_DESC, "DESC")
+CIS_PAGE_AS_OF = _page(_THEN, _AFTER_ASC, "ASC")
+CIS_PAGE_AS_OF_DESC = _page(_THEN, _AFTER_DESC, "DESC")
+CIS_COUNT_NOW = f"{_NOW}\n{_FILTER}\nRETURN count(*) AS total"
+CIS_COUNT_AS_OF = f"{_THEN}\n{_FILTER}\nRETURN count(*) AS total"
+
+# -- full-text search -----------------------------------------------------------------
+SEARCH_INDEX = "ci_search"
+# `$query` is a Lucene query the API built from the user's text (every term escaped).
+SEARCH = f"""
+CALL db.index.fulltext.queryNodes('{SEARCH_INDEX}', $query, {{limit: $limit}})
+YIELD node, score
+{_state_at("node", "state")}
+WITH node, score, state WHERE state IS NOT NULL
+RETURN state, score ORDER BY score DESC, node.uid
+"""
