@@ -13,6 +13,18 @@ from cmdb.queryplan import Plan, Query, Rows
 
 T = TypeVar("T")
 QueryObserver = Callable[[float], None]  # seconds one query took
+TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"  # and ...ClientConfiguration
+
+
+class QueryTimeoutError(Exception):
+    """A query of the request ran over the Neo4j transaction timeout (api.query_timeout_seconds)."""
+
+    def __init__(self, timeout: float | None) -> None:
+        super().__init__(
+            f"the query ran over the Neo4j transaction timeout api.query_timeout_seconds="
+            f"{timeout if timeout is None else format(timeout, 'g')}: ask for less (smaller "
+            "pages, fewer levels)"
+        )
 
 
 class Db:
@@ -58,6 +70,10 @@ class Db:
                 if write:
                     return await session.execute_write(unit)
                 return await session.execute_read(unit)
+        except neo4j.exceptions.ClientError as exc:
+            if exc.code is not None and exc.code.startswith(TIMED_OUT):
+                raise QueryTimeoutError(self.timeout) from None
+            raise
         finally:
             took = time.perf_counter() - started
             self.queries += 1

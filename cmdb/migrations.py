@@ -198,7 +198,13 @@ def _steps(
 
 def pending(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> list[str]:
     """The steps `apply` would take on this graph now: none on a graph that is in step."""
-    return [step for step, _path in _steps(schema, set(applied_steps(driver)), directory)]
+    return missing_steps(schema, set(applied_steps(driver)), directory)
+
+
+def missing_steps(schema: Schema, done: set[str], directory: Path | None = None) -> list[str]:
+    """The steps `apply` would take on a graph that has had the steps `done` (the API's
+    /readyz reads `done` through its async driver)."""
+    return [step for step, _path in _steps(schema, done, directory)]
 
 
 def require(driver: neo4j.Driver, schema: Schema, directory: Path | None = None) -> None:

@@ -1,0 +1,204 @@
+"""The limits every API request is held to, from cmdb.yaml's `api:` section
+(`cmdb.config.ApiSettings`; the table with the defaults is in the README).
+
+Before anything runs: strawberry's depth, alias and token limiters, introspection off
+when configured, and our cost check (`RequestCost`: every field counts once per item of
+the pages above it; a page larger than the page-size cap is refused). Around the request:
+the body-size cap (`BodySizeLimit`, ASGI) and the result-size cap (`cap_result`). The
+Neo4j transaction timeout is the request's `Db(timeout=...)`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    SelectionSetNode,
+    VariableNode,
+)
+from graphql.utilities import get_operation_ast
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from cmdb.config import ApiSettings
+
+PAGE_ARGUMENTS = ("first", "last")  # the arguments that size a page of a list field
+
+
+def limit_extensions(settings: ApiSettings) -> list[Callable[[], SchemaExtension]]:
+    """The schema extensions that enforce `settings`, each made afresh per request."""
+    made: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: RequestCost(settings.max_cost, settings.max_page_size),
+    ]
+    if not settings.introspection:
+        made.append(DisableIntrospection)
+    return made
+
+
+class RequestCost(SchemaExtension):
+    """Refuses, before execution, an operation that costs more than `max_cost` or asks
+    for a page larger than `max_page_size`. A field costs one per item of every page
+    above it: `cis(first: 100) { edges { node { name } } }` costs 1 + 3 x 100."""
+
+    def __init__(self, max_cost: int, max_page_size: int) -> None:
+        self.max_cost = max_cost
+        self.max_page_size = max_page_size
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        operation = get_operation_ast(document, context.operation_name) if document else None
+        if document is not None and operation is not None:
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            _Walk(self, fragments, context.variables or {}).cost(operation.selection_set, 1)
+        yield
+
+
+class _Walk:
+    """One costing of an operation; stops at the first limit it passes."""
+
+    def __init__(
+        self,
+        limits: RequestCost,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self.limits = limits
+        self.fragments = fragments
+        self.variables = variables
+        self.total = 0
+
+    def cost(
+        self, selections: SelectionSetNode, times: int, seen: frozenset[str] = frozenset()
+    ) -> None:
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                self.total += times
+                if self.total > self.limits.max_cost:
+                    raise GraphQLError(
+                        f"the query costs more than the cost limit api.max_cost="
+                        f"{self.limits.max_cost} (a field counts once per item of every "
+                        "page above it): ask for fewer fields or smaller pages"
+                    )
+                if selection.selection_set is not None:
+                    self.cost(selection.selection_set, times * self.page(selection), seen)
+            elif isinstance(selection, InlineFragmentNode):
+                self.cost(selection.selection_set, times, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in seen:
+                    self.cost(fragment.selection_set, times, seen | {name})
+
+    def page(self, field: FieldNode) -> int:
+        """The page size a field asks for (1 for a field without one)."""
+        size = 1
+        for argument in field.arguments or ():
+            if argument.name.value not in PAGE_ARGUMENTS:
+                continue
+            value: Any = None
+            if isinstance(argument.value, IntValueNode):
+                value = int(argument.value.value)
+            elif isinstance(argument.value, VariableNode):
+                value = self.variables.get(argument.value.name.value)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                continue  # none given, or one the field's own validation refuses
+            if value > self.limits.max_page_size:
+                raise GraphQLError(
+                    f"{field.name.value}({argument.name.value}: {value}) is over the page-size "
+                    f"cap api.max_page_size={self.limits.max_page_size}"
+                )
+            size = max(size, value)
+        return size
+
+
+def cap_result(encoded: str | bytes, max_bytes: int) -> str | bytes | None:
+    """The encoded answer if it fits in `max_bytes`, else None (see `result_refused`)."""
+    size = len(encoded.encode() if isinstance(encoded, str) else encoded)
+    return encoded if size <= max_bytes else None
+
+
+def result_refused(max_bytes: int) -> str:
+    """The answer sent instead of one over the result-size cap."""
+    message = (
+        f"the answer is larger than the result-size cap api.max_result_bytes={max_bytes}: "
+        "ask for fewer fields or smaller pages"
+    )
+    return json.dumps({"data": None, "errors": [{"message": message}]})
+
+
+class BodyTooLarge(Exception):
+    """A request body passed api.max_body_bytes while it was read."""
+
+
+class BodySizeLimit:
+    """ASGI middleware: a request body over `max_bytes` is answered 413 with one GraphQL-
+    style error, before the application sees it (by Content-Length, or counted while a
+    chunked body streams in)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self.refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except BodyTooLarge:
+            if not started:
+                await self.refuse(send)
+
+    async def refuse(self, send: Send) -> None:
+        message = f"the request body is larger than the cap api.max_body_bytes={self.max_bytes}"
+        body = json.dumps({"errors": [{"message": message}]}).encode()
+        await send({
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode())],
+        })  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
