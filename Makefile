@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LAUNCHER := neo4j-launcher/target/cmdb-neo4j-launcher-1.0.0.jar
 
-.PHONY: demo test lint typecheck unit setup launcher bench bench-discovery clean
+.PHONY: demo test lint typecheck unit setup launcher bench bench-discovery bench-api clean
 
 setup: $(STAMP) $(LAUNCHER)
 
@@ -38,6 +38,9 @@ bench: setup
 
 bench-discovery: setup
 	$(BIN)/python -m bench.discovery
+
+bench-api: setup
+	$(BIN)/python -m bench.api
 
 clean:
 	rm -rf $(VENV) neo4j-launcher/target
