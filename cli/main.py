@@ -19,6 +19,7 @@ from cli.db import db_app, schema_app
 from cli.demo import demo
 from cli.discover import register as register_discovery
 from cli.errors import EXPLAINED, command_words, explain
+from cli.impact import impact
 from cli.serve import serve
 from cmdb import edit
 from cmdb.errors import LoadFileError, ObservationError
@@ -36,6 +37,7 @@ app.add_typer(change_app, name="change")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 register_discovery(app)
 app.command("demo")(demo)
+app.command("impact")(impact)
 app.command("serve")(serve)
 
 

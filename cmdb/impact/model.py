@@ -11,11 +11,16 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from cmdb.config import ImpactConfig
+from cmdb.errors import CMDBError
 from cmdb.schema import Schema
 
 State = Literal["DOWN", "DEGRADED"]
 DOWN: State = "DOWN"
 DEGRADED: State = "DEGRADED"
+
+
+class ImpactError(CMDBError):
+    """An impact question that cannot be answered as asked (a depth out of range)."""
 
 
 class ImpactMode(StrEnum):
@@ -168,3 +173,25 @@ def _step_json(step: PathStep) -> dict[str, Any]:
 
 def _counts_json(table: dict[str, StateCounts]) -> dict[str, dict[str, int]]:
     return {k: {"down": v.down, "degraded": v.degraded} for k, v in table.items()}
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A CI another one needs (its failure would reach it), with the path from the one
+    that needs it; `redundant`: reached through a redundancy group's membership (one of
+    several members)."""
+
+    uid: str
+    name: str | None
+    class_name: str
+    depth: int
+    path: tuple[PathStep, ...]
+    redundant: bool = False
+
+
+@dataclass(frozen=True)
+class DependencyResult:
+    uid: str
+    name: str | None
+    as_of: datetime | None
+    needs: tuple[Dependency, ...]

@@ -19,6 +19,7 @@ from cmdb.impact.model import (
     DOWN,
     AffectedCI,
     ContractSLA,
+    ImpactError,
     ImpactRequest,
     ImpactResult,
     ImpactSettings,
@@ -64,7 +65,7 @@ def impact_plan(request: ImpactRequest, settings: ImpactSettings) -> Plan[Impact
 
 def check_depth(depth: int) -> None:
     if not 1 <= depth <= q.MAX_DEPTH:
-        raise ValueError(f"max depth must be from 1 to {q.MAX_DEPTH}, got {depth}")
+        raise ImpactError(f"max depth must be from 1 to {q.MAX_DEPTH}, got {depth}")
 
 
 def resolve(keys: Iterable[str]) -> Plan[tuple[str, ...]]:
