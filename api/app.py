@@ -33,7 +33,7 @@ from api.requestlog import OperationName, RequestObserver, current_record
 from api.schema import build_schema
 from cmdb import migrations
 from cmdb.config import Config
-from cmdb.connection import bolt_uri, connect_async
+from cmdb.connection import bolt_uri, connect, connect_async
 from cmdb.errors import CMDBError
 from cmdb.queries.migrations import APPLIED
 from cmdb.schema import Schema
@@ -97,10 +97,13 @@ def create_app(config: Config, model: Schema) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.driver = await connect_async(config)
+        # manual changes run cmdb's sync write core in a worker thread (api/mutations.py)
+        app.state.sync_driver = connect(config)
         try:
             yield
         finally:
             await app.state.driver.close()
+            app.state.sync_driver.close()
 
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -8,6 +8,7 @@ long to retired, per cmdb.yaml. Nothing is ever hard-deleted.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,11 +52,31 @@ def set_attributes(
     at: datetime | None = None,
 ) -> list[str]:
     """Set (or with None, clear) attributes by hand. Values are text, parsed by type."""
+    changed, _changeset = set_attributes_recorded(
+        driver, schema, config, uid, values, reason, actor, change_request, at
+    )
+    return changed
+
+
+def set_attributes_recorded(
+    driver: neo4j.Driver,
+    schema: Schema,
+    config: Config,
+    uid: str,
+    values: Mapping[str, Any],
+    reason: str,
+    actor: str,
+    change_request: str | None = None,
+    at: datetime | None = None,
+) -> tuple[list[str], str | None]:
+    """`set_attributes`, also returning the id of the change set written (None when
+    nothing changed). Values are text parsed by type, or typed values (the API's JSON),
+    checked as `cmdb load` checks them."""
     if not reason or not reason.strip():
         raise ManualEditError("a manual edit needs a reason (--reason)")
     when = at or datetime.now(UTC)
 
-    def work(tx: Tx) -> list[str]:
+    def work(tx: Tx) -> tuple[list[str], str | None]:
         record = tx.run(READ_CI, uid=uid).single()
         if record is None:
             raise NotFoundError(f"no CI with uid {uid!r}")
@@ -63,7 +84,7 @@ def set_attributes(
         cls = schema.classes[cur["_class"]]
         changes = _changed_values(cls, cur, values, uid)
         if not changes:
-            return []
+            return [], None
         prov = json.loads(cur.get("_prov") or "{}")
         prov.update({name: MANUAL for name in changes})
         ws = WriteSet()
@@ -80,15 +101,15 @@ def set_attributes(
             change_request=change_request,
         )
         write(tx, ws, cs, config.batch_size)
-        return sorted(changes)
+        return sorted(changes), cs.id
 
     with driver.session() as session:
-        changed: list[str] = session.execute_write(work)
-    return changed
+        done: tuple[list[str], str | None] = session.execute_write(work)
+    return done
 
 
 def _changed_values(
-    cls: CIClass, current: dict[str, Any], values: dict[str, str | None], uid: str
+    cls: CIClass, current: dict[str, Any], values: Mapping[str, Any], uid: str
 ) -> dict[str, Any]:
     """The typed values of `values` (text) that differ from the CI's current ones; a bad
     name, status or value, or clearing an identifier, is a ManualEditError."""
@@ -113,9 +134,9 @@ def _changed_values(
     return changes
 
 
-def _parse_text(kind: str, text: str | None) -> Any:
-    if text is None:
-        return None
+def _parse_text(kind: str, text: Any) -> Any:
+    if not isinstance(text, str):  # None, or a typed value: checked as given
+        return text
     if kind == "integer":
         try:
             return int(text)

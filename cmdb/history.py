@@ -28,6 +28,7 @@ from cmdb.queries.history import (
     REFS,
     VERSIONS,
 )
+from cmdb.queryplan import Plan, Query, run_plan
 
 EPOCH = datetime(1970, 1, 1).astimezone()
 
@@ -40,6 +41,11 @@ class Event:
     before: Any
     after: Any
     changeset: dict[str, Any] | None
+    # the CI the event is about (the root feed tells of many; a link: its source) and the
+    # event's place among those at one instant: events are ordered by (at, key), newest
+    # first, and a page cursor is such a pair
+    uid: str | None = None
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,24 @@ def states_as_of(tx: Any, uids: list[str], t: datetime | None) -> dict[str, dict
 
 
 def links_as_of(tx: Any, uids: list[str], t: datetime | None) -> list[dict[str, Any]]:
-    rows = tx.run(LINKS_AS_OF, uids=uids, t=t if t is not None else _far_future())
+    return _links(tx.run(LINKS_AS_OF, uids=uids, t=t if t is not None else _far_future()))
+
+
+def _states_plan(uids: list[str], t: datetime | None) -> Plan[dict[str, dict[str, Any]]]:
+    """states_as_of as a query plan (the API runs it on the async driver)."""
+    if t is None:
+        rows = yield Query(CURRENT, {"uids": uids})
+    else:
+        rows = yield Query(AS_OF, {"uids": uids, "t": t})
+    return {r["uid"]: public(r["state"]) for r in rows}
+
+
+def _links_plan(uids: list[str], t: datetime | None) -> Plan[list[dict[str, Any]]]:
+    rows = yield Query(LINKS_AS_OF, {"uids": uids, "t": t if t is not None else _far_future()})
+    return _links(rows)
+
+
+def _links(rows: Any) -> list[dict[str, Any]]:
     return [
         {
             "uid": r["uid"],
@@ -183,44 +206,47 @@ def history(
     driver: neo4j.Driver, uid: str, attribute: str | None = None, offset: int = 0, limit: int = 50
 ) -> tuple[list[Event], int]:
     """A CI's events, newest first, paged; and the total count."""
+    events = run_plan(driver, events_plan(uid, attribute))
+    return events[offset : offset + limit], len(events)
 
-    def read(tx: Any) -> tuple[list[Event], int]:
-        current = tx.run(CURRENT_FULL, uids=[uid]).single()
-        if current is None:
-            return [], 0
-        states = [native_props(r["state"]) for r in tx.run(VERSIONS, uid=uid, epoch=EPOCH)]
-        states.append(native_props(current["state"]))
-        raw: list[tuple[datetime, str, str | None, Any, Any, str | None]] = []
-        first = states[0]
-        if attribute is None:
-            raw.append((first["first_seen"], "create", None, None, public(first), first["_cs"]))
-        for old, new in itertools.pairwise(states):
-            old_pub, new_pub = public(old), public(new)
-            for attr in sorted(set(old_pub) | set(new_pub)):
-                if attr in ("last_seen",) or (attribute and attr != attribute):
-                    continue
-                if old_pub.get(attr) != new_pub.get(attr):
-                    at = old["_to"]
-                    raw.append((at, "change", attr, old_pub.get(attr), new_pub.get(attr),
-                                old.get("_cs_to")))  # fmt: skip
-        if attribute is None:
-            for r in tx.run(LINK_EVENTS, uid=uid):
-                desc = {"type": r["type"], "direction": "out" if r["outgoing"] else "in",
-                        "other": r["other"], "other_name": r["other_name"],
-                        "evidence": r["evidence"]}  # fmt: skip
-                raw.append((native(r["since"]), "link_open", None, None, desc, r["cs_open"]))
-                if r["until"] is not None:
-                    raw.append((native(r["until"]), "link_close", None, desc, None, r["cs_close"]))
-        raw.sort(key=lambda e: e[0], reverse=True)
-        page = raw[offset : offset + limit]
-        ids = sorted({e[5] for e in page if e[5]})
-        sets = {r["cs"]["id"]: native_props(r["cs"]) for r in tx.run(CHANGESETS, ids=ids)}
-        events = [Event(e[0], e[1], e[2], e[3], e[4], sets.get(e[5] or "")) for e in page]
-        return events, len(raw)
 
-    with driver.session() as session:
-        result: tuple[list[Event], int] = session.execute_read(read)
-    return result
+def events_plan(uid: str, attribute: str | None = None) -> Plan[list[Event]]:
+    """Every event of a CI (of one attribute's when given) with its change set, newest
+    first: its creation, each attribute change, each link opened and closed."""
+    current = yield Query(CURRENT_FULL, {"uids": [uid]})
+    if not current:
+        return []
+    versions = yield Query(VERSIONS, {"uid": uid, "epoch": EPOCH})
+    states = [native_props(r["state"]) for r in versions]
+    states.append(native_props(current[0]["state"]))
+    raw: list[tuple[datetime, str, str | None, Any, Any, str | None, str]] = []
+    first = states[0]
+    if attribute is None:
+        raw.append((first["first_seen"], "create", None, None, public(first), first["_cs"], "n|"))
+    for old, new in itertools.pairwise(states):
+        old_pub, new_pub = public(old), public(new)
+        for attr in sorted(set(old_pub) | set(new_pub)):
+            if attr in ("last_seen",) or (attribute and attr != attribute):
+                continue
+            if old_pub.get(attr) != new_pub.get(attr):
+                cs = old.get("_cs_to")
+                raw.append((old["_to"], "change", attr, old_pub.get(attr), new_pub.get(attr),
+                            cs, f"c|{cs}\x00{attr}"))  # fmt: skip
+    if attribute is None:
+        for r in (yield Query(LINK_EVENTS, {"uid": uid})):
+            desc = {"type": r["type"], "direction": "out" if r["outgoing"] else "in",
+                    "other": r["other"], "other_name": r["other_name"],
+                    "evidence": r["evidence"]}  # fmt: skip
+            raw.append((native(r["since"]), "link_open", None, None, desc, r["cs_open"],
+                        f"o|{r['id']}"))  # fmt: skip
+            if r["until"] is not None:
+                raw.append((native(r["until"]), "link_close", None, desc, None, r["cs_close"],
+                            f"x|{r['id']}"))  # fmt: skip
+    raw.sort(key=lambda e: (e[0], e[6]), reverse=True)
+    ids = sorted({e[5] for e in raw if e[5]})
+    cs_rows = yield Query(CHANGESETS, {"ids": ids})
+    sets = {r["cs"]["id"]: native_props(r["cs"]) for r in cs_rows}
+    return [Event(e[0], e[1], e[2], e[3], e[4], sets.get(e[5] or ""), uid, e[6]) for e in raw]
 
 
 def diff_states(before: dict[str, Any] | None, after: dict[str, Any] | None) -> dict[str, Any]:
@@ -245,43 +271,45 @@ def _link_set(links: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
 
 def diff(driver: neo4j.Driver, uid: str, t1: datetime, t2: datetime) -> dict[str, Any]:
     """What changed on one CI between t1 and t2: attributes and links."""
+    return run_plan(driver, diff_plan(uid, t1, t2))
 
-    def read(tx: Any) -> dict[str, Any]:
-        s1 = states_as_of(tx, [uid], t1).get(uid)
-        s2 = states_as_of(tx, [uid], t2).get(uid)
-        l1 = _link_set(links_as_of(tx, [uid], t1))
-        l2 = _link_set(links_as_of(tx, [uid], t2))
-        return {
-            "uid": uid,
-            "attributes": diff_states(s1, s2),
-            "links_opened": sorted(l2 - l1),
-            "links_closed": sorted(l1 - l2),
-        }
 
-    with driver.session() as session:
-        result: dict[str, Any] = session.execute_read(read)
-    return result
+def diff_plan(uid: str, t1: datetime, t2: datetime) -> Plan[dict[str, Any]]:
+    s1 = (yield from _states_plan([uid], t1)).get(uid)
+    s2 = (yield from _states_plan([uid], t2)).get(uid)
+    l1 = _link_set((yield from _links_plan([uid], t1)))
+    l2 = _link_set((yield from _links_plan([uid], t2)))
+    return {
+        "uid": uid,
+        "attributes": diff_states(s1, s2),
+        "links_opened": sorted(l2 - l1),
+        "links_closed": sorted(l1 - l2),
+    }
 
 
 def diff_scope(
     driver: neo4j.Driver, t1: datetime, t2: datetime, class_name: str | None = None
 ) -> list[dict[str, Any]]:
     """Every CI (of a class, or all) whose state differs between t1 and t2."""
+    return run_plan(driver, diff_scope_plan(t1, t2, class_name))
 
-    def read(tx: Any) -> list[dict[str, Any]]:
-        uids = [r["uid"] for r in tx.run(CHANGED_IN_WINDOW, t1=t1, t2=t2, **{"class": class_name})]
-        out = []
-        for start in range(0, len(uids), 1000):
-            chunk = uids[start : start + 1000]
-            before = states_as_of(tx, chunk, t1)
-            after = states_as_of(tx, chunk, t2)
-            for u in chunk:
-                changes = diff_states(before.get(u), after.get(u))
-                if changes:
-                    name = (after.get(u) or before.get(u) or {}).get("name")
-                    out.append({"uid": u, "name": name, "changes": changes})
-        return out
 
-    with driver.session() as session:
-        result: list[dict[str, Any]] = session.execute_read(read)
-    return result
+def diff_scope_plan(
+    t1: datetime, t2: datetime, class_name: str | None = None, limit: int | None = None
+) -> Plan[list[dict[str, Any]]]:
+    """diff_scope as a plan; `limit`: at most that many CIs (the first by uid)."""
+    rows = yield Query(CHANGED_IN_WINDOW, {"t1": t1, "t2": t2, "class": class_name})
+    uids = sorted(r["uid"] for r in rows)
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(uids), 1000):
+        chunk = uids[start : start + 1000]
+        before = yield from _states_plan(chunk, t1)
+        after = yield from _states_plan(chunk, t2)
+        for u in chunk:
+            changes = diff_states(before.get(u), after.get(u))
+            if changes:
+                name = (after.get(u) or before.get(u) or {}).get("name")
+                out.append({"uid": u, "name": name, "changes": changes})
+                if limit is not None and len(out) >= limit:
+                    return out
+    return out

@@ -19,7 +19,8 @@ from typing import Any
 import neo4j
 
 from cmdb.properties import native
-from cmdb.queries.runs import READ_RUN, READ_RUNS, WRITE_RUN
+from cmdb.queries.runs import READ_CONFLICTS, READ_RUN, READ_RUNS, READ_RUNS_PAGE, WRITE_RUN
+from cmdb.queryplan import Plan, Query
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,51 @@ def read_runs(driver: neo4j.Driver, job: str | None = None, limit: int = 20) -> 
 def read_run(driver: neo4j.Driver, run_id: str) -> DiscoveryRun | None:
     records, _, _ = driver.execute_query(READ_RUN, id=run_id, routing_="r")
     return _from_props(records[0]["p"]) if records else None
+
+
+def runs_plan(
+    job: str | None, limit: int, after: tuple[datetime, str] | None = None
+) -> Plan[list[DiscoveryRun]]:
+    """Up to `limit` runs (of one job, or all), newest first, after the run `after`
+    ((started_at, id) of the last run of the previous page)."""
+    cat, cid = after if after is not None else (datetime(9999, 1, 1).astimezone(), "")
+    params = {"job": job, "limit": limit, "cat": cat, "cid": cid}
+    rows = yield Query(READ_RUNS_PAGE, params)
+    return [_from_props(r["p"]) for r in rows]
+
+
+def run_plan(run_id: str) -> Plan[DiscoveryRun | None]:
+    rows = yield Query(READ_RUN, {"id": run_id})
+    return _from_props(rows[0]["p"]) if rows else None
+
+
+@dataclass(frozen=True)
+class IdentificationConflict:
+    """One fact's identifiers found several CIs: the ingest chose `chosen` and recorded
+    the rest (cmdb.ingest.identify.conflict_row)."""
+
+    key: str
+    class_name: str
+    uids: list[str]
+    chosen: str
+    identifiers: dict[str, str]
+    status: str
+    first_detected: datetime
+    last_detected: datetime
+    changeset: str | None
+
+
+def conflicts_plan(status: str | None, limit: int) -> Plan[list[IdentificationConflict]]:
+    rows = yield Query(READ_CONFLICTS, {"status": status, "limit": limit})
+    return [
+        IdentificationConflict(
+            key=p["key"], class_name=p["class"], uids=list(p["uids"]), chosen=p["chosen"],
+            identifiers=json.loads(p.get("identifiers") or "{}"), status=p["status"],
+            first_detected=native(p["first_detected"]), last_detected=native(p["last_detected"]),
+            changeset=p.get("cs"),
+        )
+        for p in (r["p"] for r in rows)
+    ]  # fmt: skip
 
 
 def _from_props(props: dict[str, Any]) -> DiscoveryRun:

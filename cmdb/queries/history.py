@@ -56,7 +56,7 @@ LINK_EVENTS = """
 MATCH (c:CI {uid: $uid})-[r]-(o:CI)
 RETURN type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other, o.name AS other_name,
        r.since AS since, r.until AS until, r.cs_open AS cs_open, r.cs_close AS cs_close,
-       r.source AS source, r.evidence AS evidence
+       r.source AS source, r.evidence AS evidence, elementId(r) AS id
 """
 
 # Other CIs as tables name them, a page of uids in one query: name, class and the CI each

@@ -1,0 +1,49 @@
+"""A CI's own history as a field of `ConfigurationItem` (api/cis.py): its events newest
+first, filtered by time and change set, paged by cursor; cmdb's plan (cmdb/history.py
+events_plan), the one `cmdb ci history` runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from strawberry.types import Info
+
+from api.arguments import decode_cursor, page_size
+from api.context import RequestContext
+from api.history import HistoryPage, history_page, window_of
+from cmdb.changelog import Window
+from cmdb.history import Event, events_plan
+
+
+async def ci_history(
+    root: object,
+    info: Info[RequestContext, None],
+    first: int = 50,
+    after: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    source: str | None = None,
+    actor: str | None = None,
+    change_request: str | None = None,
+) -> HistoryPage:
+    """This CI's events in [since, until) (any time by default), newest first, of the
+    change sets with this source, actor and change request (any when not given)."""
+    size = page_size(info.context.config, first)
+    window = window_of(since, until, source, actor, change_request, bounded=False)
+    cursor = decode_cursor("after", after)
+    uid = str(getattr(root, "uid"))  # noqa: B009 (any CI type of api/cis.py)
+    events = [e for e in await info.context.db.run_plan(events_plan(uid)) if _in(window, e)]
+    total = len(events)
+    if cursor is not None:
+        events = [e for e in events if (e.at, e.key) < cursor]
+    return history_page(events[:size], len(events) > size, total)
+
+
+def _in(window: Window, event: Event) -> bool:
+    cs = event.changeset or {}
+    return (
+        window.since <= event.at < window.until
+        and (window.source is None or cs.get("source") == window.source)
+        and (window.actor is None or cs.get("actor") == window.actor)
+        and (window.change_request is None or cs.get("change_request") == window.change_request)
+    )
