@@ -26,9 +26,11 @@ async def ci_history(
     actor: str | None = None,
     change_request: str | None = None,
 ) -> HistoryPage:
-    """This CI's events in [since, until) (any time by default), newest first, of the
-    change sets with this source, actor and change request (any when not given)."""
+    """This CI's events in [since, until) (by default: all, up to the time the CI is read
+    at), newest first, of the change sets with this source, actor and change request."""
     size = page_size(info.context.config, first)
+    # a CI read as of a time tells its history up to then
+    until = until or getattr(root, "as_of", None)
     window = window_of(since, until, source, actor, change_request, bounded=False)
     cursor = decode_cursor("after", after)
     uid = str(getattr(root, "uid"))  # noqa: B009 (any CI type of api/cis.py)
