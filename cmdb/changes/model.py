@@ -185,8 +185,8 @@ def from_row(row: dict[str, Any]) -> ChangeRequest:
         description=p.get("description") or "",
         category=Category(p["category"]),
         state=State(p["state"]),
-        window_start=p["window_start"],
-        window_end=p["window_end"],
+        window_start=_utc(p["window_start"]),
+        window_end=_utc(p["window_end"]),
         requester=p.get("requester"),
         implementer=p.get("implementer"),
         created_at=p["created_at"],
@@ -199,6 +199,13 @@ def from_row(row: dict[str, Any]) -> ChangeRequest:
         assessment=assessment,
         decided=bool(p.get("decided")),
     )
+
+
+def _utc(value: datetime) -> datetime:
+    """A stored time in the standard library's UTC: the driver reads times back in a
+    named zone, and Neo4j orders equal instants by their zone, so a time read back and
+    sent again must be in the zone it was stored in."""
+    return value.astimezone(UTC)
 
 
 def _affected(a: dict[str, Any]) -> AffectedRef:
