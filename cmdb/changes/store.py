@@ -67,10 +67,13 @@ def page(state: State | None, first: int, after: str | None) -> Plan[Page]:
     return Page(tuple(items), int(count[0]["n"]), len(ids) > first)
 
 
-def change_sets(request_id: str) -> Plan[list[dict[str, Any]]]:
-    """The change sets written under the request, oldest first (their stored fields)."""
-    rows = yield Query(CHANGE_SETS, {"id": request_id})
-    return [native_props(r["cs"]) for r in rows]
+def change_sets(ids: Sequence[str]) -> Plan[dict[str, list[dict[str, Any]]]]:
+    """Each request's change sets, oldest first (their stored fields)."""
+    rows = yield Query(CHANGE_SETS, {"ids": list(ids)})
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    for row in rows:
+        out[row["id"]].append(native_props(row["cs"]))
+    return out
 
 
 def describe(uids: Sequence[str]) -> Plan[dict[str, dict[str, Any]]]:

@@ -104,10 +104,11 @@ RETURN c.id AS id, shared, shared_services
 ORDER BY c.id
 """
 
-# The change sets written under a request (ChangeSet.change_request), oldest first.
+# The change sets written under each request (ChangeSet.change_request), oldest first.
 CHANGE_SETS = """
+UNWIND $ids AS id
 MATCH (s:ChangeSet)
-WHERE s.change_request = $id
-RETURN properties(s) AS cs
+WHERE s.change_request = id
+RETURN id, properties(s) AS cs
 ORDER BY s.at
 """
