@@ -19,10 +19,17 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     SelectionSetNode,
+    ValueNode,
     VariableNode,
+    get_named_type,
 )
 from graphql.utilities import get_operation_ast
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -55,7 +62,8 @@ def limit_extensions(settings: ApiSettings) -> list[Callable[[], SchemaExtension
 class RequestCost(SchemaExtension):
     """Refuses, before execution, an operation that costs more than `max_cost` or asks
     for a page larger than `max_page_size`. A field costs one per item of every page
-    above it: `cis(first: 100) { edges { node { name } } }` costs 1 + 3 x 100."""
+    above it: `cis(first: 100) { edges { node { name } } }` costs 1 + 3 x 100; a list
+    field not given `first` counts its default page (the cap when that is null)."""
 
     def __init__(self, max_cost: int, max_page_size: int) -> None:
         self.max_cost = max_cost
@@ -66,12 +74,15 @@ class RequestCost(SchemaExtension):
         document = context.graphql_document
         operation = get_operation_ast(document, context.operation_name) if document else None
         if document is not None and operation is not None:
+            schema: GraphQLSchema = context.schema._schema  # graphql-core's, for field types
+            root = schema.get_root_type(operation.operation)
             fragments = {
                 d.name.value: d
                 for d in document.definitions
                 if isinstance(d, FragmentDefinitionNode)
             }
-            _Walk(self, fragments, context.variables or {}).cost(operation.selection_set, 1)
+            walk = _Walk(self, schema, fragments, context.variables or {})
+            walk.cost(operation.selection_set, root, 1)
         yield
 
 
@@ -81,16 +92,22 @@ class _Walk:
     def __init__(
         self,
         limits: RequestCost,
+        schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
     ) -> None:
         self.limits = limits
+        self.schema = schema
         self.fragments = fragments
         self.variables = variables
         self.total = 0
 
     def cost(
-        self, selections: SelectionSetNode, times: int, seen: frozenset[str] = frozenset()
+        self,
+        selections: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        times: int,
+        seen: frozenset[str] = frozenset(),
     ) -> None:
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
@@ -101,36 +118,59 @@ class _Walk:
                         f"{self.limits.max_cost} (a field counts once per item of every "
                         "page above it): ask for fewer fields or smaller pages"
                     )
+                field = _field(parent, selection.name.value)
                 if selection.selection_set is not None:
-                    self.cost(selection.selection_set, times * self.page(selection), seen)
+                    below = get_named_type(field.type) if field is not None else None
+                    pages = self.page(selection, field)
+                    self.cost(selection.selection_set, below, times * pages, seen)
             elif isinstance(selection, InlineFragmentNode):
-                self.cost(selection.selection_set, times, seen)
+                condition = selection.type_condition
+                inner = self.schema.get_type(condition.name.value) if condition else parent
+                self.cost(selection.selection_set, inner, times, seen)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 if fragment is not None and name not in seen:
-                    self.cost(fragment.selection_set, times, seen | {name})
+                    inner = self.schema.get_type(fragment.type_condition.name.value)
+                    self.cost(fragment.selection_set, inner, times, seen | {name})
 
-    def page(self, field: FieldNode) -> int:
-        """The page size a field asks for (1 for a field without one)."""
+    def page(self, node: FieldNode, field: GraphQLField | None) -> int:
+        """The page size a field asks for: its `first`/`last`, else the argument's default
+        (the page-size cap when that is null); 1 for a field without such an argument."""
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
         size = 1
-        for argument in field.arguments or ():
-            if argument.name.value not in PAGE_ARGUMENTS:
-                continue
+        for name in PAGE_ARGUMENTS:
             value: Any = None
-            if isinstance(argument.value, IntValueNode):
-                value = int(argument.value.value)
-            elif isinstance(argument.value, VariableNode):
-                value = self.variables.get(argument.value.name.value)
+            if name in given:
+                value = self.value(given[name])
+            elif field is not None and name in field.args:
+                default = field.args[name].default_value
+                value = default if isinstance(default, int) else self.limits.max_page_size
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 continue  # none given, or one the field's own validation refuses
             if value > self.limits.max_page_size:
                 raise GraphQLError(
-                    f"{field.name.value}({argument.name.value}: {value}) is over the page-size "
+                    f"{node.name.value}({name}: {value}) is over the page-size "
                     f"cap api.max_page_size={self.limits.max_page_size}"
                 )
             size = max(size, value)
         return size
+
+    def value(self, node: ValueNode) -> Any:
+        if isinstance(node, IntValueNode):
+            return int(node.value)
+        if isinstance(node, VariableNode):
+            return self.variables.get(node.name.value)
+        return None
+
+
+def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+    """The field `name` of an object or interface type (None for introspection fields,
+    unions and unknown types)."""
+    if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+        found: GraphQLField | None = parent.fields.get(name)
+        return found
+    return None
 
 
 def cap_result(encoded: str | bytes, max_bytes: int) -> str | bytes | None:
