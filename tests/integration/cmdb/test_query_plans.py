@@ -39,7 +39,7 @@ PARAMS: dict[str, Any] = {
     "uids": ["u1", "u2"], "ids": ["i1"], "keys": ["k1"], "seen": ["u1"], "rows": [],
     "classes": None, "class": None, "job": None, "limit": 20, "seconds": 1, "props": {},
     "attrs": ["name"], "t": T0, "t1": T0, "t2": T0, "at": T0, "before": T0, "epoch": EPOCH,
-    "scope": "snmp:127.0.0.1",
+    "scope": "snmp:127.0.0.1", "states": ["approved"], "touched": ["u1"], "services": ["s"],
 }  # fmt: skip
 
 # Reads of every node of a label, by intent: summaries of all CIs and of every discovered

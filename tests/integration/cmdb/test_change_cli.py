@@ -1,0 +1,85 @@
+"""`cmdb change` as a user drives it, on the sample estate loaded by the real ingest: a
+change drafted by CI name, listed, shown, carried out as an emergency and approved after
+the fact; a refused step is one line naming the allowed ones; an assessment prints the
+risk and its reasons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import neo4j
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from cli.sample import sample_estate
+from cmdb.config import Config
+from cmdb.ingest import Ingestor
+from cmdb.schema import Schema
+
+pytestmark = pytest.mark.neo4j
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def run(cli: CliRunner, *args: str) -> tuple[int, str]:
+    result = cli.invoke(app, list(args))
+    return result.exit_code, result.output + (
+        str(result.exception or "") if result.exit_code else ""
+    )
+
+
+@pytest.fixture
+def estate(graph: neo4j.Driver, schema: Schema, config: Config) -> None:
+    Ingestor(graph, schema, config).ingest(sample_estate(T0))
+
+
+def create(cli: CliRunner, *extra: str) -> str:
+    code, out = run(cli, "change", "create", "--title", "Firewall rule fix", "--start",
+                    "2026-12-05T22:00:00Z", "--end", "2026-12-05T23:00", "--ci", "hq-fw-01",
+                    "--actor", "alice", *extra)  # fmt: skip
+    assert code == 0, out
+    return out.strip()
+
+
+def test_an_emergency_change_from_the_command_line(cli: CliRunner, estate: None) -> None:
+    cr = create(cli, "--category", "emergency", "--comment", "outage")
+    assert cr.startswith("CHG")
+    code, out = run(cli, "change", "list")
+    assert code == 0 and cr in out and "draft" in out and "emergency" in out
+    assert run(cli, "change", "start", cr, "--actor", "alice") == (0, f"{cr} start: in_progress\n")
+    assert run(cli, "change", "complete", cr)[0] == 0
+    code, out = run(cli, "change", "review", cr)
+    assert code == 1
+    assert f"change request {cr} is completed (emergency): cannot review; allowed: approve, " \
+           "reject" in out  # fmt: skip
+    assert run(cli, "change", "approve", cr, "--actor", "cab") == (
+        0, f"{cr} approve (after the fact): completed\n",
+    )  # fmt: skip
+    code, out = run(cli, "change", "show", cr)
+    assert code == 0
+    assert "hq-fw-01 (NetworkDevice" in out
+    assert "approved after the fact (emergency)" in out
+    assert "outage" in out and "cab" in out
+    code, out = run(cli, "change", "list", "--state", "bogus")
+    assert code == 1 and "--state 'bogus' is none of draft, assessed" in out
+
+
+def test_a_bad_create_names_the_culprit(cli: CliRunner, estate: None) -> None:
+    code, out = run(cli, "change", "create", "--title", "x", "--start", "Saturday", "--end",
+                    "2026-12-05T23:00Z", "--ci", "hq-fw-01")  # fmt: skip
+    assert code == 1 and "--start 'Saturday' is not a time" in out
+    code, out = run(cli, "change", "create", "--title", "x", "--start", "2026-12-05T22:00Z",
+                    "--end", "2026-12-05T23:00Z", "--ci", "no-such-ci")  # fmt: skip
+    assert code == 1 and "no CI with uid or name 'no-such-ci'" in out
+    assert run(cli, "change", "list")[1].strip().endswith("0 of 0")
+
+
+def test_an_assessment_prints_the_risk_and_its_reasons(cli: CliRunner, estate: None) -> None:
+    cr = create(cli)
+    code, out = run(cli, "change", "assess", cr, "--mode", "maintenance")
+    assert code == 0, out
+    assert "risk" in out and "inside the maintenance window sat 22:00-06:00 UTC" in out
+    code, out = run(cli, "change", "show", cr)
+    assert code == 0 and "assess" in out and "assessed" in out
+    code, out = run(cli, "change", "conflicts", cr)
+    assert code == 0 and "0 conflicting change requests" in out
