@@ -34,6 +34,7 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -47,16 +48,20 @@ PAGE_ARGUMENTS = ("first", "last")  # the arguments that size a page of a list f
 
 
 def limit_extensions(settings: ApiSettings) -> list[Callable[[], SchemaExtension]]:
-    """The schema extensions that enforce `settings`, each made afresh per request."""
-    made: list[Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        lambda: RequestCost(settings.max_cost, settings.max_page_size),
+    """The schema extensions that enforce `settings`, each made afresh per request (the
+    validation rules of strawberry's limiters are made once, here)."""
+    limiters: list[AddValidationRules] = [
+        QueryDepthLimiter(max_depth=settings.max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection:
-        made.append(DisableIntrospection)
-    return made
+        limiters.append(DisableIntrospection())
+    rules = [rule for limiter in limiters for rule in limiter.validation_rules]
+    return [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: RequestCost(settings.max_cost, settings.max_page_size),
+    ]
 
 
 class RequestCost(SchemaExtension):
