@@ -8,19 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
-from api import changes, ci_query, cis, history, meta, mutations, runs
+from api import ci_query, cis, impact, meta
 from api.parts import ApiPart
 from cmdb.schema import Schema
 
-PARTS: tuple[ApiPart, ...] = (
-    meta.PART,
-    cis.PART,
-    ci_query.PART,
-    history.PART,
-    mutations.PART,
-    runs.PART,
-    changes.PART,
-)
+PARTS: tuple[ApiPart, ...] = (meta.PART, cis.PART, ci_query.PART, impact.PART)
 
 
 def build_schema(model: Schema, extensions: Sequence[Any] = ()) -> strawberry.Schema:
