@@ -8,11 +8,20 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
-from api import ci_query, cis, impact, meta
+from api import changes, ci_query, cis, history, impact, meta, mutations, runs
 from api.parts import ApiPart
 from cmdb.schema import Schema
 
-PARTS: tuple[ApiPart, ...] = (meta.PART, cis.PART, ci_query.PART, impact.PART)
+PARTS: tuple[ApiPart, ...] = (
+    meta.PART,
+    cis.PART,
+    ci_query.PART,
+    history.PART,
+    mutations.PART,
+    runs.PART,
+    changes.PART,
+    impact.PART,
+)
 
 
 def build_schema(model: Schema, extensions: Sequence[Any] = ()) -> strawberry.Schema:
