@@ -5,7 +5,9 @@ events_plan), the one `cmdb ci history` runs."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+import strawberry
 from strawberry.types import Info
 
 from api.arguments import decode_cursor, page_size
@@ -22,7 +24,7 @@ async def ci_history(
     after: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    source: str | None = None,
+    source_: Annotated[str | None, strawberry.argument(name="source")] = None,
     actor: str | None = None,
     change_request: str | None = None,
 ) -> HistoryPage:
@@ -31,7 +33,7 @@ async def ci_history(
     size = page_size(info.context.config, first)
     # a CI read as of a time tells its history up to then
     until = until or getattr(root, "as_of", None)
-    window = window_of(since, until, source, actor, change_request, bounded=False)
+    window = window_of(since, until, source_, actor, change_request, bounded=False)
     cursor = decode_cursor("after", after)
     uid = str(getattr(root, "uid"))  # noqa: B009 (any CI type of api/cis.py)
     events = [e for e in await info.context.db.run_plan(events_plan(uid)) if _in(window, e)]

@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.arguments import bad, decode_cursor, encode_cursor, moment, page_size, plain, text
 from api.context import RequestContext
 from api.parts import ApiPart
+from api.permissions import needs
 from cmdb.changelog import Window, changelog_plan
 from cmdb.history import Event, diff_plan, diff_scope_plan
 
@@ -127,11 +129,15 @@ def window_of(
     )  # fmt: skip
 
 
+READ: list[FieldExtension] = [needs("read")]
+
+
 @strawberry.type
 class HistoryQuery:
     @strawberry.field(
+        extensions=READ,
         description="Every CI's events in [since, until) (until: now, since: a week before),"
-        " newest first, of the change sets with this source, actor and change request."
+        " newest first, of the change sets with this source, actor and change request.",
     )
     async def history(
         self,
@@ -140,12 +146,13 @@ class HistoryQuery:
         after: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-        source: str | None = None,
+        # named source_: strawberry's permission extension takes `source` itself
+        source_: Annotated[str | None, strawberry.argument(name="source")] = None,
         actor: str | None = None,
         change_request: str | None = None,
     ) -> HistoryPage:
         size = page_size(info.context.config, first)
-        window = window_of(since, until, source, actor, change_request)
+        window = window_of(since, until, source_, actor, change_request)
         cursor = decode_cursor("after", after)
         page = await info.context.db.run_plan(
             changelog_plan(info.context.model, window, size, cursor)
@@ -153,8 +160,9 @@ class HistoryQuery:
         return history_page(page.events, page.has_next)
 
     @strawberry.field(
+        extensions=READ,
         description="What changed between `from` and `to`: of one CI (attributes and links)"
-        " given `uid`, else of every CI (of `class` when given: attributes), by uid."
+        " given `uid`, else of every CI (of `class` when given: attributes), by uid.",
     )
     async def diff(
         self,

@@ -18,11 +18,14 @@ from typing import Annotated, Any, TypeVar
 
 import neo4j
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api import loaders
 from api.arguments import bad, text
+from api.cis import ConfigurationItem
 from api.context import RequestContext
 from api.parts import ApiPart
 from api.permissions import needs, viewer_of
@@ -42,6 +45,13 @@ class ManualChange:
     uid: str | None = strawberry.field(description="The CI created or changed.")
     created: bool = strawberry.field(description="A new CI (createCI).")
     changed: list[str] = strawberry.field(description="The attributes changed (edits).")
+
+    @strawberry.field(description="The CI as it is now (after the change).")
+    async def ci(self, info: Info[RequestContext, None]) -> ConfigurationItem | None:
+        if self.uid is None:
+            return None
+        found = await loaders.states(info.context, None).load(self.uid)
+        return found  # type: ignore[return-value]  # a CINode, typed by resolve_type
 
 
 def _author(
@@ -69,8 +79,8 @@ async def _write(info: Info[RequestContext, None], work: Callable[[neo4j.Driver]
     driver: neo4j.Driver = info.context.request.app.state.sync_driver
     try:
         return await asyncio.to_thread(work, driver)
-    except CMDBError as exc:
-        raise bad("refused", str(exc)) from None
+    except CMDBError as exc:  # the core's message names the field (as `cmdb load` does)
+        raise GraphQLError(str(exc), extensions={"code": "BAD_USER_INPUT"}) from None
 
 
 async def _set(
@@ -181,21 +191,21 @@ class ManualMutation:
         self,
         info: Info[RequestContext, None],
         type: str,
-        source: str,
+        source_: Annotated[str, strawberry.argument(name="source")],
         target: str,
         reason: str,
         attributes: JSON | None = None,
         change_request: str | None = None,
     ) -> ManualChange:
         author = _author(info, reason, change_request)
-        link = {"type": text("type", type), "source": text("source", source),
+        link = {"type": text("type", type), "source": text("source", source_),
                 "target": text("target", target), "evidence": MANUAL,
                 "attributes": _mapping("attributes", attributes)}  # fmt: skip
         ctx = info.context
         done = await _write(
             info, lambda driver: manual.open_link(driver, ctx.model, ctx.config, author, link)
         )
-        return ManualChange(change_set_id=done.changeset_id, uid=source, created=False, changed=[])
+        return ManualChange(change_set_id=done.changeset_id, uid=source_, created=False, changed=[])
 
     @strawberry.mutation(
         extensions=EDIT, description="Close the open relationship of a type between two CIs."
@@ -204,7 +214,7 @@ class ManualMutation:
         self,
         info: Info[RequestContext, None],
         type: str,
-        source: str,
+        source_: Annotated[str, strawberry.argument(name="source")],
         target: str,
         reason: str,
         change_request: str | None = None,
@@ -212,7 +222,7 @@ class ManualMutation:
         author = _author(info, reason, change_request)
         rel, a, b = (
             text("type", type) or "",
-            text("source", source) or "",
+            text("source", source_) or "",
             text("target", target) or "",
         )
         ctx = info.context
@@ -220,7 +230,7 @@ class ManualMutation:
             info,
             lambda driver: manual.close_link(driver, ctx.model, ctx.config, author, rel, a, b),
         )
-        return ManualChange(change_set_id=done.changeset_id, uid=source, created=False, changed=[])
+        return ManualChange(change_set_id=done.changeset_id, uid=source_, created=False, changed=[])
 
 
 def _must_change(change: ManualChange, status: str) -> ManualChange:

@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.arguments import decode_cursor, encode_cursor, page_size, plain, text
 from api.context import RequestContext
 from api.parts import ApiPart
+from api.permissions import needs
 from cmdb.runs import DiscoveryRun, conflicts_plan, run_plan, runs_plan
 
 DUPLICATE = "duplicate_identity"  # the failure kind discovery records for a duplicate
@@ -97,9 +99,14 @@ def _run(run: DiscoveryRun) -> DiscoveryRunType:
     )  # fmt: skip
 
 
+READ: list[FieldExtension] = [needs("read")]
+
+
 @strawberry.type
 class RunsQuery:
-    @strawberry.field(description="Discovery runs, newest first (of one job when given).")
+    @strawberry.field(
+        extensions=READ, description="Discovery runs, newest first (of one job when given)."
+    )
     async def discovery_runs(
         self,
         info: Info[RequestContext, None],
@@ -117,7 +124,9 @@ class RunsQuery:
             end_cursor=shown[-1].cursor if shown else None,
         )
 
-    @strawberry.field(description="One discovery run by id (null when there is none).")
+    @strawberry.field(
+        extensions=READ, description="One discovery run by id (null when there is none)."
+    )
     async def discovery_run(
         self, info: Info[RequestContext, None], id: str
     ) -> DiscoveryRunType | None:
@@ -125,8 +134,9 @@ class RunsQuery:
         return _run(run) if run is not None else None
 
     @strawberry.field(
+        extensions=READ,
         description="Duplicate identities of the newest `runs` runs (of one job): targets"
-        " that answered as a device another target owns; newest first."
+        " that answered as a device another target owns; newest first.",
     )
     async def duplicate_identities(
         self, info: Info[RequestContext, None], job: str | None = None, runs: int = 20
@@ -140,7 +150,8 @@ class RunsQuery:
         ]  # fmt: skip
 
     @strawberry.field(
-        description="Identification conflicts (status open, or all when null), newest first."
+        extensions=READ,
+        description="Identification conflicts (status open, or all when null), newest first.",
     )
     async def identification_conflicts(
         self, info: Info[RequestContext, None], status: str | None = "open", first: int = 100

@@ -179,3 +179,45 @@ def _clean_or_empty(answer: dict[str, Any], field: str, items: str | None) -> No
         return
     value = answer["data"][field]
     assert (value[items] if items else value) == []
+
+
+CI_HISTORY = """
+query($uid: String!, $asOf: DateTime, $first: Int!, $after: String, $attrs: Boolean = true,
+      $source: String, $cr: String) {
+  ci(uid: $uid, asOf: $asOf) {
+    history(first: $first, after: $after, source: $source, changeRequest: $cr) {
+      totalCount hasNextPage endCursor
+      events { kind attribute before after @include(if: $attrs) changeSet { reason } }
+    }
+  }
+}"""
+
+
+def test_a_ci_s_history_pages_filters_and_stops_at_the_time_it_is_read_at(
+    http: httpx.Client, graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    db1 = two_servers(graph, schema, config)["db1"]
+    now = data(http, CI_HISTORY, uid=db1, first=50)["ci"]["history"]
+    assert [(e["kind"], e["attribute"]) for e in now["events"]] == [
+        ("change", "os_version"),
+        ("change", "cpu_count"),
+        ("create", None),
+    ]
+    assert now["totalCount"] == 3
+    # read as of before the change: its history then is the creation only
+    then = data(http, CI_HISTORY, uid=db1, first=50, asOf=iso(T0 + timedelta(hours=1)))
+    assert [e["kind"] for e in then["ci"]["history"]["events"]] == ["create"]
+    # pages of one follow one another
+    first = data(http, CI_HISTORY, uid=db1, first=1)["ci"]["history"]
+    second = data(http, CI_HISTORY, uid=db1, first=1, after=first["endCursor"])["ci"]["history"]
+    assert [first["events"][0]["attribute"], second["events"][0]["attribute"]] == [
+        "os_version",
+        "cpu_count",
+    ]
+    assert first["hasNextPage"] and second["hasNextPage"]
+    under_cr = data(http, CI_HISTORY, uid=db1, first=50, cr="CR-7")["ci"]["history"]
+    assert {e["changeSet"]["reason"] for e in under_cr["events"]} == {"memory upgrade"}
+    assert under_cr["totalCount"] == 2
+    assert data(http, CI_HISTORY, uid=db1, first=50, source="snmp")["ci"]["history"] == {
+        "totalCount": 0, "hasNextPage": False, "endCursor": None, "events": []
+    }  # fmt: skip
