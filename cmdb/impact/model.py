@@ -36,7 +36,7 @@ class ImpactRequest:
     uids: tuple[str, ...]
     mode: ImpactMode = ImpactMode.DOWN
     as_of: datetime | None = None
-    max_depth: int = 8
+    max_depth: int = 12
 
 
 @dataclass(frozen=True)
