@@ -50,7 +50,7 @@ class _ImpactRootsFile(BaseModel):
 class _ImpactFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     roots: _ImpactRootsFile | None = None
-    max_depth: int = Field(default=8, ge=1, le=32)
+    max_depth: int = Field(default=12, ge=1, le=32)
 
 
 class _ApiFile(BaseModel):
@@ -116,7 +116,7 @@ class ImpactRoots:
 @dataclass(frozen=True)
 class ImpactConfig:
     roots: ImpactRoots | None = None
-    max_depth: int = 8
+    max_depth: int = 12
 
 
 @dataclass(frozen=True)
