@@ -34,18 +34,25 @@ def graphql_ok(response: httpx.Response) -> str | None:
 
 
 def interleaved(
-    sides: dict[str, Callable[[], object]], samples: int, warm: int
+    sides: dict[str, Callable[[], object]],
+    samples: int,
+    warm: int,
+    progress: Callable[[dict[str, list[float]]], None] | None = None,
+    every: int = 50,
 ) -> dict[str, list[float]]:
-    """Each side called `warm` times, then `samples` times each, alternating, timed."""
+    """Each side called `warm` times, then `samples` times each, alternating, timed;
+    `progress` is told the times so far every `every` samples."""
     for _ in range(warm):
         for call in sides.values():
             call()
     times: dict[str, list[float]] = {name: [] for name in sides}
-    for _ in range(samples):
+    for n in range(1, samples + 1):
         for name, call in sides.items():
             start = time.perf_counter()
             call()
             times[name].append(time.perf_counter() - start)
+        if progress is not None and n % every == 0 and n < samples:
+            progress(times)
     return times
 
 

@@ -1,6 +1,6 @@
 """The API benchmark's server process: the real app (api.app.create_app) plus one bare
-starlette JSON endpoint, `/bench/ci?uid=`, that does the `ci(uid)` lookup through the
-same async driver (the app's lifespan-owned one), with no GraphQL in between.
+starlette JSON endpoint, `/bench/ci?uid=`, that does the `ci(uid)` lookup (the same
+query, cmdb/queries/api_reads.py STATES, as its DataLoader) through the same async driver (the app's lifespan-owned one), with no GraphQL in between.
 
 Run by bench/api.py as `python -m bench.api_server DATA_DIR BOLT_PORT HTTP_PORT`, in a
 process of its own so that its CPU and RSS are the server's alone.
@@ -9,6 +9,7 @@ process of its own so that its CPU and RSS are the server's alone.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,12 @@ from starlette.responses import JSONResponse, Response
 
 from api.app import create_app
 from cmdb.config import Config, ImpactConfig, ImpactRoots
+from cmdb.queries.api_reads import STATES
 from cmdb.schema import load_schema
 
 # the ten fields the GraphQL side asks for (bench/api_queries.py CI)
-CI_LOOKUP = (
-    "MATCH (c:CI {uid: $uid}) RETURN c {.uid, .name, ._class, .status, .first_seen, "
-    ".last_seen, .serial_number, .hostname, .vendor, .model} AS c"
-)
+FIELDS = ("uid", "name", "_class", "status", "first_seen", "last_seen", "serial_number",
+          "hostname", "vendor", "model")  # fmt: skip
 
 
 def bench_config(
@@ -56,15 +56,18 @@ def bench_app(config: Config) -> Starlette:
     async def bare_ci(request: Request) -> Response:
         driver: neo4j.AsyncDriver = request.app.state.driver
 
+        params = {"uids": [request.query_params["uid"]], "t": datetime.now(UTC)}
+
         async def work(tx: neo4j.AsyncManagedTransaction) -> list[dict[str, Any]]:
-            result = await tx.run(CI_LOOKUP, {"uid": request.query_params["uid"]})
+            result = await tx.run(STATES, params)  # what ci(uid)'s DataLoader reads
             return [record.data() async for record in result]
 
         async with driver.session() as session:
             rows = await session.execute_read(work)
-        if not rows:
+        state = rows[0]["state"] if rows else None
+        if state is None:
             return JSONResponse({"ci": None})
-        return JSONResponse({"ci": {k: _json(v) for k, v in rows[0]["c"].items()}})
+        return JSONResponse({"ci": {k: _json(state.get(k)) for k in FIELDS}})
 
     app.add_route("/bench/ci", bare_ci)
     return app
