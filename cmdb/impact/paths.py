@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cmdb.impact.model import State
 from cmdb.impact.propagate import Flow, travels
@@ -48,10 +48,11 @@ def network_edges(links: Iterable[DeviceLink]) -> list[Edge]:
 class Explanation:
     depth: dict[str, int]
     parents: dict[str, list[tuple[str, str, str]]]  # CI -> (previous CI, type, direction)
+    _memo: dict[str, list[list[Hop]]] = field(default_factory=dict, repr=False)
 
     def paths(self, uid: str) -> list[list[Hop]]:
         """Up to MAX_PATHS shortest paths from a failed CI to `uid`."""
-        memo: dict[str, list[list[Hop]]] = {}
+        memo = self._memo
 
         def walk(ci: str) -> list[list[Hop]]:
             if ci not in memo:
