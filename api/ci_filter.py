@@ -111,11 +111,13 @@ def _snake(name: str) -> str:
 
 
 def _attribute(model: Schema, class_name: str | None, name: str) -> Attribute:
-    """The attribute a filter names (snake_case or camelCase), of the filtered class or of
-    any class (then all classes that have it must agree on its type)."""
+    """The attribute a filter names (snake_case or camelCase), of the filtered class and
+    its subclasses or of any class (all classes that have it must agree on its type)."""
     text("filter.attributes.name", name, 100)
     key = _snake(name)
-    classes = [model.classes[class_name]] if class_name else list(model.classes.values())
+    classes = [
+        c for c in model.classes.values() if not class_name or model.is_a(c.name, class_name)
+    ]
     found = {c.attributes[key].type: c.attributes[key] for c in classes if key in c.attributes}
     if not found:
         where = f"class {class_name}" if class_name else "any class"

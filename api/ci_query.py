@@ -21,6 +21,7 @@ from api.context import RequestContext
 from api.loaders import CINode
 from api.paging import BadArgument, PageInfo, decode_cursor, encode_cursor, page_size
 from api.parts import ApiPart
+from api.permissions import needs
 from cmdb.queries import api_reads as q
 from cmdb.queries.api_reads import UIDS_BY_NAME
 
@@ -79,9 +80,19 @@ async def _read(ctx: RequestContext, query: str, params: dict[str, Any]) -> list
         raise
 
 
+async def _located(ctx: RequestContext, place: str | None, t: datetime) -> list[str] | None:
+    """The uids of the CIs located in `place` at `t` (None: no location filter)."""
+    if place is None:
+        return None
+    rows = await ctx.db.read(q.LOCATED_IN_PLACE, {"location": place, "t": t})
+    return [r["uid"] for r in rows]
+
+
 @strawberry.type
 class CIQuery:
-    @strawberry.field(description="One CI by uid or by name (exactly one of them).")
+    @strawberry.field(
+        extensions=[needs("read")], description="One CI by uid or by name (exactly one of them)."
+    )
     async def ci(
         self,
         info: Ctx,
@@ -107,7 +118,10 @@ class CIQuery:
         found = await loaders.states(info.context, as_of).load(str(uid))
         return found  # type: ignore[return-value]  # a CINode, typed by resolve_type
 
-    @strawberry.field(description="CIs under a filter, ordered, paged (Relay cursors).")
+    @strawberry.field(
+        extensions=[needs("read")],
+        description="CIs under a filter, ordered, paged (Relay cursors).",
+    )
     async def cis(
         self,
         info: Ctx,
@@ -127,6 +141,7 @@ class CIQuery:
             raise BadArgument("after: not a cursor of this list (take one from endCursor)")
         params = filter_params(ctx.model, filter)
         params |= {"t": as_of or datetime.now().astimezone(), "order": order.field.value}
+        params["located"] = await _located(ctx, params.pop("location"), params["t"])
         page_text, count_text = _page_query(as_of, order.direction is OrderDirection.DESC)
         after_key, after_uid = position if position is not None else (None, None)
         rows = await _read(ctx, page_text, params | {"after_key": after_key, "after_uid": after_uid,
@@ -145,7 +160,10 @@ class CIQuery:
         )
         return CIConnection(edges=edges, page_info=page_info, total_count=total)
 
-    @strawberry.field(description="CIs whose name, serial, MAC or IP address matches the text.")
+    @strawberry.field(
+        extensions=[needs("read")],
+        description="CIs whose name, serial, MAC or IP address matches the text.",
+    )
     async def search(
         self, info: Ctx, text: str, first: int | None = None, as_of: datetime | None = None
     ) -> list[ConfigurationItem]:

@@ -79,10 +79,16 @@ class Neighbour:
 @strawberry.type
 class DiscoveryRunSeen:
     id: str
-    at: datetime | None
-    source: str | None
     job: str | None
-    status: str | None
+    started_at: datetime | None
+    run_status: str | None = strawberry.field(description="completed or interrupted")
+    target_status: str | None = strawberry.field(
+        description="How the CI's target answered the run: answered, failed, gone; null: "
+        "not reached."
+    )
+    saw_it: bool = strawberry.field(
+        description="The target answered and the CI was seen at or after the run began."
+    )
 
 
 @strawberry.type
@@ -97,8 +103,8 @@ class DiscoveryCoverage:
     last_seen: datetime | None
     sources: list[SourceSeen] = strawberry.field(description="Who reported it, and when last.")
     runs: list[DiscoveryRunSeen] = strawberry.field(
-        description=f"The newest {loaders.RUNS_PER_CI} discovery runs of its scope while "
-        "it was seen."
+        description=f"The newest {loaders.RUNS_PER_CI} discovery runs that swept its target "
+        "since it first appeared."
     )
 
 
@@ -217,7 +223,17 @@ async def discovery_coverage(root: strawberry.Parent[CINode], info: Ctx) -> Disc
         scope=found.scope,
         last_seen=found.last_seen,
         sources=[SourceSeen(source=s, last_seen=at) for s, at in found.by_source.items()],
-        runs=[DiscoveryRunSeen(**run) for run in found.runs],
+        runs=[
+            DiscoveryRunSeen(
+                id=r.id,
+                job=r.job,
+                started_at=r.started_at,
+                run_status=r.run_status,
+                target_status=r.target_status,
+                saw_it=r.saw_it,
+            )
+            for r in found.runs
+        ],
     )
 
 

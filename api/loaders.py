@@ -61,11 +61,25 @@ class LinkQuery:
 
 
 @dataclass(frozen=True)
+class RunSeen:
+    """A discovery run that swept a CI's target: how the target answered it (`answered`,
+    `failed`, `gone`; None when the run did not reach it) and whether it saw the CI (the
+    target answered, and the CI was seen at or after the run began)."""
+
+    id: str
+    job: str | None
+    started_at: datetime | None
+    run_status: str | None
+    target_status: str | None
+    saw_it: bool
+
+
+@dataclass(frozen=True)
 class Coverage:
     scope: str | None
     last_seen: datetime | None
     by_source: dict[str, datetime]
-    runs: list[dict[str, Any]]
+    runs: list[RunSeen]
 
 
 def read_time(as_of: datetime | None) -> datetime:
@@ -126,9 +140,18 @@ def coverage(ctx: RequestContext, as_of: datetime | None) -> DataLoader[str, Cov
 
 def _coverage(row: dict[str, Any]) -> Coverage:
     seen: dict[str, str] = json.loads(row["seen"] or "{}")
+    last_seen: datetime | None = native(row["last_seen"])
+    protocol, _, target = (row["scope"] or "").partition(":")
+    runs = []
+    for run in row["runs"]:
+        entry = json.loads(run["coverage"] or "{}").get(target, {}).get(protocol) or {}
+        started: datetime | None = native(run["started_at"])
+        status = entry.get("status")
+        saw = bool(status == "answered" and started and last_seen and started <= last_seen)
+        runs.append(RunSeen(run["id"], run["job"], started, run["status"], status, saw))
     return Coverage(
         scope=row["scope"],
-        last_seen=native(row["last_seen"]),
+        last_seen=last_seen,
         by_source={source: datetime.fromisoformat(at) for source, at in sorted(seen.items())},
-        runs=[native_props(run) for run in row["runs"]],
+        runs=runs,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from cmdb.queries.bookkeeping import PUBLIC_PROJECTION
 
 # The state of node variable `{node}` as of $t, as `{name}` (null before it existed).
-_STATE_AT = """
+_state_at_text = """
 CALL ({node}) {{
   MATCH (s:State) WHERE s.uid = {node}.uid AND s._vfrom <= $t
   WITH s ORDER BY s.uid DESC, s._vfrom DESC, s._to DESC LIMIT 1
@@ -22,7 +22,7 @@ CALL ({node}) {{
 
 
 def _state_at(node: str, name: str) -> str:
-    return _STATE_AT.format(node=node, name=name, projection=PUBLIC_PROJECTION)
+    return _state_at_text.format(node=node, name=name, projection=PUBLIC_PROJECTION)
 
 
 # CIs by their current name (a name is no identity: several CIs may share one).
@@ -51,30 +51,44 @@ RETURN uid, type(r) AS type, startNode(r) = c AS outgoing, other, properties(r) 
 """
 
 # What discovery saw of a batch of CIs: the sources that reported each (with when, in
-# `_seen`), its scope (the target whose runs cover it), and the newest discovery runs of
-# that scope while it was seen (change sets between its first and last sighting, not
-# after $t).
+# `_seen`), its scope (`protocol:target`, the target whose runs cover it), and the newest
+# discovery runs that swept that target since the CI first appeared (started by $t),
+# each with its coverage (JSON text; the target's entry is read from it).
 COVERAGE = """
 UNWIND $uids AS uid
 MATCH (c:CI {uid: uid})
-CALL (c) {
-  MATCH (cs:ChangeSet)
-  WHERE cs.at >= c.first_seen AND cs.at <= c.last_seen AND cs.at <= $t
-    AND cs.scope = c._scope AND cs.discovery_run IS NOT NULL
-  WITH cs ORDER BY cs.at DESC LIMIT $runs
-  OPTIONAL MATCH (run:DiscoveryRun {id: cs.discovery_run})
-  RETURN collect({id: cs.discovery_run, at: cs.at, source: cs.source, job: run.job,
-                  status: run.status}) AS runs
+WITH uid, c, substring(c._scope, size(split(c._scope, ':')[0]) + 1) AS target
+CALL (c, target) {
+  MATCH (run:DiscoveryRun)
+  WHERE run.started_at <= $t AND run.finished_at >= c.first_seen
+    AND run.coverage CONTAINS ('"' + target + '"')
+  WITH run ORDER BY run.started_at DESC LIMIT $runs
+  RETURN collect({id: run.id, job: run.job, started_at: run.started_at, status: run.status,
+                  coverage: run.coverage}) AS runs
 }
 RETURN uid, c._seen AS seen, c._scope AS scope, c.last_seen AS last_seen, runs
 """
 
 # -- a page of CIs ------------------------------------------------------------------
+# The CIs located in a place (a Location by uid, name or code), through any chain of
+# LOCATED_IN links open at $t (a rack in a room in the site).
+LOCATED_IN_PLACE = """
+CALL () {
+  MATCH (l:CI {uid: $location}) WHERE l:Location RETURN l
+  UNION MATCH (l:Location {name: $location}) RETURN l
+  UNION MATCH (l:Location {code: $location}) RETURN l
+}
+MATCH (l)<-[rs:LOCATED_IN*1..6]-(c:CI)
+WHERE all(r IN rs WHERE r.since <= $t AND (r.until IS NULL OR r.until > $t))
+RETURN DISTINCT c.uid AS uid
+"""
+
 # `c` is the current node, `s` the state the filter reads (the current node itself, or
 # the state as of $t). Every filter is off when its parameter is null.
-_LINK_OPEN = "r.since <= $t AND (r.until IS NULL OR r.until > $t)"
-_FILTER = f"""
-WHERE ($classes IS NULL OR s._class IN $classes)
+_link_open = "r.since <= $t AND (r.until IS NULL OR r.until > $t)"
+_filter = f"""
+WHERE s IS NOT NULL
+  AND ($classes IS NULL OR s._class IN $classes)
   AND ($statuses IS NULL OR s.status IN $statuses)
   AND ($name IS NULL OR s.name = $name)
   AND ($name_contains IS NULL OR toLower(s.name) CONTAINS $name_contains)
@@ -90,23 +104,17 @@ WHERE ($classes IS NULL OR s._class IN $classes)
                       AND (f.max IS NULL OR s[f.name] <= f.max)
         WHEN 'exists' THEN (s[f.name] IS NOT NULL) = f.exists
         ELSE false END)
-  AND ($location IS NULL OR EXISTS {{
-        MATCH (c)-[rs:LOCATED_IN*1..6]->(l:Location)
-        WHERE (l.uid = $location OR l.name = $location OR l.code = $location)
-          AND all(r IN rs WHERE {_LINK_OPEN})
-      }})
+  AND ($located IS NULL OR c.uid IN $located)
   AND ($owner IS NULL OR EXISTS {{
         MATCH (c)-[r:OWNED_BY]->(o:CI)
-        WHERE (o.uid = $owner OR o.name = $owner) AND {_LINK_OPEN}
+        WHERE (o.uid = $owner OR o.name = $owner) AND {_link_open}
       }})
 """
-_NOW = "MATCH (c:CI)\nWITH c, c AS s"
-_THEN = (
-    f"MATCH (c:CI) WHERE c.first_seen <= $t\n{_state_at('c', 's')}\nWITH c, s WHERE s IS NOT NULL"
-)
+_now = "MATCH (c:CI) WHERE c.first_seen <= $t\nWITH c, c AS s"
+_then = f"MATCH (c:CI) WHERE c.first_seen <= $t\n{_state_at('c', 's')}\nWITH c, s"
 # the sort key of `$order` (a name the API chose, never request text); times as epoch
 # nanoseconds, exact in a cursor
-_KEY = """
+_key = """
 WITH s, CASE $order
   WHEN 'name' THEN coalesce(s.name, '')
   WHEN 'class' THEN s._class
@@ -114,28 +122,28 @@ WITH s, CASE $order
   WHEN 'first_seen' THEN s.first_seen.epochSeconds * 1000000000 + s.first_seen.nanosecond
   ELSE s.uid END AS key
 """
-_AFTER_ASC = (
+_after_asc = (
     "WHERE $after_uid IS NULL OR key > $after_key OR (key = $after_key AND s.uid > $after_uid)"
 )
-_AFTER_DESC = (
+_after_desc = (
     "WHERE $after_uid IS NULL OR key < $after_key OR (key = $after_key AND s.uid < $after_uid)"
 )
-_RETURN = f"RETURN s {PUBLIC_PROJECTION} AS state, key"
+_return = f"RETURN s {PUBLIC_PROJECTION} AS state, key"
 
 
 def _page(read: str, after: str, direction: str) -> str:
     return "\n".join(
-        [read, _FILTER, _KEY, after, _RETURN, f"ORDER BY key {direction}, s.uid {direction}",
+        [read, _filter, _key, after, _return, f"ORDER BY key {direction}, s.uid {direction}",
          "LIMIT $limit"]
     )  # fmt: skip
 
 
-CIS_PAGE_NOW = _page(_NOW, _AFTER_ASC, "ASC")
-CIS_PAGE_NOW_DESC = _page(_NOW, _AFTER_DESC, "DESC")
-CIS_PAGE_AS_OF = _page(_THEN, _AFTER_ASC, "ASC")
-CIS_PAGE_AS_OF_DESC = _page(_THEN, _AFTER_DESC, "DESC")
-CIS_COUNT_NOW = f"{_NOW}\n{_FILTER}\nRETURN count(*) AS total"
-CIS_COUNT_AS_OF = f"{_THEN}\n{_FILTER}\nRETURN count(*) AS total"
+CIS_PAGE_NOW = _page(_now, _after_asc, "ASC")
+CIS_PAGE_NOW_DESC = _page(_now, _after_desc, "DESC")
+CIS_PAGE_AS_OF = _page(_then, _after_asc, "ASC")
+CIS_PAGE_AS_OF_DESC = _page(_then, _after_desc, "DESC")
+CIS_COUNT_NOW = f"{_now}\n{_filter}\nRETURN count(*) AS total"
+CIS_COUNT_AS_OF = f"{_then}\n{_filter}\nRETURN count(*) AS total"
 
 # -- full-text search -----------------------------------------------------------------
 SEARCH_INDEX = "ci_search"

@@ -40,6 +40,8 @@ PARAMS: dict[str, Any] = {
     "classes": None, "class": None, "job": None, "limit": 20, "seconds": 1, "props": {},
     "attrs": ["name"], "t": T0, "t1": T0, "t2": T0, "at": T0, "before": T0, "epoch": EPOCH,
     "scope": "snmp:127.0.0.1", "states": ["approved"], "touched": ["u1"], "services": ["s"],
+    # the API's CI reads (cmdb/queries/api_reads.py)
+    "statuses": None, "types": ["HAS_INTERFACE"], "runs": 20, "attributes": [], "located": None,
 }  # fmt: skip
 
 # Reads of every node of a label, by intent: summaries of all CIs and of every discovered
@@ -215,4 +217,4 @@ def test_no_query_of_the_layer_scans_the_graph(estate: neo4j.Driver, name: str) 
         assert scans(ops) == [], ops
     assert not any(kind.startswith("AllNodesScan") for kind, _ in ops), ops
     var_length = [kind for kind, _ in ops if "VarLengthExpand" in kind]
-    assert all(kind == "VarLengthExpand(Pruning)" for kind in var_length), ops
+    assert all(kind.startswith("VarLengthExpand(Pruning") for kind in var_length), ops
