@@ -6,17 +6,26 @@
 A viewer whose role lacks the permission gets one GraphQL error naming it and what the
 role has ("permission 'edit_cis' needed (role reader has: read)"), and the resolver is
 not called. The SDL shows each guarded field's permission: `@needs(permission: "...")`.
+
+`Needs` is a field extension of its own rather than strawberry's PermissionExtension:
+that one takes the field's arguments as keywords beside its own `source` and `info`, so
+a field with an argument named `source` (history, createRelationship) failed with
+"got multiple values for argument 'source'". One instance may guard many fields: it
+keeps no state between requests.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import strawberry
 from strawberry.exceptions import StrawberryGraphQLError
-from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.extensions import FieldExtension
+from strawberry.extensions.field_extension import AsyncExtensionResolver, SyncExtensionResolver
 from strawberry.schema_directive import Location
 from strawberry.types import Info
+from strawberry.types.field import StrawberryField
 
 from api.context import RequestContext, Viewer
 from cmdb.roles import PERMISSIONS, Permission, permissions_of
@@ -33,35 +42,53 @@ class NeedsDirective:
     permission: str
 
 
-class Needs(BasePermission):
-    """A strawberry permission: the viewer's role holds `permission`."""
+class Needs(FieldExtension):
+    """Guards a field: the viewer's role holds `permission`, else one GraphQL error and
+    the resolver is not called."""
 
     def __init__(self, permission: Permission) -> None:
         if permission not in PERMISSIONS:  # a typo fails when the schema is built
             raise ValueError(f"unknown permission {permission!r}: one of {', '.join(PERMISSIONS)}")
         self.permission = permission
-        self._directive = NeedsDirective(permission=permission)
 
-    @property
-    def schema_directive(self) -> object:
-        return self._directive
+    def apply(self, field: StrawberryField) -> None:
+        directive = NeedsDirective(permission=self.permission)
+        if not any(isinstance(d, NeedsDirective) for d in field.directives):
+            field.directives.append(directive)
 
-    def has_permission(self, source: Any, info: Info[RequestContext, None], **kwargs: Any) -> bool:
+    def check(self, info: Info[RequestContext, None]) -> None:
         viewer = info.context.viewer
         held = permissions_of(viewer.role) if viewer is not None else ()
         if self.permission in held:
-            return True
+            return
         who = f"role {viewer.role} has: {', '.join(held) or 'nothing'}" if viewer else "no token"
-        # raised here, not through `message`: one instance serves every request
         raise StrawberryGraphQLError(
             f"permission '{self.permission}' needed ({who})",
             extensions={"code": "FORBIDDEN", "permission": self.permission},
         )
 
+    # source and info positional-only: the field's own arguments (one may be named
+    # `source`) come as keywords
+    def resolve(  # type: ignore[override]
+        self, next_: SyncExtensionResolver, source: Any, info: Info, /, **kwargs: Any
+    ) -> Any:
+        self.check(info)
+        return next_(source, info, **kwargs)
 
-def needs(permission: Permission) -> PermissionExtension:
-    """The field extension that guards a field or mutation with `Needs(permission)`."""
-    return PermissionExtension(permissions=[Needs(permission)])
+    async def resolve_async(  # type: ignore[override]
+        self, next_: AsyncExtensionResolver, source: Any, info: Info, /, **kwargs: Any
+    ) -> Any:
+        self.check(info)
+        result = next_(source, info, **kwargs)
+        if inspect.isasyncgen(result):
+            return result
+        return await result
+
+
+def needs(permission: Permission) -> FieldExtension:
+    """The field extension that guards a field or mutation with `permission` (typed as
+    strawberry's base, so `extensions=[needs(...)]` type-checks)."""
+    return Needs(permission)
 
 
 def viewer_of(info: Info[RequestContext, None]) -> Viewer:
