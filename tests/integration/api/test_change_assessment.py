@@ -33,6 +33,14 @@ mutation($id: String!, $mode: AssessmentMode!) {
 }"""
 
 
+EDIT = """
+mutation($uid: String!) {
+  updateAttributes(uid: $uid, attributes: {criticality: "low"}, reason: "downgraded") {
+    changed
+  }
+}"""
+
+
 @pytest.fixture
 def uids(graph: neo4j.Driver, schema: Schema, config: Config) -> dict[str, str]:
     return estate(graph, schema, config)
@@ -56,12 +64,14 @@ def test_a_change_is_assessed_approved_carried_out_and_reviewed(
     assert a["risk"] == "high"
     assert "business service down: Order to cash (high)" in a["reasons"]
     assert "highest criticality touched: high (ERP) (medium)" in a["reasons"]
+    assert "2 CIs touched (low)" in a["reasons"]
     assert a["reasons"][-1] == "inside the maintenance window sat 22:00-06:00 UTC"
     for client, action, state in ((reviewer, "approve", "APPROVED"),
                                   (engineer, "start", "IN_PROGRESS"),
                                   (engineer, "complete", "COMPLETED"),
                                   (reviewer, "review", "REVIEWED")):  # fmt: skip
         assert act(client, action, cr)["state"] == state
+    data(engineer, EDIT, uid=uids["app-erp"])  # the graph changes after the assessment
     final = data(engineer, READ, id=cr)["changeRequest"]
     assert final["approvals"] == [{"approver": "reviewer", "decision": "approve",
                                    "comment": None, "afterTheFact": False}]  # fmt: skip

@@ -242,3 +242,32 @@ def test_the_change_sets_written_under_a_request_are_its_history(
         ("manual", "test-admin", "upgrade"), ("ssh", "sweep", "after the change"),
     ]  # fmt: skip
     assert written in {s["id"] for s in sets}
+
+
+HOSTILE = [
+    "'}) MATCH (n) DETACH DELETE n //",
+    "`) RETURN 1 //",
+    "\u202e\u0000é",
+    "CHG0000001 OR 1=1",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_in_every_argument_is_an_answer_or_a_clean_error(
+    http: httpx.Client, graph: neo4j.Driver, uids: dict[str, str], text: str, dump: Callable[..., object]
+) -> None:  # fmt: skip
+    cr = create(http, [uids["core-HQ"]])["id"]
+    before = dump(graph)
+    assert data(http, READ, id=text)["changeRequest"] is None
+    assert error(http, CONFLICTS, id=text) == f"no change request {text[:40]!r}"
+    assert error(http, PAGE, state=text).startswith("Variable '$state' has invalid value")
+    assert "not a cursor of this list" in error(http, PAGE, after=text)
+    assert act_error(http, "assess", text) == f"no change request {text[:40]!r}"
+    assert error(http, UPDATE, id=cr, input={"affectedCis": [text]}) == (
+        f"affected: no CI with uid {text[:60]!r}"
+    )
+    assert dump(graph) == before
+    commented = act(
+        http, "start", create(http, [uids["core-HQ"]], category="EMERGENCY")["id"], text
+    )
+    assert commented["transitions"][-1]["comment"] == text

@@ -6,6 +6,7 @@ risk and its reasons."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import neo4j
 import pytest
@@ -83,3 +84,22 @@ def test_an_assessment_prints_the_risk_and_its_reasons(cli: CliRunner, estate: N
     assert code == 0 and "assess" in out and "assessed" in out
     code, out = run(cli, "change", "conflicts", cr)
     assert code == 0 and "0 conflicting change requests" in out
+
+
+def test_a_file_loaded_under_a_change_request_is_its_history(
+    cli: CliRunner, estate: None, tmp_path: Path
+) -> None:
+    cr = create(cli)
+    observed = datetime.now(UTC).isoformat()
+    (tmp_path / "fix.yaml").write_text(
+        f"source: manual\nactor: alice\nobserved_at: {observed}\nreason: new rule set\n"
+        f"change_request: {cr}\ncis:\n  - key: fw\n    class: NetworkDevice\n"
+        "    attributes: {serial_number: PAHQ0003, os_version: 11.1.3}\n",
+        encoding="utf-8",
+    )
+    code, out = run(cli, "load", str(tmp_path / "fix.yaml"))
+    assert code == 0 and "1 changed" in out, out
+    code, out = run(cli, "change", "show", cr)
+    assert code == 0
+    sets = out[out.index("change sets") :]
+    assert "manual" in sets and "alice" in sets and "new rule set" in sets
