@@ -25,6 +25,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api.auth import BearerAuth, request_viewer
 from api.context import RequestContext, Viewer
 from api.db import Db
 from api.limits import BodySizeLimit, cap_result, limit_extensions, result_refused
@@ -71,9 +72,9 @@ class _GraphQL(GraphQL[RequestContext, None]):
         record.user = context.viewer.name if context.viewer is not None else None
         return context
 
-    async def _viewer(self, _request: Request) -> Viewer | None:
+    async def _viewer(self, request: Request) -> Viewer | None:
         """Who is asking: the request's bearer token, checked (api/auth.py)."""
-        return None
+        return request_viewer(request)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -128,7 +129,8 @@ def create_app(config: Config, model: Schema) -> Starlette:
     )
     graphql = _GraphQL(app.state, model, config, metrics)
     # an ASGI app as the route's endpoint: starlette calls it with scope, receive, send
-    app.add_route("/graphql", graphql)  # type: ignore[arg-type]
+    guarded = BearerAuth(graphql, app.state, timeout=config.api.query_timeout_seconds)
+    app.add_route("/graphql", guarded)  # type: ignore[arg-type]
     return app
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.tools import merge_types
 
-from api import changes, ci_query, cis, history, impact, meta, mutations, runs
+from api import changes, ci_query, cis, history, impact, meta, mutations, runs, tokens
 from api.parts import ApiPart
 from cmdb.schema import Schema
 
@@ -19,6 +19,7 @@ PARTS: tuple[ApiPart, ...] = (
     history.PART,
     mutations.PART,
     runs.PART,
+    tokens.PART,
     changes.PART,
     impact.PART,
 )

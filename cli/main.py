@@ -21,6 +21,7 @@ from cli.discover import register as register_discovery
 from cli.errors import EXPLAINED, command_words, explain
 from cli.impact import impact
 from cli.serve import serve
+from cli.token import app as token_app
 from cmdb import edit
 from cmdb.errors import LoadFileError, ObservationError
 from cmdb.ingest import Ingestor
@@ -34,6 +35,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(ci_app, name="ci")
 app.add_typer(change_app, name="change")
+app.add_typer(token_app, name="token")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 register_discovery(app)
 app.command("demo")(demo)

@@ -1,13 +1,12 @@
-"""API tokens: `(:ApiToken {name, role, hash, created_at, expires_at, revoked_at,
-last_used_at})`, never a CI. `name` and `hash` (sha256 of the secret) are unique
+"""API tokens: `(:ApiToken {name, role, hash, created_at, expires_at, revoked_at})`,
+never a CI. `name` and `hash` (sha256 of the secret) are unique
 (cmdb/migrations.py), so a request's lookup by hash is one unique-index seek."""
 
 from __future__ import annotations
 
 # the fields every read returns: never the hash
 _FIELDS = """t.name AS name, t.role AS role, t.created_at AS created_at,
-       t.expires_at AS expires_at, t.revoked_at AS revoked_at,
-       t.last_used_at AS last_used_at"""
+       t.expires_at AS expires_at, t.revoked_at AS revoked_at"""
 
 CREATE_TOKEN = "CREATE (t:ApiToken) SET t = $props"  # noqa: S105 (Cypher, not a secret)
 
@@ -27,10 +26,3 @@ MATCH (t:ApiToken {{name: $name}})
 SET t.revoked_at = coalesce(t.revoked_at, $at)
 RETURN {_FIELDS}
 """
-
-# when a token was last used, written at most once a `$stale` period per token
-MARK_LAST_USE = (
-    "MATCH (t:ApiToken {name: $name}) "
-    "WHERE t.last_used_at IS NULL OR t.last_used_at < $stale "
-    "SET t.last_used_at = $at"
-)
