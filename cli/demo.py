@@ -1,4 +1,5 @@
-"""`cmdb demo`: Neo4j, the sample estate, the device lab and a discovery of it, in one go.
+"""`cmdb demo`: Neo4j, the sample estate, the device lab and a discovery of it, in one go,
+then the GraphQL API served on 127.0.0.1 until Ctrl-C (`--no-serve`: not served).
 
 A step that fails ends the demo with one error naming the step, what is left running and
 how to stop it; what the demo started stays up for a look (and for a second try).
@@ -15,6 +16,7 @@ from rich.table import Table
 
 from cli.base import console, graph
 from cli.db import db_up
+from cli.demo_api import serve_demo
 from cli.discover import run_discovery
 from cli.errors import EXPLAINED, explain
 from cmdb import dbms
@@ -42,9 +44,14 @@ def demo(
     no_lab: Annotated[
         bool, typer.Option("--no-lab", help="the sample estate only: no lab, no discovery")
     ] = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="end when the graph is ready (for scripts)")
+    ] = False,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="the API's port")] = 8000,
 ) -> None:
     """Start Neo4j and the device lab, discover the lab, add the sample estate's business
-    side (sites, services, owners, contracts), and show where to look."""
+    side (sites, services, owners, contracts), show where to look, and serve the GraphQL
+    API on 127.0.0.1 until Ctrl-C (Neo4j and the lab stay up)."""
     step = _Step()
     try:
         config = load_config()
@@ -53,10 +60,14 @@ def demo(
         cause = explain(exc, "cmdb demo")
         raise DemoError(f"`cmdb demo` failed {step.what}: {cause}. {_left_running()}") from None
     lab_lines = (
-        f"  .venv/bin/cmdb discover {DEMO_JOB_COPY} --secrets {_lab_secrets_file()}"
-        "   (a second run: what changed since the first)\n"
-        "  Stop the lab: .venv/bin/cmdb lab down\n"
-    ) if not no_lab else ""
+        (
+            f"  .venv/bin/cmdb discover {DEMO_JOB_COPY} --secrets {_lab_secrets_file()}"
+            "   (a second run: what changed since the first)\n"
+            "  Stop the lab: .venv/bin/cmdb lab down\n"
+        )
+        if not no_lab
+        else ""
+    )
     console.print(
         "Look at it:\n"
         f"  .venv/bin/cmdb ci show {example}\n"
@@ -67,6 +78,15 @@ def demo(
         f"{dbms.password_file(config.data_dir)})\n"
         "  Stop Neo4j: .venv/bin/cmdb db down"
     )
+    if no_serve:
+        return
+    step.what = "serving the GraphQL API"
+    try:
+        serve_demo(port)
+    except EXPLAINED as exc:
+        cause = explain(exc, "cmdb demo")
+        raise DemoError(f"`cmdb demo` failed {step.what}: {cause}. {_left_running()}") from None
+    console.print(f"{_left_running()}.")
 
 
 def _run(no_lab: bool, step: _Step) -> str:
@@ -117,8 +137,15 @@ def _discovery(step: _Step) -> str | None:
     step.what = f"discovering the lab ({DEMO_JOB.name})"
     base = load_job(DEMO_JOB)
     # the job file's protocols and credentials, over exactly the devices the lab serves
-    job = Job.model_validate({**base.model_dump(), "targets": sorted(
-        {d.address for d in manifest.devices}, key=lambda a: tuple(int(x) for x in a.split(".")))})
+    job = Job.model_validate(
+        {
+            **base.model_dump(),
+            "targets": sorted(
+                {d.address for d in manifest.devices},
+                key=lambda a: tuple(int(x) for x in a.split(".")),
+            ),
+        }
+    )
     DEMO_JOB_COPY.parent.mkdir(parents=True, exist_ok=True)
     DEMO_JOB_COPY.write_text(  # the job as run, to run again by hand
         f"# {DEMO_JOB.name} over the devices the lab serves (written by `cmdb demo`)\n"

@@ -58,7 +58,8 @@ def run_server(
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         listening = socket.create_server((host, port), family=family)
     except OSError as exc:
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        reason = (exc.strerror or str(exc)).split(" (while attempting")[0]
+        raise ServeError(f"cannot listen on {host}:{port}: {reason}") from None
     url = f"http://{_url_host(host)}:{listening.getsockname()[1]}"
     _log_requests()
     server = uvicorn.Server(

@@ -6,7 +6,7 @@ picked up):
   ```text, ```console, ```yaml and every other block are not;
 - each line of such a block is one `.venv/bin/cmdb ...` command (a trailing `# comment`
   is fine) that must exit 0 and print no traceback on a graph just made by
-  `cmdb demo --no-lab` (the demo's sample estate, no lab), in a DBMS this test starts
+  `cmdb demo --no-lab --no-serve` (the demo's sample estate, no lab), in a DBMS this test starts
   and owns, so `db status` and `db down` run for real; a block after a `db down` starts
   with the DBMS up again (the test runs `cmdb db up` first);
 - `make demo` and `make test` are the only other lines allowed, and they are skipped:
@@ -212,7 +212,7 @@ def test_every_readme_sh_command_runs_on_a_fresh_demo(
     blocks = sh_blocks(README.read_text(encoding="utf-8"))
     work = tmp_path / "work"  # a reader's working folder: nothing of the checkout's .cmdb/
     work.mkdir()
-    demo = cmdb(["demo", "--no-lab"], demo_dbms, work)
+    demo = cmdb(["demo", "--no-lab", "--no-serve"], demo_dbms, work)
     assert demo.returncode == 0, demo.stdout + demo.stderr
     story = Story()
     ran: list[str] = []
