@@ -50,6 +50,9 @@ CASES: dict[str, Case] = {
     "ci diff": Case(["no-such-ci", "--from", "last tuesday"], "last tuesday"),
     "ci set": Case(["no-such-ci", "model=X", "--reason", "test"], "no-such-ci"),
     "ci retire": Case(["no-such-ci", "--reason", "test"], "no-such-ci"),
+    "token create": Case(["--name", "x", "--role", "root"], "root"),
+    "token list": Case([], "CMDB_NEO4J_*", BAD_PORT),
+    "token revoke": Case(["no-such-token"], "no-such-token"),
     # on a lab config of its own (LAB_CONFIG), should the case ever start a lab
     "lab up": Case(["--data", "missing-dir", "--config", "lab.yaml", "--no-linux"],
                    "missing-dir"),
