@@ -33,6 +33,7 @@ from cmdb.changes.model import MAX_AFFECTED, check_comment, check_draft
 from cmdb.changes.states import Action, Category, ChangeRequestError, State
 from cmdb.changes.steps import Operation, Write
 from cmdb.changes.windows import configured_windows
+from cmdb.errors import CMDBError
 from cmdb.impact import ImpactMode, ImpactSettings
 
 T = TypeVar("T")
@@ -55,10 +56,11 @@ async def run(db: Db, operation: Operation[T]) -> T:
 
 
 async def _do(info: Ctx, operation: Operation[T]) -> T:
-    """Run it; a refusal (bad field, wrong state) is one GraphQL error with its message."""
+    """Run it; a refusal (bad field, wrong state, the impact analysis refusing the CIs) is
+    one GraphQL error with its message."""
     try:
         return await run(info.context.db, operation)
-    except (ChangeRequestError, BadArgument) as exc:
+    except (CMDBError, BadArgument) as exc:
         raise GraphQLError(str(exc), extensions={"code": "BAD_USER_INPUT"}) from None
 
 
