@@ -4,6 +4,7 @@ graded against (cmdb/changes/windows.py), pure."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,8 @@ from cmdb.changes.windows import (
     inside,
     parse_window,
 )
+from cmdb.config import load_config
+from cmdb.errors import ConfigError
 
 SAT = datetime(2026, 12, 5, tzinfo=UTC)  # a Saturday
 
@@ -126,3 +129,18 @@ def test_a_draft_keeps_each_ci_once_and_its_window_in_utc() -> None:
     )
     assert draft.affected == ("a", "b")
     assert draft.window_start.utcoffset() == timedelta(0)
+
+
+def test_cmdb_yaml_agrees_the_maintenance_windows(tmp_path: Path) -> None:
+    good = tmp_path / "cmdb.yaml"
+    good.write_text('changes:\n  maintenance_windows:\n'
+                    '    - {days: [wed], start: "12:00", end: "13:00"}\n')  # fmt: skip
+    slots = load_config(good, env={}).changes.maintenance_windows
+    assert configured_windows(slots) == (MaintenanceWindow(("wed",), time(12), time(13)),)
+    assert load_config(None, env={}).changes.maintenance_windows is None
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('changes:\n  maintenance_windows:\n'
+                   '    - {days: [someday], start: "12:00", end: "13:00"}\n')  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        load_config(bad, env={})
+    assert str(caught.value).startswith(f"{bad}:3: changes.maintenance_windows.0.days.0:")
