@@ -5,6 +5,7 @@ as one clear error; the `read` permission."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ import neo4j
 import pytest
 
 from api.schema import build_schema
+from cli.sample import sample_estate
 from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
@@ -124,3 +126,31 @@ def test_bad_input_is_one_clear_error_and_reading_needs_read(
         (line,) = [text for text in sdl.splitlines() if text.strip().startswith(field)]
         assert line.endswith('@needs(permission: "read")'), line
     assert "errors" not in ask(http_as("reader"), IMPACT, cis=["esx1"])
+
+
+def readme_query() -> str:
+    """The example of the README's section on impact analysis."""
+    text = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Impact analysis") :]
+    start = section.index("```graphql\n") + len("```graphql\n")
+    return section[start : section.index("```\n", start)]
+
+
+def test_the_readme_example_answers(
+    http: httpx.Client, graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    Ingestor(graph, schema, config).ingest(sample_estate(T0))
+    body = ask(http, readme_query())
+    assert "errors" not in body, body
+    data = body["data"]
+    got = {a["name"]: a for a in data["impact"]["affected"]}
+    assert got["hq-core-01"]["depth"] == 0 and got["hq-esx-01"]["state"] == "DOWN"
+    assert got["ERP"]["state"] == "DOWN" and got["ERP"]["businessServices"] == ["Order to cash"]
+    assert {"name": "Network Operations"} not in data["impact"]["byBusinessService"]
+    assert any(c["name"] == "Order to cash" and c["down"] > 0
+               for c in data["impact"]["byBusinessService"])  # fmt: skip
+    needs = {n["name"] for n in data["dependencies"]["needs"]}
+    assert {"ERP", "erp-app-01", "HQ ESXi cluster", "hq-esx-01"} <= needs
+    assert [s["name"] for s in data["path"]] == [
+        "Order to cash", "ERP", "erp-app-01", "HQ ESXi cluster", "hq-esx-01",
+    ]  # fmt: skip

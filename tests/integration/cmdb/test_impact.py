@@ -7,15 +7,21 @@ owners and contracts, as-of answers, dependencies and paths; the scaled lab fabr
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import neo4j
 import pytest
+from typer.testing import CliRunner
 
+from cli.sample import sample_estate
 from cmdb.config import Config, ImpactConfig, ImpactRoots
 from cmdb.errors import NotFoundError
 from cmdb.impact import ImpactMode, ImpactRequest, ImpactResult, ImpactSettings, impact_plan
 from cmdb.ingest import Ingestor
+from cmdb.observations import ChangeSet
 from cmdb.queryplan import run_plan
 from cmdb.schema import Schema
 from tests.impact_estates import T0, T1, campus, scaled_fabric
@@ -23,9 +29,12 @@ from tests.impact_estates import T0, T1, campus, scaled_fabric
 pytestmark = pytest.mark.neo4j
 
 
+Load = Callable[..., dict[str, str]]
+
+
 @pytest.fixture
-def load(graph: neo4j.Driver, schema: Schema, config: Config):  # type: ignore[no-untyped-def]
-    def ingest(*changesets) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def load(graph: neo4j.Driver, schema: Schema, config: Config) -> Load:
+    def ingest(*changesets: ChangeSet) -> dict[str, str]:
         uids: dict[str, str] = {}
         for changeset in changesets:
             result = Ingestor(graph, schema, config).ingest(changeset)
@@ -36,8 +45,8 @@ def load(graph: neo4j.Driver, schema: Schema, config: Config):  # type: ignore[n
 
 
 def impact(
-    driver: neo4j.Driver, schema: Schema, *keys: str, roots: ImpactRoots | None = None, **kw
-) -> ImpactResult:  # type: ignore[no-untyped-def]
+    driver: neo4j.Driver, schema: Schema, *keys: str, roots: ImpactRoots | None = None, **kw: Any
+) -> ImpactResult:
     settings = ImpactSettings(schema, ImpactConfig(roots=roots))
     return run_plan(driver, impact_plan(ImpactRequest(tuple(keys), **kw), settings))
 
@@ -47,7 +56,9 @@ def states(result: ImpactResult) -> dict[str, str]:
     return {a.name or a.uid: a.state for a in result.affected if a.class_name != "Interface"}
 
 
-def test_single_homed_down_dual_homed_degraded(graph, schema, load) -> None:  # type: ignore[no-untyped-def]
+def test_single_homed_down_dual_homed_degraded(
+    graph: neo4j.Driver, schema: Schema, load: Load
+) -> None:
     load(campus().changeset())
     got = states(impact(graph, schema, "acc2"))
     assert got["acc2"] == "DOWN"
@@ -57,8 +68,8 @@ def test_single_homed_down_dual_homed_degraded(graph, schema, load) -> None:  # 
 
 
 def test_a_switch_with_two_uplinks_is_degraded_when_one_distribution_switch_fails(
-    graph, schema, load
-) -> None:  # type: ignore[no-untyped-def]
+    graph: neo4j.Driver, schema: Schema, load: Load
+) -> None:
     load(campus().changeset())
     got = states(impact(graph, schema, "dist2"))
     assert got == {"dist2": "DOWN", "acc1": "DEGRADED"}
@@ -67,7 +78,7 @@ def test_a_switch_with_two_uplinks_is_degraded_when_one_distribution_switch_fail
     assert got["srv-single"] == "DOWN" and got["srv-dual"] == "DEGRADED"
 
 
-def test_a_lag_member_failing_degrades(graph, schema, load) -> None:  # type: ignore[no-untyped-def]
+def test_a_lag_member_failing_degrades(graph: neo4j.Driver, schema: Schema, load: Load) -> None:
     uids = load(campus().changeset())
     result = impact(graph, schema, uids["acc3:Gi1"])
     got = {(a.class_name, a.name): a.state for a in result.affected}
@@ -78,7 +89,9 @@ def test_a_lag_member_failing_degrades(graph, schema, load) -> None:  # type: ig
     assert got[("Interface", "Po1")] == "DOWN" and got[("NetworkDevice", "acc3")] == "DOWN"
 
 
-def test_cluster_quorum_and_what_runs_on_it_with_paths(graph, schema, load) -> None:  # type: ignore[no-untyped-def]
+def test_cluster_quorum_and_what_runs_on_it_with_paths(
+    graph: neo4j.Driver, schema: Schema, load: Load
+) -> None:
     load(campus().changeset())
     one = states(impact(graph, schema, "esx1"))
     assert {k: one[k] for k in ("cl1", "vm1", "app1", "shop")} == dict.fromkeys(
@@ -110,7 +123,9 @@ def test_cluster_quorum_and_what_runs_on_it_with_paths(graph, schema, load) -> N
     assert two.by_class["Server"].down == 2
 
 
-def test_as_of_before_the_second_uplink_was_removed(graph, schema, load) -> None:  # type: ignore[no-untyped-def]
+def test_as_of_before_the_second_uplink_was_removed(
+    graph: neo4j.Driver, schema: Schema, load: Load
+) -> None:
     load(campus().changeset(T0), campus(second_uplink=False).changeset(T1))
     now = states(impact(graph, schema, "dist2"))
     before = states(impact(graph, schema, "dist2", as_of=T1 - timedelta(hours=1)))
@@ -118,7 +133,9 @@ def test_as_of_before_the_second_uplink_was_removed(graph, schema, load) -> None
     assert before["acc1"] == "DEGRADED" and "srv-dual" not in before
 
 
-def test_maintenance_mode_and_configured_roots(graph, schema, load) -> None:  # type: ignore[no-untyped-def]
+def test_maintenance_mode_and_configured_roots(
+    graph: neo4j.Driver, schema: Schema, load: Load
+) -> None:
     load(campus().changeset())
     result = impact(graph, schema, "acc2", mode=ImpactMode.MAINTENANCE)
     assert result.request.mode == ImpactMode.MAINTENANCE
@@ -129,13 +146,13 @@ def test_maintenance_mode_and_configured_roots(graph, schema, load) -> None:  # 
     assert got["core"] == "DOWN" and got["acc1"] == "DOWN" and "acc2" not in got
 
 
-def test_unknown_ci_is_one_error_naming_it(graph, schema, load) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_ci_is_one_error_naming_it(graph: neo4j.Driver, schema: Schema, load: Load) -> None:
     load(campus().changeset())
     with pytest.raises(NotFoundError, match="'nope'"):
         impact(graph, schema, "acc2", "nope")
 
 
-def test_scaled_lab_fabric_leaf_failure(graph, schema, load) -> None:  # type: ignore[no-untyped-def]
+def test_scaled_lab_fabric_leaf_failure(graph: neo4j.Driver, schema: Schema, load: Load) -> None:
     estate, wired = scaled_fabric(60)
     load(estate.changeset())
     only = {leaf: {s for s in servers if not any(s in o for k, o in wired.items() if k != leaf)}
@@ -150,7 +167,7 @@ def test_scaled_lab_fabric_leaf_failure(graph, schema, load) -> None:  # type: i
         assert not any(k.startswith(("spine", "leaf")) for k in result if k != leaf)
 
 
-def test_cli_table_and_json(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_table_and_json(cli: CliRunner, tmp_path: Path) -> None:
     from cli.main import app
 
     data = campus().changeset().model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -170,3 +187,20 @@ def test_cli_table_and_json(cli, tmp_path) -> None:  # type: ignore[no-untyped-d
     assert bad.exit_code != 0 and "no CI with uid or name 'nope'" in str(bad.exception)
     bad = cli.invoke(app, ["impact", "acc2", "--max-depth", "0"])
     assert bad.exit_code != 0 and "--max-depth must be from 1 to 32" in str(bad.exception)
+
+
+def test_sample_estate_core_switch_and_access_switch(
+    graph: neo4j.Driver, schema: Schema, load: Load
+) -> None:
+    """The demo's estate: roots by default are the best-connected network devices (the
+    two sites' core switches); a site's core takes its business services down with it
+    at the default depth, an access switch only degrades the dual-homed ESXi hosts."""
+    load(sample_estate(T0))
+    core = impact(graph, schema, "hq-core-01")
+    got = states(core)
+    assert got["hq-acc-01"] == "DOWN" and got["hq-esx-01"] == "DOWN"
+    assert got["HQ ESXi cluster"] == "DOWN" and got["Order to cash"] == "DOWN"
+    assert "dc2-core-01" not in got and "Online sales" not in got
+    acc = states(impact(graph, schema, "hq-acc-01"))
+    assert {k for k, v in acc.items() if v == "DEGRADED"} >= {"hq-esx-01", "hq-esx-02"}
+    assert [k for k, v in acc.items() if v == "DOWN"] == ["hq-acc-01"]

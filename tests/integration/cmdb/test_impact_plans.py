@@ -52,6 +52,6 @@ def test_the_other_impact_reads_scan_no_label(loaded: neo4j.Driver, schema: Sche
 def test_depth_is_checked_before_it_is_written_into_the_query(schema: Schema) -> None:
     for bad in (-1, 33, True):
         with pytest.raises(ValueError, match="depth"):
-            q.candidates(impact_types(schema), bad)  # type: ignore[arg-type]
+            q.candidates(impact_types(schema), bad)
     with pytest.raises(ValueError, match="schema names"):
         q.candidates(("HOSTED_ON|x]-() DETACH DELETE",), 2)

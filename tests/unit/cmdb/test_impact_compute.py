@@ -52,12 +52,18 @@ def test_reachability_single_dual_homed_and_parallel_links() -> None:
              _link("a1", "d1", 1)]  # fmt: skip
     transit = frozenset({"core", "d1", "d2", "a1", "a2"})
     roots = frozenset({"core"})
-    assert reach_effects(links, roots, transit, {"a2": "DOWN"}) == ({"s1"}, {"srv"})
+    assert reach_effects(links, roots, transit, {"a2": "DOWN"}) == (
+        frozenset({"s1"}),
+        frozenset({"srv"}),
+    )
     # a2 is reached through d1 only; the server joining a1 and a2 forwards nothing
     unreachable, degraded = reach_effects(links, roots, transit, {"d1": "DOWN"})
     assert unreachable == {"a2", "s1"} and degraded == {"a1", "srv"}
     # one of two parallel links a1-d1 lost: a1 degraded, nothing down
-    assert reach_effects(links, roots, transit, {"a1:d1:1": "DOWN"}) == (set(), {"a1"})
+    assert reach_effects(links, roots, transit, {"a1:d1:1": "DOWN"}) == (
+        frozenset(),
+        frozenset({"a1"}),
+    )
 
 
 def test_roots_configured_by_name_or_class_and_attribute_else_core_else_best_connected() -> None:
