@@ -80,7 +80,9 @@ def derived_statements(schema: Schema) -> list[str]:
     ]  # fmt: skip
     for cls in schema.concrete():
         stmts.extend(_class_indexes(cls))
-    stmts.append(search_index(schema))
+    # dropped and made again: CREATE ... IF NOT EXISTS goes by the name, and a schema that
+    # changes what is searched must change the index (derived steps run once per schema)
+    stmts += [f"DROP INDEX {SEARCH_INDEX} IF EXISTS", search_index(schema)]
     for rel in schema.relationships.values():
         stmts.append(
             f"CREATE INDEX rel_{rel.name.lower()}_since IF NOT EXISTS "
