@@ -38,7 +38,7 @@ def interleaved(
     samples: int,
     warm: int,
     progress: Callable[[dict[str, list[float]]], None] | None = None,
-    every: int = 50,
+    every: int = 10,
 ) -> dict[str, list[float]]:
     """Each side called `warm` times, then `samples` times each, alternating, timed;
     `progress` is told the times so far every `every` samples."""
