@@ -70,18 +70,25 @@ class RequestObserver:
         token = _CURRENT.set(record)
         started = time.perf_counter()
         status = 500
+        written = False
 
         async def watched_send(message: Message) -> None:
-            nonlocal status
+            nonlocal status, written
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # written before the answer's last bytes leave: a client that has its
+                # answer finds the request logged and counted
+                written = True
+                self._write(record, status, time.perf_counter() - started)
             await send(message)
 
         try:
             await self.app(scope, receive, watched_send)
         finally:
             _CURRENT.reset(token)
-            self._write(record, status, time.perf_counter() - started)
+            if not written:  # failed before answering
+                self._write(record, status, time.perf_counter() - started)
 
     def _write(self, record: RequestRecord, status: int, seconds: float) -> None:
         queries = record.db.queries if record.db is not None else 0
