@@ -50,17 +50,20 @@ RETURN at, key, c.uid AS uid, s._cs AS cs, properties(s) AS after
 
 def links_in_window_query(rel: RelType) -> str:
     """Links of one relationship type (from schema/) opened and closed in the window: a
-    typed pattern, so that each branch reads the type's since or until index. One query
-    per type: a union over every type costs the planner far more than the reads."""
+    typed pattern, each branch held to the type's since or until index (a type with many
+    links, HAS_INTERFACE, was otherwise read from every CI). One query per type: a union
+    over every type costs the planner far more than the reads."""
     t = rel.name
     ends = "a.uid AS a, a.name AS a_name, b.uid AS b, b.name AS b_name, r.evidence AS evidence"
     return (
         "CALL () { "
-        f"MATCH (a:CI)-[r:{t}]->(b:CI) WHERE r.since >= $since AND r.since < $until "
+        f"MATCH (a:CI)-[r:{t}]->(b:CI) USING INDEX r:{t}(since) "
+        "WHERE r.since >= $since AND r.since < $until "
         f"RETURN r.since AS at, 'o|' + elementId(r) AS key, 'link_open' AS kind, "
         f"r.cs_open AS csid, {ends} "
         "UNION ALL "
-        f"MATCH (a:CI)-[r:{t}]->(b:CI) WHERE r.until >= $since AND r.until < $until "
+        f"MATCH (a:CI)-[r:{t}]->(b:CI) USING INDEX r:{t}(until) "
+        "WHERE r.until >= $since AND r.until < $until "
         f"RETURN r.until AS at, 'x|' + elementId(r) AS key, 'link_close' AS kind, "
         f"r.cs_close AS csid, {ends} "
         "} "

@@ -42,12 +42,16 @@ PARAMS: dict[str, Any] = {
     "scope": "snmp:127.0.0.1", "states": ["approved"], "touched": ["u1"], "services": ["s"],
     # the API's CI reads (cmdb/queries/api_reads.py)
     "statuses": None, "types": ["HAS_INTERFACE"], "runs": 20, "attributes": [], "located": None,
+    # the change log's window and cursor (cmdb/queries/changelog.py), a page of runs
+    "since": T0, "until": T0, "cat": T0, "status": None, "source": None, "actor": None,
+    "cr": None,
 }  # fmt: skip
 
 # Reads of every node of a label, by intent: summaries of all CIs and of every discovered
 # device, the migration records, the newest runs (few; ordered by start, then cut).
 LABEL_SCANS = {
     "report.CI_COUNTS", "report.BEST_CONNECTED_DEVICE", "migrations.APPLIED", "runs.READ_RUNS",
+    "runs.READ_CONFLICTS",  # identification conflicts: few, newest first
 }  # fmt: skip
 LAYER = [importlib.import_module(f"cmdb.queries.{m.name}")
          for m in pkgutil.iter_modules(cmdb.queries.__path__)]  # fmt: skip
