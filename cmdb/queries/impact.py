@@ -42,18 +42,15 @@ RETURN DISTINCT c.uid AS uid
 
 
 def links_among(types: tuple[str, ...]) -> str:
-    """The links (of `types`, open at $t) of each CI of $uids, to any CI: stored once,
-    read from both ends (the caller keeps one of each)."""
+    """The links (of `types`, open at $t) of each CI of $uids, to any CI, read from the
+    CI's side (a link between two of them comes twice: the caller keeps one). One
+    undirected expand per CI: a UNION of both directions planned its incoming half as a
+    scan of the uid index per row (1.2 s against 0.19 s for 723 CIs, measured)."""
     return f"""
 UNWIND $uids AS u
-MATCH (a:CI {{uid: u}})-[r:{_types(types)}]->(b:CI)
+MATCH (a:CI {{uid: u}})-[r:{_types(types)}]-(:CI)
 WHERE {LIVE.format(r="r")}
-RETURN a.uid AS source, type(r) AS type, b.uid AS target
-UNION
-UNWIND $uids AS u
-MATCH (a:CI)-[r:{_types(types)}]->(b:CI {{uid: u}})
-WHERE {LIVE.format(r="r")}
-RETURN a.uid AS source, type(r) AS type, b.uid AS target
+RETURN startNode(r).uid AS source, type(r) AS type, endNode(r).uid AS target
 """
 
 
