@@ -14,12 +14,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import neo4j
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.context import Viewer
-from api.db import Db
+from api.db import Db, QueryTimeoutError
+from cmdb.errors import CMDBError
 from cmdb.queries.tokens import FIND_TOKEN
 from cmdb.tokens import hash_secret, token_info
 
@@ -27,6 +29,7 @@ REALM = 'Bearer realm="cmdb"'
 MISSING = "no API token: send `Authorization: Bearer <token>` (`cmdb token create` makes one)"
 NOT_BEARER = "the Authorization header is not `Bearer <token>`"
 UNKNOWN = "the API token is not known (mistyped, or from another CMDB)"
+UNCHECKED = "the API token cannot be checked now: Neo4j does not answer (see /readyz)"
 
 
 class Unauthorized(Exception):
@@ -62,6 +65,15 @@ class BearerAuth:
                 return
             await unauthorized(refused)(scope, receive, send)
             return
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, QueryTimeoutError,
+                CMDBError, OSError):
+            # the database behind the token store is away: the client may retry; no
+            # traceback, and nothing of the driver's message (it may name the server)
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1011})
+                return
+            await unavailable()(scope, receive, send)
+            return
         scope.setdefault("state", {})["viewer"] = viewer
         await self._app(scope, receive, send)
 
@@ -91,6 +103,15 @@ def unauthorized(refused: Unauthorized) -> JSONResponse:
         {"errors": [{"message": str(refused), "extensions": {"code": "UNAUTHENTICATED"}}]},
         status_code=401,
         headers={"WWW-Authenticate": challenge},
+    )
+
+
+def unavailable() -> JSONResponse:
+    """HTTP 503: the token could not be checked (Neo4j away or too slow)."""
+    return JSONResponse(
+        {"errors": [{"message": UNCHECKED, "extensions": {"code": "UNAVAILABLE"}}]},
+        status_code=503,
+        headers={"Retry-After": "5"},
     )
 
 

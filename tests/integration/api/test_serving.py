@@ -17,6 +17,7 @@ import pytest
 from cmdb import dbms
 from cmdb.config import Config
 from cmdb.schema import Schema
+from cmdb.tokens import create_token
 from tests.integration.api.conftest import Served, bearer
 from tests.integration.api.probe import probe_part
 from tests.integration.api.tcp_relay import TcpRelay
@@ -78,6 +79,33 @@ def test_readyz_when_neo4j_goes_away(dbms_config: Config, schema: Schema, driver
     assert response.json()["reason"].startswith(
         f"Neo4j at bolt://127.0.0.1:{relay.port} cannot be used: "
     )
+
+
+def test_a_token_cannot_be_checked_while_neo4j_is_away(
+    dbms_config: Config, schema: Schema, graph: neo4j.Driver
+) -> None:
+    """With Neo4j cut off, a request with a good token is one JSON error (503, retry),
+    never a traceback or the driver's message."""
+    secret, _info = create_token(graph, "relay-admin", "admin", None)
+    external = urlsplit(dbms_config.neo4j_uri) if dbms_config.neo4j_uri else None
+    relay = TcpRelay(external.port or 7687 if external else dbms_config.port)
+    relayed = dbms_config.with_overrides(
+        neo4j_uri=f"bolt://127.0.0.1:{relay.port}",
+        neo4j_password=dbms_config.neo4j_password
+        if external
+        else dbms.read_password(dbms_config.data_dir),
+    )
+    headers = {"Authorization": f"Bearer {secret}"}
+    query = {"query": "{ modelVersion }"}
+    with Served(relayed, schema) as app, httpx.Client(base_url=app.url, timeout=120) as client:
+        assert client.post("/graphql", json=query, headers=headers).status_code == 200
+        relay.close()
+        response = client.post("/graphql", json=query, headers=headers)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json() == {"errors": [{
+        "message": "the API token cannot be checked now: Neo4j does not answer (see /readyz)",
+        "extensions": {"code": "UNAVAILABLE"}}]}  # fmt: skip
 
 
 def sample(text: str, name: str, **labels: str) -> float:
