@@ -64,8 +64,8 @@ def _print(result: ImpactResult) -> None:
     table = Table("state", "depth", "CI", "class", "path", "owners", "support", "contracts")
     for ci in result.affected:
         contracts = ", ".join(
-            f"{c.contract_number} (response {c.response_time_hours}h, on-site "
-            f"{c.onsite_time_hours}h, fix {c.fix_time_hours}h)"
+            f"{c.contract_number} (response {_hours(c.response_time_hours)}, on-site "
+            f"{_hours(c.onsite_time_hours)}, fix {_hours(c.fix_time_hours)})"
             for c in ci.contracts
         )
         table.add_row(ci.state, str(ci.depth), escape(ci.name or ci.uid), ci.class_name,
@@ -93,3 +93,8 @@ def _path(path: tuple[PathStep, ...]) -> str:
                 f" <-{step.relationship}- ")  # fmt: skip
             text += arrow
     return text
+
+
+def _hours(value: float | None) -> str:
+    """`4h`, `0.5h`; `-` where the contract states none."""
+    return "-" if value is None else f"{value:g}h"

@@ -183,6 +183,7 @@ def test_cli_table_and_json(cli: CliRunner, tmp_path: Path) -> None:
     assert "impact (maintenance): " in table.output
     (row,) = [line for line in table.output.splitlines() if " srv-single " in line]
     assert "DOWN" in row
+    assert "C-1 (response 4h, on-site 8h, fix 24h)" in cli.invoke(app, ["impact", "esx1"]).output
     bad = cli.invoke(app, ["impact", "nope"])
     assert bad.exit_code != 0 and "no CI with uid or name 'nope'" in str(bad.exception)
     bad = cli.invoke(app, ["impact", "acc2", "--max-depth", "0"])
