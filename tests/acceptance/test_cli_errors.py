@@ -50,6 +50,13 @@ CASES: dict[str, Case] = {
     "ci diff": Case(["no-such-ci", "--from", "last tuesday"], "last tuesday"),
     "ci set": Case(["no-such-ci", "model=X", "--reason", "test"], "no-such-ci"),
     "ci retire": Case(["no-such-ci", "--reason", "test"], "no-such-ci"),
+    "change create": Case(["--title", "t", "--start", "next friday", "--end", "2027-01-02",
+                           "--ci", "x"], "next friday"),
+    "change list": Case(["--state", "sideways"], "sideways"),
+    **{f"change {step}": Case(["CHG9999999"], "CHG9999999")
+       for step in ("show", "conflicts", "assess", "approve", "reject", "start", "complete",
+                    "fail", "review")},
+    "impact": Case(["no-such-ci"], "no-such-ci"),
     "token create": Case(["--name", "x", "--role", "root"], "root"),
     "token list": Case([], "CMDB_NEO4J_*", BAD_PORT),
     "token revoke": Case(["no-such-token"], "no-such-token"),
