@@ -166,8 +166,7 @@ class ManualMutation:
         reason: str,
         change_request: str | None = None,
     ) -> ManualChange:
-        author = _author(info, reason, change_request)
-        return _must_change(await _set(info, uid, {"status": "retired"}, author), "retired")
+        return await _set_status(info, uid, "retired", _author(info, reason, change_request))
 
     @strawberry.mutation(
         name="restoreCI", extensions=EDIT, description="Bring a CI back (status active)."
@@ -179,8 +178,7 @@ class ManualMutation:
         reason: str,
         change_request: str | None = None,
     ) -> ManualChange:
-        author = _author(info, reason, change_request)
-        return _must_change(await _set(info, uid, {"status": "active"}, author), "active")
+        return await _set_status(info, uid, "active", _author(info, reason, change_request))
 
     @strawberry.mutation(
         extensions=EDIT,
@@ -233,7 +231,11 @@ class ManualMutation:
         return ManualChange(change_set_id=done.changeset_id, uid=source_, created=False, changed=[])
 
 
-def _must_change(change: ManualChange, status: str) -> ManualChange:
+async def _set_status(
+    info: Info[RequestContext, None], uid: str, status: str, author: manual.Author
+) -> ManualChange:
+    """Retire or restore: a status edit that must change something."""
+    change = await _set(info, uid, {"status": status}, author)
     if change.change_set_id is None:
         raise bad("uid", f"CI {change.uid} is {status} already")
     return change
