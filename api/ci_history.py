@@ -1,6 +1,7 @@
 """A CI's own history as a field of `ConfigurationItem` (api/cis.py): its events newest
 first, filtered by time and change set, paged by cursor; cmdb's plan (cmdb/history.py
-events_plan), the one `cmdb ci history` runs."""
+events_of_plan, the one `cmdb ci history` runs), through one DataLoader per request: the
+same few queries for a whole level of CIs."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from strawberry.types import Info
 from api.arguments import decode_cursor, page_size
 from api.context import RequestContext
 from api.history import HistoryPage, history_page, window_of
+from api.loaders import ci_events
 from cmdb.changelog import Window
-from cmdb.history import Event, events_plan
+from cmdb.history import Event
 
 
 async def ci_history(
@@ -36,7 +38,7 @@ async def ci_history(
     window = window_of(since, until, source_, actor, change_request, bounded=False)
     cursor = decode_cursor("after", after)
     uid = str(getattr(root, "uid"))  # noqa: B009 (any CI type of api/cis.py)
-    events = [e for e in await info.context.db.run_plan(events_plan(uid)) if _in(window, e)]
+    events = [e for e in await ci_events(info.context).load(uid) if _in(window, e)]
     total = len(events)
     if cursor is not None:
         events = [e for e in events if (e.at, e.key) < cursor]

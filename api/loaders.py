@@ -18,6 +18,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from api.context import RequestContext
+from cmdb.history import Event, events_of_plan
 from cmdb.properties import native, native_props
 from cmdb.queries.api_reads import COVERAGE, LINKS, STATES
 from cmdb.queries.bookkeeping import public
@@ -136,6 +137,18 @@ def coverage(ctx: RequestContext, as_of: datetime | None) -> DataLoader[str, Cov
         return [found.get(uid) for uid in uids]
 
     return ctx.loader(f"coverage:{as_of}", lambda: DataLoader(load_fn=load))
+
+
+def ci_events(ctx: RequestContext) -> DataLoader[str, list[Event]]:
+    """uid -> every event of the CI, newest first (cmdb/history.py's plan, the one `cmdb ci
+    history` runs): four queries for the whole level. A CI's events do not depend on the
+    time it is read at; its `history` field keeps those up to then."""
+
+    async def load(uids: list[str]) -> list[list[Event]]:
+        found = await ctx.db.run_plan(events_of_plan(uids))
+        return [found[uid] for uid in uids]
+
+    return ctx.loader("ci_events", lambda: DataLoader(load_fn=load))
 
 
 def _coverage(row: dict[str, Any]) -> Coverage:

@@ -47,14 +47,20 @@ RETURN uid, type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other,
        properties(r) AS props
 """
 
+# The frozen states of each CI in $uids, oldest first: a seek on (uid, _vfrom) per CI.
 VERSIONS = """
-MATCH (v:State) WHERE v.uid = $uid AND v._vfrom >= $epoch AND v:CIVersion
-RETURN properties(v) AS state ORDER BY v._vfrom
+UNWIND $uids AS u
+CALL (u) {
+  MATCH (v:State) WHERE v.uid = u AND v._vfrom >= $epoch AND v:CIVersion
+  RETURN properties(v) AS state ORDER BY v._vfrom
+}
+RETURN u AS uid, state
 """
 
 LINK_EVENTS = """
-MATCH (c:CI {uid: $uid})-[r]-(o:CI)
-RETURN type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other, o.name AS other_name,
+UNWIND $uids AS uid
+MATCH (c:CI {uid: uid})-[r]-(o:CI)
+RETURN uid, type(r) AS type, startNode(r) = c AS outgoing, o.uid AS other, o.name AS other_name,
        r.since AS since, r.until AS until, r.cs_open AS cs_open, r.cs_close AS cs_close,
        r.source AS source, r.evidence AS evidence, elementId(r) AS id
 """

@@ -32,7 +32,7 @@ def test_as_of_reads_the_state_index_newest_first_one_row_per_uid() -> None:
 
 
 def test_versions_and_first_state_seek_the_same_index_in_order() -> None:
-    assert "MATCH (v:State) WHERE v.uid = $uid AND v._vfrom >= $epoch" in _flat(history.VERSIONS)
+    assert "MATCH (v:State) WHERE v.uid = u AND v._vfrom >= $epoch" in _flat(history.VERSIONS)
     assert _flat(history.FIRST_STATE).endswith("ORDER BY s._vfrom LIMIT 1")
 
 
