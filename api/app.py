@@ -36,6 +36,7 @@ from cmdb import migrations
 from cmdb.config import Config
 from cmdb.connection import bolt_uri, connect, connect_async
 from cmdb.errors import CMDBError
+from cmdb.impact.kept import TopologyCache
 from cmdb.queries.migrations import APPLIED
 from cmdb.schema import Schema
 
@@ -50,6 +51,8 @@ class _GraphQL(GraphQL[RequestContext, None]):
         self._model = model
         self._config = config
         self._metrics = metrics
+        # impact analysis's network, read once per graph version (cmdb/impact/topology.py)
+        self._topologies = TopologyCache()
 
     async def get_context(  # type: ignore[override]
         self, request: Request, response: Response | None
@@ -66,6 +69,7 @@ class _GraphQL(GraphQL[RequestContext, None]):
             model=self._model,
             config=self._config,
             viewer=await self._viewer(request),
+            topologies=self._topologies,
         )
         record = current_record()
         record.db = db

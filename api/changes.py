@@ -204,7 +204,7 @@ class ChangeMutation:
         comment: str | None = None,
     ) -> ChangeRequestType:
         ctx = info.context
-        settings = ImpactSettings(ctx.model, ctx.config.impact)
+        settings = ImpactSettings(ctx.model, ctx.config.impact, ctx.topologies)
         windows = configured_windows(ctx.config.changes.maintenance_windows)
         op = assess(id, ImpactMode(mode.value), settings, windows, viewer_of(info).name, _now(),
                     comment)  # fmt: skip

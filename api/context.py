@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from api.db import Db
 from cmdb.config import Config
+from cmdb.impact.kept import TopologyCache
 from cmdb.schema import Schema
 
 T = TypeVar("T")
@@ -33,6 +34,7 @@ class RequestContext:
     model: Schema
     config: Config
     viewer: Viewer | None = None
+    topologies: TopologyCache | None = None  # the app's, shared by its requests
     _loaders: dict[str, Any] = field(default_factory=dict)
 
     def loader(self, key: str, make: Callable[[], T]) -> T:

@@ -3,9 +3,11 @@ counted and timed (for /metrics, the request log and the one-query-per-level tes
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import neo4j
 
@@ -46,16 +48,18 @@ class Db:
     async def write(self, text: str, params: dict[str, Any] | None = None) -> Rows:
         return await self._run(text, params or {}, write=True)
 
-    async def run_plan(self, plan: Plan[T]) -> T:
-        """A `cmdb.queryplan` plan, each of its queries one counted read."""
-        try:
-            query: Query = next(plan)
-            while True:
-                rows = await self.read(query.text, query.params)
-                query = plan.send(rows)
-        except StopIteration as stop:
-            result: T = stop.value
-            return result
+    async def run_plan(self, plan: Plan[T], offload: bool = False) -> T:
+        """A `cmdb.queryplan` plan, each of its queries one counted read. `offload`: the
+        plan's own computation between its reads runs in a worker thread, not on the event
+        loop (impact analysis: seconds of reachability must not hold up other requests)."""
+        rows: Rows | None = None
+        while True:
+            step = (
+                await asyncio.to_thread(_advance, plan, rows) if offload else _advance(plan, rows)
+            )
+            if isinstance(step, _Done):
+                return step.value
+            rows = await self.read(step.text, step.params)
 
     async def _run(self, text: str, params: dict[str, Any], write: bool) -> Rows:
         started = time.perf_counter()
@@ -80,3 +84,17 @@ class Db:
             self.seconds += took
             if self._observe is not None:
                 self._observe(took)
+
+
+@dataclass(frozen=True)
+class _Done(Generic[T]):
+    value: T
+
+
+def _advance(plan: Plan[T], rows: Rows | None) -> Query | _Done[T]:
+    """The plan's next query, or its result (a StopIteration cannot leave a worker
+    thread through asyncio)."""
+    try:
+        return next(plan) if rows is None else plan.send(rows)
+    except StopIteration as stop:
+        return _Done(stop.value)

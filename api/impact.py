@@ -161,13 +161,14 @@ async def _run(info: Ctx, plan: Plan[T]) -> T:
     """The plan through the request's Db; a question that cannot be answered (an unknown
     or ambiguous CI) is one GraphQL error naming it."""
     try:
-        return await info.context.db.run_plan(plan)
+        return await info.context.db.run_plan(plan, offload=True)
     except (NotFoundError, AmbiguousError, ImpactError) as exc:
         raise GraphQLError(str(exc), extensions={"code": "BAD_USER_INPUT"}) from None
 
 
 def _settings(info: Ctx) -> core.ImpactSettings:
-    return core.ImpactSettings(info.context.model, info.context.config.impact)
+    ctx = info.context
+    return core.ImpactSettings(ctx.model, ctx.config.impact, ctx.topologies)
 
 
 def _utc(at: datetime | None) -> datetime | None:

@@ -49,6 +49,7 @@ from cmdb import dbms, migrations
 from cmdb.config import Config
 from cmdb.connection import connect
 from cmdb.impact import ImpactRequest, ImpactSettings, impact_plan
+from cmdb.impact.kept import TopologyCache
 from cmdb.ingest import Ingestor
 from cmdb.queryplan import Plan, Query, run_plan
 from cmdb.schema import Schema, load_schema
@@ -358,7 +359,8 @@ def main() -> None:
                     bench_mixed(server, headers, graph, args.clients, args.seconds, absent)
                 )
             if "impact" in parts and "impact" not in absent:
-                settings = ImpactSettings(schema, config.impact)
+                # the network kept between analyses, as the server keeps it
+                settings = ImpactSettings(schema, config.impact, TopologyCache())
                 with httpx.Client(base_url=server.url, headers=headers, timeout=120) as http:
                     results += report(
                         bench_impact(http, driver, settings, graph.dist_uid, args.samples)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from cmdb.config import ImpactConfig
 from cmdb.errors import CMDBError
+from cmdb.impact.kept import TopologyCache
 from cmdb.schema import Schema
 
 State = Literal["DOWN", "DEGRADED"]
@@ -46,6 +47,9 @@ class ImpactSettings:
 
     model: Schema
     config: ImpactConfig = field(default_factory=ImpactConfig)
+    # the network read once per graph version and kept (a server's, shared by its
+    # requests); None: read for each analysis (one-shot CLI commands)
+    topologies: TopologyCache | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from cmdb.impact.model import Dependency, DependencyResult, ImpactSettings, PathStep
 from cmdb.impact.paths import Edge, Hop
 from cmdb.impact.plan import Graph, check_depth, read_graph, resolve, steps
-from cmdb.impact.reach import distances
+from cmdb.impact.topology import Topology
 from cmdb.queries import impact as q
 from cmdb.queryplan import Plan, Query
 
@@ -53,7 +53,7 @@ def dependencies_plan(
 def _needs_edges(graph: Graph) -> list[Edge]:
     """Failure flows backwards, and each network link toward the roots."""
     edges = [Edge(f.reached, f.origin, f.type, FLIP[f.direction], False, f) for f in graph.flows]
-    dist = distances(graph.network, graph.roots, graph.transit)
+    dist = graph.topology.network.before
     for link in graph.network:
         for me, mine, theirs, other in ((link.a, link.i, link.j, link.b),
                                         (link.b, link.j, link.i, link.a)):  # fmt: skip
@@ -111,7 +111,7 @@ def path_plan(
     (a,) = yield from resolve([source])
     (b,) = yield from resolve([target])
     if a == b:
-        graph = Graph([], [], settings)
+        graph = Graph([], Topology.empty(settings.model), settings)
         yield from graph.read_nodes([a], as_of, [])
         return steps(graph, [(a, None, None)])
     types = tuple(n for n, r in settings.model.relationships.items() if r.impact != "none")
@@ -120,7 +120,7 @@ def path_plan(
     if not rows:
         return ()
     uids, links = rows[0]["uids"], rows[0]["links"]
-    graph = Graph([], [], settings)
+    graph = Graph([], Topology.empty(settings.model), settings)
     yield from graph.read_nodes(uids, as_of, [])
     hops: list[Hop] = [
         (uid, rel, "out" if start == uid else "in")

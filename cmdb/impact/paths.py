@@ -7,8 +7,9 @@ A CI's depth is the number of links on its shortest path."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from cmdb.impact.model import State
 from cmdb.impact.propagate import Flow, travels
@@ -84,15 +85,17 @@ class Explanation:
 def explain(
     failed: Iterable[str],
     state: Mapping[str, State],
-    edges: list[Edge],
+    flows: list[Edge],
+    network: Mapping[str, Sequence[Edge]],
     ports: frozenset[str],
     cut_off: frozenset[str],
     max_depth: int,
 ) -> Explanation:
     """Shortest paths, breadth first, from the `failed` CIs to every affected CI within
-    `max_depth` links. `ports`: the network's interfaces (passed through)."""
+    `max_depth` links, along the `flows` and the `network`'s edges (by the CI they
+    leave). `ports`: the network's interfaces (passed through)."""
     outgoing: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges:
+    for edge in flows:
         outgoing[edge.origin].append(edge)
     depth = {uid: 0 for uid in failed}
     parents: dict[str, list[tuple[str, str, str]]] = {uid: [] for uid in depth}
@@ -101,7 +104,7 @@ def explain(
         reached: list[str] = []
         for ci in frontier:
             passing = ci not in state  # a port passed through: network links only
-            for edge in outgoing[ci]:
+            for edge in chain(outgoing.get(ci, ()), network.get(ci, ())):
                 if not _may_take(edge, passing, state, ports, cut_off):
                     continue
                 target = edge.reached

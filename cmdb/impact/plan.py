@@ -27,16 +27,10 @@ from cmdb.impact.model import (
     State,
     summarize,
 )
-from cmdb.impact.paths import Explanation, explain, flow_edges, network_edges
+from cmdb.impact.paths import Explanation, explain, flow_edges
 from cmdb.impact.propagate import Flow, Link, flows_of, impact_types, propagate
-from cmdb.impact.reach import (
-    DeviceLink,
-    NodeInfo,
-    network_devices,
-    reach_effects,
-    root_attributes,
-    select_roots,
-)
+from cmdb.impact.reach import NodeInfo
+from cmdb.impact.topology import Topology, node_infos, read_topology
 from cmdb.queries import impact as q
 from cmdb.queryplan import Plan, Query
 
@@ -51,9 +45,16 @@ def impact_plan(request: ImpactRequest, settings: ImpactSettings) -> Plan[Impact
     failed = yield from resolve(request.uids)
     graph = yield from read_graph(failed, request.max_depth, t, request.as_of, settings)
     state, cut_off = compute_states(failed, graph, settings)
-    edges = flow_edges(graph.flows) + network_edges(graph.network)
-    ports = frozenset(p for link in graph.network for p in (link.i, link.j))
-    why = explain(failed, state, edges, ports, cut_off, request.max_depth)
+    topology = graph.topology
+    why = explain(
+        failed,
+        state,
+        flow_edges(graph.flows),
+        topology.outgoing,
+        topology.ports,
+        cut_off,
+        request.max_depth,
+    )
     reported = [uid for uid in why.depth if uid in state]
     on_paths = {hop for uid in reported for path in why.paths(uid) for hop, _, _ in path}
     yield from graph.read_nodes(on_paths, request.as_of, [])
@@ -93,33 +94,25 @@ def resolve(keys: Iterable[str]) -> Plan[tuple[str, ...]]:
 
 class Graph:
     """What the plan read: the links among the candidates (as flows), the network's
-    device links, the CIs' names, classes and quorum, and the network's roots."""
+    topology (kept between analyses, cmdb/impact/topology.py), and the CIs' names,
+    classes and quorum."""
 
-    def __init__(self, links: list[Link], network: list[DeviceLink], settings: ImpactSettings):
+    def __init__(self, links: list[Link], topology: Topology, settings: ImpactSettings):
         # the network's links travel by reachability (cmdb/impact/reach.py), not as
         # dependencies: a port whose peer failed is not itself failed (a server's one
         # NIC bonded to two leaves stays up when one leaf fails)
         own = [link for link in links if link.type != q.NETWORK_LINK]
         self.flows: list[Flow] = flows_of(own, settings.model)
-        self.network = network
-        self.nodes: dict[str, NodeInfo] = {}
-        self.roots: frozenset[str] = frozenset()
-        self.transit: frozenset[str] = frozenset()
+        self.topology = topology
+        self.network = topology.links
+        self.nodes: dict[str, NodeInfo] = dict(topology.devices)
+        self.roots = topology.roots
+        self.transit = topology.transit
 
     def read_nodes(self, uids: Iterable[str], t: datetime | None, attrs: list[str]) -> Plan[None]:
         """Names, classes, quorum (and `attrs`) of the CIs not read yet, as of `t`."""
-        missing = sorted(set(uids) - self.nodes.keys())
-        if not missing:
-            return
-        text = q.NODES if t is None else q.NODES_AS_OF
-        rows = yield Query(text, {"uids": missing, "attrs": attrs, "t": t})
-        for row in rows:
-            if row["class"] is None:
-                continue  # no state as of t
-            values = tuple(zip(attrs, row["values"], strict=True))
-            self.nodes[row["uid"]] = NodeInfo(
-                row["uid"], row["name"], row["class"], row["quorum"], values
-            )
+        found = yield from node_infos(set(uids) - self.nodes.keys(), t, attrs)
+        self.nodes.update(found)
 
     def node(self, uid: str) -> NodeInfo:
         return self.nodes.get(uid) or NodeInfo(uid, None, "CI")
@@ -139,15 +132,10 @@ def read_graph(
     candidates = [row["uid"] for row in rows]
     rows = yield Query(q.links_among(types), {"uids": candidates, "t": t})
     links = [Link(row["source"], row["type"], row["target"]) for row in rows]
-    rows = yield Query(q.NETWORK, {"t": t})
-    network = [DeviceLink(row["a"], row["i"], row["j"], row["b"]) for row in rows]
-    graph = Graph(links, network, settings)
-    roots = settings.config.roots
-    devices = {uid for link in network for uid in (link.a, link.b)}
-    yield from graph.read_nodes(devices, as_of, root_attributes(roots))
-    device_nodes = {uid: graph.nodes[uid] for uid in devices if uid in graph.nodes}
-    graph.roots = select_roots(device_nodes, network, roots, settings.model)
-    graph.transit = network_devices(device_nodes, settings.model)
+    topology = yield from read_topology(
+        as_of, settings.model, settings.config.roots, settings.topologies
+    )
+    graph = Graph(links, topology, settings)
     yield from graph.read_nodes(candidates, as_of, [])
     return graph
 
@@ -167,7 +155,7 @@ def compute_states(
         cut_off = (unreachable | degraded) - set(failed)
         state = propagate(seeds, graph.flows, quorum, cut_off)
         down = {uid: s for uid, s in state.items() if s == DOWN}
-        lost, weaker = reach_effects(graph.network, graph.roots, graph.transit, down)
+        lost, weaker = graph.topology.network.effects(down)
         lost, weaker = lost | unreachable, (weaker | degraded) - lost - unreachable
         if (lost, weaker) == (unreachable, degraded):
             break

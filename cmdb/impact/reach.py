@@ -16,7 +16,7 @@ roots (a link to a neighbour nearer a root, or that neighbour) is DEGRADED.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,21 +131,69 @@ def reach_effects(
     transit: frozenset[str],
     failed: Mapping[str, object],
 ) -> tuple[frozenset[str], frozenset[str]]:
-    """(unreachable, degraded): devices not in `failed` that reach no root once `failed`
-    CIs (devices and ports) are out, and those that still do but lost a link toward
-    the roots."""
-    before = distances(links, roots, transit)
-    kept = {
-        link for link in links if not any(ci in failed for ci in (link.a, link.i, link.j, link.b))
-    }
-    after = distances(kept, roots - failed.keys(), transit)
-    unreachable = frozenset(d for d in before if d not in after and d not in failed)
-    lost = unreachable | failed.keys()
-    degraded: set[str] = set()
-    for link in links:
-        for near, far in ((link.a, link.b), (link.b, link.a)):
-            if far not in after or far in failed or near not in before:
+    """(unreachable, degraded) of `failed` on a network prepared for this one question."""
+    return Network(links, roots, transit).effects(failed)
+
+
+class Network:
+    """The device graph prepared once for many failures: each device's links, each CI's
+    (device's or port's) links, and every device's distance from the roots before any
+    failure."""
+
+    def __init__(
+        self, links: Iterable[DeviceLink], roots: frozenset[str], transit: frozenset[str]
+    ) -> None:
+        self.links = tuple(links)
+        self.roots = roots
+        self.transit = transit
+        self.adjacent: dict[str, list[tuple[str, DeviceLink]]] = defaultdict(list)
+        self.touching: dict[str, list[DeviceLink]] = defaultdict(list)  # CI -> its links
+        for link in self.links:
+            self.adjacent[link.a].append((link.b, link))
+            self.adjacent[link.b].append((link.a, link))
+            for ci in {link.a, link.i, link.j, link.b}:
+                self.touching[ci].append(link)
+        self.before = self._distances(roots, lambda link: True)
+
+    def _distances(
+        self, roots: Iterable[str], usable: Callable[[DeviceLink], bool]
+    ) -> dict[str, int]:
+        """Device hops from the nearest of `roots` over `usable` links, through transit
+        devices only (see `distances`)."""
+        dist = dict.fromkeys(roots, 0)
+        queue = deque(dist)
+        while queue:
+            device = queue.popleft()
+            if dist[device] > 0 and device not in self.transit:
                 continue
-            if before[near] < before[far] and (link not in kept or near in lost):
-                degraded.add(far)
-    return unreachable, frozenset(degraded)
+            for other, link in self.adjacent.get(device, ()):
+                if other not in dist and usable(link):
+                    dist[other] = dist[device] + 1
+                    queue.append(other)
+        return dist
+
+    def effects(self, failed: Mapping[str, object]) -> tuple[frozenset[str], frozenset[str]]:
+        """(unreachable, degraded): devices not in `failed` that reach no root once
+        `failed` CIs (devices and ports) are out, and those that still do but lost a link
+        toward the roots."""
+
+        def cut(link: DeviceLink) -> bool:
+            return link.a in failed or link.i in failed or link.j in failed or link.b in failed
+
+        before = self.before
+        after = self._distances(self.roots - failed.keys(), lambda link: not cut(link))
+        unreachable = frozenset(d for d in before if d not in after and d not in failed)
+        lost = unreachable | failed.keys()
+        degraded: set[str] = set()
+        seen: set[int] = set()
+        for ci in lost:  # a link lost, or toward a device lost, touches one of them
+            for link in self.touching.get(ci, ()):
+                if id(link) in seen:
+                    continue
+                seen.add(id(link))
+                for near, far in ((link.a, link.b), (link.b, link.a)):
+                    if far not in after or far in failed or near not in before:
+                        continue
+                    if before[near] < before[far] and (cut(link) or near in lost):
+                        degraded.add(far)
+        return unreachable, frozenset(degraded)

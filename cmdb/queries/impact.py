@@ -126,3 +126,20 @@ RETURN [n IN nodes(p) | n.uid] AS uids,
 CANDIDATES = candidates(("HOSTED_ON", "RUNS_ON", "HAS_INTERFACE", "CONNECTED_TO"), 8)
 LINKS_AMONG = links_among(("HOSTED_ON", "RUNS_ON", "HAS_INTERFACE", "CONNECTED_TO"))
 SHORTEST_PATH = shortest_path(("HOSTED_ON", "RUNS_ON", "HAS_INTERFACE", "CONNECTED_TO"), 8)
+
+
+# The graph's version, for the topology kept between analyses (cmdb/impact/topology.py):
+# every write is a change set and none is ever deleted, so the number of change sets and
+# the newest one change with every write; the counts of CIs and network links (O(1), from
+# the count store) tell a graph rebuilt from nothing apart from the one before it.
+GRAPH_VERSION = f"""
+CALL () {{ MATCH (c:ChangeSet) RETURN count(c) AS changesets }}
+CALL () {{ MATCH (c:CI) RETURN count(c) AS cis }}
+CALL () {{ MATCH ()-[l:{NETWORK_LINK}]->() RETURN count(l) AS links }}
+CALL () {{
+  OPTIONAL MATCH (c:ChangeSet) WHERE c.at IS NOT NULL
+  WITH c ORDER BY c.at DESC LIMIT 1
+  RETURN c.id AS newest
+}}
+RETURN changesets, cis, links, newest
+"""

@@ -55,3 +55,15 @@ def test_depth_is_checked_before_it_is_written_into_the_query(schema: Schema) ->
             q.candidates(impact_types(schema), bad)
     with pytest.raises(ValueError, match="schema names"):
         q.candidates(("HOSTED_ON|x]-() DETACH DELETE",), 2)
+
+
+def test_the_graph_version_is_counted_from_the_count_store_and_the_newest_by_index(
+    loaded: neo4j.Driver,
+) -> None:
+    """GRAPH_VERSION, asked before every kept-topology analysis, reads no CI, change set
+    or link one by one: counts from the count store, the newest change set by the index
+    on `at` (a bounded ordered seek, no sort of all change sets)."""
+    kinds = [kind.split("@")[0] for kind, _ in explain(loaded, q.GRAPH_VERSION)]
+    assert "NodeCountFromCountStore" in kinds and "RelationshipCountFromCountStore" in kinds
+    assert any(k.startswith("NodeIndexScan") for k in kinds), kinds  # `at`, ordered
+    assert not {"NodeByLabelScan", "AllNodesScan", "Sort", "Top"} & set(kinds), kinds

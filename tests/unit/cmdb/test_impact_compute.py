@@ -98,22 +98,23 @@ def test_summaries_count_down_and_degraded_and_json_is_plain_data() -> None:
 
 
 def test_paths_go_through_affected_cis_and_pass_through_a_cut_off_devices_ports() -> None:
-    from cmdb.impact.paths import explain, flow_edges, network_edges
+    from cmdb.impact.paths import explain, flow_edges
+    from cmdb.impact.topology import Topology
 
     links = [_link("sw", "srv")]
     flows = flows_of(
         [Link("app", "RUNS_ON", "srv"), Link("sw", "HAS_INTERFACE", "sw:srv:0")], MODEL
     )
     state = {"sw": "DOWN", "sw:srv:0": "DOWN", "srv": "DOWN", "app": "DOWN"}
-    edges = flow_edges(flows) + network_edges(links)
+    edges, network = flow_edges(flows), Topology.build(links, {}, None, MODEL).outgoing
     ports = frozenset({"sw:srv:0", "srv:sw:0"})
-    why = explain(["sw"], state, edges, ports, frozenset({"srv"}), 8)  # type: ignore[arg-type]
+    why = explain(["sw"], state, edges, network, ports, frozenset({"srv"}), 8)  # type: ignore[arg-type]
     assert why.depth == {"sw": 0, "sw:srv:0": 1, "srv:sw:0": 2, "srv": 3, "app": 4}
     (path,) = why.paths("app")
     assert path == [("sw", "HAS_INTERFACE", "out"), ("sw:srv:0", "CONNECTED_TO", "out"),
                     ("srv:sw:0", "HAS_INTERFACE", "in"), ("srv", "RUNS_ON", "in"),
                     ("app", None, None)]  # fmt: skip
     assert why.above(["app"])["sw"] == {"app"}
-    assert explain(["sw"], state, edges, ports, frozenset(), 2).depth.keys() == {  # type: ignore[arg-type]
+    assert explain(["sw"], state, edges, network, ports, frozenset(), 2).depth.keys() == {  # type: ignore[arg-type]
         "sw", "sw:srv:0", "srv:sw:0",
     }  # fmt: skip

@@ -1,0 +1,37 @@
+"""The topologies an impact analysis keeps between requests (cmdb/impact/topology.py
+reads them and says why they may be kept): a few, by key, the least recently used
+dropped first. Its own module so that the settings (cmdb/impact/model.py) can name it."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+KEPT = 4  # topologies kept per cache (now, and a few as-of times)
+
+
+class TopologyCache:
+    """Topologies by (as-of time, graph version, roots); the least recently used goes
+    when more than `size` are kept. Safe to share between threads and requests."""
+
+    def __init__(self, size: int = KEPT) -> None:
+        self.size = size
+        self.reads = 0  # topologies read from Neo4j (not found kept)
+        self._kept: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> object | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, topology: object) -> None:
+        with self._lock:
+            self.reads += 1
+            self._kept[key] = topology
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
