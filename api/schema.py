@@ -6,10 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from api import changes, ci_query, cis, history, impact, meta, mutations, runs, tokens
 from api.parts import ApiPart
+from api.requestlog import log_errors
 from cmdb.schema import Schema
 
 PARTS: tuple[ApiPart, ...] = (
@@ -25,12 +28,21 @@ PARTS: tuple[ApiPart, ...] = (
 )
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """One line per error on `cmdb.api`, never the query text (strawberry's own logs
+        the whole document)."""
+        log_errors(errors, execution_context)
+
+
 def build_schema(model: Schema, extensions: Sequence[Any] = ()) -> strawberry.Schema:
     """`extensions`: strawberry SchemaExtension classes or instances (the limits)."""
     queries = tuple(p.query for p in PARTS if p.query is not None)
     mutations = tuple(p.mutation for p in PARTS if p.mutation is not None)
     types: list[Any] = [t for p in PARTS for t in p.types(model)]
-    return strawberry.Schema(
+    return _Schema(
         query=merge_types("Query", queries),
         mutation=merge_types("Mutation", mutations) if mutations else None,
         types=types,
