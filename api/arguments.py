@@ -1,19 +1,25 @@
 """Checks of the arguments the history, mutation and run fields take: each bad value is
-one GraphQL error naming the argument, raised before anything reads or writes."""
+one GraphQL error naming the argument, raised before anything reads or writes. The two
+history fields (the root's and a CI's) take the same arguments: `history_args`."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from graphql import GraphQLError
 
+from cmdb.changelog import Window
 from cmdb.config import Config
 
 MAX_TEXT = 1024  # a uid, name, source, actor or request id is far shorter
+DEFAULT_WINDOW = timedelta(days=7)  # the root history's window when `since` is not given
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def bad(argument: str, reason: str) -> GraphQLError:
@@ -58,6 +64,52 @@ def decode_cursor(argument: str, cursor: str | None) -> tuple[datetime, str] | N
     except (ValueError, TypeError, binascii.Error, UnicodeError):
         raise bad(argument, "not a cursor this list handed out") from None
     return when, key
+
+
+@dataclass(frozen=True)
+class HistoryArgs:
+    """A history field's arguments, checked: its page size, window and cursor."""
+
+    size: int
+    window: Window
+    cursor: tuple[datetime, str] | None
+
+
+def history_args(
+    config: Config,
+    first: int,
+    after: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    source: str | None,
+    actor: str | None,
+    change_request: str | None,
+    bounded: bool,
+) -> HistoryArgs:
+    """`bounded` (the root history): `until` is now and `since` a week before when not
+    given; else (a CI's history) all time."""
+    size = page_size(config, first)
+    window = window_of(since, until, source, actor, change_request, bounded)
+    return HistoryArgs(size, window, decode_cursor("after", after))
+
+
+def window_of(
+    since: datetime | None,
+    until: datetime | None,
+    source: str | None,
+    actor: str | None,
+    change_request: str | None,
+    bounded: bool = True,
+) -> Window:
+    """The filters as given (checked). Bounded: see `history_args`."""
+    end = moment("until", until) or (datetime.now(UTC) if bounded else FOREVER)
+    start = moment("since", since) or (end - DEFAULT_WINDOW if bounded else EPOCH)
+    if start > end:
+        raise bad("since", "is after until")
+    return Window(
+        start, end, text("source", source), text("actor", actor),
+        text("changeRequest", change_request),
+    )  # fmt: skip
 
 
 def plain(value: Any) -> Any:

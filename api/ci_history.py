@@ -11,9 +11,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.arguments import decode_cursor, page_size
+from api.arguments import history_args
 from api.context import RequestContext
-from api.history import HistoryPage, history_page, window_of
+from api.history import HistoryPage, history_page
 from api.loaders import ci_events
 from cmdb.changelog import Window
 from cmdb.history import Event
@@ -32,17 +32,16 @@ async def ci_history(
 ) -> HistoryPage:
     """This CI's events in [since, until) (by default: all, up to the time the CI is read
     at), newest first, of the change sets with this source, actor and change request."""
-    size = page_size(info.context.config, first)
     # a CI read as of a time tells its history up to then
     until = until or getattr(root, "as_of", None)
-    window = window_of(since, until, source_, actor, change_request, bounded=False)
-    cursor = decode_cursor("after", after)
+    args = history_args(info.context.config, first, after, since, until, source_, actor,
+                        change_request, bounded=False)  # fmt: skip
     uid = str(getattr(root, "uid"))  # noqa: B009 (any CI type of api/cis.py)
-    events = [e for e in await ci_events(info.context).load(uid) if _in(window, e)]
+    events = [e for e in await ci_events(info.context).load(uid) if _in(args.window, e)]
     total = len(events)
-    if cursor is not None:
-        events = [e for e in events if (e.at, e.key) < cursor]
-    return history_page(events[:size], len(events) > size, total)
+    if args.cursor is not None:
+        events = [e for e in events if (e.at, e.key) < args.cursor]
+    return history_page(events[: args.size], len(events) > args.size, total)
 
 
 def _in(window: Window, event: Event) -> bool:

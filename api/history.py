@@ -5,7 +5,7 @@ cmdb/changelog.py), the ones the CLI runs."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -13,16 +13,12 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from api.arguments import bad, decode_cursor, encode_cursor, moment, page_size, plain, text
+from api.arguments import bad, encode_cursor, history_args, moment, page_size, plain, text
 from api.context import RequestContext
 from api.parts import ApiPart
 from api.permissions import needs
-from cmdb.changelog import Window, changelog_plan
+from cmdb.changelog import changelog_plan
 from cmdb.history import Event, diff_plan, diff_scope_plan
-
-DEFAULT_WINDOW = timedelta(days=7)  # the root history's window when `since` is not given
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @strawberry.type(description="One write: who, why, from where, under which change request.")
@@ -109,26 +105,6 @@ def history_page(events: list[Event], has_next: bool, total: int | None = None) 
     return HistoryPage(events=shown, has_next_page=has_next, end_cursor=end, total_count=total)
 
 
-def window_of(
-    since: datetime | None,
-    until: datetime | None,
-    source: str | None,
-    actor: str | None,
-    change_request: str | None,
-    bounded: bool = True,
-) -> Window:
-    """The filters as given (checked). Bounded (the root history): `until` is now and
-    `since` a week before when not given; else all time."""
-    end = moment("until", until) or (datetime.now(UTC) if bounded else FOREVER)
-    start = moment("since", since) or (end - DEFAULT_WINDOW if bounded else EPOCH)
-    if start > end:
-        raise bad("since", "is after until")
-    return Window(
-        start, end, text("source", source), text("actor", actor),
-        text("changeRequest", change_request),
-    )  # fmt: skip
-
-
 READ: list[FieldExtension] = [needs("read")]
 
 
@@ -151,11 +127,10 @@ class HistoryQuery:
         actor: str | None = None,
         change_request: str | None = None,
     ) -> HistoryPage:
-        size = page_size(info.context.config, first)
-        window = window_of(since, until, source_, actor, change_request)
-        cursor = decode_cursor("after", after)
+        args = history_args(info.context.config, first, after, since, until, source_, actor,
+                            change_request, bounded=True)  # fmt: skip
         page = await info.context.db.run_plan(
-            changelog_plan(info.context.model, window, size, cursor)
+            changelog_plan(info.context.model, args.window, args.size, args.cursor)
         )
         return history_page(page.events, page.has_next)
 
