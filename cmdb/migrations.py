@@ -32,7 +32,7 @@ class Applied:
 
 
 # Bump when derived_statements() changes, so graphs built by older code get the new DDL.
-DERIVED_REVISION = 6  # 6: the full-text index ci_search
+DERIVED_REVISION = 7  # 6: the full-text index ci_search; 7: the page indexes of every label
 
 
 def _ident(*parts: str) -> str:
@@ -80,6 +80,8 @@ def derived_statements(schema: Schema) -> list[str]:
     ]  # fmt: skip
     for cls in schema.concrete():
         stmts.extend(_class_indexes(cls))
+    for label in schema.classes:
+        stmts.extend(page_indexes(label))
     # dropped and made again: CREATE ... IF NOT EXISTS goes by the name, and a schema that
     # changes what is searched must change the index (derived steps run once per schema)
     stmts += [f"DROP INDEX {SEARCH_INDEX} IF EXISTS", search_index(schema)]
@@ -95,6 +97,21 @@ def derived_statements(schema: Schema) -> list[str]:
         stmts.append(
             f"CREATE INDEX rel_{rel.name.lower()}_until IF NOT EXISTS "
             f"FOR ()-[r:{rel.name}]-() ON (r.until)"
+        )
+    return stmts
+
+
+def page_indexes(label: str) -> list[str]:
+    """The indexes a page of a label's CIs (the API's `cis`) is read in the order of, so
+    that a page reads its own rows and no more: (name, uid) for the name order, ties in uid
+    order; (uid) for the uid order (CI's is the uniqueness constraint's)."""
+    stmts = [
+        f"CREATE INDEX {_ident('page', label, 'name', 'uid')} IF NOT EXISTS "
+        f"FOR (n:{label}) ON (n.name, n.uid)"
+    ]
+    if label != "CI":
+        stmts.append(
+            f"CREATE INDEX {_ident('page', label, 'uid')} IF NOT EXISTS FOR (n:{label}) ON (n.uid)"
         )
     return stmts
 

@@ -138,6 +138,82 @@ def _page(read: str, after: str, direction: str) -> str:
     )  # fmt: skip
 
 
+# -- a page read in index order ---------------------------------------------------------
+# Ordered by name or by uid, a page is read in the order of a range index of the class's
+# label (`{label}` comes from schema/: CI for no class filter): (name, uid), so that CIs
+# of one name are in uid order too, or (uid). The read stops at $limit rows whatever the
+# CIs number; a filter is applied to the rows as they come. The hint keeps the planner
+# from seeking `first_seen` instead and sorting all it found.
+_indexed_read = """
+MATCH (c:{label}) USING INDEX c:{label}({props})
+WHERE {seek} AND c.first_seen <= $t
+{state}
+{filter}
+WITH c, s ORDER BY {order} LIMIT $limit
+"""
+INDEXED_ORDERS = ("name", "uid")
+
+
+def cis_page_indexed(label: str, field: str, descending: bool, after: bool, as_of: bool) -> str:
+    """A page of `label`'s CIs in the order of `field` (one of INDEXED_ORDERS), past a
+    cursor or not, read now or (ordered by uid only: a name may have changed) as of $t.
+
+    Past a cursor in name order, the rest of the cursor's name (thousands of CIs may share
+    one: eth0) is a seek of its own on (name = $after_key, uid past $after_uid), beside the
+    seek of the names past it; the two pages' worth are then ordered and cut."""
+    if as_of and (field != "uid" or label != "CI"):
+        raise ValueError("as of a time, only the uid order of all CIs is read in index order")
+    cmp, direction = ("<", "DESC") if descending else (">", "ASC")
+    # the planner knows the index's order under the name the CI was read as last: `s` now
+    # (the node itself), `c` as of a time (`s` is then a map)
+    state = f"{_state_at('c', 's')}\nWITH c, s" if as_of else "WITH c, c AS s"
+    var = "c" if as_of else "s"
+
+    def read(props: str, seek: str, order: str) -> str:
+        return _indexed_read.format(label=label, props=props, seek=seek, state=state,
+                                    filter=_filter, order=order)  # fmt: skip
+
+    if field == "uid":
+        seek = f"c.uid {cmp} $after_uid" if after else "c.uid IS NOT NULL"
+        body = read("uid", seek, f"{var}.uid {direction}")
+    else:
+        order = f"s.name {direction}, s.uid {direction}"
+        body = read("name, uid", "c.name IS NOT NULL AND c.uid IS NOT NULL", order)
+        if after:
+            ties = read("name, uid", f"c.name = $after_key AND c.uid {cmp} $after_uid", order)
+            rest = read("name, uid", f"c.name {cmp} $after_key AND c.uid IS NOT NULL", order)
+            body = (f"CALL () {{{ties}RETURN s\nUNION ALL{rest}RETURN s\n}}\n"
+                    f"WITH s ORDER BY {order} LIMIT $limit\n")  # fmt: skip
+    return f"{body}RETURN s {PUBLIC_PROJECTION} AS state, s.{field} AS key"
+
+
+def cis_count_now(label: str, filtered: bool) -> str:
+    """The number of `label`'s CIs now: under a filter, every CI read and tested; without,
+    the label's count from Neo4j's count store (no CI read) less the few CIs first seen
+    after $t (a seek)."""
+    if filtered:
+        read = f"MATCH (c:{label}) WHERE c.first_seen <= $t\nWITH c, c AS s"
+        return f"{read}\n{_filter}\nRETURN count(*) AS total"
+    return f"""
+CALL () {{ MATCH (c:{label}) RETURN count(c) AS stored }}
+CALL () {{
+  MATCH (c:CI) USING INDEX c:CI(first_seen) WHERE c.first_seen > $t AND c:{label}
+  RETURN count(c) AS later
+}}
+RETURN stored - later AS total
+"""
+
+
+# The indexed reads and counts of all CIs (the plan tests read them).
+CIS_PAGE_BY_NAME = cis_page_indexed("CI", "name", descending=False, after=False, as_of=False)
+CIS_PAGE_BY_NAME_AFTER = cis_page_indexed("CI", "name", descending=False, after=True, as_of=False)
+CIS_PAGE_BY_NAME_DESC = cis_page_indexed("CI", "name", descending=True, after=True, as_of=False)
+CIS_PAGE_BY_UID_AFTER = cis_page_indexed("CI", "uid", descending=False, after=True, as_of=False)
+CIS_PAGE_BY_UID_AS_OF = cis_page_indexed("CI", "uid", descending=False, after=True, as_of=True)
+CIS_COUNT_ALL = cis_count_now("CI", filtered=False)
+
+# -- a page in any other order, or by name as of a time: every CI under the filter read,
+# then sorted
 CIS_PAGE_NOW = _page(_now, _after_asc, "ASC")
 CIS_PAGE_NOW_DESC = _page(_now, _after_desc, "DESC")
 CIS_PAGE_AS_OF = _page(_then, _after_asc, "ASC")

@@ -57,8 +57,81 @@ def test_the_api_reads_seek_their_indexes(estate: neo4j.Driver, read: str) -> No
 
 def test_a_locations_chain_is_the_pruning_expand(estate: neo4j.Driver) -> None:
     ops = explain(estate, q.LOCATED_IN_PLACE, PARAMS)
-    assert {"CI(uid)", "Location(name)", "Location(code)"} <= set(indexes_read(ops)), ops
+    found = set(indexes_read(ops))
+    assert {"Location(name)", "Location(code)"} <= found, ops
+    assert found & {"CI(uid)", "Location(uid)"}, ops  # a Location by uid: either index
     assert scans(ops) == [], ops
     assert [kind for kind, _ in ops if "VarLengthExpand" in kind] == [
         "VarLengthExpand(Pruning,BFS,All)"
+    ], ops
+
+
+# A page ordered by name or uid (the default order and the stable one) is read in the
+# order of an index of the class's label and cut at $limit rows before anything sorts
+# them: no Sort or Top over rows no Limit has cut (it would take every CI under the
+# filter). Past a cursor by name, the cursor's name and the names past it are two such
+# reads, their two pages then ordered; as of a time, each CI's state then is the newest
+# of its own (a Top of LIMIT 1).
+INDEXED_PAGES = {
+    "all CIs by name": (q.CIS_PAGE_BY_NAME, "CI(name, uid)"),
+    "all CIs by name, past a cursor": (q.CIS_PAGE_BY_NAME_AFTER, "CI(name, uid)"),
+    "all CIs by name, descending": (q.CIS_PAGE_BY_NAME_DESC, "CI(name, uid)"),
+    "all CIs by uid, past a cursor": (q.CIS_PAGE_BY_UID_AFTER, "CI(uid)"),
+    "all CIs by uid as of a time": (q.CIS_PAGE_BY_UID_AS_OF, "CI(uid)"),
+    "devices by name": (q.cis_page_indexed("Device", "name", False, True, False), "Device(name, uid)"),
+    "contracts by name, first page": (q.cis_page_indexed("Contract", "name", True, False, False),
+                                      "Contract(name, uid)"),
+    "servers by uid": (q.cis_page_indexed("Server", "uid", True, True, False), "Server(uid)"),
+}  # fmt: skip
+SORTS = ("Sort", "Top", "PartialSort", "PartialTop")
+
+
+def plan_of(driver: neo4j.Driver, query: str, params: dict[str, Any]) -> Any:
+    with driver.session() as session:
+        return session.run("EXPLAIN " + query, params).consume().plan
+
+
+def kind_of(plan: Any) -> str:
+    return str(plan["operatorType"]).split("@")[0]
+
+
+def cut(plan: Any) -> bool:
+    """Whether every row this operator gets has passed a Limit (or a Top of one row)."""
+    if kind_of(plan) == "Limit" or str(plan["args"].get("Details", "")).endswith("LIMIT 1"):
+        return True
+    children = plan.get("children") or []
+    return bool(children) and all(cut(child) for child in children)
+
+
+def uncut_sorts(plan: Any) -> list[str]:
+    """The sorting operators whose input no Limit has cut."""
+    own = [kind_of(plan)] if kind_of(plan).startswith(SORTS) and not cut(plan) else []
+    return own + [s for child in plan.get("children") or [] for s in uncut_sorts(child)]
+
+
+@pytest.mark.parametrize("page", list(INDEXED_PAGES))
+def test_a_page_by_name_or_uid_is_read_in_index_order(estate: neo4j.Driver, page: str) -> None:
+    query, index = INDEXED_PAGES[page]
+    filtered = FILTER_OFF | {"statuses": ["active"], "after_key": "m", "after_uid": "u"}
+    for params in (FILTER_OFF | {"after_key": "m", "after_uid": "u"}, filtered):
+        plan = plan_of(estate, query, params)
+        ops = operators(plan)
+        assert index in indexes_read(ops, ("NodeIndex", "NodeUniqueIndex")), ops
+        assert uncut_sorts(plan) == [], ops
+        assert any(kind == "Limit" for kind, _ in ops), ops
+        assert scans(ops) == [], ops
+
+
+def test_the_plan_check_sees_a_sort_of_every_ci(estate: neo4j.Driver) -> None:
+    """The check above fails the generic page (every CI read, then sorted)."""
+    plan = plan_of(estate, q.CIS_PAGE_NOW, FILTER_OFF)
+    assert uncut_sorts(plan) in (["Top"], ["Sort"]), operators(plan)
+
+
+@pytest.mark.parametrize("label", ["CI", "Device", "Contract"])
+def test_an_unfiltered_count_is_the_labels_count_store(estate: neo4j.Driver, label: str) -> None:
+    ops = explain(estate, q.cis_count_now(label, filtered=False), FILTER_OFF)
+    assert "NodeCountFromCountStore" in {kind for kind, _ in ops}, ops
+    assert scans(ops) == [] and indexes_read(ops, ("NodeIndexSeekByRange",)) == [
+        "CI(first_seen)"
     ], ops
