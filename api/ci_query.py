@@ -6,7 +6,9 @@ included, is read as the graph was then.
 
 from __future__ import annotations
 
+import asyncio
 import enum
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -61,13 +63,48 @@ class CIEdge:
 class CIConnection:
     edges: list[CIEdge]
     page_info: PageInfo
-    total_count: int
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+    counted: strawberry.Private[asyncio.Future[int] | None] = None
+
+    @strawberry.field(
+        description="The CIs under the filter. Read only when asked for: without a filter "
+        "(a class aside) it is Neo4j's count of the label; under one, every CI is tested."
+    )
+    async def total_count(self) -> int:
+        if self.counted is None:  # once, however many aliases ask
+            self.counted = asyncio.ensure_future(self.count())
+        return await self.counted
 
 
-def _page_query(as_of: datetime | None, descending: bool) -> tuple[str, str]:
+def _page_read(
+    label: str | None, order: CIOrder, as_of: datetime | None, after: bool
+) -> tuple[str, bool]:
+    """The page query, and whether it reads the class from the label (else `$classes`):
+    ordered by name or uid now (by uid as of a time), read in index order up to the page's
+    end; in another order, every CI under the filter is read and sorted."""
+    field, descending = order.field.value, order.direction is OrderDirection.DESC
+    if as_of is None and field in q.INDEXED_ORDERS:
+        return q.cis_page_indexed(label or "CI", field, descending, after, as_of=False), True
+    if as_of is not None and field == "uid":
+        return q.cis_page_indexed("CI", field, descending, after, as_of=True), False
     if as_of is None:
-        return (q.CIS_PAGE_NOW_DESC if descending else q.CIS_PAGE_NOW), q.CIS_COUNT_NOW
-    return (q.CIS_PAGE_AS_OF_DESC if descending else q.CIS_PAGE_AS_OF), q.CIS_COUNT_AS_OF
+        return (q.CIS_PAGE_NOW_DESC if descending else q.CIS_PAGE_NOW), False
+    return (q.CIS_PAGE_AS_OF_DESC if descending else q.CIS_PAGE_AS_OF), False
+
+
+def _count_read(label: str | None, as_of: datetime | None, params: dict[str, Any]) -> str:
+    """The count query: now, from the label (its count store when nothing else filters);
+    as of a time, every CI's state then tested."""
+    if as_of is not None:
+        return q.CIS_COUNT_AS_OF
+    conditions = {k: v for k, v in params.items() if k not in UNFILTERING}
+    filtered = conditions.pop("attributes") != [] or any(v is not None for v in conditions.values())
+    return q.cis_count_now(label or "CI", filtered)
+
+
+# parameters that are no condition (a class is the label); `located` is one even when it
+# is empty (a place with nothing in it)
+UNFILTERING = {"classes", "t", "order"}
 
 
 async def _read(ctx: RequestContext, query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -137,16 +174,26 @@ class CIQuery:
         limit = page_size(ctx, first)
         kind = f"cis:{order.field.value}:{order.direction.value}"
         position = decode_cursor(kind, after)
-        if position is not None and not (isinstance(position, list) and len(position) == 2):
+        if position is not None and not (
+            isinstance(position, list) and len(position) == 2 and isinstance(position[1], str)
+        ):
             raise BadArgument("after: not a cursor of this list (take one from endCursor)")
         params = filter_params(ctx.model, filter)
         params |= {"t": as_of or datetime.now().astimezone(), "order": order.field.value}
         params["located"] = await _located(ctx, params.pop("location"), params["t"])
-        page_text, count_text = _page_query(as_of, order.direction is OrderDirection.DESC)
+        # a class filter is a label of schema/ (subclasses carry their ancestors' labels)
+        label = ctx.model.classes[filter.class_name].name if filter and filter.class_name else None
+        page_text, by_label = _page_read(label, order, as_of, after=position is not None)
         after_key, after_uid = position if position is not None else (None, None)
-        rows = await _read(ctx, page_text, params | {"after_key": after_key, "after_uid": after_uid,
-                                                     "limit": limit + 1})  # fmt: skip
-        total = (await _read(ctx, count_text, params))[0]["total"]
+        unclassed = params | {"classes": None}  # for a read of the label's CIs
+        rows = await _read(ctx, page_text, (unclassed if by_label else params) | {
+            "after_key": after_key, "after_uid": after_uid, "limit": limit + 1})  # fmt: skip
+        count_text = _count_read(label, as_of, params)
+
+        async def count() -> int:  # now, of the label's CIs; as of a time, of $classes
+            found = await _read(ctx, count_text, params if as_of else unclassed)
+            return int(found[0]["total"])
+
         edges = [
             CIEdge(cursor=encode_cursor(kind, [r["key"], r["state"]["uid"]]),
                    node=CINode.of(r["state"], as_of))  # type: ignore[arg-type]
@@ -158,7 +205,7 @@ class CIQuery:
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         )
-        return CIConnection(edges=edges, page_info=page_info, total_count=total)
+        return CIConnection(edges=edges, page_info=page_info, count=count)
 
     @strawberry.field(
         extensions=[needs("read")],

@@ -188,6 +188,8 @@ def page_through(http: httpx.Client, ingestor: Ingestor, order: dict[str, str]) 
 
 
 @pytest.mark.parametrize("order", [{"field": "NAME", "direction": "ASC"},
+                                   {"field": "NAME", "direction": "DESC"},
+                                   {"field": "UID", "direction": "ASC"},
                                    {"field": "LAST_SEEN", "direction": "DESC"}])  # fmt: skip
 def test_paging_neither_skips_nor_repeats_under_concurrent_inserts(
     estate: Ingestor, http: httpx.Client, graph: neo4j.Driver, order: dict[str, str]
