@@ -19,7 +19,7 @@ import neo4j
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
@@ -28,6 +28,7 @@ from strawberry.types import ExecutionResult
 from api.auth import BearerAuth, request_viewer
 from api.context import RequestContext, Viewer
 from api.db import Db
+from api.graphiql import assets_mount, offline_page
 from api.limits import BodySizeLimit, cap_result, limit_extensions, result_refused
 from api.metrics import ApiMetrics
 from api.requestlog import OperationName, RequestObserver, current_record
@@ -53,6 +54,7 @@ class _GraphQL(GraphQL[RequestContext, None]):
         self._metrics = metrics
         # impact analysis's network, read once per graph version (cmdb/impact/topology.py)
         self._topologies = TopologyCache()
+        self._ide_page = offline_page(self.graphql_ide_html)  # GraphiQL without unpkg.com
 
     async def get_context(  # type: ignore[override]
         self, request: Request, response: Response | None
@@ -60,7 +62,7 @@ class _GraphQL(GraphQL[RequestContext, None]):
         driver: neo4j.AsyncDriver = self._state.driver
         db = Db(
             driver, timeout=self._config.api.query_timeout_seconds,
-            observe=self._metrics.observe_query,
+            observe=self._metrics.observe_query, sync_driver=self._state.sync_driver,
         )  # fmt: skip
         context = RequestContext(
             request=request,
@@ -79,6 +81,9 @@ class _GraphQL(GraphQL[RequestContext, None]):
     async def _viewer(self, request: Request) -> Viewer | None:
         """Who is asking: the request's bearer token, checked (api/auth.py)."""
         return request_viewer(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_page)
 
     async def process_result(
         self, request: Request, result: ExecutionResult
@@ -124,6 +129,7 @@ def create_app(config: Config, model: Schema) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
+            assets_mount(),
         ],
         middleware=[
             Middleware(RequestObserver, metrics=metrics),

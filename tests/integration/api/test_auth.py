@@ -6,6 +6,7 @@ error naming the permission, and nothing ran; the graph keeps only the secret's 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ import httpx
 import neo4j
 import pytest
 
+from api.graphiql import ASSETS_DIR
 from cmdb.roles import ROLES
 from cmdb.tokens import create_token, list_tokens, revoke_token
 from tests.conftest import DUMP_NODES, dump_graph
@@ -87,6 +89,15 @@ def test_the_graphiql_page_loads_without_a_token_its_queries_do_not(
     page = anonymous.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200
     assert "graphiql" in page.text.lower()
+    # its scripts and styles come from this server (api/graphiql.py), not unpkg.com
+    assets = re.findall(r'(?:src|href)="(/graphiql-assets/[^"]+)"', page.text)
+    assert len(assets) == 7 and "unpkg.com" not in page.text
+    for asset in assets:
+        got = anonymous.get(asset)
+        local = ASSETS_DIR / asset.removeprefix("/graphiql-assets/")
+        assert got.status_code == 200 and got.content == local.read_bytes(), asset
+        kind = "javascript" if asset.endswith(".js") else "css"
+        assert kind in got.headers["content-type"], (asset, got.headers["content-type"])
     query = anonymous.get(
         "/graphql", params={"query": "{ modelVersion }"}, headers={"accept": "text/html"}
     )
