@@ -43,8 +43,9 @@ def impact_plan(request: ImpactRequest, settings: ImpactSettings) -> Plan[Impact
     t = request.as_of or computed_at
     check_depth(request.max_depth)
     failed = yield from resolve(request.uids)
-    graph = yield from read_graph(failed, request.max_depth, t, request.as_of, settings)
-    state, cut_off = compute_states(failed, graph, settings)
+    graph, state, cut_off = yield from read_affected(
+        failed, request.max_depth, t, request.as_of, settings
+    )
     topology = graph.topology
     why = explain(
         failed,
@@ -101,13 +102,20 @@ class Graph:
         # the network's links travel by reachability (cmdb/impact/reach.py), not as
         # dependencies: a port whose peer failed is not itself failed (a server's one
         # NIC bonded to two leaves stays up when one leaf fails)
-        own = [link for link in links if link.type != q.NETWORK_LINK]
-        self.flows: list[Flow] = flows_of(own, settings.model)
+        self.model = settings.model
+        self.links: set[Link] = set()
+        self.flows: list[Flow] = []
+        self.add_links(links)
         self.topology = topology
         self.network = topology.links
         self.nodes: dict[str, NodeInfo] = dict(topology.devices)
         self.roots = topology.roots
         self.transit = topology.transit
+
+    def add_links(self, links: Iterable[Link]) -> None:
+        fresh = {link for link in links if link.type != q.NETWORK_LINK} - self.links
+        self.links |= fresh
+        self.flows += flows_of(fresh, self.model)
 
     def read_nodes(self, uids: Iterable[str], t: datetime | None, attrs: list[str]) -> Plan[None]:
         """Names, classes, quorum (and `attrs`) of the CIs not read yet, as of `t`."""
@@ -138,6 +146,44 @@ def read_graph(
     graph = Graph(links, topology, settings)
     yield from graph.read_nodes(candidates, as_of, [])
     return graph
+
+
+def read_affected(
+    failed: tuple[str, ...],
+    depth: int,
+    t: datetime,
+    as_of: datetime | None,
+    settings: ImpactSettings,
+) -> Plan[tuple[Graph, dict[str, State], frozenset[str]]]:
+    """The graph around the failure, read a region at a time, and the states computed on
+    it: the network from the kept topology; the CIs within `depth` dependency links (no
+    network link: reachability stands for those) of the failed CIs, then of each device
+    the network no longer reaches or reaches with less redundancy, until no such device is
+    left unread. The states of the last round: (graph, state, cut off)."""
+    topology = yield from read_topology(
+        as_of, settings.model, settings.config.roots, settings.topologies
+    )
+    types = tuple(n for n in impact_types(settings.model) if n != q.NETWORK_LINK)
+    graph = Graph([], topology, settings)
+    seeded: set[str] = set()
+    read: set[str] = set()
+    seeds = set(failed)
+    state: dict[str, State] = {}
+    cut_off: frozenset[str] = frozenset()
+    for _ in range(ROUNDS):
+        new = sorted(seeds - seeded)
+        if not new:
+            break
+        seeded.update(new)
+        rows = yield Query(q.candidates(types, depth), {"uids": new, "t": t})
+        fresh = [row["uid"] for row in rows if row["uid"] not in read]
+        read.update(fresh)
+        rows = yield Query(q.links_among(types), {"uids": fresh, "t": t})
+        graph.add_links(Link(row["source"], row["type"], row["target"]) for row in rows)
+        yield from graph.read_nodes(fresh, as_of, [])
+        state, cut_off = compute_states(failed, graph, settings)
+        seeds = set(cut_off)
+    return graph, state, cut_off
 
 
 def compute_states(
