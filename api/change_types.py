@@ -30,14 +30,14 @@ class AssessmentMode(Enum):
 
 
 @strawberry.type(description="A CI a change request names or shares with another.")
-class ChangeCI:
+class ChangeCI:  # cmdb.changes.model.AffectedRef's fields
     uid: str
     name: str | None
     class_name: str
 
 
 @strawberry.type(description="One recorded step: creation, an edit of the draft, an action.")
-class ChangeTransition:
+class ChangeTransition:  # cmdb.changes.model.Transition's fields
     seq: int
     action: str
     from_state: str | None
@@ -150,19 +150,7 @@ def request_type(cr: model.ChangeRequest) -> ChangeRequestType:
         created_at=cr.created_at,
         updated_at=cr.updated_at,
         affected_cis=[ci_type(r) for r in cr.affected],
-        transitions=[
-            ChangeTransition(
-                seq=t.seq,
-                action=t.action,
-                from_state=t.from_state,
-                to_state=t.to_state,
-                actor=t.actor,
-                at=t.at,
-                comment=t.comment,
-                after_the_fact=t.after_the_fact,
-            )
-            for t in cr.transitions
-        ],
+        transitions=[ChangeTransition(**vars(t)) for t in cr.transitions],
         approvals=[
             ChangeDecision(
                 approver=t.actor,
@@ -189,4 +177,4 @@ def request_type(cr: model.ChangeRequest) -> ChangeRequestType:
 
 
 def ci_type(ref: model.AffectedRef) -> ChangeCI:
-    return ChangeCI(uid=ref.uid, name=ref.name, class_name=ref.class_name)
+    return ChangeCI(**vars(ref))
