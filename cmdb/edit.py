@@ -125,6 +125,8 @@ def _changed_values(
                 raise ManualEditError(f"{cls.name} has no attribute {name!r}")
             if name in cls.identifier_attributes and text is None:
                 raise ManualEditError(f"{name!r} identifies {cls.name}s and cannot be cleared")
+            if name == "name" and text is None:  # pages of CIs are read in an index of names
+                raise ManualEditError("'name' cannot be cleared: every CI has a name (set another)")
             try:
                 value = coerce(attr, _parse_text(attr.type, text), f"CI {uid}", name)
             except ObservationError as exc:

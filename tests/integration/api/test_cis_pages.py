@@ -132,3 +132,16 @@ def test_a_cursor_whose_uid_is_no_text_is_refused(estate: Ingestor, http: httpx.
     forged = json.dumps(["cis:name:asc", ["hq-core-01", 7]]).encode()
     cursor = base64.urlsafe_b64encode(forged).decode()
     assert "not a cursor of this list" in gql_error(http, PAGE, after=cursor)
+
+
+CLEAR = """mutation($uid: String!) {
+  updateAttributes(uid: $uid, attributes: {name: null}, reason: "no name") { changeSetId } }"""
+
+
+def test_a_cis_name_is_never_cleared_so_every_ci_is_in_the_name_order(
+    estate: Ingestor, http: httpx.Client, graph: neo4j.Driver
+) -> None:
+    (name, uid), *_ = sorted(stored(graph, "Server"))
+    assert "'name' cannot be cleared" in gql_error(http, CLEAR, uid=uid)
+    assert (name, uid) in every_page(http, filter={"className": "Server"})
+    assert sorted(every_page(http)) == sorted(stored(graph, "CI"))
