@@ -77,14 +77,15 @@ class CIConnection:
 
 
 def _page_read(
-    label: str | None, order: CIOrder, as_of: datetime | None, after: bool
+    label: str | None, order: CIOrder, as_of: datetime | None, after: bool, named: bool
 ) -> tuple[str, bool]:
     """The page query, and whether it reads the class from the label (else `$classes`):
     ordered by name or uid now (by uid as of a time), read in index order up to the page's
     end; in another order, every CI under the filter is read and sorted."""
     field, descending = order.field.value, order.direction is OrderDirection.DESC
     if as_of is None and field in q.INDEXED_ORDERS:
-        return q.cis_page_indexed(label or "CI", field, descending, after, as_of=False), True
+        page = q.cis_page_indexed(label or "CI", field, descending, after, False, named)
+        return page, True
     if as_of is not None and field == "uid":
         return q.cis_page_indexed("CI", field, descending, after, as_of=True), False
     if as_of is None:
@@ -183,7 +184,8 @@ class CIQuery:
         params["located"] = await _located(ctx, params.pop("location"), params["t"])
         # a class filter is a label of schema/ (subclasses carry their ancestors' labels)
         label = ctx.model.classes[filter.class_name].name if filter and filter.class_name else None
-        page_text, by_label = _page_read(label, order, as_of, after=position is not None)
+        named = params["name"] is not None  # the name order seeks that name alone
+        page_text, by_label = _page_read(label, order, as_of, position is not None, named)
         after_key, after_uid = position if position is not None else (None, None)
         unclassed = params | {"classes": None}  # for a read of the label's CIs
         rows = await _read(ctx, page_text, (unclassed if by_label else params) | {

@@ -154,9 +154,12 @@ WITH c, s ORDER BY {order} LIMIT $limit
 INDEXED_ORDERS = ("name", "uid")
 
 
-def cis_page_indexed(label: str, field: str, descending: bool, after: bool, as_of: bool) -> str:
+def cis_page_indexed(
+    label: str, field: str, descending: bool, after: bool, as_of: bool, named: bool = False
+) -> str:
     """A page of `label`'s CIs in the order of `field` (one of INDEXED_ORDERS), past a
-    cursor or not, read now or (ordered by uid only: a name may have changed) as of $t.
+    cursor or not, read now or (ordered by uid only: a name may have changed) as of $t;
+    `named`: the filter has a name ($name), whose CIs alone the name order seeks.
 
     Past a cursor in name order, the rest of the cursor's name (thousands of CIs may share
     one: eth0) is a seek of its own on (name = $after_key, uid past $after_uid), beside the
@@ -178,10 +181,12 @@ def cis_page_indexed(label: str, field: str, descending: bool, after: bool, as_o
         body = read("uid", seek, f"{var}.uid {direction}")
     else:
         order = f"s.name {direction}, s.uid {direction}"
-        body = read("name, uid", "c.name IS NOT NULL AND c.uid IS NOT NULL", order)
+        first = "c.name = $name" if named else "c.name IS NOT NULL"
+        body = read("name, uid", f"{first} AND c.uid IS NOT NULL", order)
         if after:
             ties = read("name, uid", f"c.name = $after_key AND c.uid {cmp} $after_uid", order)
-            rest = read("name, uid", f"c.name {cmp} $after_key AND c.uid IS NOT NULL", order)
+            up_to = f" AND c.name {'>' if descending else '<'}= $name" if named else ""
+            rest = read("name, uid", f"c.name {cmp} $after_key{up_to} AND c.uid IS NOT NULL", order)
             body = (f"CALL () {{{ties}RETURN s\nUNION ALL{rest}RETURN s\n}}\n"
                     f"WITH s ORDER BY {order} LIMIT $limit\n")  # fmt: skip
     return f"{body}RETURN s {PUBLIC_PROJECTION} AS state, s.{field} AS key"

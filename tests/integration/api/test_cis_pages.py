@@ -75,6 +75,17 @@ def test_pages_list_every_ci_once_in_order(
     assert every_page(http, filter=filter, order=order) == expected
 
 
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+def test_pages_of_one_name_list_its_cis_in_uid_order(
+    estate: Ingestor, http: httpx.Client, graph: neo4j.Driver, direction: str
+) -> None:
+    ports = sorted(ci for ci in stored(graph, "CI") if ci[0] == "vmnic0")
+    assert len(ports) > 5  # more than a page: the name's CIs past a cursor
+    order = {"field": "NAME", "direction": direction}
+    found = every_page(http, filter={"name": "vmnic0"}, order=order)
+    assert found == (ports[::-1] if direction == "DESC" else ports)
+
+
 def test_pages_by_uid_as_of_a_time_list_the_cis_of_then(
     estate: Ingestor, http: httpx.Client, graph: neo4j.Driver
 ) -> None:

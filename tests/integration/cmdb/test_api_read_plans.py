@@ -82,6 +82,10 @@ INDEXED_PAGES = {
     "contracts by name, first page": (q.cis_page_indexed("Contract", "name", True, False, False),
                                       "Contract(name, uid)"),
     "servers by uid": (q.cis_page_indexed("Server", "uid", True, True, False), "Server(uid)"),
+    "CIs of a name": (q.cis_page_indexed("CI", "name", False, False, False, named=True),
+                      "CI(name, uid)"),
+    "CIs of a name, past a cursor": (q.cis_page_indexed("CI", "name", True, True, False, named=True),
+                                     "CI(name, uid)"),
 }  # fmt: skip
 SORTS = ("Sort", "Top", "PartialSort", "PartialTop")
 
@@ -135,3 +139,12 @@ def test_an_unfiltered_count_is_the_labels_count_store(estate: neo4j.Driver, lab
     assert scans(ops) == [] and indexes_read(ops, ("NodeIndexSeekByRange",)) == [
         "CI(first_seen)"
     ], ops
+
+
+@pytest.mark.parametrize("after", [False, True])
+def test_a_page_of_one_name_seeks_that_name(estate: neo4j.Driver, after: bool) -> None:
+    query = q.cis_page_indexed("CI", "name", False, after, False, named=True)
+    ops = explain(estate, query, FILTER_OFF | {"name": "vmnic0", "after_key": "vmnic0"})
+    seeks = [details for kind, details in ops if kind.startswith("NodeIndexSeek")]
+    assert seeks and all("name = $name" in d or "name <= $name" in d or "name = $after_key" in d
+                         for d in seeks), ops  # fmt: skip
