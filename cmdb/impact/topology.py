@@ -17,14 +17,15 @@ the network's edges for the explaining paths.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from cmdb.config import ImpactRoots
-from cmdb.impact.kept import TopologyCache
+from cmdb.impact.kept import WAIT_SECONDS, TopologyCache
 from cmdb.impact.paths import Edge, network_edges
 from cmdb.impact.reach import (
     DeviceLink,
@@ -86,21 +87,45 @@ def read_topology(
     cache: TopologyCache | None,
 ) -> Plan[Topology]:
     """The network as of `as_of` (None: now), kept in `cache` (None: read every time)."""
-    key: Hashable | None = None
-    if cache is not None:
-        rows = yield Query(q.GRAPH_VERSION)
-        key = (as_of, tuple(sorted(rows[0].items())), roots)
+    if cache is None:
+        return (yield from _read(as_of, model, roots))
+    rows = yield Query(q.GRAPH_VERSION)
+    key = (as_of, tuple(sorted(rows[0].items())), roots)
+    found = cache.get(key)
+    if isinstance(found, Topology):
+        return found
+    reading = cache.claim(key)
+    if reading is not None and not _on_event_loop():
+        reading.wait(WAIT_SECONDS)  # another request reads this very topology
         found = cache.get(key)
         if isinstance(found, Topology):
             return found
+    try:
+        topology = yield from _read(as_of, model, roots)
+    except BaseException:
+        if reading is None:
+            cache.release(key)
+        raise
+    cache.put(key, topology)
+    return topology
+
+
+def _read(as_of: datetime | None, model: Schema, roots: ImpactRoots | None) -> Plan[Topology]:
     rows = yield Query(q.NETWORK, {"t": as_of or datetime.now(UTC)})
     links = [DeviceLink(row["a"], row["i"], row["j"], row["b"]) for row in rows]
     uids = {uid for link in links for uid in (link.a, link.b)}
     devices = yield from node_infos(uids, as_of, root_attributes(roots))
-    topology = Topology.build(links, devices, roots, model)
-    if cache is not None:
-        cache.put(key, topology)
-    return topology
+    return Topology.build(links, devices, roots, model)
+
+
+def _on_event_loop() -> bool:
+    """Whether this plan runs on an event loop's thread (the API's async runner), where
+    waiting for another request's read would stop every request: it reads its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def node_infos(
