@@ -54,7 +54,7 @@ def _needs_edges(graph: Graph) -> list[Edge]:
     """Failure flows backwards, and each network link toward the roots."""
     edges = [Edge(f.reached, f.origin, f.type, FLIP[f.direction], False, f) for f in graph.flows]
     dist = graph.topology.network.before
-    for link in graph.network:
+    for link in graph.topology.links:
         for me, mine, theirs, other in ((link.a, link.i, link.j, link.b),
                                         (link.b, link.j, link.i, link.a)):  # fmt: skip
             if me in dist and other in dist and dist[other] < dist[me]:

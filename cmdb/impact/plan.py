@@ -107,10 +107,7 @@ class Graph:
         self.flows: list[Flow] = []
         self.add_links(links)
         self.topology = topology
-        self.network = topology.links
         self.nodes: dict[str, NodeInfo] = dict(topology.devices)
-        self.roots = topology.roots
-        self.transit = topology.transit
 
     def add_links(self, links: Iterable[Link]) -> None:
         fresh = {link for link in links if link.type != q.NETWORK_LINK} - self.links
