@@ -10,9 +10,10 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, with_config
+from typing_extensions import TypedDict
 
 from cmdb.errors import ConfigError
 from cmdb.yamlfile import YAMLFileError, line_of, load_yaml
@@ -78,9 +79,26 @@ class _MaintenanceWindowFile(BaseModel):
     end: str = Field(pattern=_CLOCK)  # not after start: the next day
 
 
+_Approvals = Annotated[int, Field(ge=1, le=20)]
+
+
+@with_config(ConfigDict(extra="forbid", strict=True))
+class _ApprovalsRequiredFile(TypedDict, total=False):
+    """`changes.approvals_required`: distinct reviewers' approvals per category (a
+    TypedDict: a wrong shape is told as "a valid dictionary", no class name)."""
+
+    standard: _Approvals
+    normal: _Approvals
+    emergency: _Approvals
+
+
 class _ChangesFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     maintenance_windows: list[_MaintenanceWindowFile] | None = None
+    self_approval: bool = False
+    approvals_required: _ApprovalsRequiredFile = Field(
+        default_factory=lambda: _ApprovalsRequiredFile()
+    )
 
 
 class _ConfigFile(BaseModel):
@@ -135,11 +153,24 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class ApprovalsRequired:
+    """How many distinct reviewers must approve a change request of each category."""
+
+    standard: int = 1
+    normal: int = 1
+    emergency: int = 1
+
+
+@dataclass(frozen=True)
 class ChangesConfig:
     """`changes:`: the agreed weekly maintenance windows as (days, "HH:MM", "HH:MM") in
-    UTC; None: the default (cmdb/changes/windows.py)."""
+    UTC (None: the default, cmdb/changes/windows.py); whether the requester or
+    implementer of a request may approve or reject it (`self_approval`, default no: a
+    one-person lab may say yes); the approvals each category needs (cmdb/changes/cab.py)."""
 
     maintenance_windows: tuple[tuple[tuple[str, ...], str, str], ...] | None = None
+    self_approval: bool = False
+    approvals_required: ApprovalsRequired = field(default_factory=ApprovalsRequired)
 
 
 @dataclass(frozen=True)
@@ -258,10 +289,14 @@ def _api(parsed: _ApiFile, env: dict[str, str]) -> ApiSettings:
 
 
 def _changes(parsed: _ChangesFile) -> ChangesConfig:
-    if parsed.maintenance_windows is None:
-        return ChangesConfig()
-    slots = tuple((tuple(w.days), w.start, w.end) for w in parsed.maintenance_windows)
-    return ChangesConfig(maintenance_windows=slots)
+    slots = None
+    if parsed.maintenance_windows is not None:
+        slots = tuple((tuple(w.days), w.start, w.end) for w in parsed.maintenance_windows)
+    return ChangesConfig(
+        maintenance_windows=slots,
+        self_approval=parsed.self_approval,
+        approvals_required=ApprovalsRequired(**parsed.approvals_required),
+    )
 
 
 def _seconds(env: dict[str, str], name: str, default: float) -> float:
