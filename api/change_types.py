@@ -1,5 +1,6 @@
 """The GraphQL types of change requests (api/changes.py resolves them): the request with
-its affected CIs, transitions, CAB decisions, assessment and change sets."""
+its affected CIs, transitions, CAB decisions (and the approvals still missing, as
+cmdb.yaml's `changes:` has it), assessment and change sets."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from strawberry.types import Info
 from api.context import RequestContext
 from api.paging import PageInfo
 from cmdb.changes import model
+from cmdb.changes.cab import CabPolicy, is_cleared, remaining
 from cmdb.changes.states import Category, State, allowed
 from cmdb.changes.store import change_sets
 
@@ -57,6 +59,9 @@ class ChangeDecision:
     after_the_fact: bool = strawberry.field(
         description="an emergency change decided while it ran or after it ended"
     )
+    cleared: bool = strawberry.field(
+        description="an approval given before the request was assessed again: no longer counts"
+    )
 
 
 @strawberry.type(description="The stored impact snapshot and the risk graded from it.")
@@ -93,10 +98,25 @@ class ChangeRequestType:
     updated_at: datetime
     affected_cis: list[ChangeCI]
     transitions: list[ChangeTransition]
-    approvals: list[ChangeDecision]
+    approvals: list[ChangeDecision] = strawberry.field(
+        description="the CAB's decisions, oldest first: every approval (each of a distinct "
+        "reviewer) and a rejection"
+    )
     approved_after_the_fact: bool
     assessment: ChangeAssessment | None
     allowed_actions: list[str] = strawberry.field(description="what the state allows next")
+    request: strawberry.Private[model.ChangeRequest]
+
+    @strawberry.field(
+        description="approvals of distinct reviewers its category needs "
+        "(cmdb.yaml changes.approvals_required)"
+    )
+    def approvals_required(self, info: Info[RequestContext, None]) -> int:
+        return CabPolicy.of(info.context.config.changes).required(self.category)
+
+    @strawberry.field(description="approvals still missing; 0 once the CAB has decided")
+    def approvals_remaining(self, info: Info[RequestContext, None]) -> int:
+        return remaining(self.request, CabPolicy.of(info.context.config.changes))
 
     @strawberry.field(description="The change sets written under this request, oldest first.")
     async def change_sets(self, info: Info[RequestContext, None]) -> list[ChangeRequestChangeSet]:
@@ -158,6 +178,7 @@ def request_type(cr: model.ChangeRequest) -> ChangeRequestType:
                 at=t.at,
                 comment=t.comment,
                 after_the_fact=t.after_the_fact,
+                cleared=is_cleared(cr, t),
             )
             for t in cr.decisions
         ],
@@ -173,6 +194,7 @@ def request_type(cr: model.ChangeRequest) -> ChangeRequestType:
             impact=cast(JSON, a.impact),
         ),
         allowed_actions=[str(x) for x in allowed(cr.state, cr.category, cr.decided)],
+        request=cr,
     )
 
 

@@ -29,6 +29,7 @@ from api.parts import ApiPart
 from api.permissions import needs, viewer_of
 from cmdb.changes import store
 from cmdb.changes.assess import assess
+from cmdb.changes.cab import CabPolicy
 from cmdb.changes.model import MAX_AFFECTED, check_comment, check_draft
 from cmdb.changes.states import Action, Category, ChangeRequestError, State
 from cmdb.changes.steps import Operation, Write
@@ -145,7 +146,10 @@ def _now() -> datetime:
 
 async def _act(info: Ctx, id: str, action: Action, comment: str | None) -> ChangeRequestType:
     actor = viewer_of(info).name
-    return request_type(await _do(info, store.act(id, action, actor, _now(), comment)))
+    policy = CabPolicy.of(info.context.config.changes)
+    return request_type(
+        await _do(info, store.act(id, action, actor, _now(), comment, policy=policy))
+    )
 
 
 @strawberry.type
@@ -210,13 +214,22 @@ class ChangeMutation:
                     comment)  # fmt: skip
         return request_type(await _do(info, op))
 
-    @strawberry.mutation(extensions=[needs("approve_changes")])
+    @strawberry.mutation(
+        extensions=[needs("approve_changes")],
+        description="One reviewer's approval: the request moves on once the approvals its "
+        "category needs are in, each of a distinct reviewer who neither requested, implements "
+        "nor created it (cmdb.yaml changes.approvals_required, changes.self_approval).",
+    )
     async def approve_change_request(
         self, info: Ctx, id: str, comment: str | None = None
     ) -> ChangeRequestType:
         return await _act(info, id, Action.APPROVE, comment)
 
-    @strawberry.mutation(extensions=[needs("approve_changes")])
+    @strawberry.mutation(
+        extensions=[needs("approve_changes")],
+        description="One reviewer's rejection rejects the request (the same separation of "
+        "duties as an approval).",
+    )
     async def reject_change_request(
         self, info: Ctx, id: str, comment: str | None = None
     ) -> ChangeRequestType:

@@ -15,6 +15,7 @@ from cli.base import console, graph
 from cmdb import edit
 from cmdb.changes import store
 from cmdb.changes.assess import assess
+from cmdb.changes.cab import CabPolicy, is_cleared, remaining
 from cmdb.changes.model import ChangeRequest, check_draft
 from cmdb.changes.states import Action, ChangeRequestError, State
 from cmdb.changes.steps import run_operation
@@ -66,10 +67,11 @@ def create(
 @app.command("show")
 def show(request_id: Annotated[str, typer.Argument(help="e.g. CHG0000001")]) -> None:
     """A change request: its fields, assessment, decisions, steps and change sets."""
-    with graph() as (_c, _s, driver):
+    with graph() as (config, _s, driver):
         cr = run_operation(driver, store.read_one(request_id))
         change_sets = run_operation(driver, store.change_sets([cr.id]))[cr.id]
     _print_request(cr)
+    _print_decisions(cr, CabPolicy.of(config.changes))
     steps = Table("#", "action", "from", "to", "actor", "at", "comment", title="steps")
     for t in cr.transitions:
         action = t.action + (" (after the fact)" if t.after_the_fact else "")
@@ -102,6 +104,20 @@ def _print_request(cr: ChangeRequest) -> None:
         rows.append(("flag", "approved after the fact (emergency)"))
     for key, value in rows:
         table.add_row(key, escape(value))
+    console.print(table)
+
+
+def _print_decisions(cr: ChangeRequest, policy: CabPolicy) -> None:
+    """The CAB's decisions and the approvals still missing."""
+    needed, missing = policy.required(cr.category), remaining(cr, policy)
+    title = f"CAB decisions ({needed} approval{'s' if needed > 1 else ''} needed"
+    title += f", {missing} missing)" if missing else ")"
+    table = Table("decision", "reviewer", "at", "comment", title=title)
+    for t in cr.decisions:
+        notes = [n for n, on in (("after the fact", t.after_the_fact),
+                                 ("cleared: assessed again", is_cleared(cr, t))) if on]  # fmt: skip
+        decision = t.action + (f" ({', '.join(notes)})" if notes else "")
+        table.add_row(decision, escape(t.actor), format_value(t.at), escape(t.comment or ""))
     console.print(table)
 
 
@@ -169,12 +185,14 @@ def _register(action: Action, doc: str) -> None:
         actor: Actor = "cli",
         comment: Comment = None,
     ) -> None:
-        with graph() as (_c, _s, driver):
-            cr = run_operation(
-                driver, store.act(request_id, action, actor, datetime.now(UTC), comment)
-            )
+        with graph() as (config, _s, driver):
+            policy = CabPolicy.of(config.changes)
+            op = store.act(request_id, action, actor, datetime.now(UTC), comment, policy=policy)
+            cr = run_operation(driver, op)
         flag = " (after the fact)" if cr.transitions[-1].after_the_fact else ""
-        console.print(f"{cr.id} {action.value}{flag}: {cr.state.value}", highlight=False)
+        missing = remaining(cr, policy) if action is Action.APPROVE else 0
+        wait = f" ({missing} more approval{'s' if missing > 1 else ''} needed)" if missing else ""
+        console.print(f"{cr.id} {action.value}{flag}: {cr.state.value}{wait}", highlight=False)
 
     command.__doc__ = doc
     app.command(action.value)(command)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from cmdb.changes.model import ChangeRequest
+from cmdb.changes.cab import cleared_note
+from cmdb.changes.model import ChangeRequest, check_comment
 from cmdb.changes.risk import Risk, Touched, grade_risk
 from cmdb.changes.states import Action, move
 from cmdb.changes.steps import Operation
@@ -26,7 +27,8 @@ def assess(
     comment: str | None = None,
 ) -> Operation[ChangeRequest]:
     current = yield from read_one(request_id)
-    move(current.id, Action.ASSESS, current.state, current.category, current.decided)
+    step = move(current.id, Action.ASSESS, current.state, current.category, current.decided)
+    check_comment(comment)
     uids = tuple(a.uid for a in current.affected)
     request = ImpactRequest(uids, mode=mode, max_depth=settings.config.max_depth)
     result = yield from impact_plan(request, settings)
@@ -45,7 +47,7 @@ def assess(
         touched=[t.uid for t in touched],
         services=services,
     )
-    yield from transition(current, Action.ASSESS, actor, now, comment, props)
+    yield from transition(current, step, actor, now, comment, props, cleared_note(current))
     return (yield from read_one(request_id))
 
 

@@ -152,8 +152,16 @@ class ChangeRequest:
         return tuple(t for t in self.transitions if t.action in (Action.APPROVE, Action.REJECT))
 
     @property
+    def approvals(self) -> tuple[Transition, ...]:
+        """Every approval given, those cleared by a later assessment too (cmdb.changes.cab)."""
+        return tuple(t for t in self.transitions if t.action == Action.APPROVE)
+
+    @property
     def approved_after_the_fact(self) -> bool:
-        return any(t.after_the_fact and t.action == Action.APPROVE for t in self.transitions)
+        """The CAB approved it (all the approvals it needs) while it ran or after it ended."""
+        rejected = any(t.action == Action.REJECT for t in self.transitions)
+        late = any(t.after_the_fact for t in self.approvals)
+        return self.decided and not rejected and late
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cmdb.changes.cab import CabPolicy, decide
 from cmdb.changes.model import (
     AffectedRef,
     ChangeRequest,
@@ -17,7 +18,7 @@ from cmdb.changes.model import (
     check_comment,
     from_row,
 )
-from cmdb.changes.states import Action, ChangeRequestError, State, move
+from cmdb.changes.states import DECISIONS, Action, ChangeRequestError, Move, State, move
 from cmdb.changes.steps import Operation, Write
 from cmdb.properties import native_props
 from cmdb.queries.changes import (
@@ -121,30 +122,37 @@ def act(
     actor: str,
     now: datetime,
     comment: str | None = None,
-    props: dict[str, Any] | None = None,
+    *,
+    policy: CabPolicy,
 ) -> Operation[ChangeRequest]:
-    """Move the request by `action` (refused with the allowed actions named)."""
+    """Move the request by `action` (refused with the allowed actions named); a decision
+    (approve, reject) as the CAB's rules (`policy`, cmdb.changes.cab) have it."""
     current = yield from read_one(request_id)
-    yield from transition(current, action, actor, now, comment, props or {})
+    if action in DECISIONS:
+        decision = decide(current, action, actor, policy)
+        step, props = decision.move, {"decided": True} if decision.final else {}
+    else:
+        step, props = move(current.id, action, current.state, current.category, current.decided), {}
+    yield from transition(current, step, actor, now, comment, props)
     return (yield from read_one(request_id))
 
 
 def transition(
     current: ChangeRequest,
-    action: Action,
+    step: Move,
     actor: str,
     now: datetime,
     comment: str | None,
     props: dict[str, Any],
+    note: str | None = None,
 ) -> Operation[None]:
-    """Write the move `action` makes from the request as read (`current`), with `props`."""
-    step = move(current.id, action, current.state, current.category, current.decided)
-    if action in (Action.APPROVE, Action.REJECT):
-        props = {**props, "decided": True}
+    """Write `step` made from the request as read (`current`), with `props`; `note` (the
+    system's, e.g. approvals cleared) follows the actor's comment in the record."""
+    text = "; ".join(c for c in (check_comment(comment), note) if c) or None
     params = {"id": current.id, "revision": current.revision, "props": props,
-              "action": action.value, "from_state": step.from_state.value,
+              "action": step.action.value, "from_state": step.from_state.value,
               "to_state": step.to_state.value, "actor": actor, "at": now,
-              "comment": check_comment(comment), "after_the_fact": step.after_the_fact}  # fmt: skip
+              "comment": text, "after_the_fact": step.after_the_fact}  # fmt: skip
     rows = yield Write(TRANSITION, params)
     _written(rows, current.id)
 

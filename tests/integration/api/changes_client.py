@@ -22,8 +22,8 @@ REQUEST = """
 id title description category state windowStart windowEnd requester implementer
 affectedCis { uid name className }
 transitions { seq action fromState toState actor comment afterTheFact }
-approvals { approver decision comment afterTheFact }
-approvedAfterTheFact allowedActions
+approvals { approver decision comment afterTheFact cleared }
+approvalsRequired approvalsRemaining approvedAfterTheFact allowedActions
 assessment { computedAt mode risk reasons insideMaintenanceWindow impact }
 changeSets { id source actor reason }
 """

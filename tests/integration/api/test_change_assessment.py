@@ -46,6 +46,12 @@ def uids(graph: neo4j.Driver, schema: Schema, config: Config) -> dict[str, str]:
     return estate(graph, schema, config)
 
 
+@pytest.fixture
+def cab(http_as: Clients) -> httpx.Client:
+    """A reviewer other than `http`'s token: who decides on what `http` requested."""
+    return http_as("reviewer")
+
+
 def test_a_change_is_assessed_approved_carried_out_and_reviewed(
     http_as: Clients, uids: dict[str, str]
 ) -> None:
@@ -74,7 +80,8 @@ def test_a_change_is_assessed_approved_carried_out_and_reviewed(
     data(engineer, EDIT, uid=uids["app-erp"])  # the graph changes after the assessment
     final = data(engineer, READ, id=cr)["changeRequest"]
     assert final["approvals"] == [{"approver": "reviewer", "decision": "approve",
-                                   "comment": None, "afterTheFact": False}]  # fmt: skip
+                                   "comment": None, "afterTheFact": False,
+                                   "cleared": False}]  # fmt: skip
     assert final["assessment"] == a  # the snapshot stays as computed
 
 
@@ -90,13 +97,13 @@ def test_outside_the_maintenance_window_the_grade_rises(
 
 
 def test_an_assessed_change_may_be_assessed_again_and_a_rejected_one_not(
-    http: httpx.Client, uids: dict[str, str]
+    http: httpx.Client, cab: httpx.Client, uids: dict[str, str]
 ) -> None:
     cr = create(http, [uids["app-mail"]])["id"]
     first = data(http, ASSESS, id=cr, mode="MAINTENANCE")["assessChangeRequest"]["assessment"]
     again = data(http, ASSESS, id=cr, mode="MAINTENANCE")["assessChangeRequest"]["assessment"]
     assert again["computedAt"] > first["computedAt"]
-    act(http, "reject", cr, "not now")
+    act(cab, "reject", cr, "not now")
     assert error(http, ASSESS, id=cr, mode="MAINTENANCE") == (
         f"change request {cr} is rejected (normal): cannot assess; allowed: none"
     )
@@ -109,13 +116,13 @@ query($id: String!) {
 
 
 def test_conflicts_are_found_through_the_assessed_impact(
-    http: httpx.Client, uids: dict[str, str]
+    http: httpx.Client, cab: httpx.Client, uids: dict[str, str]
 ) -> None:
     """Two changes name different CIs (the ERP's database, the ERP application) but their
     impacts meet: the ERP application and its business service."""
     database = create(http, [uids["db-erp"]])["id"]
     data(http, ASSESS, id=database, mode="MAINTENANCE")
-    act(http, "approve", database)
+    act(cab, "approve", database)
     app = create(http, [uids["app-erp"]], window=("2026-12-05T23:00:00Z", "2026-12-06T02:00Z"))
     data(http, ASSESS, id=app["id"], mode="MAINTENANCE")
     found = data(http, CONFLICTS, id=app["id"])["conflicts"]

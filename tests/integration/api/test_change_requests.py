@@ -147,11 +147,14 @@ def test_an_emergency_change_runs_first_and_is_approved_after_the_fact(
     done = act(engineer, "complete", cr)
     assert (done["state"], done["allowedActions"]) == ("COMPLETED", ["approve", "reject"])
     assert act_error(reviewer, "review", cr).endswith("cannot review; allowed: approve, reject")
+    assert (done["approvalsRequired"], done["approvalsRemaining"]) == (1, 1)
     approved = act(reviewer, "approve", cr, "justified outage")
     assert approved["state"] == "COMPLETED"  # a decision after the fact moves nothing
     assert approved["approvedAfterTheFact"] is True
     assert approved["approvals"] == [{"approver": "reviewer", "decision": "approve",
-                                      "comment": "justified outage", "afterTheFact": True}]  # fmt: skip
+                                      "comment": "justified outage", "afterTheFact": True,
+                                      "cleared": False}]  # fmt: skip
+    assert (approved["approvalsRequired"], approved["approvalsRemaining"]) == (1, 0)
     reviewed = act(reviewer, "review", cr, "root cause found")
     assert reviewed["state"] == "REVIEWED"
     assert [(t["action"], t["fromState"], t["toState"], t["actor"], t["afterTheFact"])

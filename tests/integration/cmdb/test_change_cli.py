@@ -103,3 +103,45 @@ def test_a_file_loaded_under_a_change_request_is_its_history(
     assert code == 0
     sets = out[out.index("change sets") :]
     assert "manual" in sets and "alice" in sets and "new rule set" in sets
+
+
+CAB_YAML = """changes:
+  self_approval: false
+  approvals_required: {standard: 1, normal: 2, emergency: 2}
+"""
+
+
+def test_two_reviewers_other_than_the_requester_approve(cli: CliRunner, estate: None) -> None:
+    """README "Change requests", the CAB: the cmdb.yaml and the commands shown there."""
+    Path("cmdb.yaml").write_text(CAB_YAML, encoding="utf-8")  # the runner's working folder
+    code, cr = run(cli, "change", "create", "--title", "ERP upgrade", "--start",
+                   "2026-12-12T22:00:00Z", "--end", "2026-12-13T02:00:00Z", "--ci", "ERP",
+                   "--actor", "alice")  # fmt: skip
+    assert code == 0, cr
+    cr = cr.strip()
+    assert run(cli, "change", "assess", cr, "--actor", "bob")[0] == 0
+    code, out = run(cli, "change", "approve", cr, "--actor", "alice")
+    assert code == 1
+    assert f"alice requested {cr} and may not decide on it" in out
+    assert run(cli, "change", "approve", cr, "--actor", "bob", "--comment", "rollback tested") == (
+        0, f"{cr} approve: assessed (1 more approval needed)\n",
+    )  # fmt: skip
+    code, out = run(cli, "change", "approve", cr, "--actor", "bob")
+    assert code == 1 and f"bob approved {cr} already" in out
+    code, out = run(cli, "change", "show", cr)
+    assert code == 0 and "CAB decisions (2 approvals needed, 1 missing)" in out
+    assert "rollback tested" in out
+    assert run(cli, "change", "approve", cr, "--actor", "carol") == (0, f"{cr} approve: approved\n")
+    code, out = run(cli, "change", "show", cr)
+    assert code == 0 and "CAB decisions (2 approvals needed)" in out
+    Path("cmdb.yaml").write_text("changes:\n  self_approval: true\n", encoding="utf-8")
+    own = create(cli)  # alice's, in a one-person lab
+    assert run(cli, "change", "assess", own, "--actor", "alice")[0] == 0
+    assert run(cli, "change", "approve", own, "--actor", "alice") == (
+        0,
+        f"{own} approve: approved\n",
+    )
+    Path("cmdb.yaml").write_text("changes:\n  approvals_required: {normal: 0}\n", encoding="utf-8")
+    code, out = run(cli, "change", "show", own)
+    assert code == 1
+    assert "cmdb.yaml:2: changes.approvals_required.normal: Input should be greater than or" in out

@@ -12,6 +12,7 @@ import pytest
 
 from cli.sample import sample_estate
 from cmdb.changes import store
+from cmdb.changes.cab import CabPolicy
 from cmdb.changes.model import check_draft
 from cmdb.changes.states import Action, ChangeRequestError
 from cmdb.changes.steps import Operation, Write, run_operation
@@ -38,9 +39,10 @@ def test_the_later_of_two_moves_decided_on_one_state_is_refused(
     uid = Ingestor(graph, schema, config).ingest(sample_estate(T0)).uids["fw-HQ"]
     draft = check_draft("Fix", "emergency", T0, T0 + timedelta(hours=1), [uid])
     cr = run_operation(graph, store.create(draft, "alice", T0))
-    slow = store.act(cr, Action.START, "bob", T0)
+    slow = store.act(cr, Action.START, "bob", T0, policy=CabPolicy())
     pending = until_write(graph, slow)  # bob decided on the draft
-    run_operation(graph, store.act(cr, Action.START, "alice", T0))  # alice started it first
+    # alice started it first
+    run_operation(graph, store.act(cr, Action.START, "alice", T0, policy=CabPolicy()))
     rows, _, _ = graph.execute_query(pending.text, pending.params)
     with pytest.raises(ChangeRequestError) as caught:
         slow.send([r.data() for r in rows])
