@@ -70,10 +70,12 @@ def decide(cr: ChangeRequest, action: Action, actor: str, policy: CabPolicy) -> 
     if action is Action.REJECT:
         return Decision(step, final=True)
     given = current_approvals(cr)
-    if any(_same(t.actor, actor) for t in given):
+    earlier = next((t for t in given if _same(t.actor, actor)), None)
+    if earlier is not None:
         raise ChangeRequestError(
-            f"{actor} approved {cr.id} already: it needs {policy.required(cr.category)} "
-            f"approvals from distinct reviewers ({len(given)} so far)"
+            f"{earlier.actor} approved {cr.id} already: it needs "
+            f"{policy.required(cr.category)} approvals from distinct reviewers "
+            f"({len(given)} so far)"
         )
     if len(given) + 1 >= policy.required(cr.category):
         return Decision(step, final=True)

@@ -9,7 +9,9 @@ An assessed request may be assessed again (a fresh snapshot) and, like a draft, 
 only while a draft. An emergency change may start from draft or assessed, before any
 approval; the CAB approves (or rejects) it after the fact while it runs or once it ended,
 which records the decision flagged `after_the_fact` and leaves the state as it is. It is
-reviewed only once it has such a decision.
+reviewed only once it has such a decision. Who may decide and how many approvals a
+decision takes (the move's target stays the current state until they are in) is
+cmdb.changes.cab.
 """
 
 from __future__ import annotations
