@@ -101,8 +101,20 @@ class _ChangesFile(BaseModel):
     )
 
 
+class _AuditsFile(BaseModel):
+    """`audits:` (audits/): rule folders, minimum versions per product, the OS baseline
+    per vendor and OS name, days a device may go unseen by discovery."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    rule_dirs: list[str] = Field(default_factory=list)
+    minimum_versions: dict[str, str] = Field(default_factory=dict)
+    os_baselines: dict[str, dict[str, str]] = Field(default_factory=dict)
+    stale_after_days: float = Field(default=30.0, gt=0, le=36_500)
+
+
 class _ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+    audits: _AuditsFile = Field(default_factory=_AuditsFile)
     changes: _ChangesFile = Field(default_factory=_ChangesFile)
     api: _ApiFile = Field(default_factory=_ApiFile)
     dbms: _DBMSFile = Field(default_factory=_DBMSFile)
@@ -174,6 +186,18 @@ class ChangesConfig:
 
 
 @dataclass(frozen=True)
+class AuditsConfig:
+    """`audits:`: rule folders besides audits/rules/ (relative to cmdb.yaml's folder);
+    product -> minimum version (lower-case product); vendor -> OS name -> baseline version
+    (lower-case); a device unseen by discovery this long is stale."""
+
+    rule_dirs: tuple[Path, ...] = ()
+    minimum_versions: tuple[tuple[str, str], ...] = ()
+    os_baselines: tuple[tuple[str, str, str], ...] = ()
+    stale_after: timedelta = timedelta(days=30)
+
+
+@dataclass(frozen=True)
 class Config:
     """Resolved settings. `neo4j_uri` is None when the local DBMS is used."""
 
@@ -192,6 +216,7 @@ class Config:
     impact: ImpactConfig = field(default_factory=ImpactConfig)
     api: ApiSettings = field(default_factory=ApiSettings)
     changes: ChangesConfig = field(default_factory=ChangesConfig)
+    audits: AuditsConfig = field(default_factory=AuditsConfig)
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -255,6 +280,22 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         impact=_impact(parsed.impact),
         changes=_changes(parsed.changes),
         api=_api(parsed.api, env),
+        audits=_audits(parsed.audits, path.parent if path is not None else Path.cwd()),
+    )
+
+
+def _audits(parsed: _AuditsFile, base: Path) -> AuditsConfig:
+    return AuditsConfig(
+        rule_dirs=tuple(base / d for d in parsed.rule_dirs),
+        minimum_versions=tuple(sorted((k.lower(), v) for k, v in parsed.minimum_versions.items())),
+        os_baselines=tuple(
+            sorted(
+                (vendor.lower(), os_name.lower(), version)
+                for vendor, by_os in parsed.os_baselines.items()
+                for os_name, version in by_os.items()
+            )
+        ),
+        stale_after=timedelta(days=parsed.stale_after_days),
     )
 
 
