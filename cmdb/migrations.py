@@ -32,7 +32,8 @@ class Applied:
 
 
 # Bump when derived_statements() changes, so graphs built by older code get the new DDL.
-DERIVED_REVISION = 7  # 6: the full-text index ci_search; 7: the page indexes of every label
+DERIVED_REVISION = 8  # 6: the full-text index ci_search; 7: the page indexes of every label;
+# 8: findings and audit runs
 
 
 def _ident(*parts: str) -> str:
@@ -77,6 +78,16 @@ def derived_statements(schema: Schema) -> list[str]:
         "CREATE INDEX changerequest_state IF NOT EXISTS FOR (c:ChangeRequest) ON (c.state)",
         "CREATE INDEX changeset_change_request IF NOT EXISTS "
         "FOR (c:ChangeSet) ON (c.change_request)",
+        # audits (audits/, cmdb/queries/audits.py): findings by id, by (rule, CI) key, by
+        # rule and by status; ids from one sequence node; audit runs by id and start
+        "CREATE CONSTRAINT finding_id IF NOT EXISTS FOR (f:Finding) REQUIRE f.id IS UNIQUE",
+        "CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (f:Finding) REQUIRE f.key IS UNIQUE",
+        "CREATE INDEX finding_rule IF NOT EXISTS FOR (f:Finding) ON (f.rule)",
+        "CREATE INDEX finding_status IF NOT EXISTS FOR (f:Finding) ON (f.status)",
+        "CREATE CONSTRAINT finding_sequence IF NOT EXISTS "
+        "FOR (k:FindingSequence) REQUIRE k.name IS UNIQUE",
+        "CREATE CONSTRAINT auditrun_id IF NOT EXISTS FOR (r:AuditRun) REQUIRE r.id IS UNIQUE",
+        "CREATE INDEX auditrun_started IF NOT EXISTS FOR (r:AuditRun) ON (r.started_at)",
     ]  # fmt: skip
     for cls in schema.concrete():
         stmts.extend(_class_indexes(cls))
