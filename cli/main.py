@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from cli.audit import app as audit_app
 from cli.base import console, err, graph
 from cli.change import app as change_app
 from cli.ci import app as ci_app
@@ -35,6 +36,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(schema_app, name="schema")
 app.add_typer(ci_app, name="ci")
 app.add_typer(change_app, name="change")
+app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 register_discovery(app)
