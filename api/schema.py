@@ -11,7 +11,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from api import changes, ci_query, cis, history, impact, meta, mutations, runs, tokens
-from api.execution import LeafShortcutExecutor
+from api.execution import ShortcutExecutor
 from api.parts import ApiPart
 from api.requestlog import log_errors
 from cmdb.schema import Schema
@@ -48,7 +48,7 @@ def build_schema(model: Schema, extensions: Sequence[Any] = ()) -> strawberry.Sc
         mutation=merge_types("Mutation", mutations) if mutations else None,
         types=types,
         extensions=list(extensions),
-        execution_context_class=LeafShortcutExecutor,
+        execution_context_class=ShortcutExecutor,
     )
 
 
