@@ -61,8 +61,9 @@ def finding_key(rule_id: str, uid: str) -> str:
 
 
 def decide(
-    rule: Rule, found: Sequence[Violation], stored: Sequence[Stored], now: datetime
+    rule: Rule, found: Sequence[Violation], stored: Sequence[Stored], now: datetime, run: str
 ) -> Outcome:
+    """What run `run` at `now` writes of `rule`: its violations against its findings."""
     out = Outcome()
     counts = dict.fromkeys(("violations", "opened", "reopened", "resolved", "lapsed",
                             "still_open", "waived"), 0)  # fmt: skip
@@ -94,7 +95,7 @@ def decide(
     for s in by_key.values():
         if s.status is not Status.RESOLVED:
             out.steps.append(_step(s, "resolve", Status.RESOLVED, "condition cleared",
-                                   {"resolved_at": now}))  # fmt: skip
+                                   {"resolved_at": now, "resolved_by_run": run}))  # fmt: skip
             counts["resolved"] += 1
     out.counts = counts
     return out

@@ -86,7 +86,7 @@ def run_audit(
     t0 = time.monotonic()
     results, outcomes = [], []
     for rule in rules:
-        result, outcome = _evaluate(driver, schema, config, rule, now, scope)
+        result, outcome = _evaluate(driver, schema, config, rule, now, scope, run_id)
         results.append(result)
         if outcome is not None:
             outcomes.append(outcome)
@@ -102,7 +102,7 @@ def run_audit(
 
 def _evaluate(
     driver: neo4j.Driver, schema: Schema, config: Config, rule: Rule, now: datetime,
-    scope: str | None,
+    scope: str | None, run_id: str,
 ) -> tuple[RuleResult, Outcome | None]:  # fmt: skip
     if rule.effective_from is not None and now.date() < rule.effective_from:
         return RuleResult(rule, f"effective from {rule.effective_from}"), None
@@ -114,7 +114,7 @@ def _evaluate(
         rows = run_plan(driver, _stored(rule.id, labels))
     except neo4j.exceptions.ClientError as exc:
         raise AuditError(f"{rule.path}: rule {rule.id}: Neo4j refused it: {exc.message}") from None
-    outcome = decide(rule, found, rows, now)
+    outcome = decide(rule, found, rows, now, run_id)
     return RuleResult(rule, None, outcome.counts), outcome
 
 
