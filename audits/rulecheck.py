@@ -120,7 +120,9 @@ def check_cypher(rule: Rule, doc: Any, at: list[Any], schema: Schema) -> None:
         raise fail(literal.start(), "a literal string: pass values as parameters")
     write = WRITES.search(bare)
     if write:
-        raise fail(write.start(), f"{write.group(0).split()[0]!r}: a rule only reads")
+        word = write.group(0).split()[0].upper()
+        what = "a procedure call" if word == "CALL" else repr(word)
+        raise fail(write.start(), f"{what}: a rule only reads")
     known = set(schema.classes) | set(schema.relationships)
     for label in LABEL.finditer(bare):
         if label.group(1) not in known:
