@@ -1,0 +1,111 @@
+"""A register file imported: read -> headings -> rows -> facts -> one ingest (or a dry
+run: the ingest plans in a read transaction and writes nothing, cmdb.ingest.Ingestor).
+Rows the schema's validation refuses (a value of the wrong shape) are refused one by one
+and the rest imported; the file as a whole fails only when it cannot be read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from audits.register.errors import RegisterError
+from audits.register.facts import Facts, build_facts
+from audits.register.headings import Header, find_header
+from audits.register.read import collect_grid
+from audits.register.rows import ParsedRows, RegisterRow, RowProblem, parse_rows
+from audits.register.vocabulary import Vocabulary, read_mapping, vocabulary
+from cmdb.ingest import Ingestor
+from cmdb.ingest.result import IngestResult
+from cmdb.validate import InvalidObservation, Validated
+
+_ROW_KEY = re.compile(r"key 'row (\d+)'")
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    sheet: str
+    header: Header
+    imported: list[int]  # sheet rows in the change set
+    skipped: list[int]  # blank and subtotal rows
+    problems: list[RowProblem]  # refused rows, in row order
+    notes: list[RowProblem]  # imported rows, part of them left out
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    links_opened: int = 0
+    changeset_id: str | None = None
+    diff: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, result: IngestResult) -> None:
+        self.created, self.updated = result.created, result.updated
+        self.unchanged, self.links_opened = result.unchanged, result.links_opened
+        self.changeset_id, self.diff = result.changeset_id, result.diff
+
+
+@dataclass(frozen=True)
+class RegisterFile:
+    """A register as read, before any graph is touched."""
+
+    path: Path
+    sheet: str
+    header: Header
+    parsed: ParsedRows
+
+
+def read_register(
+    path: Path, sheet: str | None = None, mapping: Path | None = None
+) -> RegisterFile:
+    """The header and rows of a register (no graph needed); RegisterError when the file,
+    its sheet or the mapping cannot be read."""
+    words = vocabulary()
+    if mapping is not None:
+        words = words.with_mapping(read_mapping(mapping))
+    grid = collect_grid(path, sheet)
+    header = find_header(grid, words)
+    return RegisterFile(path, grid.sheet, header, parse_rows(grid, header, words))
+
+
+def import_register(
+    ingestor: Ingestor, register: RegisterFile, actor: str = "register", dry_run: bool = False
+) -> ImportReport:
+    """The register's rows ingested as one change set (planned only, for a dry run)."""
+    path, parsed = register.path, register.parsed
+    where = (str(path), register.sheet)
+    validated, facts = _validated(ingestor, parsed.rows, vocabulary(), where, actor,
+                                  f"register {path.name}")  # fmt: skip
+    problems = sorted([*parsed.problems, *facts.problems], key=lambda p: p.row)
+    report = ImportReport(path, register.sheet, register.header, facts.rows, parsed.skipped,
+                          problems, facts.notes)  # fmt: skip
+    if facts.rows:
+        report.record(ingestor.ingest(validated, dry_run=dry_run))
+    return report
+
+
+def _validated(
+    ingestor: Ingestor, rows: list[RegisterRow], words: Vocabulary, where: tuple[str, str],
+    actor: str, reason: str,
+) -> tuple[Validated, Facts]:  # fmt: skip
+    """The change set of the rows as the ingest's validation passes it: a row it refuses
+    is a problem of that row, and the rest is built again without it."""
+    refused: list[RowProblem] = []
+    now = datetime.now(UTC)
+    while True:
+        facts = build_facts(rows, ingestor.schema, where, actor, reason, now,
+                            words.kind_attributes)  # fmt: skip
+        try:
+            validated = ingestor.validate(facts.changeset, now)
+        except InvalidObservation as exc:
+            match = _ROW_KEY.search(exc.at or "")
+            if match is None:
+                raise RegisterError(f"{where[0]}: {exc}") from None
+            number = int(match[1])
+            field_name = f"{exc.field}: " if exc.field else ""
+            refused.append(RowProblem(*where, number, "", f"{field_name}{exc.reason}"))
+            rows = [r for r in rows if r.row != number]
+            continue
+        facts.problems.extend(refused)
+        return validated, facts
