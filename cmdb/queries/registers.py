@@ -1,6 +1,6 @@
 """Reads of the recorded inventory as a register (audits/register/export.py): each
 device of the given classes (not retired) with its register attributes, the place it is
-LOCATED_IN with the places above it (rack, room, location; bounded), its owners
+LOCATED_IN with the places above it (rack, room, location: three steps at most), its owners
 (OWNED_BY a Person or Team) and its contracts (COVERED_BY), open links only."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ REGISTER_DEVICES = """
 MATCH (d:CI:Device)
 WHERE d._class IN $classes AND d.status <> 'retired'
 CALL (d) {
-  OPTIONAL MATCH path = (d)-[:LOCATED_IN*1..3]->(:Location)
-  WHERE all(r IN relationships(path) WHERE r.until IS NULL)
-  RETURN [n IN nodes(path)[1..] | [n._class, n.name]] AS places
-  ORDER BY length(path) DESC
+  OPTIONAL MATCH (d)-[r1:LOCATED_IN]->(p1:CI) WHERE r1.until IS NULL
+  OPTIONAL MATCH (p1)-[r2:LOCATED_IN]->(p2:CI) WHERE r2.until IS NULL
+  OPTIONAL MATCH (p2)-[r3:LOCATED_IN]->(p3:CI) WHERE r3.until IS NULL
+  RETURN [p IN [p1, p2, p3] WHERE p IS NOT NULL | [p._class, p.name]] AS places
   LIMIT 1
 }
 CALL (d) {

@@ -112,7 +112,10 @@ def test_a_reimport_and_a_dry_run_write_nothing(
     assert dump(graph) == after
     assert "change set" not in again.splitlines()[-1]
     # 3 devices, a location, a room, 2 racks, a person, 2 teams, 2 contracts
-    assert "│ 3             │ 5       │ 3                         │ 0       │ 0       │ 12        │ 0 " in again
+    assert (
+        "│ 3             │ 5       │ 3                         │ 0       │ 0       │ 12        │ 0 "
+        in again
+    )
 
 
 @pytest.mark.parametrize(("lang", "suffix"), [("zh", "xlsx"), ("en", "csv")])

@@ -45,6 +45,8 @@ PARAMS: dict[str, Any] = {
     # the change log's window and cursor (cmdb/queries/changelog.py), a page of runs
     "since": T0, "until": T0, "cat": T0, "status": None, "source": None, "actor": None,
     "cr": None,
+    # audits (cmdb/queries/audits.py): the labels of a rule's scope, severities listed
+    "labels": ["Server"], "severities": ["major"],
 }  # fmt: skip
 
 # Reads of every node of a label, by intent: summaries of all CIs and of every discovered
@@ -52,6 +54,7 @@ PARAMS: dict[str, Any] = {
 LABEL_SCANS = {
     "report.CI_COUNTS", "report.BEST_CONNECTED_DEVICE", "migrations.APPLIED", "runs.READ_RUNS",
     "runs.READ_CONFLICTS",  # identification conflicts: few, newest first
+    "registers.REGISTER_DEVICES",  # a register export: every device
 }  # fmt: skip
 LAYER = [importlib.import_module(f"cmdb.queries.{m.name}")
          for m in pkgutil.iter_modules(cmdb.queries.__path__)]  # fmt: skip
