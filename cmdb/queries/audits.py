@@ -74,6 +74,7 @@ RETURN c.uid AS uid, labels(c) AS labels, c.status AS status, c.first_seen AS fi
 # A rule's findings (any status) about CIs that carry one of `$labels`.
 FINDINGS_OF_RULE = """
 MATCH (f:Finding {rule: $rule})-[:ABOUT]->(c:CI)
+USING INDEX f:Finding(rule)
 WHERE any(l IN labels(c) WHERE l IN $labels)
 RETURN f.key AS key, f.id AS id, f.status AS status, f.revision AS revision,
        f.waiver_until AS waiver_until, c.uid AS uid
@@ -132,9 +133,11 @@ RETURN properties(f) AS finding, c.uid AS uid, c.name AS name, c._class AS class
 
 FINDING_BY_KEY = "MATCH (f:Finding {key: $key}) RETURN f.id AS id"
 
-# Finding ids in id order after `$after`: of one rule, or in the given statuses.
+# Finding ids in id order after `$after`: one rule's (its findings sought, then sorted), or
+# all in the given statuses (the id index read in order, up to $limit).
 FINDING_IDS_OF_RULE = """
 MATCH (f:Finding {rule: $rule})
+USING INDEX f:Finding(rule)
 WHERE f.status IN $statuses AND f.severity IN $severities AND f.id > $after
 RETURN f.id AS id
 ORDER BY f.id
@@ -143,6 +146,7 @@ LIMIT $limit
 
 FINDING_IDS_BY_STATUS = """
 MATCH (f:Finding)
+USING INDEX f:Finding(id)
 WHERE f.status IN $statuses AND f.severity IN $severities AND f.id > $after
 RETURN f.id AS id
 ORDER BY f.id
