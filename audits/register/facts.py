@@ -46,6 +46,7 @@ class _Builder:
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[RowProblem] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)  # identifier -> first row
+    recorded: dict[str, set[str]] = field(default_factory=dict)  # serial -> classes
 
     def ci(self, key: str, cls: str, parent: str | None = None, **attrs: Any) -> str:
         if key not in self.cis:
@@ -66,10 +67,13 @@ class _Builder:
 def build_facts(
     rows: list[RegisterRow], schema: Schema, where: tuple[str, str], actor: str,
     reason: str, observed_at: datetime, kind_attributes: dict[str, str],
+    recorded: dict[str, set[str]] | None = None,
 ) -> Facts:  # fmt: skip
     """One change set for the rows; a row whose identifier an earlier row has, or whose
-    location cannot be identified, is refused (a problem) and left out."""
-    b = _Builder(schema, where)
+    location cannot be identified, is refused (a problem) and left out. `recorded`: the
+    classes of the recorded CIs by serial number: a row names the CI of its serial in the
+    class it is recorded in (discovery classified it), whatever the register calls it."""
+    b = _Builder(schema, where, recorded=recorded or {})
     kept: list[int] = []
     for row in rows:
         if _add_row(b, row, kind_attributes):
@@ -101,13 +105,24 @@ def _add_row(b: _Builder, row: RegisterRow, kind_attributes: dict[str, str]) -> 
     if place is False:
         return False
     b.seen[identity] = row.row
-    if row.kind and row.cls in kind_attributes:
-        attrs[kind_attributes[row.cls]] = row.kind
-    device = b.ci(f"row {row.row}", row.cls, **attrs)
+    cls = _recorded_class(b, row, attrs.get("serial_number"))
+    if row.kind and cls == row.cls and cls in kind_attributes:
+        attrs[kind_attributes[cls]] = row.kind
+    device = b.ci(f"row {row.row}", cls, **attrs)
     if isinstance(place, str):
         b.link("LOCATED_IN", device, place)
     _owners(b, row, device)
     return True
+
+
+def _recorded_class(b: _Builder, row: RegisterRow, serial: str | None) -> str:
+    classes = b.recorded.get(serial or "", set())
+    if not classes or row.cls in classes:
+        return row.cls
+    cls = sorted(classes)[0]
+    b.problem(row.row, f"type {row.values.get('type')!r} ({row.cls}): serial {serial} is "
+              f"recorded as a {cls}, which it stays", note=True)  # fmt: skip
+    return cls
 
 
 def _place(b: _Builder, row: RegisterRow) -> str | bool | None:

@@ -19,6 +19,9 @@ from audits.register.rows import ParsedRows, RegisterRow, RowProblem, parse_rows
 from audits.register.vocabulary import Vocabulary, read_mapping, vocabulary
 from cmdb.ingest import Ingestor
 from cmdb.ingest.result import IngestResult
+from cmdb.queries.registers import classes_by_serial_query
+from cmdb.queryplan import Plan, Query, run_plan
+from cmdb.schema import Schema
 from cmdb.validate import InvalidObservation, Validated
 
 _ROW_KEY = re.compile(r"key 'row (\d+)'")
@@ -85,6 +88,20 @@ def import_register(
     return report
 
 
+def read_recorded_classes(schema: Schema, rows: list[RegisterRow]) -> Plan[dict[str, set[str]]]:
+    """The classes of the recorded devices carrying the rows' serial numbers."""
+    serials = sorted({str(r.values["serial"]) for r in rows if r.values.get("serial")})
+    classes = [
+        c.name for c in schema.concrete()
+        if schema.is_a(c.name, "Device") and ("serial_number",) in c.identification
+    ]  # fmt: skip
+    found: dict[str, set[str]] = {}
+    if serials and classes:
+        for row in (yield Query(classes_by_serial_query(classes), {"serials": serials})):
+            found.setdefault(row["serial"], set()).add(row["class"])
+    return found
+
+
 def _validated(
     ingestor: Ingestor, rows: list[RegisterRow], words: Vocabulary, where: tuple[str, str],
     actor: str, reason: str,
@@ -93,9 +110,10 @@ def _validated(
     is a problem of that row, and the rest is built again without it."""
     refused: list[RowProblem] = []
     now = datetime.now(UTC)
+    recorded = run_plan(ingestor.driver, read_recorded_classes(ingestor.schema, rows))
     while True:
         facts = build_facts(rows, ingestor.schema, where, actor, reason, now,
-                            words.kind_attributes)  # fmt: skip
+                            words.kind_attributes, recorded)  # fmt: skip
         try:
             validated = ingestor.validate(facts.changeset, now)
         except InvalidObservation as exc:

@@ -33,3 +33,14 @@ RETURN d.uid AS uid, d._class AS class, d.name AS name, d.serial_number AS seria
        places, owners, contracts
 ORDER BY d.uid
 """
+
+
+def classes_by_serial_query(classes: list[str]) -> str:
+    """The class of each recorded CI carrying one of `$serials` as its serial number,
+    among `classes` (device classes identified by their serial number: one index seek
+    each, labels from schema/)."""
+    return "\nUNION ALL\n".join(
+        f"UNWIND $serials AS s MATCH (n:{cls} {{serial_number: s}}) "
+        "RETURN s AS serial, n._class AS class"
+        for cls in classes
+    )

@@ -15,8 +15,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from audits.register.importer import read_recorded_classes, read_register
 from cli.main import app
+from cmdb.schema import Schema
 from tests.graph_checks import check_nodes, check_rels
+from tests.integration.cmdb.test_query_plans import indexes_read, operators, scans
 from tests.register_sheets import REFUSED, write_register
 
 pytestmark = pytest.mark.neo4j
@@ -32,6 +35,9 @@ cis:
   - key: srv
     class: Server
     attributes: {serial_number: SRV123, hostname: srv-01, model: PowerEdge R740}
+  - key: fw
+    class: UnclassifiedDevice
+    attributes: {serial_number: FW-9, hostname: fw-01, sys_descr: Huawei Versatile Routing}
 """
 
 
@@ -62,16 +68,19 @@ def test_a_register_updates_the_cis_it_names(
     for row, reason in REFUSED.items():
         assert f"refused: {path}, sheet '设备台账', row {row}{reason}" in output
     assert f"note: {path}, sheet '设备台账', row 7: owner '张三' not linked" in output
+    assert (f"note: {path}, sheet '设备台账', row 7: type '防火墙' (NetworkDevice): serial FW-9 "
+            "is recorded as a UnclassifiedDevice, which it stays") in output  # fmt: skip
     devices = check_nodes(graph, "Device", ["serial_number", "uid", "name", "model", "vendor",
                                             "asset_tag", "warranty_end", "device_kind"])  # fmt: skip
-    fw_uid = next(d[1] for d in devices if d[0] == "FW-9")
+    fw_uid = uids["FW-9"]
     assert devices == {
         # ssh owns the model; the register owns name and asset tag (schema/precedence.yaml)
         ("SN-A1", uids["SN-A1"], "核心交换机01", "S6730-H48X6C", "华为", "ZC-001",
          date(2028, 3, 31), "switch"),
         ("SRV123", uids["SRV123"], "服务器01", "PowerEdge R740", "Dell", "ZC-002",
          date(2028, 3, 31), None),
-        ("FW-9", fw_uid, "防火墙01", "USG6650", "Huawei", "ZC-003", date(2027, 12, 1), "firewall"),
+        # discovery's class kept (the register calls it a firewall): one CI, not two
+        ("FW-9", fw_uid, "防火墙01", "USG6650", "Huawei", "ZC-003", date(2027, 12, 1), None),
     }  # fmt: skip
     core, srv = uids["SN-A1"], uids["SRV123"]
     assert check_rels(graph, "Device", "LOCATED_IN", "CI", ["a.uid", "b._class", "b.name"],
@@ -144,3 +153,20 @@ def test_an_exported_register_imports_as_nothing_new(
     only = tmp_path / f"servers.{suffix}"
     run(cli, "export", "register", "--format", suffix, "--class", "Server", "--out", str(only))
     assert len(pd.read_csv(only) if suffix == "csv" else pd.read_excel(only)) == 1
+
+
+def test_the_recorded_classes_are_read_by_index_seeks(
+    cli: CliRunner, graph: neo4j.Driver, schema: Schema, tmp_path: Path
+) -> None:
+    recorded(cli, tmp_path, graph)
+    rows = read_register(write_register(tmp_path / "r.xlsx")).parsed.rows
+    plan = read_recorded_classes(schema, rows)
+    query = next(plan)
+    with graph.session() as session:
+        ops = operators(session.run("EXPLAIN " + query.text, query.params).consume().plan)
+    assert scans(ops) == [], ops
+    assert {i.split("(")[0] for i in indexes_read(ops)} == {
+        "Server", "NetworkDevice", "Peripheral", "Endpoint", "UnclassifiedDevice"}  # fmt: skip
+    found = graph.execute_query(query.text, query.params).records
+    assert {(r["serial"], r["class"]) for r in found} == {
+        ("SN-A1", "NetworkDevice"), ("SRV123", "Server"), ("FW-9", "UnclassifiedDevice")}  # fmt: skip
