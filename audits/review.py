@@ -51,9 +51,7 @@ def page(
     after: str = "",
 ) -> Plan[Page]:
     """Findings in id order after the cursor `after` (an id), one rule's or all."""
-    bad = [s for s in severities if s not in SEVERITIES]
-    if bad:
-        raise AuditError(f"severity {bad[0][:40]!r} is none of {', '.join(SEVERITIES)}")
+    check_severities(severities)
     params = {"statuses": [s.value for s in statuses], "severities": list(severities),
               "after": after, "limit": first + 1}  # fmt: skip
     text = q.FINDING_IDS_BY_STATUS if rule is None else q.FINDING_IDS_OF_RULE
@@ -61,6 +59,12 @@ def page(
     ids = [r["id"] for r in rows]
     items = yield from read(ids[:first])
     return Page(tuple(items), len(ids) > first)
+
+
+def check_severities(severities: Sequence[str]) -> None:
+    bad = [s for s in severities if s not in SEVERITIES]
+    if bad:
+        raise AuditError(f"severity {bad[0][:40]!r} is none of {', '.join(SEVERITIES)}")
 
 
 def acknowledge(

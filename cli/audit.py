@@ -100,7 +100,9 @@ def findings(
     first: Annotated[int, typer.Option(min=1, max=10_000)] = 200,
 ) -> None:
     """Findings by rule, severity and status, in id order."""
-    plan = review.page(rule, _split(severity) or SEVERITIES, _statuses(status), first)
+    severities = _split(severity) or SEVERITIES
+    review.check_severities(severities)  # before the graph is opened: bad input first
+    plan = review.page(rule, severities, _statuses(status), first)
     with graph() as (_config, _schema, driver):
         found = run_operation(driver, plan)
     table = Table("finding", "rule", "severity", "status", "CI", "opened", "last detected",

@@ -40,6 +40,20 @@ def _ident(*parts: str) -> str:
     return "_".join(p.lower() for p in parts)
 
 
+# audits (audits/, cmdb/queries/audits.py): findings by id, by (rule, CI) key, by rule and
+# by status; their ids from one sequence node; audit runs by id and start
+AUDIT_DDL = [
+    "CREATE CONSTRAINT finding_id IF NOT EXISTS FOR (f:Finding) REQUIRE f.id IS UNIQUE",
+    "CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (f:Finding) REQUIRE f.key IS UNIQUE",
+    "CREATE INDEX finding_rule IF NOT EXISTS FOR (f:Finding) ON (f.rule)",
+    "CREATE INDEX finding_status IF NOT EXISTS FOR (f:Finding) ON (f.status)",
+    "CREATE CONSTRAINT finding_sequence IF NOT EXISTS "
+    "FOR (k:FindingSequence) REQUIRE k.name IS UNIQUE",
+    "CREATE CONSTRAINT auditrun_id IF NOT EXISTS FOR (r:AuditRun) REQUIRE r.id IS UNIQUE",
+    "CREATE INDEX auditrun_started IF NOT EXISTS FOR (r:AuditRun) ON (r.started_at)",
+]
+
+
 def derived_statements(schema: Schema) -> list[str]:
     """Every constraint and index the schema implies. Labels come only from the schema."""
     stmts = [
@@ -77,17 +91,7 @@ def derived_statements(schema: Schema) -> list[str]:
         "FOR (k:ChangeRequestSequence) REQUIRE k.name IS UNIQUE",
         "CREATE INDEX changerequest_state IF NOT EXISTS FOR (c:ChangeRequest) ON (c.state)",
         "CREATE INDEX changeset_change_request IF NOT EXISTS "
-        "FOR (c:ChangeSet) ON (c.change_request)",
-        # audits (audits/, cmdb/queries/audits.py): findings by id, by (rule, CI) key, by
-        # rule and by status; ids from one sequence node; audit runs by id and start
-        "CREATE CONSTRAINT finding_id IF NOT EXISTS FOR (f:Finding) REQUIRE f.id IS UNIQUE",
-        "CREATE CONSTRAINT finding_key IF NOT EXISTS FOR (f:Finding) REQUIRE f.key IS UNIQUE",
-        "CREATE INDEX finding_rule IF NOT EXISTS FOR (f:Finding) ON (f.rule)",
-        "CREATE INDEX finding_status IF NOT EXISTS FOR (f:Finding) ON (f.status)",
-        "CREATE CONSTRAINT finding_sequence IF NOT EXISTS "
-        "FOR (k:FindingSequence) REQUIRE k.name IS UNIQUE",
-        "CREATE CONSTRAINT auditrun_id IF NOT EXISTS FOR (r:AuditRun) REQUIRE r.id IS UNIQUE",
-        "CREATE INDEX auditrun_started IF NOT EXISTS FOR (r:AuditRun) ON (r.started_at)",
+        "FOR (c:ChangeSet) ON (c.change_request)", *AUDIT_DDL,
     ]  # fmt: skip
     for cls in schema.concrete():
         stmts.extend(_class_indexes(cls))
