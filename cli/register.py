@@ -11,11 +11,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from audits.register.export import check_export_options, export_register
+from audits.register.export import check_export_options, device_classes, export_register
 from audits.register.importer import ImportReport, import_register, read_register
 from audits.register.points import import_points, read_points
 from cli.base import console, graph
 from cmdb.ingest import Ingestor
+from cmdb.schema import load_schema
 
 import_app = typer.Typer(help="Import registers (XLSX or CSV) as register facts.",
                          no_args_is_help=True)  # fmt: skip
@@ -82,8 +83,9 @@ def export_register_command(
 ) -> None:
     """Write the recorded devices as a register under the import's headings."""
     check_export_options(format_, lang)
-    with graph() as (_config, schema, driver):
-        count = export_register(driver, schema, out, format_, lang, classes or [])
+    wanted = device_classes(load_schema(), classes or [])  # a bad class fails without a DBMS
+    with graph() as (_config, _schema, driver):
+        count = export_register(driver, out, format_, lang, wanted)
     console.print(f"{out}: {count} devices", markup=False)
 
 

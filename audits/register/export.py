@@ -65,12 +65,13 @@ def check_export_options(format_: str, lang: str) -> None:
 
 
 def export_register(
-    driver: neo4j.Driver, schema: Schema, out: Path, format_: str, lang: str, classes: list[str]
+    driver: neo4j.Driver, out: Path, format_: str, lang: str, classes: list[str]
 ) -> int:
-    """Write the register; the number of devices written."""
+    """Write the register of the devices of `classes` (device_classes: concrete, each
+    named); the number of devices written."""
     check_export_options(format_, lang)
     words = vocabulary()
-    rows = run_plan(driver, read_register_rows(device_classes(schema, classes), words, lang))
+    rows = run_plan(driver, read_register_rows(classes, words, lang))
     headings = words.export_headings[lang]
     frame = pd.DataFrame(rows, columns=list(COLUMNS)).rename(columns=headings)
     try:

@@ -95,3 +95,31 @@ def test_the_cli_says_one_line_before_any_graph(
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "register", str(tmp_path / "none.xlsx")])
     assert str(result.exception) == f"{tmp_path / 'none.xlsx'}: no such file"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--format", "pdf"], "--format pdf: expected one of xlsx, csv"),
+     (["--lang", "de"], "--lang de: expected one of zh, en"),
+     (["--class", "Contract"], "--class Contract: not a device class (known: Endpoint, "
+      "NetworkDevice, Peripheral, Server, UnclassifiedDevice, VirtualMachine)")],
+)  # fmt: skip
+def test_export_options_are_checked_before_any_graph(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(app, ["export", "register", "--out", str(tmp_path / "x"), *args])
+    assert result.exit_code == 1 and str(result.exception) == message
+
+
+def test_files_that_are_no_register(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(RegisterError, match=r"fake.xlsx: not a readable XLSX file"):
+        read_register(fake)
+    with pytest.raises(RegisterError, match=r"r.txt: not a register \(expected .xlsx or .csv\)"):
+        (tmp_path / "r.txt").write_text("x", encoding="utf-8")
+        read_register(tmp_path / "r.txt")
+    csv = tmp_path / "r.csv"
+    csv.write_text("序列号,类别\nS1,交换机\n", encoding="utf-8")
+    with pytest.raises(RegisterError, match=r"r.csv: a CSV file has no sheets \(--sheet A\)"):
+        read_register(csv, sheet="A")
