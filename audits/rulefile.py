@@ -121,6 +121,8 @@ class Rule(_Strict):
             raise ValueError("give either filter or cypher")
         if self.parameters and self.cypher is None:
             raise ValueError("parameters are for a cypher rule")
+        if self.scope.where and self.cypher is not None:
+            raise ValueError("scope.where is for a filter rule: a cypher rule tests in its query")
         return self
 
 

@@ -20,6 +20,7 @@ from audits.findings import Outcome, Stored, decide
 from audits.rulefile import Rule
 from cmdb.batch import chunks
 from cmdb.config import Config
+from cmdb.properties import native
 from cmdb.queries import audits as q
 from cmdb.queryplan import Plan, Query, run_plan
 from cmdb.schema import Schema
@@ -126,6 +127,20 @@ def _stored(rule_id: str, labels: list[str]) -> Plan[list[Stored]]:
 def _write(driver: neo4j.Driver, size: int, run: AuditRun, outcomes: list[Outcome]) -> None:
     """Everything in one transaction; a finding changed meanwhile fails the whole run."""
     params = {"at": run.started_at, "run": run.id, "actor": run.actor}
+    try:
+        _write_all(driver, size, params, run, outcomes)
+    except neo4j.exceptions.ConstraintError:  # another run opened one of its findings
+        raise AuditError(_CHANGED) from None
+
+
+_CHANGED = ("findings changed while the audit ran (another run, an auditor): nothing was "
+            "written; run it again")  # fmt: skip
+
+
+def _write_all(
+    driver: neo4j.Driver, size: int, params: dict[str, Any], run: AuditRun,
+    outcomes: list[Outcome],
+) -> None:  # fmt: skip
     with driver.session() as session, session.begin_transaction() as tx:
         for outcome in outcomes:
             for text, rows in ((q.OPEN_FINDINGS, outcome.opened), (q.STEP_FINDINGS, outcome.steps),
@@ -133,9 +148,12 @@ def _write(driver: neo4j.Driver, size: int, run: AuditRun, outcomes: list[Outcom
                 for batch in chunks(rows, size):
                     written = list(tx.run(text, {**params, "rows": list(batch)}))
                     if len(written) != len(batch):
-                        raise AuditError(
-                            "findings changed while the audit ran (another run, an auditor): "
-                            "nothing was written; run it again"
-                        )
+                        raise AuditError(_CHANGED)
         tx.run(q.WRITE_RUN, {"props": run.props()}).consume()
         tx.commit()
+
+
+def recent_runs(limit: int = 20) -> Plan[list[dict[str, Any]]]:
+    """The newest audit runs as stored (their fields), newest first."""
+    rows = yield Query(q.READ_RUNS, {"limit": limit})
+    return [{k: native(v) for k, v in r["p"].items()} for r in rows]

@@ -1,4 +1,4 @@
-"""`cmdb audit run|rules|findings|show|ack|waive`: compliance rules (audits/rules/ and
+"""`cmdb audit run|runs|rules|findings|show|ack|waive`: compliance rules (audits/rules/ and
 cmdb.yaml `audits.rule_dirs`) run over the graph, and their findings reviewed."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from audits.errors import AuditError
 from audits.findings import ACTIVE, Finding, Status
 from audits.rulecheck import load_rules
 from audits.rulefile import SEVERITIES, Rule
-from audits.run import AuditRun, run_audit, select
+from audits.run import AuditRun, recent_runs, run_audit, select
 from cli.base import console, graph
 from cmdb.changes.steps import run_operation
 from cmdb.config import load_config
@@ -64,6 +64,20 @@ def run(
             done = run_audit(driver, schema, config, chosen, actor=actor,
                              now=datetime.now(UTC), scope=scope, progress=advance)  # fmt: skip
     _summary(done)
+
+
+@app.command("runs")
+def runs(last: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None:
+    """The newest audit runs: when, by whom, what they opened and resolved."""
+    with graph() as (_config, _schema, driver):
+        found = run_operation(driver, recent_runs(last))
+    names = ("opened", "reopened", "resolved", "lapsed", "still_open")
+    table = Table("run", "started", "actor", "scope", "rules", *names, "ms")
+    for r in found:
+        table.add_row(r["id"], format_value(r["started_at"]), escape(r["actor"]),
+                      r.get("scope") or "", str(len(r["rules"])),
+                      *(str(r[n]) for n in names), str(r["duration_ms"]))  # fmt: skip
+    console.print(table)
 
 
 def _summary(done: AuditRun) -> None:

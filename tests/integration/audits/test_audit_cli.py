@@ -56,7 +56,7 @@ def test_the_readme_example_runs_as_written(
         code, out = run(cli, *shlex.split(line)[1:])
         assert code == 0, (line, out)
         outputs.append(out)
-    rules, ran, listed, waived, acked, only_waived, shown = outputs
+    rules, ran, listed, waived, acked, only_waived, shown, runs = outputs
     assert "recalled-serials" in rules and "rules/recalled.yaml" in rules
     assert "│ os-baseline " in ran and "│ total " in ran
     stored = graph.execute_query("MATCH (r:AuditRun) RETURN properties(r) AS p").records
@@ -70,6 +70,7 @@ def test_the_readme_example_runs_as_written(
     assert "FND0000001" in only_waived and "FND0000002" not in only_waived
     assert "upgrade in the June window" in shown and "open" in shown and "waive" in shown
     assert count(graph, "AuditRun") == 1 and count(graph, "Finding") == 3
+    assert stored[0]["p"]["id"] in runs
 
 
 @pytest.mark.parametrize(

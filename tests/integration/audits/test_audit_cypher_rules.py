@@ -5,6 +5,7 @@ one error naming its file and rule, and nothing of the run is written."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import neo4j
@@ -67,3 +68,51 @@ def test_a_rule_neo4j_refuses_is_one_error_and_the_run_writes_nothing(
         "MATCH (n) WHERE n:Finding OR n:AuditRun RETURN count(n) AS n"
     )
     assert written[0]["n"] == 0
+
+
+GRACE = """\
+rules:
+  - id: stale-unmodelled
+    title: Servers without a model, last seen long ago
+    severity: minor
+    doc: A declarative rule of two conditions, in force from April.
+    scope: {classes: [Server]}
+    effective_from: 2026-04-01
+    filter:
+      - missing: model
+      - older_than_days: {attribute: last_seen, days: 40}
+  - id: juniper
+    title: Juniper switches
+    severity: info
+    doc: An attribute's value, within the scope's attribute values.
+    scope: {classes: [NetworkDevice], where: {device_kind: switch}}
+    filter:
+      - equals: {attribute: vendor, value: Juniper}
+  - id: juniper-routers
+    title: Juniper routers
+    severity: info
+    doc: The same, of routers (the estate has none).
+    scope: {classes: [NetworkDevice], where: {device_kind: router}}
+    filter:
+      - equals: {attribute: vendor, value: Juniper}
+"""
+
+
+def test_declarative_conditions_and_a_grace_period(
+    graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
+) -> None:
+    (tmp_path / "grace.yaml").write_text(GRACE)
+    config = audit_config(config)
+    build(graph, schema, config)
+    mine = ("stale-unmodelled", "juniper", "juniper-routers")
+    rules = [r for r in load_rules(schema, (tmp_path,)) if r.id in mine]
+    early = run_audit(graph, schema, config, rules, actor="a", now=NOW)
+    assert [(r.rule.id, r.skipped) for r in early.results] == [
+        ("stale-unmodelled", "effective from 2026-04-01"), ("juniper", None),
+        ("juniper-routers", None)]  # fmt: skip
+    found = [(f.rule, f.ci_name) for f in run_plan(graph, review.page()).items]
+    assert found == [("juniper", "rtr-junos")]  # a switch of the estate's (audit_estate.py)
+    later = NOW + timedelta(days=13)  # April 2nd: in force; srv-stale last seen 77 days ago
+    run_audit(graph, schema, config, rules, actor="a", now=later)
+    found = [(f.rule, f.ci_name) for f in run_plan(graph, review.page()).items]
+    assert found == [("juniper", "rtr-junos"), ("stale-unmodelled", "srv-stale")]

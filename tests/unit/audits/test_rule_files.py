@@ -101,6 +101,8 @@ def test_a_bad_rule_is_one_error_naming_file_and_line(
         ("$vendor\n", "$brand\n", "10: cypher: $brand is not declared in parameters"),
         ("(c:NetworkDevice)", "(c:Switch)", "9: cypher: 'Switch' is no class or relationship type"),
         ("AS uid,", "AS id,", "11: cypher: must return `... AS uid`"),
+        ("scope: {classes: [NetworkDevice]}", "scope: {classes: [NetworkDevice], where: {vendor: x}}",
+         "2: rules.0: scope.where is for a filter rule"),
     ],
 )  # fmt: skip
 def test_a_cypher_rule_that_would_write_or_hold_values_is_refused(
