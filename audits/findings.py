@@ -95,8 +95,8 @@ def decide(
     for s in by_key.values():
         if s.status is not Status.RESOLVED:
             waiver = _NO_WAIVER if s.status is Status.WAIVED else {}  # it ends with it
-            out.steps.append(_step(s, "resolve", Status.RESOLVED, "condition cleared",
-                                   {"resolved_at": now, "resolved_by_run": run, **waiver}))  # fmt: skip
+            props = {"resolved_at": now, "resolved_by_run": run, **waiver}
+            out.steps.append(_step(s, "resolve", Status.RESOLVED, "condition cleared", props))
             counts["resolved"] += 1
     out.counts = counts
     return out
