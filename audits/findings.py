@@ -94,9 +94,9 @@ def decide(
             counts["still_open"] += 1
     for s in by_key.values():
         if s.status is not Status.RESOLVED:
-            waiver = _NO_WAIVER if s.status is Status.WAIVED else {}  # it ends with it
-            props = {"resolved_at": now, "resolved_by_run": run, **waiver}
-            out.steps.append(_step(s, "resolve", Status.RESOLVED, "condition cleared", props))
+            waiver: dict[str, Any] = _NO_WAIVER if s.status is Status.WAIVED else {}  # ends too
+            cleared: dict[str, Any] = {"resolved_at": now, "resolved_by_run": run, **waiver}
+            out.steps.append(_step(s, "resolve", Status.RESOLVED, "condition cleared", cleared))
             counts["resolved"] += 1
     out.counts = counts
     return out
