@@ -100,11 +100,11 @@ def show_report(report: ImportReport, dry_run: bool) -> None:
     verb = "would write" if dry_run else "wrote"
     title = f"{report.path}" + (f", sheet {report.sheet}" if report.sheet else "")
     table = Table("rows imported", "refused", "skipped (blank, subtotal)", "created",
-                  "updated", "unchanged", "links opened",
+                  "updated", "unchanged", "links opened", "links pending",
                   title=escape(f"{title}: {verb}"))  # fmt: skip
     table.add_row(*map(str, (len(report.imported), len(report.problems), len(report.skipped),
                              report.created, report.updated, report.unchanged,
-                             report.links_opened)))  # fmt: skip
+                             report.links_opened, report.links_pending)))  # fmt: skip
     console.print(table)
     if report.changeset_id:
         console.print(f"change set {report.changeset_id}", markup=False)

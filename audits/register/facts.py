@@ -101,11 +101,15 @@ def _add_row(b: _Builder, row: RegisterRow, kind_attributes: dict[str, str]) -> 
     if identity in b.seen:
         b.problem(row.row, f"{identity} is on row {b.seen[identity]} already")
         return False
+    cls = _recorded_class(b, row, attrs.get("serial_number"))
+    if cls is None:
+        b.problem(row.row, f"no type, and {identity} is not on record: the type (设备类型) "
+                  "names the class of a new CI")  # fmt: skip
+        return False
     place = _place(b, row)
     if place is False:
         return False
     b.seen[identity] = row.row
-    cls = _recorded_class(b, row, attrs.get("serial_number"))
     if row.kind and cls == row.cls and cls in kind_attributes:
         attrs[kind_attributes[cls]] = row.kind
     device = b.ci(f"row {row.row}", cls, **attrs)
@@ -115,11 +119,14 @@ def _add_row(b: _Builder, row: RegisterRow, kind_attributes: dict[str, str]) -> 
     return True
 
 
-def _recorded_class(b: _Builder, row: RegisterRow, serial: str | None) -> str:
+def _recorded_class(b: _Builder, row: RegisterRow, serial: str | None) -> str | None:
+    """The row's class: the one its serial is recorded in, else its type's (None: none)."""
     classes = b.recorded.get(serial or "", set())
     if not classes or row.cls in classes:
         return row.cls
     cls = sorted(classes)[0]
+    if row.cls is None:
+        return cls
     b.problem(row.row, f"type {row.values.get('type')!r} ({row.cls}): serial {serial} is "
               f"recorded as a {cls}, which it stays", note=True)  # fmt: skip
     return cls

@@ -40,12 +40,14 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     links_opened: int = 0
+    links_pending: int = 0  # links whose target is not on record yet (they wait for it)
     changeset_id: str | None = None
     diff: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, result: IngestResult) -> None:
         self.created, self.updated = result.created, result.updated
         self.unchanged, self.links_opened = result.unchanged, result.links_opened
+        self.links_pending = result.pending
         self.changeset_id, self.diff = result.changeset_id, result.diff
 
 

@@ -20,7 +20,7 @@ IDENTIFIERS = ("serial", "hostname")
 @dataclass(frozen=True)
 class RegisterRow:
     row: int  # the sheet's row number (1-based)
-    cls: str
+    cls: str | None  # None: no type given (the recorded CI's class, if any, serves)
     kind: str | None
     values: dict[str, str | date]  # field -> value; empty cells left out
 
@@ -108,9 +108,9 @@ def parse_row(
     type_column = header.column("type")
     word = values.get("type")
     entry = words.types.get(heading_key(str(word))) if word else None
-    if entry is None:
-        reason = f"unknown type {word!r} (types: audits/register/types.yaml)" if word else "no type"
-        refuse(type_column, reason)
-    if problems or entry is None:
+    if word and entry is None:
+        refuse(type_column, f"unknown type {word!r} (types: audits/register/types.yaml)")
+    if problems:
         return None, problems
-    return RegisterRow(index + 1, entry.cls, entry.kind, values), []
+    cls, kind = (entry.cls, entry.kind) if entry else (None, None)
+    return RegisterRow(index + 1, cls, kind, values), []

@@ -170,3 +170,17 @@ def test_the_recorded_classes_are_read_by_index_seeks(
     found = graph.execute_query(query.text, query.params).records
     assert {(r["serial"], r["class"]) for r in found} == {
         ("SN-A1", "NetworkDevice"), ("SRV123", "Server"), ("FW-9", "UnclassifiedDevice")}  # fmt: skip
+
+
+def test_a_register_without_types_updates_recorded_cis_only(
+    cli: CliRunner, graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    uids = recorded(cli, tmp_path, graph)
+    path = tmp_path / "tags.csv"
+    path.write_text("SN,asset tag\nSN-A1,TAG-1\nNEW-1,TAG-2\n", encoding="utf-8")
+    output = run(cli, "import", "register", str(path))
+    assert (f"refused: {path}, row 3: no type, and serial NEW-1 is not on record: the type "
+            "(设备类型) names the class of a new CI") in output  # fmt: skip
+    assert check_nodes(graph, "Device", ["uid", "asset_tag"], {"asset_tag": "TAG-1"}) == {
+        (uids["SN-A1"], "TAG-1")}  # fmt: skip
+    assert check_nodes(graph, "Device", ["uid"], {"serial_number": "NEW-1"}) == set()

@@ -1,6 +1,7 @@
 """`cmdb import points` on the real Neo4j: an information-point table (信息点表) as
 InformationPoint CIs, each PATCHED_TO the port of the switch `cmdb load` recorded; rows
-without a point id or with half a switch port refused; a re-import writes nothing."""
+without a point id or with half a switch port refused; a port not on record waits as a
+pending link; a re-import writes nothing."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ P-001,301,sw-01,Gi1/0/1,PC-张三
 P-002,302,sw-01,,打印机
 P-003,303,,,
 ,304,sw-01,Gi1/0/2,
+P-004,305,sw-01,Gi1/0/9,PC
 ,,,,
 合计,,,,3
 """
@@ -60,10 +62,16 @@ def test_points_are_patched_to_switch_ports(
     )
     assert f"refused: {table}, row 6: no point id (信息点编号)" in output
     assert check_nodes(graph, "InformationPoint", ["point_id", "name", "room", "endpoint"]) == {
-        ("P-001", "P-001", "301", "PC-张三"), ("P-003", "P-003", "303", None)}  # fmt: skip
+        ("P-001", "P-001", "301", "PC-张三"), ("P-003", "P-003", "303", None),
+        ("P-004", "P-004", "305", "PC")}  # fmt: skip
     assert check_rels(graph, "InformationPoint", "PATCHED_TO", "Interface",
                       ["a.point_id", "b.name", "r.source"], open_only=True) == {
         ("P-001", "Gi1/0/1", "register")}  # fmt: skip
+    # P-004's port is not on record: its link waits (pending) until discovery records it
+    assert (
+        "│ 3             │ 2       │ 2                         │ 3       │ 0       │ 0         │ 1            │ 1 "
+        in output
+    )
     after = dump(graph)
     run(cli, "import", "points", str(table))
     assert dump(graph) == after

@@ -63,4 +63,4 @@ def test_the_readme_register_example(
     assert dump(graph) == after
     run(cli, "export", "register", "--out", "export.xlsx")
     again = run(cli, "import", "register", "export.xlsx")
-    assert counts(again) == [2, 0, 0, 0, 0, 10, 0]
+    assert counts(again) == [2, 0, 0, 0, 0, 10, 0, 0]
