@@ -90,7 +90,8 @@ def _compile(
             link = c.relationship_missing or c.relationship_present
             assert link is not None
             present = c.relationship_present is not None
-            fragments.append(q.link_condition(i, link.type, link.to, present))
+            ends = link.end_attribute is not None
+            fragments.append(q.link_condition(i, link.type, link.to, present, ends))
             params |= _link_params(i, link, schema, now)
     return fragments, params
 

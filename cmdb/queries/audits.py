@@ -48,17 +48,19 @@ def attribute_before(i: int) -> Fragment:
     return Fragment(f"c[$a{i}] < $v{i}")
 
 
-def link_condition(i: int, rel_type: str, to_labels: Sequence[str], present: bool) -> Fragment:
+def link_condition(
+    i: int, rel_type: str, to_labels: Sequence[str], present: bool, ends: bool
+) -> Fragment:
     """An open `rel_type` link from the CI to a live (`$live`) CI of `to_labels` (schema/
     names) whose `$e{i}` attribute, when `$e{i}` is not null, is unset or on/after `$d{i}`
     (a contract's end date): missing (`present` false) or present. The `$e{i}` values of
-    the open links are returned as `ends{i}`."""
+    the open links are returned as `ends{i}` when `ends`."""
     pattern = f"(c)-[r{i}:{rel_type}]->(t{i}:{'|'.join(to_labels)})"
     live = f"r{i}.until IS NULL AND t{i}.status IN $live"
     lasting = f"($e{i} IS NULL OR t{i}[$e{i}] IS NULL OR t{i}[$e{i}] >= $d{i})"
     test = f"EXISTS {{ MATCH {pattern} WHERE {live} AND {lasting} }}"
-    ends = f"[{pattern} WHERE {live} AND $e{i} IS NOT NULL | t{i}[$e{i}]] AS ends{i}"
-    return Fragment(("" if present else "NOT ") + test, ends)
+    returned = f"[{pattern} WHERE {live} | t{i}[$e{i}]] AS ends{i}" if ends else None
+    return Fragment(("" if present else "NOT ") + test, returned)
 
 
 # The CIs a Cypher rule named, with what its scope and its grace period need.
