@@ -43,15 +43,19 @@ ROWS: dict[int, list[Any]] = {
     14: ["合计", None, None, None, None, None, None, None, None, None, None, None, None, None,
          None, 8],
 }  # fmt: skip
-# what the rows above should become: imported rows, and refused rows with what their
-# message says after the row number (the column, the reason)
-IMPORTED = [4, 6, 7]
+# what the rows above should become: imported rows, refused rows and notes on imported
+# rows with what their message says after the row number (the column, the reason)
+IMPORTED = [4, 6, 7, 12]
 REFUSED = {
     8: ", column F (序列号): no identifier: neither a serial number nor a host name",
     9: ", column C (设备类型): unknown type '咖啡机' (types: audits/register/types.yaml)",
     10: ", column N (保修截止): not a date: '三年' (2025-03-31, 2025/3/31, 2025年3月31日)",
     11: ": serial SN-A1 is on row 4 already",
-    12: ": a room (机房) or rack (机柜) is identified within its location: no location (位置)",
+}
+NOTES = {
+    7: ": owner '张三' not linked: a Person is identified by e-mail or employee id, not by a name",
+    12: ": room (机房) or rack (机柜) not linked: it is identified within its location (位置), "
+    "which the row does not name",
 }
 SKIPPED = [5, 13, 14]  # blank, blank, 合计
 

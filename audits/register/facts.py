@@ -69,8 +69,8 @@ def build_facts(
     reason: str, observed_at: datetime, kind_attributes: dict[str, str],
     recorded: dict[str, set[str]] | None = None,
 ) -> Facts:  # fmt: skip
-    """One change set for the rows; a row whose identifier an earlier row has, or whose
-    location cannot be identified, is refused (a problem) and left out. `recorded`: the
+    """One change set for the rows; a row whose identifier an earlier row has, or that
+    would make a CI of no class, is refused (a problem) and left out. `recorded`: the
     classes of the recorded CIs by serial number: a row names the CI of its serial in the
     class it is recorded in (discovery classified it), whatever the register calls it."""
     b = _Builder(schema, where, recorded=recorded or {})
@@ -107,13 +107,11 @@ def _add_row(b: _Builder, row: RegisterRow, kind_attributes: dict[str, str]) -> 
                   "names the class of a new CI")  # fmt: skip
         return False
     place = _place(b, row)
-    if place is False:
-        return False
     b.seen[identity] = row.row
     if row.kind and cls == row.cls and cls in kind_attributes:
         attrs[kind_attributes[cls]] = row.kind
     device = b.ci(f"row {row.row}", cls, **attrs)
-    if isinstance(place, str):
+    if place is not None:
         b.link("LOCATED_IN", device, place)
     _owners(b, row, device)
     return True
@@ -132,15 +130,15 @@ def _recorded_class(b: _Builder, row: RegisterRow, serial: str | None) -> str | 
     return cls
 
 
-def _place(b: _Builder, row: RegisterRow) -> str | bool | None:
+def _place(b: _Builder, row: RegisterRow) -> str | None:
     """The key of the most specific place of the row (created with the places above it),
-    None when it names none, False when it names one that cannot be identified."""
+    None when it names none that can be identified: a room or rack is identified within
+    its location, so one without a location is a note on the row, not a link."""
     location, room, rack = (row.values.get(f) for f in ("location", "room", "rack"))
     if not location:
         if room or rack:
-            b.problem(row.row, "a room (机房) or rack (机柜) is identified within its location: "
-                      "no location (位置)")  # fmt: skip
-            return False
+            b.problem(row.row, "room (机房) or rack (机柜) not linked: it is identified within "
+                      "its location (位置), which the row does not name", note=True)  # fmt: skip
         return None
     place = b.ci(f"location {location}", "Location", name=location)
     if room:

@@ -20,7 +20,7 @@ from cli.main import app
 from cmdb.schema import Schema
 from tests.graph_checks import check_nodes, check_rels
 from tests.integration.cmdb.test_query_plans import indexes_read, operators, scans
-from tests.register_sheets import REFUSED, write_register
+from tests.register_sheets import NOTES, REFUSED, write_register
 
 pytestmark = pytest.mark.neo4j
 
@@ -67,12 +67,13 @@ def test_a_register_updates_the_cis_it_names(
     output = run(cli, "import", "register", str(path), "--actor", "auditor")
     for row, reason in REFUSED.items():
         assert f"refused: {path}, sheet '设备台账', row {row}{reason}" in output
-    assert f"note: {path}, sheet '设备台账', row 7: owner '张三' not linked" in output
+    for row, note in NOTES.items():
+        assert f"note: {path}, sheet '设备台账', row {row}{note}" in output
     assert (f"note: {path}, sheet '设备台账', row 7: type '防火墙' (NetworkDevice): serial FW-9 "
             "is recorded as a UnclassifiedDevice, which it stays") in output  # fmt: skip
     devices = check_nodes(graph, "Device", ["serial_number", "uid", "name", "model", "vendor",
                                             "asset_tag", "warranty_end", "device_kind"])  # fmt: skip
-    fw_uid = uids["FW-9"]
+    fw_uid, ups_uid = uids["FW-9"], next(d[1] for d in devices if d[0] == "UPS-1")
     assert devices == {
         # ssh owns the model; the register owns name and asset tag (schema/precedence.yaml)
         ("SN-A1", uids["SN-A1"], "核心交换机01", "S6730-H48X6C", "华为", "ZC-001",
@@ -81,6 +82,8 @@ def test_a_register_updates_the_cis_it_names(
          date(2028, 3, 31), None),
         # discovery's class kept (the register calls it a firewall): one CI, not two
         ("FW-9", fw_uid, "防火墙01", "USG6650", "Huawei", "ZC-003", date(2027, 12, 1), None),
+        # its room is not linked (no location): the device is recorded all the same
+        ("UPS-1", ups_uid, "无地点设备", "SRT3000", "APC", "ZC-008", None, None),
     }  # fmt: skip
     core, srv = uids["SN-A1"], uids["SRV123"]
     assert check_rels(graph, "Device", "LOCATED_IN", "CI", ["a.uid", "b._class", "b.name"],
@@ -120,9 +123,9 @@ def test_a_reimport_and_a_dry_run_write_nothing(
     again = run(cli, "import", "register", str(path))
     assert dump(graph) == after
     assert "change set" not in again.splitlines()[-1]
-    # 3 devices, a location, a room, 2 racks, a person, 2 teams, 2 contracts
+    # 4 devices, a location, a room, 2 racks, a person, 2 teams, 2 contracts
     assert (
-        "│ 3             │ 5       │ 3                         │ 0       │ 0       │ 12        │ 0 "
+        "│ 4             │ 4       │ 3                         │ 0       │ 0       │ 13        │ 0 "
         in again
     )
 
@@ -143,7 +146,7 @@ def test_an_exported_register_imports_as_nothing_new(
     assert (core[kind], core[warranty]) == (("交换机" if lang == "zh" else "switch"), "2028-03-31")
     before = dump(graph)
     first = run(cli, "import", "register", str(out))
-    assert "change set" not in first and "│ 0       │ 0       │ 12        │ 0 " in first
+    assert "change set" not in first and "│ 0       │ 0       │ 13        │ 0 " in first
     # what changed is the register's fingerprint of its report (it now also reports what
     # ssh owns: model, host name), kept so that the same report again is skipped
     assert without_fingerprints(dump(graph)) == without_fingerprints(before)
