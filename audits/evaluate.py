@@ -49,7 +49,7 @@ def violations(
         return (yield from _cypher_violations(rule, labels, now))
     conditions = rule.filter or []
     fragments, params = _compile(conditions, schema, now)
-    returned = sorted({a for c in conditions if c.older_than_version for a in _version_attrs(c)})
+    returned = sorted({a for c in conditions for a in _returned(c)})
     params |= {"statuses": list(rule.scope.statuses), "where": dict(rule.scope.where),
                "returned": returned, "live": LIVE}  # fmt: skip
     rows = yield Query(q.rule_candidates(labels, fragments), params)
@@ -63,9 +63,12 @@ def violations(
     return found
 
 
-def _version_attrs(cond: Condition) -> list[str]:
+def _returned(cond: Condition) -> list[str]:
+    """The attributes a condition judged here needs (`_seen`: when each source reported)."""
     v = cond.older_than_version
-    return [] if v is None else [v.attribute, *v.key]
+    if v is not None:
+        return [v.attribute, *v.key]
+    return ["_seen"] if cond.not_seen is not None else []
 
 
 def _compile(
@@ -126,7 +129,7 @@ def _judge(
                 return None
             evidence |= found
         elif c.not_seen is not None:
-            seen = _not_seen(c.not_seen, row.get("seen"), config, now)
+            seen = _not_seen(c.not_seen, values.get("_seen"), config, now)
             if seen is None:
                 return None
             evidence |= seen

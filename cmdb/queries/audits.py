@@ -23,15 +23,15 @@ class Fragment:
 
 def rule_candidates(labels: Sequence[str], conditions: Sequence[Fragment]) -> str:
     """The CIs of `labels` (schema/ classes) in `$statuses` whose attributes equal
-    `$where` and that meet every condition: uid, class, name, first seen, the `$returned`
-    attributes' values, per-source sightings (`_seen`), and what the conditions return."""
+    `$where` and that meet every condition: uid, class, name, the `$returned` attributes'
+    values (`_seen`: per-source sightings), and what the conditions return."""
     where = "".join(f"\n  AND {c.test}" for c in conditions)
     extra = "".join(f",\n       {c.returns}" for c in conditions if c.returns)
     return f"""
 MATCH (c:{"|".join(labels)})
 WHERE c.status IN $statuses AND all(k IN keys($where) WHERE c[k] = $where[k]){where}
-RETURN c.uid AS uid, c._class AS class, c.name AS name, c.first_seen AS first_seen,
-       [k IN $returned | c[k]] AS values, c._seen AS seen{extra}
+RETURN c.uid AS uid, c._class AS class, c.name AS name,
+       [k IN $returned | c[k]] AS values{extra}
 """
 
 
@@ -67,8 +67,7 @@ def link_condition(
 CI_SCOPE = """
 UNWIND $uids AS uid
 MATCH (c:CI {uid: uid})
-RETURN c.uid AS uid, labels(c) AS labels, c.status AS status, c.first_seen AS first_seen,
-       c.name AS name
+RETURN c.uid AS uid, labels(c) AS labels, c.status AS status, c.name AS name
 """
 
 # --- findings ---------------------------------------------------------------------------
