@@ -110,6 +110,8 @@ class _AuditsFile(BaseModel):
     minimum_versions: dict[str, str] = Field(default_factory=dict)
     os_baselines: dict[str, dict[str, str]] = Field(default_factory=dict)
     stale_after_days: float = Field(default=30.0, gt=0, le=36_500)
+    # class -> attribute patterns (fnmatch) whose changes are standard: never a finding
+    standard_changes: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class _ConfigFile(BaseModel):
@@ -195,6 +197,7 @@ class AuditsConfig:
     minimum_versions: tuple[tuple[str, str], ...] = ()
     os_baselines: tuple[tuple[str, str, str], ...] = ()
     stale_after: timedelta = timedelta(days=30)
+    standard_changes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,9 @@ def _audits(parsed: _AuditsFile, base: Path) -> AuditsConfig:
             )
         ),
         stale_after=timedelta(days=parsed.stale_after_days),
+        standard_changes=tuple(
+            (cls, tuple(patterns)) for cls, patterns in sorted(parsed.standard_changes.items())
+        ),
     )
 
 
