@@ -27,7 +27,7 @@ def section() -> tuple[list[str], list[str]]:
     start = text.index(SECTION)
     body = text[start : text.find("\n## ", start + len(SECTION))]
     files = [b.split("```")[0] for b in body.split("```yaml\n")[1:]]
-    commands = body.split("```sh\n")[1].split("```")[0].strip().splitlines()
+    commands = body.split("```text\n")[1].split("```")[0].strip().splitlines()
     return files, commands
 
 
