@@ -21,6 +21,7 @@ from cli.demo import demo
 from cli.discover import register as register_discovery
 from cli.errors import EXPLAINED, command_words, explain
 from cli.impact import impact
+from cli.reconcile import register as register_reconcile
 from cli.register import register as register_registers
 from cli.serve import serve
 from cli.token import app as token_app
@@ -42,6 +43,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 register_discovery(app)
 register_registers(app)
+register_reconcile(audit_app)
 app.command("demo")(demo)
 app.command("impact")(impact)
 app.command("serve")(serve)

@@ -1,0 +1,83 @@
+"""The frames reconciliation compares, from a few bounded reads (cmdb/queries/reconcile.py):
+devices with their identifiers and per-source sightings, their places and owners by
+link source, the addresses discovery runs reached; and the register file's rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from audits.register.importer import RegisterFile
+from cmdb.queries import reconcile as q
+from cmdb.queryplan import Plan, Query
+
+DISCOVERY = ("ssh", "snmp")  # the sources that observe
+REGISTER = "register"
+STATUSES = ["planned", "active", "absent"]
+RUNS_READ = 1000  # the newest discovery runs whose coverage counts
+
+DEVICE_COLUMNS = ["uid", "class", "name", "serial_number", "hostname", "model",
+                  "management_ip", "warranty_end", "registered", "discovered",
+                  "last_discovered", "prov", "place", "place_source", "owner",
+                  "owner_source"]  # fmt: skip
+
+
+@dataclass
+class Frames:
+    devices: pd.DataFrame  # DEVICE_COLUMNS, one row per CI
+    covered: frozenset[str]  # addresses a discovery run worked on
+    runs: int  # discovery runs read
+
+
+def read_frames(labels: Sequence[str]) -> Plan[Frames]:
+    rows = yield Query(q.devices_query(labels), {"statuses": STATUSES})
+    runs = yield Query(q.RUN_COVERAGE, {"limit": RUNS_READ})
+    covered = frozenset(t for r in runs for t in json.loads(r["coverage"] or "{}"))
+    return Frames(devices_frame(rows), covered, len(runs))
+
+
+def devices_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per CI: sightings and links flattened (the non-register place and owner:
+    the discovered or current value reconciliation compares the register's with)."""
+    df = pd.DataFrame(rows, columns=["uid", "class", "name", "status", "serial_number",
+                                     "hostname", "model", "management_ip", "warranty_end",
+                                     "seen", "prov", "links"])  # fmt: skip
+    seen = df["seen"].map(lambda s: json.loads(s or "{}"))
+    df["registered"] = seen.map(lambda s: REGISTER in s)
+    df["discovered"] = seen.map(lambda s: any(k in s for k in DISCOVERY))
+    df["last_discovered"] = seen.map(lambda s: max((s[k] for k in DISCOVERY if k in s),
+                                                   default=None))  # fmt: skip
+    df["prov"] = df["prov"].map(lambda s: json.loads(s or "{}"))
+    links = df[["uid", "links"]].explode("links").dropna(subset=["links"])
+    links = pd.concat([links[["uid"]].reset_index(drop=True),
+                       pd.json_normalize(links["links"].tolist())], axis=1)  # fmt: skip
+    if links.empty:
+        links = pd.DataFrame(columns=["uid", "type", "name", "source"])
+    links = links[links["source"] != REGISTER].sort_values(["uid", "type", "name"])
+    for kind, col in (("LOCATED_IN", "place"), ("OWNED_BY", "owner")):
+        first = links[links["type"] == kind].drop_duplicates("uid")
+        first = first.rename(columns={"name": col, "source": f"{col}_source"})
+        df = df.merge(first[["uid", col, f"{col}_source"]], on="uid", how="left")
+    return df[DEVICE_COLUMNS]
+
+
+REGISTER_COLUMNS = ["row", "serial", "hostname", "name", "model", "warranty_end", "place",
+                    "owner"]  # fmt: skip
+
+
+def register_frame(register: RegisterFile) -> pd.DataFrame:
+    """The register file's rows: identifiers and the values reconciliation compares (the
+    place: its most specific of rack, room, location; the owner: person, else department)."""
+    rows = []
+    for r in register.parsed.rows:
+        v = {k: str(x) for k, x in r.values.items()}
+        place = v.get("rack") or v.get("room") or v.get("location")
+        rows.append({"row": r.row, "serial": v.get("serial"), "hostname": v.get("hostname"),
+                     "name": v.get("name"), "model": v.get("model"),
+                     "warranty_end": v.get("warranty_end"), "place": place,
+                     "owner": v.get("owner") or v.get("department")})  # fmt: skip
+    return pd.DataFrame(rows, columns=REGISTER_COLUMNS)

@@ -1,0 +1,123 @@
+"""The discrepancies, found with pandas merges and groupbys over the frames (no loop over
+the estate): each a frame of `uid` (the CI a finding is about) and `evidence` (a dict)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from audits.reconcile.frames import Frames
+
+# the classes a register lists: a device of these that discovery sees should be in it
+REGISTERED_CLASSES = ("Server", "NetworkDevice", "Peripheral")
+# register field -> the CI's column, and the column naming where the CI's value came from
+DRIFT_FIELDS = {"serial": "serial_number", "model": "model", "warranty_end": "warranty_end",
+                "place": "place", "owner": "owner"}  # fmt: skip
+EVIDENCE = ["uid", "evidence"]
+
+
+def _evidence(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    records = df[columns].astype(object).where(df[columns].notna(), None).to_dict("records")
+    return pd.DataFrame({"uid": df["uid"].to_numpy(), "evidence": records}, columns=EVIDENCE)
+
+
+def missing(frames: Frames) -> pd.DataFrame:
+    """Registered, never seen by discovery, although discovery covered it: its management
+    address a run's target, or (no address on record) discovery observing the estate."""
+    d = frames.devices
+    observing = bool(d["discovered"].any()) or frames.runs > 0
+    by_address = d["management_ip"].isin(list(frames.covered))
+    unknown = d["management_ip"].isna() & observing
+    found = d[d["registered"] & ~d["discovered"] & (by_address | unknown)].copy()
+    found["coverage"] = by_address[found.index].map(
+        {True: "address in a discovery run's targets", False: "no address on record"}
+    )
+    return _evidence(found, ["name", "class", "serial_number", "hostname", "coverage"])
+
+
+def unregistered(frames: Frames) -> pd.DataFrame:
+    """Observed by discovery, never reported by the register (register-listed classes)."""
+    d = frames.devices
+    found = d[d["discovered"] & ~d["registered"] & d["class"].isin(REGISTERED_CLASSES)]
+    return _evidence(found, ["name", "class", "serial_number", "hostname", "last_discovered"])
+
+
+def duplicates(frames: Frames) -> pd.DataFrame:
+    """One serial number on several CIs: a finding on each, naming the others."""
+    d = frames.devices.dropna(subset=["serial_number"])
+    d = d[d["serial_number"].astype(str).str.len() > 0]
+    groups = d.groupby("serial_number")["uid"].agg(lambda s: sorted(s))
+    shared = groups[groups.map(len) > 1].rename("uids").reset_index()
+    found = d.merge(shared, on="serial_number")
+    return _evidence(found, ["name", "class", "serial_number", "uids"])
+
+
+def duplicate_rows(register: pd.DataFrame, frames: Frames) -> pd.DataFrame:
+    """One serial number on several register rows: a finding on the CI it names, with the
+    rows (the importer refused all but the first)."""
+    reg = register.dropna(subset=["serial"])
+    rows = reg.groupby("serial")["row"].agg(lambda s: sorted(int(r) for r in s))
+    shared = rows[rows.map(len) > 1].rename("register_rows").reset_index()
+    found = frames.devices.merge(shared, left_on="serial_number", right_on="serial")
+    return _evidence(found, ["name", "class", "serial_number", "register_rows"])
+
+
+def match_register(register: pd.DataFrame, devices: pd.DataFrame) -> pd.DataFrame:
+    """Each register row (its columns prefixed `reg_`) with the CI it names: by serial
+    number, else by host name, else by name (a row whose serial is wrong finds its CI)."""
+    d = devices.drop(columns=["prov"])
+    rest = register.add_prefix("reg_")
+    out = []
+    for left, right in (("serial", "serial_number"), ("hostname", "hostname"), ("name", "name")):
+        keyed = d.dropna(subset=[right]).drop_duplicates(right)
+        hit = rest.dropna(subset=[f"reg_{left}"]).merge(keyed, left_on=f"reg_{left}",
+                                                        right_on=right)  # fmt: skip
+        out.append(hit)
+        rest = rest[~rest["reg_row"].isin(hit["reg_row"])]
+    return pd.concat(out, ignore_index=True)
+
+
+def drift(register: pd.DataFrame, frames: Frames) -> pd.DataFrame:
+    """A field whose register value differs from the CI's: one finding per CI naming every
+    field that differs, with both values and both sources (the CI's value's source: the
+    link's for a place or owner, the attribute's owner in `_prov` for the others)."""
+    d = frames.devices
+    matched = match_register(register, d)
+    prov = matched["uid"].map(d.set_index("uid")["prov"])
+    parts = []
+    for field, col in DRIFT_FIELDS.items():
+        reg, cur = matched[f"reg_{field}"], matched[col]
+        differs = reg.notna() & cur.notna() & (reg.astype(str) != cur.astype(str))
+        if not differs.any():
+            continue
+        rows = matched[differs]
+        if f"{col}_source" in rows:
+            source = rows[f"{col}_source"]
+        else:
+            source = prov[differs].map(lambda p, c=col: p.get(c))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "uid": rows["uid"],
+                    "field": field,
+                    "row": rows["reg_row"],
+                    "register": reg[differs].astype(str),
+                    "current": cur[differs].astype(str),
+                    "source": source,
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=EVIDENCE)
+    fields = pd.concat(parts, ignore_index=True)
+    grouped = fields.groupby("uid").apply(_drift_evidence, include_groups=False)
+    return pd.DataFrame({"uid": grouped.index, "evidence": grouped.to_numpy()}, columns=EVIDENCE)
+
+
+def _drift_evidence(g: pd.DataFrame) -> dict[str, Any]:
+    return {"register_row": int(g["row"].iloc[0]),
+            "fields": {f: {"register": r, "register_source": "register", "current": c,
+                           "current_source": None if pd.isna(s) else str(s)}
+                       for f, r, c, s in zip(g["field"], g["register"], g["current"],
+                                             g["source"], strict=True)}}  # fmt: skip

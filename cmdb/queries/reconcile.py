@@ -1,0 +1,36 @@
+"""Reconciliation reads (audits/reconcile): the devices of the register's classes with
+what reconciliation compares (identifiers, the per-source sightings `_seen` and attribute
+owners `_prov`, the names of their open places and owners with each link's source), and
+the addresses discovery runs reached. Labels come from schema/ only; values are
+parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def devices_query(labels: Sequence[str]) -> str:
+    """The CIs of `labels` in `$statuses`: one label scan each, their open LOCATED_IN and
+    OWNED_BY links' far ends (name or e-mail) with the link's source."""
+    return f"""
+MATCH (c:{"|".join(labels)})
+WHERE c.status IN $statuses
+CALL (c) {{
+  OPTIONAL MATCH (c)-[r:LOCATED_IN|OWNED_BY]->(t:CI)
+  WHERE r.until IS NULL
+  RETURN collect({{type: type(r), name: coalesce(t.email, t.name), source: r.source}}) AS links
+}}
+RETURN c.uid AS uid, c._class AS class, c.name AS name, c.status AS status,
+       c.serial_number AS serial_number, c.hostname AS hostname, c.model AS model,
+       c.management_ip AS management_ip, toString(c.warranty_end) AS warranty_end,
+       c._seen AS seen, c._prov AS prov, links
+"""
+
+
+# The targets every discovery run worked on (its coverage: target -> protocol -> status).
+RUN_COVERAGE = """
+MATCH (r:DiscoveryRun)
+RETURN r.id AS run, r.coverage AS coverage
+ORDER BY r.started_at DESC
+LIMIT $limit
+"""
