@@ -31,13 +31,20 @@ class Frames:
     devices: pd.DataFrame  # DEVICE_COLUMNS, one row per CI
     covered: frozenset[str]  # addresses a discovery run worked on
     runs: int  # discovery runs read
+    ports: pd.DataFrame  # switch ports up and connected: uid, name, device, patched
+    points: pd.DataFrame  # information points: uid, point_id, port_uid, port, oper_status
 
 
 def read_frames(labels: Sequence[str]) -> Plan[Frames]:
     rows = yield Query(q.devices_query(labels), {"statuses": STATUSES})
     runs = yield Query(q.RUN_COVERAGE, {"limit": RUNS_READ})
     covered = frozenset(t for r in runs for t in json.loads(r["coverage"] or "{}"))
-    return Frames(devices_frame(rows), covered, len(runs))
+    ports = yield Query(q.CONNECTED_PORTS, {"statuses": STATUSES, "up": "up"})
+    points = yield Query(q.POINT_PORTS, {"statuses": STATUSES})
+    return Frames(devices_frame(rows), covered, len(runs),
+                  pd.DataFrame(ports, columns=["uid", "name", "device", "patched"]),
+                  pd.DataFrame(points, columns=["uid", "point_id", "port_uid", "port",
+                                                "oper_status"]))  # fmt: skip
 
 
 def devices_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

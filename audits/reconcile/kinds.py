@@ -63,6 +63,22 @@ def duplicate_rows(register: pd.DataFrame, frames: Frames) -> pd.DataFrame:
     return _evidence(found, ["name", "class", "serial_number", "register_rows"])
 
 
+def unpatched_ports(frames: Frames) -> pd.DataFrame:
+    """Switch ports up with something connected and no information point patched to them."""
+    p = frames.ports
+    return _evidence(p[~p["patched"].astype(bool)], ["name", "device"])
+
+
+def unplaced_points(frames: Frames) -> pd.DataFrame:
+    """Information points whose port is unknown (none on record: pending or never named)
+    or down."""
+    p = frames.points.copy()
+    p["problem"] = None
+    p.loc[p["oper_status"] == "down", "problem"] = "port down"
+    p.loc[p["port_uid"].isna(), "problem"] = "port unknown (pending or not named)"
+    return _evidence(p[p["problem"].notna()], ["point_id", "port", "oper_status", "problem"])
+
+
 def match_register(register: pd.DataFrame, devices: pd.DataFrame) -> pd.DataFrame:
     """Each register row (its columns prefixed `reg_`) with the CI it names: by serial
     number, else by host name, else by name (a row whose serial is wrong finds its CI)."""

@@ -50,6 +50,11 @@ RULES = {
                        "Several CIs carry the same serial number."),
     "duplicate-row": _rule("duplicate-row", "minor", "One serial number on several register rows",
                            "The register lists one serial number more than once."),
+    "port-unpatched": _rule("port-unpatched", "minor",
+                            "Connected switch port without an information point",
+                            "A switch port up with an open CONNECTED_TO, no point PATCHED_TO it."),
+    "point-port": _rule("point-port", "minor", "Information point on an unknown or down port",
+                        "Its PATCHED_TO port is not on record (pending) or is down."),
 }  # fmt: skip
 KINDS = tuple(RULES)
 
@@ -62,7 +67,8 @@ class Reconciled:
 
 def find(frames: Frames, register: RegisterFile | None) -> dict[str, pd.DataFrame]:
     found = {"missing": kinds.missing(frames), "unregistered": kinds.unregistered(frames),
-             "duplicate": kinds.duplicates(frames)}  # fmt: skip
+             "duplicate": kinds.duplicates(frames), "port-unpatched": kinds.unpatched_ports(frames),
+             "point-port": kinds.unplaced_points(frames)}  # fmt: skip
     if register is not None:
         rows = register_frame(register)
         found["drift"] = kinds.drift(rows, frames)

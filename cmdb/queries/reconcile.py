@@ -34,3 +34,24 @@ RETURN r.id AS run, r.coverage AS coverage
 ORDER BY r.started_at DESC
 LIMIT $limit
 """
+
+# Switch ports that are up with an open CONNECTED_TO, and whether an information point is
+# patched to them (an open PATCHED_TO).
+CONNECTED_PORTS = """
+MATCH (d:NetworkDevice)-[h:HAS_INTERFACE]->(i:Interface)
+WHERE h.until IS NULL AND i.status IN $statuses AND i.oper_status = $up
+  AND EXISTS { MATCH (i)-[c:CONNECTED_TO]-(:Interface) WHERE c.until IS NULL }
+RETURN i.uid AS uid, i.name AS name, d.name AS device,
+       EXISTS { MATCH (:InformationPoint)-[p:PATCHED_TO]->(i) WHERE p.until IS NULL }
+         AS patched
+"""
+
+# Information points with the port they are patched to (an open PATCHED_TO), if any.
+POINT_PORTS = """
+MATCH (p:InformationPoint)
+WHERE p.status IN $statuses
+OPTIONAL MATCH (p)-[r:PATCHED_TO]->(i:Interface)
+WHERE r.until IS NULL
+RETURN p.uid AS uid, p.point_id AS point_id, i.uid AS port_uid, i.name AS port,
+       i.oper_status AS oper_status
+"""

@@ -119,3 +119,55 @@ def test_planted_discrepancies_found_kept_and_resolved(
         ("reconcile-drift", "srv-3")
     }
     assert last_run(graph)["resolved"] == 1 and last_run(graph)["opened"] == 0
+
+
+SWITCH = """\
+source: ssh
+actor: test
+cis:
+  - {key: sw, class: NetworkDevice, attributes: {serial_number: SW-1, hostname: sw-01}}
+  - {key: p1, class: Interface, parent: {ref: sw}, attributes: {name: Gi1/0/1, oper_status: up}}
+  - {key: p2, class: Interface, parent: {ref: sw}, attributes: {name: Gi1/0/2, oper_status: up}}
+  - {key: p3, class: Interface, parent: {ref: sw}, attributes: {name: Gi1/0/3, oper_status: down}}
+  - {key: pc1, class: Endpoint, attributes: {primary_mac: "02:00:00:00:00:01", hostname: pc-1}}
+  - {key: e1, class: Interface, parent: {ref: pc1}, attributes: {name: eth0}}
+  - {key: pc2, class: Endpoint, attributes: {primary_mac: "02:00:00:00:00:02", hostname: pc-2}}
+  - {key: e2, class: Interface, parent: {ref: pc2}, attributes: {name: eth0}}
+  - {key: twin-a, class: Server, attributes: {serial_number: TWIN, hostname: twin-a}}
+  - {key: twin-b, class: UnclassifiedDevice, attributes: {serial_number: TWIN, hostname: twin-b}}
+links:
+  - {type: CONNECTED_TO, source: {ref: p1}, target: {ref: e1}, evidence: manual}
+  - {type: CONNECTED_TO, source: {ref: p2}, target: {ref: e2}, evidence: manual}
+"""
+
+POINTS = """\
+信息点编号,房间,交换机,端口,终端
+P-001,301,sw-01,Gi1/0/2,pc-2
+P-002,302,sw-01,Gi1/0/3,
+P-003,303,sw-01,Gi1/0/9,
+"""
+
+
+def test_ports_points_and_shared_serials(
+    cli: CliRunner, graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    """Gi1/0/1 is up and connected with no point; P-002's port is down, P-003's not on
+    record (pending); P-001 on the connected Gi1/0/2 is as it should be. Two CIs carry
+    serial TWIN. Without a register file, drift and duplicate rows do not run."""
+    (tmp_path / "sw.yaml").write_text(SWITCH, encoding="utf-8")
+    run(cli, "load", str(tmp_path / "sw.yaml"))
+    (tmp_path / "points.csv").write_text(POINTS, encoding="utf-8")
+    run(cli, "import", "points", str(tmp_path / "points.csv"))
+    out = run(cli, "audit", "reconcile")
+    assert "skipped: no register file given" in out
+    found = findings(graph)
+    ports = {k: f for k, f in found.items() if k[0] in ("reconcile-port-unpatched",
+                                                         "reconcile-point-port")}  # fmt: skip
+    assert set(ports) == {("reconcile-port-unpatched", "Gi1/0/1"),
+                          ("reconcile-point-port", "P-002"),
+                          ("reconcile-point-port", "P-003")}  # fmt: skip
+    assert ports[("reconcile-point-port", "P-002")]["problem"] == "port down"
+    assert ports[("reconcile-point-port", "P-003")]["port"] is None
+    twins = {k[1] for k in found if k[0] == "reconcile-duplicate"}
+    assert twins == {"twin-a", "twin-b"}
+    assert len(found[("reconcile-duplicate", "twin-a")]["uids"]) == 2
