@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 
 from cli.audit import app as audit_app
+from cli.authorized import register as register_authorized
 from cli.base import console, err, graph
 from cli.change import app as change_app
 from cli.ci import app as ci_app
@@ -44,6 +45,7 @@ app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and L
 register_discovery(app)
 register_registers(app)
 register_reconcile(audit_app)
+register_authorized(audit_app)
 app.command("demo")(demo)
 app.command("impact")(impact)
 app.command("serve")(serve)

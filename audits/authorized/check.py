@@ -1,0 +1,167 @@
+"""A check of the changes observed in a period: each non-standard change discovery made
+is matched to the change requests covering it (audits/authorized/observe.py); a matched
+change is recorded on its request as an OBSERVED relationship to the CI (a request's
+observed changes and a CI's authorized ones read from either end; MERGEd on the
+change's key, so checking a period twice records it once); every change set's unmatched
+changes on one CI are ONE unauthorized-change Finding (audits/findings.py's store and
+life: a waiver, acknowledgement, resolution) with the diffs as evidence. Requests whose
+window closed in the period are verified (audits/authorized/verify.py). Everything is
+written in one transaction with an (:AuditRun {kind: 'changes'}); the next check starts
+where this one's period ended."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import neo4j
+import pandas as pd
+
+from audits.authorized.observe import match, observed, requests
+from audits.authorized.standard import StandardChanges
+from audits.errors import AuditError
+from audits.evaluate import Violation
+from audits.findings import Outcome, Stored, decide
+from audits.rulefile import Rule, Scope
+from cmdb.batch import chunks
+from cmdb.config import Config
+from cmdb.queries import audits as qa
+from cmdb.queries import authorized as q
+from cmdb.queryplan import Plan, Query, run_plan
+from cmdb.schema import Schema
+
+KIND = "changes"
+DEFAULT_PERIOD = timedelta(hours=24)
+RULE = Rule(
+    id="unauthorized-change",
+    title="Change observed without an approved change request",
+    severity="major",
+    doc="A change discovery observed that no approved or running change request covers.",
+    scope=Scope(classes=["CI"]),
+    cypher="// evaluated by audits/authorized (observed changes matched to change requests)",
+)
+
+
+@dataclass(frozen=True)
+class ChangesCheck:
+    id: str
+    since: datetime
+    until: datetime
+    changes: pd.DataFrame  # the period's non-standard changes; `requests`: who covers each
+    counts: dict[str, int]
+
+    @property
+    def unauthorized(self) -> pd.DataFrame:
+        return self.changes[self.changes["requests"].map(len) == 0]
+
+
+def last_check() -> Plan[datetime | None]:
+    rows = yield Query(q.LAST_CHECK, {"kind": KIND})
+    return rows[0]["until"] if rows else None
+
+
+def period(driver: neo4j.Driver, since: datetime | None, until: datetime) -> datetime:
+    """The period's start: as given, else where the last check ended, else a day back."""
+    start = since or run_plan(driver, last_check()) or until - DEFAULT_PERIOD
+    if start >= until:
+        raise AuditError(f"--since {start.isoformat()} is not before --until {until.isoformat()}")
+    return start
+
+
+def classify(
+    schema: Schema, config: Config, since: datetime, until: datetime
+) -> Plan[pd.DataFrame]:
+    """The period's non-standard changes with the requests covering each (`requests`)."""
+    standard = StandardChanges.of(schema, config.audits.standard_changes)
+    changes = yield from observed(schema, since, until, standard)
+    reqs = yield from requests(since, until)
+    changes["requests"] = match(changes, reqs)
+    return changes
+
+
+def check_changes(
+    driver: neo4j.Driver, schema: Schema, config: Config, *, since: datetime | None,
+    until: datetime, actor: str, now: datetime,
+) -> ChangesCheck:  # fmt: skip
+    start = period(driver, since, until)
+    t0 = time.monotonic()
+    changes = run_plan(driver, classify(schema, config, start, until))
+    stored = run_plan(driver, _stored(start, until))
+    run_id = f"AUD-{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    outcome = _findings(changes, stored, now, run_id)
+    matched = _matches(changes)
+    counts = {"changes": len(changes), "authorized": int((changes["requests"].map(len) > 0).sum()),
+              "unauthorized": int((changes["requests"].map(len) == 0).sum()),
+              **outcome.counts}  # fmt: skip
+    props = {"id": run_id, "kind": KIND, "actor": actor, "started_at": now, "since": start,
+             "until": until, "rules": [RULE.id], "skipped": [],
+             "duration_ms": int((time.monotonic() - t0) * 1000), **counts}  # fmt: skip
+    _write(driver, config.batch_size, props, outcome, matched)
+    return ChangesCheck(run_id, start, until, changes, counts)
+
+
+def _stored(since: datetime, until: datetime) -> Plan[list[Stored]]:
+    rows = yield Query(q.FINDINGS_IN_PERIOD, {"rule": RULE.id, "since": since, "until": until})
+    return [Stored.of(r) for r in rows]
+
+
+def _findings(changes: pd.DataFrame, stored: list[Stored], now: datetime, run: str) -> Outcome:
+    """One finding per change set and CI: opened, detected again, or resolved when a
+    request now covers it (an emergency change approved after the fact)."""
+    bad = changes[changes["requests"].map(len) == 0]
+    found, ci_of, at_of = [], {}, {}
+    for (uid, cs), group in bad.groupby(["uid", "cs"], sort=True):
+        subject = f"{uid}|{cs}"  # the finding's key: rule|CI|change set
+        ci_of[subject], at_of[subject] = uid, group["at"].min()
+        diffs = group[["kind", "attribute", "before", "after", "at", "source"]]
+        found.append(Violation(subject, {"changeset": cs, "changes": _records(diffs)}))
+    outcome = decide(RULE, found, stored, now, run)
+    for row in outcome.opened:  # the finding is ABOUT the CI
+        subject = row["uid"]
+        row["uid"] = ci_of[subject]
+        row["props"] |= {"ci_uid": ci_of[subject], "changed_at": at_of[subject]}
+    return outcome
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()}
+            for r in frame.to_dict("records")]  # fmt: skip
+
+
+def _matches(changes: pd.DataFrame) -> list[dict[str, Any]]:
+    ok = changes[changes["requests"].map(len) > 0].explode("requests")
+    return [
+        {"cr": r["requests"], "uid": r["uid"], "key": r["key"],
+         "props": {"kind": r["kind"], "attribute": r["attribute"], "at": r["at"],
+                   "source": r["source"], "changeset": r["cs"],
+                   "before": json.dumps(r["before"], default=str),
+                   "after": json.dumps(r["after"], default=str)}}
+        for r in ok.to_dict("records")
+    ]  # fmt: skip
+
+
+_CHANGED = ("findings changed while the check ran (another run, an auditor): nothing was "
+            "written; run it again")  # fmt: skip
+
+
+def _write(
+    driver: neo4j.Driver, size: int, props: dict[str, Any], outcome: Outcome,
+    matched: list[dict[str, Any]],
+) -> None:  # fmt: skip
+    params = {"at": props["started_at"], "run": props["id"], "actor": props["actor"]}
+    writes = ((qa.OPEN_FINDINGS, outcome.opened), (qa.STEP_FINDINGS, outcome.steps),
+              (qa.DETECTED, outcome.detected), (q.RECORD_MATCHES, matched))  # fmt: skip
+    try:
+        with driver.session() as session, session.begin_transaction() as tx:
+            for text, rows in writes:
+                for batch in chunks(rows, size):
+                    if len(list(tx.run(text, {**params, "rows": list(batch)}))) != len(batch):
+                        raise AuditError(_CHANGED)
+            tx.run(qa.WRITE_RUN, {"props": props}).consume()
+            tx.commit()
+    except neo4j.exceptions.ConstraintError:
+        raise AuditError(_CHANGED) from None

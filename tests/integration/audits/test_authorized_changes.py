@@ -1,0 +1,186 @@
+"""Changes authorized or not (audits/authorized/), through the real ingest and the real
+change-request store at explicit times: a change discovery observed inside an approved
+request's window on a CI it names (or on an interface of a device it names) is linked
+to the request; the same change outside the window is an unauthorized-change finding
+with its diff; a standard change never is; a closed window is verified."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+from typer.testing import CliRunner
+
+from audits.authorized.check import RULE, check_changes
+from audits.authorized.verify import verify
+from audits.errors import AuditError
+from cli.main import app
+from cmdb.changes import store
+from cmdb.changes.assess import assess
+from cmdb.changes.cab import CabPolicy
+from cmdb.changes.model import check_draft
+from cmdb.changes.states import Action
+from cmdb.changes.steps import run_operation
+from cmdb.config import AuditsConfig, Config
+from cmdb.impact import ImpactMode, ImpactSettings
+from cmdb.ingest import Ingestor
+from cmdb.observations import ChangeSet
+from cmdb.schema import Schema
+
+pytestmark = pytest.mark.neo4j
+T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+START, END = T0 + timedelta(days=1), T0 + timedelta(days=1, hours=4)  # the window
+INSIDE, OUTSIDE = START + timedelta(hours=1), END + timedelta(hours=1)
+LATER = T0 + timedelta(days=3)
+
+
+def report(at: datetime, source: str = "ssh", **attrs: dict[str, Any]) -> ChangeSet:
+    """Discovery's report of a switch (`sw`, its port Gi1/0/1 `gi`) and two servers."""
+    base: dict[str, dict[str, Any]] = {
+        "sw": {"serial_number": "SW1", "name": "sw1", "os_version": "17.6.5"},
+        "gi": {"name": "Gi1/0/1", "oper_status": "up", "mtu": 1500},
+        "srv": {"serial_number": "SRV1", "name": "srv1", "os_version": "8.0.1",
+                "memory_bytes": 64},
+        "srv2": {"serial_number": "SRV2", "name": "srv2", "os_version": "8.0.1"},
+    }  # fmt: skip
+    for key, changed in attrs.items():
+        base[key] = {**base[key], **changed}
+    return ChangeSet.model_validate({
+        "source": source, "actor": "test", "observed_at": at,
+        "cis": [
+            {"key": "sw", "class": "NetworkDevice", "attributes": base["sw"]},
+            {"key": "gi", "class": "Interface", "parent": {"ref": "sw"}, "attributes": base["gi"]},
+            {"key": "srv", "class": "Server", "attributes": base["srv"]},
+            {"key": "srv2", "class": "Server", "attributes": base["srv2"]},
+        ],
+    })  # fmt: skip
+
+
+def approved(driver: neo4j.Driver, schema: Schema, config: Config, uids: list[str]) -> str:
+    """A normal change request for the window naming `uids`, assessed and approved."""
+    draft = check_draft("Upgrade", "normal", START, END, uids, requester="alice")
+    cr = run_operation(driver, store.create(draft, "alice", T0))
+    settings = ImpactSettings(schema, config.impact)
+    run_operation(driver, assess(cr, ImpactMode.MAINTENANCE, settings, (), "alice", T0))
+    run_operation(driver, store.act(cr, Action.APPROVE, "carol", T0, policy=CabPolicy()))
+    return cr
+
+
+def with_standard(config: Config) -> Config:
+    standard = (("Server", ("memory_*",)),)
+    return config.with_overrides(audits=AuditsConfig(standard_changes=standard))
+
+
+def findings(driver: neo4j.Driver) -> list[dict[str, Any]]:
+    rows = driver.execute_query(
+        "MATCH (f:Finding {rule: $rule})-[:ABOUT]->(c:CI) "
+        "RETURN c.name AS ci, f.status AS status, f.evidence AS evidence ORDER BY ci",
+        {"rule": RULE.id},
+    ).records
+    return [{**r.data(), "evidence": json.loads(r["evidence"])} for r in rows]
+
+
+def observed(driver: neo4j.Driver, cr: str) -> list[tuple[str, str, str]]:
+    rows = driver.execute_query(
+        "MATCH (:ChangeRequest {id: $id})-[o:OBSERVED]->(c:CI) "
+        "RETURN c.name AS ci, o.attribute AS attribute, o.after AS after ORDER BY ci, attribute",
+        {"id": cr},
+    ).records
+    return [(r["ci"], r["attribute"], r["after"]) for r in rows]
+
+
+def test_a_change_in_the_window_is_linked_and_outside_it_a_finding(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    config = with_standard(config)
+    ing = Ingestor(graph, schema, config)
+    uids = ing.ingest(report(T0)).uids
+    cr = approved(graph, schema, config, [uids["sw"]])
+    # inside the window: the switch upgraded, its port's MTU raised (a part of it)
+    ing.ingest(report(INSIDE, sw={"os_version": "17.9.4"}, gi={"mtu": 9000}))
+    # after the window: the same kind of change again, and a server's memory (standard)
+    ing.ingest(report(OUTSIDE, sw={"os_version": "17.12.1"}, gi={"mtu": 9000},
+                      srv={"memory_bytes": 128}))  # fmt: skip
+    done = check_changes(graph, schema, config, since=T0 + timedelta(minutes=1), until=LATER,
+                         actor="auditor", now=LATER)  # fmt: skip
+    assert done.counts["authorized"] == 2 and done.counts["unauthorized"] == 1
+    assert observed(graph, cr) == [("Gi1/0/1", "mtu", "9000"), ("sw1", "os_version", '"17.9.4"')]
+    [finding] = findings(graph)
+    assert finding["ci"] == "sw1" and finding["status"] == "open"
+    [change] = finding["evidence"]["changes"]
+    assert change == {"kind": "change", "attribute": "os_version", "before": "17.9.4",
+                      "after": "17.12.1", "at": OUTSIDE.isoformat(), "source": "ssh"}  # fmt: skip
+    assert set(done.changes["attribute"]) == {"os_version", "mtu"}  # no memory, no last_seen
+    # checking the period again records nothing twice
+    again = check_changes(graph, schema, config, since=T0 + timedelta(minutes=1), until=LATER,
+                          actor="auditor", now=LATER)  # fmt: skip
+    assert again.counts["opened"] == 0 and again.counts["still_open"] == 1
+    assert len(observed(graph, cr)) == 2 and len(findings(graph)) == 1
+
+
+def test_without_the_configured_standard_change_it_is_a_finding(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(report(T0))
+    ing.ingest(report(OUTSIDE, srv={"memory_bytes": 128}))
+    check_changes(graph, schema, with_standard(config), since=T0 + timedelta(minutes=1),
+                  until=LATER, actor="auditor", now=LATER)  # fmt: skip
+    assert findings(graph) == []
+    check_changes(graph, schema, config, since=T0 + timedelta(minutes=1), until=LATER,
+                  actor="auditor", now=LATER)  # fmt: skip
+    assert [(f["ci"], f["evidence"]["changes"][0]["attribute"]) for f in findings(graph)] == [
+        ("srv1", "memory_bytes")
+    ]
+    with pytest.raises(AuditError, match="'Nope' is no class"):
+        bad = config.with_overrides(audits=AuditsConfig(standard_changes=(("Nope", ("x",)),)))
+        check_changes(graph, schema, bad, since=T0, until=LATER, actor="a", now=LATER)
+
+
+def test_verification_sorts_planned_from_observed(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    uids = ing.ingest(report(T0)).uids
+    cr = approved(graph, schema, config, [uids["sw"], uids["srv2"]])
+    ing.ingest(report(INSIDE, sw={"os_version": "17.9.4"}, gi={"oper_status": "down"},
+                      srv={"os_version": "8.0.2"}))  # fmt: skip
+    with pytest.raises(AuditError, match="its window is open"):
+        verify(graph, schema, config, cr, INSIDE)
+    result = verify(graph, schema, config, cr, LATER)
+    assert [(c["uid"], c["attribute"]) for c in result.as_planned] == sorted(
+        [(uids["gi"], "oper_status"), (uids["sw"], "os_version")]
+    )
+    assert [(c["uid"], c["attribute"], c["before"], c["after"]) for c in result.extras] == [
+        (uids["srv"], "os_version", "8.0.1", "8.0.2")
+    ]
+    assert result.not_observed == [uids["srv2"]]
+    stored = graph.execute_query("MATCH (c:ChangeRequest {id: $id}) RETURN c.verification AS v",
+                                 {"id": cr}).records[0]["v"]  # fmt: skip
+    assert json.loads(stored)["not_observed"] == [uids["srv2"]]
+
+
+def test_the_cli_checks_a_period_and_verifies(
+    cli: CliRunner, graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    uids = ing.ingest(report(T0)).uids
+    cr = approved(graph, schema, config, [uids["sw"]])
+    ing.ingest(report(INSIDE, sw={"os_version": "17.9.4"}))
+    ing.ingest(report(OUTSIDE, sw={"os_version": "17.9.4"}, srv={"os_version": "8.0.2"}))
+    since, until = (T0 + timedelta(minutes=1)).isoformat(), LATER.isoformat()
+    result = cli.invoke(app, ["audit", "changes", "--since", since, "--until", until])
+    assert result.exit_code == 0, result.output
+    assert "total" in result.output and f"{cr} (" in result.output  # closed: verified
+    # the server's change came after the window: no extra of it, an unauthorized change
+    assert "1 as planned, 0 unplanned extras, 0 planned but not observed" in result.output
+    assert "findings: 1 opened, 0 reopened, 0 resolved" in result.output, result.output
+    shown = cli.invoke(app, ["audit", "changes", "--verify", cr])
+    assert shown.exit_code == 0 and "as planned" in shown.output, shown.output
+    bad = cli.invoke(app, ["audit", "changes", "--since", "yesterday"])
+    # one line through `cmdb`'s error handler (AuditError is a CMDBError)
+    assert bad.exit_code != 0 and "--since 'yesterday' is not a time" in str(bad.exception)
