@@ -10,11 +10,15 @@ from collections.abc import Sequence
 
 
 def devices_query(labels: Sequence[str]) -> str:
-    """The CIs of `labels` in `$statuses`: one label scan each, their open LOCATED_IN and
-    OWNED_BY links' far ends (name or e-mail) with the link's source."""
+    """The CIs of `labels` in `$statuses`: one label scan each (a union, so the planner
+    cannot choose to read every node), their open LOCATED_IN and OWNED_BY links' far ends
+    (name or e-mail) with the link's source."""
+    scans = "\n  UNION ALL\n  ".join(f"MATCH (c:{label}) RETURN c" for label in labels)
     return f"""
-MATCH (c:{"|".join(labels)})
-WHERE c.status IN $statuses
+CALL () {{
+  {scans}
+}}
+WITH c WHERE c.status IN $statuses
 CALL (c) {{
   OPTIONAL MATCH (c)-[r:LOCATED_IN|OWNED_BY]->(t:CI)
   WHERE r.until IS NULL
@@ -39,6 +43,7 @@ LIMIT $limit
 # patched to them (an open PATCHED_TO).
 CONNECTED_PORTS = """
 MATCH (d:NetworkDevice)-[h:HAS_INTERFACE]->(i:Interface)
+USING SCAN d:NetworkDevice
 WHERE h.until IS NULL AND i.status IN $statuses AND i.oper_status = $up
   AND EXISTS { MATCH (i)-[c:CONNECTED_TO]-(:Interface) WHERE c.until IS NULL }
 RETURN i.uid AS uid, i.name AS name, d.name AS device,

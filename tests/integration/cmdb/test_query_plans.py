@@ -55,6 +55,8 @@ LABEL_SCANS = {
     "report.CI_COUNTS", "report.BEST_CONNECTED_DEVICE", "migrations.APPLIED", "runs.READ_RUNS",
     "runs.READ_CONFLICTS",  # identification conflicts: few, newest first
     "registers.REGISTER_DEVICES",  # a register export: every device
+    # reconciliation (audits/reconcile): every switch port, information point, run
+    "reconcile.CONNECTED_PORTS", "reconcile.POINT_PORTS", "reconcile.RUN_COVERAGE",
 }  # fmt: skip
 LAYER = [importlib.import_module(f"cmdb.queries.{m.name}")
          for m in pkgutil.iter_modules(cmdb.queries.__path__)]  # fmt: skip
