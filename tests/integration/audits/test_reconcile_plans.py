@@ -4,6 +4,8 @@ information points, the discovery runs), never the whole graph."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import neo4j
 import pytest
 
@@ -14,7 +16,7 @@ from tests.integration.cmdb.test_query_plans import operators
 
 pytestmark = pytest.mark.neo4j
 
-READS = {
+READS: dict[str, tuple[str, dict[str, Any], set[str]]] = {
     "devices": (q.devices_query(DEVICE_LABELS), {"statuses": STATUSES}, set(DEVICE_LABELS)),
     "connected ports": (q.CONNECTED_PORTS, {"statuses": STATUSES, "up": "up"},
                         {"NetworkDevice", "Interface"}),
