@@ -6,6 +6,7 @@ second run opens nothing; a fixed register resolves its finding."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from cmdb.runs import DiscoveryRun, record_run
 
 pytestmark = pytest.mark.neo4j
 
@@ -171,3 +173,39 @@ def test_ports_points_and_shared_serials(
     twins = {k[1] for k in found if k[0] == "reconcile-duplicate"}
     assert twins == {"twin-a", "twin-b"}
     assert len(found[("reconcile-duplicate", "twin-a")]["uids"]) == 2
+
+
+MANUAL = """\
+source: manual
+actor: test
+cis:
+  - {key: a, class: Server, attributes: {serial_number: S-IN, hostname: srv-in,
+                                         management_ip: 127.0.0.21}}
+  - {key: b, class: Server, attributes: {serial_number: S-OUT, hostname: srv-out,
+                                         management_ip: 127.0.0.22}}
+"""
+
+
+def test_a_registered_device_is_missing_only_where_discovery_ran(
+    cli: CliRunner, graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    """Two registered servers with known addresses, neither ever discovered: none is
+    missing until a discovery run targets one address; then that one only."""
+    (tmp_path / "manual.yaml").write_text(MANUAL, encoding="utf-8")
+    run(cli, "load", str(tmp_path / "manual.yaml"))
+    rows = [["srv-in", "server", "S-IN", "srv-in", None, None],
+            ["srv-out", "server", "S-OUT", "srv-out", None, None]]  # fmt: skip
+    run(cli, "import", "register", str(write_register(tmp_path / "r.xlsx", rows)))
+    run(cli, "audit", "reconcile")
+    assert findings(graph) == {}
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    record_run(graph, DiscoveryRun("run-1", "job", at, at, targets=1, answered=0, failed=1,
+                                   coverage={"127.0.0.21": {"ssh": {"status": "timeout"}}}))  # fmt: skip
+    run(cli, "audit", "reconcile")
+    found = findings(graph)
+    assert set(found) == {("reconcile-missing", "srv-in")}
+    assert found[("reconcile-missing", "srv-in")]["coverage"] == (
+        "address in a discovery run's targets"
+    )
+    listed = run(cli, "audit", "findings", "--rule", "reconcile-missing")
+    assert "srv-in" in listed and "srv-out" not in listed
