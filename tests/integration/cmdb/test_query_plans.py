@@ -47,6 +47,8 @@ PARAMS: dict[str, Any] = {
     "cr": None,
     # audits (cmdb/queries/audits.py): the labels of a rule's scope, severities listed
     "labels": ["Server"], "severities": ["major"],
+    # changes authorized or not (cmdb/queries/authorized.py): the discovery sources
+    "sources": ["ssh", "snmp"],
 }  # fmt: skip
 
 # Reads of every node of a label, by intent: summaries of all CIs and of every discovered
@@ -57,6 +59,7 @@ LABEL_SCANS = {
     "registers.REGISTER_DEVICES",  # a register export: every device
     # reconciliation (audits/reconcile): every switch port, information point, run
     "reconcile.CONNECTED_PORTS", "reconcile.POINT_PORTS", "reconcile.RUN_COVERAGE",
+    "reconcile.OPEN_CONFLICTS",
 }  # fmt: skip
 LAYER = [importlib.import_module(f"cmdb.queries.{m.name}")
          for m in pkgutil.iter_modules(cmdb.queries.__path__)]  # fmt: skip
