@@ -26,6 +26,9 @@ DEVICE_COLUMNS = ["uid", "class", "name", "serial_number", "hostname", "model",
                   "owner_source"]  # fmt: skip
 
 
+CONFLICT_COLUMNS = ["key", "class", "uids", "chosen", "identifiers"]
+
+
 @dataclass
 class Frames:
     devices: pd.DataFrame  # DEVICE_COLUMNS, one row per CI
@@ -33,6 +36,7 @@ class Frames:
     runs: int  # discovery runs read
     ports: pd.DataFrame  # switch ports up and connected: uid, name, device, patched
     points: pd.DataFrame  # information points: uid, point_id, port_uid, port, oper_status
+    conflicts: pd.DataFrame  # open identification conflicts: key, class, uids, chosen, ...
 
 
 def read_frames(labels: Sequence[str]) -> Plan[Frames]:
@@ -41,10 +45,12 @@ def read_frames(labels: Sequence[str]) -> Plan[Frames]:
     covered = frozenset(t for r in runs for t in json.loads(r["coverage"] or "{}"))
     ports = yield Query(q.CONNECTED_PORTS, {"statuses": STATUSES, "up": "up"})
     points = yield Query(q.POINT_PORTS, {"statuses": STATUSES})
+    conflicts = yield Query(q.OPEN_CONFLICTS, {"open": "open"})
     return Frames(devices_frame(rows), covered, len(runs),
                   pd.DataFrame(ports, columns=["uid", "name", "device", "patched"]),
                   pd.DataFrame(points, columns=["uid", "point_id", "port_uid", "port",
-                                                "oper_status"]))  # fmt: skip
+                                                "oper_status"]),
+                  pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS))  # fmt: skip
 
 
 def devices_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

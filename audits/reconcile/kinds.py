@@ -18,6 +18,7 @@ EVIDENCE = ["uid", "evidence"]
 
 
 def _evidence(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    df = df.drop_duplicates(subset="uid")  # one finding per CI and kind
     records = df[columns].astype(object).where(df[columns].notna(), None).to_dict("records")
     return pd.DataFrame({"uid": df["uid"].to_numpy(), "evidence": records}, columns=EVIDENCE)
 
@@ -51,6 +52,14 @@ def duplicates(frames: Frames) -> pd.DataFrame:
     shared = groups[groups.map(len) > 1].rename("uids").reset_index()
     found = d.merge(shared, on="serial_number")
     return _evidence(found, ["name", "class", "serial_number", "uids"])
+
+
+def conflicts(frames: Frames) -> pd.DataFrame:
+    """An open identification conflict: a finding on each CI it names (the conflict's key,
+    the CIs, the one chosen, the identifiers)."""
+    c = frames.conflicts.rename(columns={"key": "conflict", "class": "conflict_class"})
+    c = c.assign(uid=c["uids"]).explode("uid").dropna(subset=["uid"])
+    return _evidence(c, ["conflict", "conflict_class", "uids", "chosen", "identifiers"])
 
 
 def duplicate_rows(register: pd.DataFrame, frames: Frames) -> pd.DataFrame:

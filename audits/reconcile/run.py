@@ -48,6 +48,8 @@ RULES = {
                    "Serial, model, location, owner or warranty differ from the register's."),
     "duplicate": _rule("duplicate", "major", "One serial number on several CIs",
                        "Several CIs carry the same serial number."),
+    "conflict": _rule("conflict", "major", "Open identification conflict",
+                      "One fact's identifiers found this CI and others (cmdb runs conflicts)."),
     "duplicate-row": _rule("duplicate-row", "minor", "One serial number on several register rows",
                            "The register lists one serial number more than once."),
     "port-unpatched": _rule("port-unpatched", "minor",
@@ -67,7 +69,8 @@ class Reconciled:
 
 def find(frames: Frames, register: RegisterFile | None) -> dict[str, pd.DataFrame]:
     found = {"missing": kinds.missing(frames), "unregistered": kinds.unregistered(frames),
-             "duplicate": kinds.duplicates(frames), "port-unpatched": kinds.unpatched_ports(frames),
+             "duplicate": kinds.duplicates(frames), "conflict": kinds.conflicts(frames),
+             "port-unpatched": kinds.unpatched_ports(frames),
              "point-port": kinds.unplaced_points(frames)}  # fmt: skip
     if register is not None:
         rows = register_frame(register)

@@ -60,3 +60,11 @@ WHERE r.until IS NULL
 RETURN p.uid AS uid, p.point_id AS point_id, i.uid AS port_uid, i.name AS port,
        i.oper_status AS oper_status
 """
+
+# Identification conflicts still open (one fact's identifiers found several CIs): few.
+OPEN_CONFLICTS = """
+MATCH (c:IdentificationConflict)
+WHERE c.status = $open
+RETURN c.key AS key, c.class AS class, c.uids AS uids, c.chosen AS chosen,
+       c.identifiers AS identifiers
+"""

@@ -137,9 +137,18 @@ cis:
   - {key: e2, class: Interface, parent: {ref: pc2}, attributes: {name: eth0}}
   - {key: twin-a, class: Server, attributes: {serial_number: TWIN, hostname: twin-a}}
   - {key: twin-b, class: UnclassifiedDevice, attributes: {serial_number: TWIN, hostname: twin-b}}
+  - {key: c-a, class: Server, attributes: {serial_number: SN-CA, hostname: app1, domain: x}}
+  - {key: c-b, class: Server, attributes: {serial_number: SN-CB, hostname: app2, domain: x}}
 links:
   - {type: CONNECTED_TO, source: {ref: p1}, target: {ref: e1}, evidence: manual}
   - {type: CONNECTED_TO, source: {ref: p2}, target: {ref: e2}, evidence: manual}
+"""
+
+CLASH = """\
+source: ssh
+actor: test
+cis:
+  - {key: c, class: Server, attributes: {serial_number: SN-CA, hostname: app2, domain: x}}
 """
 
 POINTS = """\
@@ -155,9 +164,12 @@ def test_ports_points_and_shared_serials(
 ) -> None:
     """Gi1/0/1 is up and connected with no point; P-002's port is down, P-003's not on
     record (pending); P-001 on the connected Gi1/0/2 is as it should be. Two CIs carry
-    serial TWIN. Without a register file, drift and duplicate rows do not run."""
+    serial TWIN; a fact names app1 by serial and app2 by host name (a conflict).
+    Without a register file, drift and duplicate rows do not run."""
     (tmp_path / "sw.yaml").write_text(SWITCH, encoding="utf-8")
     run(cli, "load", str(tmp_path / "sw.yaml"))
+    (tmp_path / "clash.yaml").write_text(CLASH, encoding="utf-8")
+    run(cli, "load", str(tmp_path / "clash.yaml"))  # serial says app1, host name app2
     (tmp_path / "points.csv").write_text(POINTS, encoding="utf-8")
     run(cli, "import", "points", str(tmp_path / "points.csv"))
     out = run(cli, "audit", "reconcile")
@@ -173,6 +185,7 @@ def test_ports_points_and_shared_serials(
     twins = {k[1] for k in found if k[0] == "reconcile-duplicate"}
     assert twins == {"twin-a", "twin-b"}
     assert len(found[("reconcile-duplicate", "twin-a")]["uids"]) == 2
+    assert {k[1] for k in found if k[0] == "reconcile-conflict"} == {"app1", "app2"}
 
 
 MANUAL = """\

@@ -22,6 +22,7 @@ READS: dict[str, tuple[str, dict[str, Any], set[str]]] = {
                         {"NetworkDevice", "Interface"}),
     "point ports": (q.POINT_PORTS, {"statuses": STATUSES}, {"InformationPoint"}),
     "run coverage": (q.RUN_COVERAGE, {"limit": 10}, {"DiscoveryRun"}),
+    "open conflicts": (q.OPEN_CONFLICTS, {"open": "open"}, {"IdentificationConflict"}),
 }  # fmt: skip
 
 
