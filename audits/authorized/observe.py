@@ -8,7 +8,6 @@ patterns, audits/authorized/standard.py) are left out before matching."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,7 +28,8 @@ DISCOVERY_SOURCES = ("ssh", "snmp")
 # keeps covering its window's changes when it is completed, failed or reviewed after
 AUTHORIZING = ("approved", "in_progress", "completed", "failed", "reviewed")
 PAGE = 5000
-COLUMNS = ["uid", "class", "kind", "attribute", "before", "after", "at", "source", "cs", "key"]
+COLUMNS = ["uid", "class", "kind", "attribute", "before", "after", "at", "source", "cs", "key",
+           "other"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ def observed(
     schema: Schema, since: datetime, until: datetime, standard: StandardChanges
 ) -> Plan[pd.DataFrame]:
     """Every non-standard change of the period: one row per attribute change (a status
-    change is one), per link opened or closed; `parents` the devices its CI hangs from."""
+    change is one), per link opened or closed; `parents` the other CIs a request may name
+    to cover it: the devices its CI hangs from, and a link's other end and its device (a
+    symmetric link is stored one way round, either way)."""
     params = {"since": since, "until": until, "sources": list(DISCOVERY_SOURCES)}
     rows: list[dict[str, Any]] = []
     for raw in (yield from _pages(q.OBSERVED_CHANGES, params)):
@@ -53,9 +55,13 @@ def observed(
         rows += map(_link_change, (yield from _pages(q.observed_links_query(rel), params)))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame = frame[~standard.matches(frame)].reset_index(drop=True)
-    found = yield Query(q.PARENTS, {"uids": sorted(set(frame["uid"]))})
+    ends = set(frame["uid"]) | set(frame["other"].dropna())
+    found = yield Query(q.PARENTS, {"uids": sorted(ends)})
     parents = {r["uid"]: tuple(r["parents"]) for r in found}
-    frame["parents"] = [parents.get(u, ()) for u in frame["uid"]]
+    frame["parents"] = [
+        (*parents.get(u, ()), *((o, *parents.get(o, ())) if isinstance(o, str) else ()))
+        for u, o in zip(frame["uid"], frame["other"], strict=True)
+    ]
     return frame
 
 
@@ -77,17 +83,17 @@ def _attribute_changes(r: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {"uid": r["uid"], "class": r["class"], "kind": "change", "attribute": attr,
          "before": old, "after": new, "at": at, "source": r["source"], "cs": r["cs"],
-         "key": f"{r['key']}|{attr}"}
+         "key": f"{r['key']}|{attr}", "other": None}
         for attr, (old, new) in diff_states(before, after).items()
     ]  # fmt: skip
 
 
 def _link_change(r: dict[str, Any]) -> dict[str, Any]:
-    link = json.dumps({"type": r["type"], "other": r["other"], "other_name": r["other_name"]})
+    link = {"type": r["type"], "other": r["other"], "other_name": r["other_name"]}
     before, after = (None, link) if r["kind"] == "link_open" else (link, None)
     return {"uid": r["uid"], "class": r["class"], "kind": r["kind"], "attribute": r["type"],
             "before": before, "after": after, "at": native(r["at"]), "source": r["source"],
-            "cs": r["cs"], "key": r["key"]}  # fmt: skip
+            "cs": r["cs"], "key": r["key"], "other": r["other"]}  # fmt: skip
 
 
 def requests(since: datetime, until: datetime) -> Plan[list[Request]]:

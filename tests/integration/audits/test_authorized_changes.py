@@ -38,7 +38,9 @@ INSIDE, OUTSIDE = START + timedelta(hours=1), END + timedelta(hours=1)
 LATER = T0 + timedelta(days=3)
 
 
-def report(at: datetime, source: str = "ssh", **attrs: dict[str, Any]) -> ChangeSet:
+def report(
+    at: datetime, source: str = "ssh", wired: bool = False, **attrs: dict[str, Any]
+) -> ChangeSet:
     """Discovery's report of a switch (`sw`, its port Gi1/0/1 `gi`) and two servers."""
     base: dict[str, dict[str, Any]] = {
         "sw": {"serial_number": "SW1", "name": "sw1", "os_version": "17.6.5"},
@@ -56,7 +58,11 @@ def report(at: datetime, source: str = "ssh", **attrs: dict[str, Any]) -> Change
             {"key": "gi", "class": "Interface", "parent": {"ref": "sw"}, "attributes": base["gi"]},
             {"key": "srv", "class": "Server", "attributes": base["srv"]},
             {"key": "srv2", "class": "Server", "attributes": base["srv2"]},
+            {"key": "eth0", "class": "Interface", "parent": {"ref": "srv"},
+             "attributes": {"name": "eth0"}},
         ],
+        "links": [{"type": "CONNECTED_TO", "source": {"ref": "gi"}, "target": {"ref": "eth0"},
+                   "evidence": "lldp"}] if wired else [],
     })  # fmt: skip
 
 
@@ -184,3 +190,33 @@ def test_the_cli_checks_a_period_and_verifies(
     bad = cli.invoke(app, ["audit", "changes", "--since", "yesterday"])
     # one line through `cmdb`'s error handler (AuditError is a CMDBError)
     assert bad.exit_code != 0 and "--since 'yesterday' is not a time" in str(bad.exception)
+
+
+def test_a_link_is_unauthorized_until_a_request_covers_it_after_the_fact(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    ing = Ingestor(graph, schema, config)
+    uids = ing.ingest(report(T0)).uids
+    ing.ingest(report(INSIDE, wired=True))  # a cable plugged in, no request
+    since = T0 + timedelta(minutes=1)
+    check_changes(graph, schema, config, since=since, until=LATER, actor="a", now=LATER)
+    [finding] = findings(graph)
+    [change] = finding["evidence"]["changes"]
+    # a symmetric link is stored one way round: about either end
+    assert finding["ci"] in ("Gi1/0/1", "eth0") and finding["status"] == "open"
+    assert (change["kind"], change["attribute"], change["before"]) == (
+        "link_open",
+        "CONNECTED_TO",
+        None,
+    )
+    assert change["after"]["other"] in (uids["eth0"], uids["gi"])
+    # an emergency change for the switch (one end's device), started after the change
+    draft = check_draft("Patch a server", "emergency", START, END, [uids["sw"]])
+    cr = run_operation(graph, store.create(draft, "alice", LATER))
+    run_operation(graph, store.act(cr, Action.START, "alice", LATER, policy=CabPolicy()))
+    again = check_changes(graph, schema, config, since=since, until=LATER, actor="a", now=LATER)
+    assert again.counts["resolved"] == 1 and again.counts["authorized"] == 1
+    assert [f["status"] for f in findings(graph)] == ["resolved"]
+    [(ci, attribute, after)] = observed(graph, cr)
+    assert ci == finding["ci"] and attribute == "CONNECTED_TO"
+    assert {json.loads(after)["other"], ci} in ({uids["eth0"], "Gi1/0/1"}, {uids["gi"], "eth0"})
