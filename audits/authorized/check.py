@@ -29,6 +29,7 @@ from audits.findings import Outcome, Stored, decide
 from audits.rulefile import Rule, Scope
 from cmdb.batch import chunks
 from cmdb.config import Config
+from cmdb.properties import native
 from cmdb.queries import audits as qa
 from cmdb.queries import authorized as q
 from cmdb.queryplan import Plan, Query, run_plan
@@ -61,7 +62,7 @@ class ChangesCheck:
 
 def last_check() -> Plan[datetime | None]:
     rows = yield Query(q.LAST_CHECK, {"kind": KIND})
-    return rows[0]["until"] if rows else None
+    return native(rows[0]["until"]) if rows else None
 
 
 def period(driver: neo4j.Driver, since: datetime | None, until: datetime) -> datetime:

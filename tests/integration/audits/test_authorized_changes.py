@@ -185,6 +185,10 @@ def test_the_cli_checks_a_period_and_verifies(
     # the server's change came after the window: no extra of it, an unauthorized change
     assert "1 as planned, 0 unplanned extras, 0 planned but not observed" in result.output
     assert "findings: 1 opened, 0 reopened, 0 resolved" in result.output, result.output
+    # the next check starts where this one ended
+    following = cli.invoke(app, ["audit", "changes"])
+    assert following.exit_code == 0, following.output
+    assert following.output.startswith("changes 2026-06-04 08:00:00Z .. "), following.output
     shown = cli.invoke(app, ["audit", "changes", "--verify", cr])
     assert shown.exit_code == 0 and "as planned" in shown.output, shown.output
     bad = cli.invoke(app, ["audit", "changes", "--since", "yesterday"])
