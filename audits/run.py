@@ -125,32 +125,39 @@ def _stored(rule_id: str, labels: list[str]) -> Plan[list[Stored]]:
 
 
 def _write(driver: neo4j.Driver, size: int, run: AuditRun, outcomes: list[Outcome]) -> None:
-    """Everything in one transaction; a finding changed meanwhile fails the whole run."""
-    params = {"at": run.started_at, "run": run.id, "actor": run.actor}
-    try:
-        _write_all(driver, size, params, run, outcomes)
-    except neo4j.exceptions.ConstraintError:  # another run opened one of its findings
-        raise AuditError(_CHANGED) from None
+    write_run(driver, size, run.props(), finding_writes(outcomes), "the audit")
 
 
-_CHANGED = ("findings changed while the audit ran (another run, an auditor): nothing was "
-            "written; run it again")  # fmt: skip
+Writes = Sequence[tuple[str, Sequence[dict[str, Any]]]]  # a write query and its rows
 
 
-def _write_all(
-    driver: neo4j.Driver, size: int, params: dict[str, Any], run: AuditRun,
-    outcomes: list[Outcome],
-) -> None:  # fmt: skip
-    with driver.session() as session, session.begin_transaction() as tx:
-        for outcome in outcomes:
+def finding_writes(outcomes: Sequence[Outcome]) -> Writes:
+    """The writes of findings decided (cmdb/queries/audits.py), in the order they go."""
+    return [(text, rows) for outcome in outcomes
             for text, rows in ((q.OPEN_FINDINGS, outcome.opened), (q.STEP_FINDINGS, outcome.steps),
-                               (q.DETECTED, outcome.detected)):  # fmt: skip
+                               (q.DETECTED, outcome.detected))]  # fmt: skip
+
+
+def write_run(
+    driver: neo4j.Driver, size: int, run_props: dict[str, Any], writes: Writes, what: str
+) -> None:
+    """`writes` in batches of `size`, then the run (`run_props`: id, actor, started_at and
+    its counts) in ONE transaction. Each write returns a row per row it wrote: fewer, or
+    a finding opened meanwhile (a constraint), means findings changed while `what` ran,
+    and nothing is written."""
+    changed = (f"findings changed while {what} ran (another run, an auditor): nothing was "
+               "written; run it again")  # fmt: skip
+    params = {"at": run_props["started_at"], "run": run_props["id"], "actor": run_props["actor"]}
+    try:
+        with driver.session() as session, session.begin_transaction() as tx:
+            for text, rows in writes:
                 for batch in chunks(rows, size):
-                    written = list(tx.run(text, {**params, "rows": list(batch)}))
-                    if len(written) != len(batch):
-                        raise AuditError(_CHANGED)
-        tx.run(q.WRITE_RUN, {"props": run.props()}).consume()
-        tx.commit()
+                    if len(list(tx.run(text, {**params, "rows": list(batch)}))) != len(batch):
+                        raise AuditError(changed)
+            tx.run(q.WRITE_RUN, {"props": run_props}).consume()
+            tx.commit()
+    except neo4j.exceptions.ConstraintError:  # another run opened one of its findings
+        raise AuditError(changed) from None
 
 
 def recent_runs(limit: int = 20) -> Plan[list[dict[str, Any]]]:

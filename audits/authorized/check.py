@@ -27,10 +27,9 @@ from audits.errors import AuditError
 from audits.evaluate import Violation
 from audits.findings import Outcome, Stored, decide
 from audits.rulefile import Rule, Scope
-from cmdb.batch import chunks
+from audits.run import finding_writes, write_run
 from cmdb.config import Config
 from cmdb.properties import native
-from cmdb.queries import audits as qa
 from cmdb.queries import authorized as q
 from cmdb.queryplan import Plan, Query, run_plan
 from cmdb.schema import Schema
@@ -145,24 +144,9 @@ def _matches(changes: pd.DataFrame) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-_CHANGED = ("findings changed while the check ran (another run, an auditor): nothing was "
-            "written; run it again")  # fmt: skip
-
-
 def _write(
     driver: neo4j.Driver, size: int, props: dict[str, Any], outcome: Outcome,
     matched: list[dict[str, Any]],
 ) -> None:  # fmt: skip
-    params = {"at": props["started_at"], "run": props["id"], "actor": props["actor"]}
-    writes = ((qa.OPEN_FINDINGS, outcome.opened), (qa.STEP_FINDINGS, outcome.steps),
-              (qa.DETECTED, outcome.detected), (q.RECORD_MATCHES, matched))  # fmt: skip
-    try:
-        with driver.session() as session, session.begin_transaction() as tx:
-            for text, rows in writes:
-                for batch in chunks(rows, size):
-                    if len(list(tx.run(text, {**params, "rows": list(batch)}))) != len(batch):
-                        raise AuditError(_CHANGED)
-            tx.run(qa.WRITE_RUN, {"props": props}).consume()
-            tx.commit()
-    except neo4j.exceptions.ConstraintError:
-        raise AuditError(_CHANGED) from None
+    writes = [*finding_writes([outcome]), (q.RECORD_MATCHES, matched)]
+    write_run(driver, size, props, writes, "the check")

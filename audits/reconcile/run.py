@@ -12,20 +12,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import neo4j
 import pandas as pd
 
-from audits.errors import AuditError
 from audits.evaluate import Violation
 from audits.findings import Outcome, Stored, decide
 from audits.reconcile import kinds
 from audits.reconcile.frames import Frames, read_frames, register_frame
 from audits.register.importer import RegisterFile
 from audits.rulefile import Rule, Scope
-from audits.run import AuditRun, RuleResult
-from cmdb.batch import chunks
+from audits.run import AuditRun, RuleResult, finding_writes, write_run
 from cmdb.queries import audits as q
 from cmdb.queryplan import Plan, Query, run_plan
 
@@ -112,23 +109,5 @@ def _stored(rule_id: str) -> Plan[list[Stored]]:
     return [Stored.of(r) for r in rows]
 
 
-_CHANGED = ("findings changed while the reconciliation ran (another run, an auditor): "
-            "nothing was written; run it again")  # fmt: skip
-
-
 def _write(driver: neo4j.Driver, size: int, run: AuditRun, outcomes: list[Outcome]) -> None:
-    params: dict[str, Any] = {"at": run.started_at, "run": run.id, "actor": run.actor}
-    try:
-        with driver.session() as session, session.begin_transaction() as tx:
-            for outcome in outcomes:
-                for text, rows in ((q.OPEN_FINDINGS, outcome.opened),
-                                   (q.STEP_FINDINGS, outcome.steps),
-                                   (q.DETECTED, outcome.detected)):  # fmt: skip
-                    for batch in chunks(rows, size):
-                        written = list(tx.run(text, {**params, "rows": list(batch)}))
-                        if len(written) != len(batch):
-                            raise AuditError(_CHANGED)
-            tx.run(q.WRITE_RUN, {"props": run.props()}).consume()
-            tx.commit()
-    except neo4j.exceptions.ConstraintError:
-        raise AuditError(_CHANGED) from None
+    write_run(driver, size, run.props(), finding_writes(outcomes), "the reconciliation")
