@@ -10,6 +10,7 @@ A matched change is an (:ChangeRequest)-[:OBSERVED {key}]->(:CI) relationship.
 
 from __future__ import annotations
 
+from cmdb.queries.changelog import link_changes_in_window
 from cmdb.schema import RelType
 
 _CURSOR = "(at > $cat OR (at = $cat AND key > $ckey))"
@@ -38,18 +39,7 @@ def observed_links_query(rel: RelType) -> str:
     t = rel.name
     ends = "a.uid AS uid, a._class AS class, b.uid AS other, b.name AS other_name"
     return (
-        "CALL () { "
-        f"MATCH (a:CI)-[r:{t}]->(b:CI) USING INDEX r:{t}(since) "
-        "WHERE r.since >= $since AND r.since < $until "
-        f"RETURN r.since AS at, 'o|' + elementId(r) AS key, 'link_open' AS kind, "
-        f"r.cs_open AS csid, {ends} "
-        "UNION ALL "
-        f"MATCH (a:CI)-[r:{t}]->(b:CI) USING INDEX r:{t}(until) "
-        "WHERE r.until >= $since AND r.until < $until "
-        f"RETURN r.until AS at, 'x|' + elementId(r) AS key, 'link_close' AS kind, "
-        f"r.cs_close AS csid, {ends} "
-        "} "
-        f"WITH * WHERE {_CURSOR} "
+        link_changes_in_window(t, ends) + f"WITH * WHERE {_CURSOR} "
         "MATCH (cs:ChangeSet {id: csid}) WHERE cs.source IN $sources "
         f"RETURN at, key, kind, csid AS cs, cs.source AS source, '{t}' AS type, uid, class, "
         "other, other_name ORDER BY at, key LIMIT $limit"

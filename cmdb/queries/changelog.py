@@ -48,13 +48,10 @@ RETURN at, key, c.uid AS uid, s._cs AS cs, properties(s) AS after
 """
 
 
-def links_in_window_query(rel: RelType) -> str:
-    """Links of one relationship type (from schema/) opened and closed in the window: a
-    typed pattern, each branch held to the type's since or until index (a type with many
-    links, HAS_INTERFACE, was otherwise read from every CI). One query per type: a union
-    over every type costs the planner far more than the reads."""
-    t = rel.name
-    ends = "a.uid AS a, a.name AS a_name, b.uid AS b, b.name AS b_name, r.evidence AS evidence"
+def link_changes_in_window(t: str, ends: str) -> str:
+    """A subquery of the links of type `t` opened and closed in [$since, $until): each
+    branch held to the type's since or until index, returning at, key, kind, csid and
+    `ends` (the RETURN items naming the link's ends)."""
     return (
         "CALL () { "
         f"MATCH (a:CI)-[r:{t}]->(b:CI) USING INDEX r:{t}(since) "
@@ -67,7 +64,18 @@ def links_in_window_query(rel: RelType) -> str:
         f"RETURN r.until AS at, 'x|' + elementId(r) AS key, 'link_close' AS kind, "
         f"r.cs_close AS csid, {ends} "
         "} "
-        f"WITH * WHERE {_CURSOR} "
+    )
+
+
+def links_in_window_query(rel: RelType) -> str:
+    """Links of one relationship type (from schema/) opened and closed in the window: a
+    typed pattern, each branch held to the type's since or until index (a type with many
+    links, HAS_INTERFACE, was otherwise read from every CI). One query per type: a union
+    over every type costs the planner far more than the reads."""
+    t = rel.name
+    ends = "a.uid AS a, a.name AS a_name, b.uid AS b, b.name AS b_name, r.evidence AS evidence"
+    return (
+        link_changes_in_window(t, ends) + f"WITH * WHERE {_CURSOR} "
         f"MATCH (cs:ChangeSet {{id: csid}}) WHERE {_FILTERS} "
         f"RETURN at, key, kind, csid AS cs, '{t}' AS type, a, a_name, b, b_name, evidence "
         "ORDER BY at DESC, key DESC LIMIT $limit"
