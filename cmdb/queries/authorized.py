@@ -35,11 +35,17 @@ RETURN at, key, v.uid AS uid, v._class AS class, cs.id AS cs, cs.source AS sourc
 def observed_links_query(rel: RelType) -> str:
     """Links of one relationship type (from schema/) opened or closed in the period by a
     discovery source's change set, one page in (at, key) order; the link's source end is
-    the CI the change is about."""
+    the CI the change is about. A link opened at the instant one of its ends was created
+    (one change set: its time is the CI's first_seen and the link's since) is part of
+    that CI's creation, not a change of its own."""
     t = rel.name
-    ends = "a.uid AS uid, a._class AS class, b.uid AS other, b.name AS other_name"
+    ends = (
+        "a.uid AS uid, a._class AS class, b.uid AS other, b.name AS other_name, "
+        "a.first_seen AS a_first, b.first_seen AS b_first"
+    )
     return (
         link_changes_in_window(t, ends) + f"WITH * WHERE {_CURSOR} "
+        "AND NOT (kind = 'link_open' AND (at = a_first OR at = b_first)) "
         "MATCH (cs:ChangeSet {id: csid}) WHERE cs.source IN $sources "
         f"RETURN at, key, kind, csid AS cs, cs.source AS source, '{t}' AS type, uid, class, "
         "other, other_name ORDER BY at, key LIMIT $limit"

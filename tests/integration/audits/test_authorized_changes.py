@@ -224,3 +224,23 @@ def test_a_link_is_unauthorized_until_a_request_covers_it_after_the_fact(
     [(ci, attribute, after)] = observed(graph, cr)
     assert ci == finding["ci"] and attribute == "CONNECTED_TO"
     assert {json.loads(after)["other"], ci} in ({uids["eth0"], "Gi1/0/1"}, {uids["gi"], "eth0"})
+
+
+def test_what_discovery_first_reports_is_a_creation_not_a_change(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """A first discovery (a fresh CMDB, a new device) creates CIs with their links in one
+    change set: none of it is a change to authorize (a new device is the
+    reconciliation's business: unregistered)."""
+    ing = Ingestor(graph, schema, config)
+    ing.ingest(report(T0, wired=True))
+    since = T0 - timedelta(minutes=1)
+    first = check_changes(graph, schema, config, since=since, until=INSIDE, actor="a", now=INSIDE)
+    assert first.counts["unauthorized"] == 0 and findings(graph) == []
+    assert first.changes.empty
+    # a change to one of those CIs afterwards is one (a link opened later, the test
+    # above)
+    ing.ingest(report(OUTSIDE, wired=True, sw={"os_version": "17.12.1"}))
+    later = check_changes(graph, schema, config, since=since, until=LATER, actor="a", now=LATER)
+    assert list(later.changes["attribute"]) == ["os_version"]
+    assert later.counts["unauthorized"] == 1
