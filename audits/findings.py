@@ -126,6 +126,21 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Waiver:
+    """A waiver as granted (reason, approver, expiry) and, once over, how it ended: the
+    step that ended it (lapse, resolve, reopen, acknowledge, a new waive)."""
+
+    id: str
+    reason: str
+    approver: str
+    until: datetime
+    granted_at: datetime
+    granted_by: str
+    ended_at: datetime | None = None
+    ended_by: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     id: str
     rule: str
@@ -146,6 +161,7 @@ class Finding:
     waiver_by: str | None = None
     waiver_until: datetime | None = None
     events: tuple[Event, ...] = ()
+    waivers: tuple[Waiver, ...] = ()  # every waiver granted, the oldest first
 
 
 def from_row(row: dict[str, Any]) -> Finding:
@@ -161,9 +177,16 @@ def from_row(row: dict[str, Any]) -> Finding:
         waiver_reason=p.get("waiver_reason"), waiver_by=p.get("waiver_by"),
         waiver_until=p.get("waiver_until"),
         events=tuple(_event(e) for e in row["events"]),
+        waivers=tuple(_waiver(w) for w in row.get("waivers") or ()),
     )  # fmt: skip
 
 
 def _event(e: dict[str, Any]) -> Event:
     return Event(int(e["seq"]), e["action"], e.get("from_status"), e["to_status"], e["actor"],
                  native(e["at"]), e.get("run"), e.get("comment"))  # fmt: skip
+
+
+def _waiver(w: dict[str, Any]) -> Waiver:
+    return Waiver(w["id"], w["reason"], w["approver"], native(w["until"]),
+                  native(w["granted_at"]), w["granted_by"], native(w.get("ended_at")),
+                  w.get("ended_by"))  # fmt: skip

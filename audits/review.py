@@ -94,7 +94,8 @@ def waive(
         raise AuditError(f"finding {f.id} is resolved: nothing to waive")
     props = {"waiver_reason": reason, "waiver_by": approver, "waiver_until": until}
     comment = f"{reason} (approved by {approver}, until {until.isoformat()})"
-    yield from _step(f, "waive", Status.WAIVED, actor, now, comment, props)
+    waiver = {"reason": reason, "approver": approver, "until": until}
+    yield from _step(f, "waive", Status.WAIVED, actor, now, comment, props, waiver)
     return (yield from read_one(f.id))
 
 
@@ -106,10 +107,11 @@ def _step(
     now: datetime,
     comment: str | None,
     props: dict[str, Any],
+    waiver: dict[str, Any] | None = None,
 ) -> Operation[None]:
     row = {"key": f"{f.rule}|{f.ci_uid}", "revision": f.revision, "action": action,
            "from_status": f.status.value, "to_status": to.value, "comment": comment,
-           "props": props}  # fmt: skip
+           "props": props, "waiver": waiver}  # fmt: skip
     rows = yield Write(q.STEP_FINDINGS, {"rows": [row], "actor": actor, "at": now, "run": None})
     if not rows:
         raise AuditError(f"finding {f.id} was changed meanwhile (an audit run?): try again")

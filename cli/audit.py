@@ -153,6 +153,15 @@ def show(finding: Annotated[str, typer.Argument(help="its id (FND0000001) or rul
         steps.add_row(str(e.seq), e.action, e.from_status or "", e.to_status, escape(e.actor),
                       format_value(e.at), e.run or "", escape(e.comment or ""))  # fmt: skip
     console.print(steps)
+    if f.waivers:
+        waivers = Table("waiver", "reason", "approver", "until", "granted", "by", "ended",
+                        "how", title="waivers")  # fmt: skip
+        for w in f.waivers:
+            waivers.add_row(w.id, escape(w.reason), escape(w.approver), format_value(w.until),
+                            format_value(w.granted_at), escape(w.granted_by),
+                            format_value(w.ended_at) if w.ended_at else "in force",
+                            w.ended_by or "")  # fmt: skip
+        console.print(waivers)
 
 
 @app.command("ack")

@@ -109,7 +109,10 @@ RETURN f.key AS key
 """
 
 # One step of each finding (resolve, reopen, lapse, acknowledge, waive), if unchanged
-# since it was read (`row.revision`), with its record.
+# since it was read (`row.revision`), with its record. A waiver is a (:Waiver) that
+# WAIVES the finding, kept when it ends: a step away from `waived`, or a new waiver
+# (`row.waiver`: reason, approver, until), ends the one in force (ended_at, ended_by:
+# the step's action).
 STEP_FINDINGS = """
 UNWIND $rows AS row
 MATCH (f:Finding {key: row.key})
@@ -118,6 +121,17 @@ SET f += row.props, f.status = row.to_status, f.revision = f.revision + 1
 CREATE (f)-[:HAS_EVENT]->(:FindingEvent {seq: f.revision, action: row.action,
        from_status: row.from_status, to_status: row.to_status, actor: $actor, at: $at,
        run: $run, comment: row.comment})
+WITH f, row
+CALL (f, row) {
+  MATCH (w:Waiver)-[:WAIVES]->(f)
+  WHERE w.ended_at IS NULL AND (row.to_status <> 'waived' OR row.waiver IS NOT NULL)
+  SET w.ended_at = $at, w.ended_by = row.action
+}
+CALL (f, row) {
+  WITH f, row WHERE row.waiver IS NOT NULL
+  CREATE (w:Waiver {id: f.id + '-W' + toString(f.revision)})-[:WAIVES]->(f)
+  SET w += row.waiver, w.granted_at = $at, w.granted_by = $actor
+}
 RETURN f.key AS key
 """
 
@@ -129,7 +143,13 @@ CALL (f) {
   WITH e ORDER BY e.seq
   RETURN collect(properties(e)) AS events
 }
-RETURN properties(f) AS finding, c.uid AS uid, c.name AS name, c._class AS class, events
+CALL (f) {
+  OPTIONAL MATCH (w:Waiver)-[:WAIVES]->(f)
+  WITH w ORDER BY w.granted_at
+  RETURN collect(properties(w)) AS waivers
+}
+RETURN properties(f) AS finding, c.uid AS uid, c.name AS name, c._class AS class, events,
+       waivers
 """
 
 FINDING_BY_KEY = "MATCH (f:Finding {key: $key}) RETURN f.id AS id"

@@ -80,6 +80,36 @@ def test_a_waiver_hides_a_finding_until_it_lapses_then_the_next_run_reopens_it(
                                                        ("lapse", "a")]  # fmt: skip
     assert "carol" in (f.events[1].comment or "") and "lapsed" in (f.events[2].comment or "")
     assert [x.id for x in run_plan(graph, review.page()).items] == [f.id]
+    # the waiver is kept, a (:Waiver) that WAIVES the finding, ended by the lapse
+    [w] = f.waivers
+    assert (w.reason, w.approver, w.until, w.granted_by, w.granted_at) == (
+        "owner named at the next review", "carol", until, "dave", NOW)  # fmt: skip
+    assert (w.ended_at, w.ended_by) == (until + HOUR, "lapse")
+
+
+def test_a_new_waiver_ends_the_one_in_force_and_a_fix_ends_the_last(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    config = audit_config(config)
+    uids = build(graph, schema, config)
+    rules = select(load_rules(schema), ["os-baseline"])
+    key = f"os-baseline|{uids['sw-old-os']}"
+    run_audit(graph, schema, config, rules, actor="a", now=NOW)
+    run_operation(graph, review.waive(key, "first", NOW + 2 * HOUR, "carol", "dave", NOW))
+    later = NOW + HOUR
+    run_operation(graph, review.waive(key, "extended", NOW + 9 * HOUR, "erin", "dave", later))
+    f = finding(graph, key)
+    assert [(w.reason, w.ended_at, w.ended_by) for w in f.waivers] == [
+        ("first", later, "waive"), ("extended", None, None)]  # fmt: skip
+    observe(graph, schema, config, T0 + 4 * HOUR,
+            switch("sw-old-os", "N-OLD", "Cisco", "IOS-XE", "17.9.4"))  # fmt: skip
+    run_audit(graph, schema, config, rules, actor="a", now=NOW + 3 * HOUR)
+    f = finding(graph, key)
+    assert f.status is Status.RESOLVED
+    assert (f.waivers[-1].ended_at, f.waivers[-1].ended_by) == (NOW + 3 * HOUR, "resolve")
+    stored = graph.execute_query("MATCH (w:Waiver)-[:WAIVES]->(:Finding {key: $k}) "
+                                 "RETURN count(w) AS n", {"k": key}).records  # fmt: skip
+    assert stored[0]["n"] == 2
 
 
 def test_acknowledge_and_waive_are_refused_with_one_clear_reason(
