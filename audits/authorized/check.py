@@ -12,6 +12,7 @@ where this one's period ended."""
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import time
 from dataclasses import dataclass
@@ -128,8 +129,17 @@ def _findings(changes: pd.DataFrame, stored: list[Stored], now: datetime, run: s
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()}
-            for r in frame.to_dict("records")]  # fmt: skip
+    return [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON holds it: a time as ISO text, pandas' NaN for "no value" as None
+    (an attribute set for the first time has no before)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def _matches(changes: pd.DataFrame) -> list[dict[str, Any]]:
@@ -138,8 +148,8 @@ def _matches(changes: pd.DataFrame) -> list[dict[str, Any]]:
         {"cr": r["requests"], "uid": r["uid"], "key": r["key"],
          "props": {"kind": r["kind"], "attribute": r["attribute"], "at": r["at"],
                    "source": r["source"], "changeset": r["cs"],
-                   "before": json.dumps(r["before"], default=str),
-                   "after": json.dumps(r["after"], default=str)}}
+                   "before": json.dumps(_plain(r["before"]), default=str),
+                   "after": json.dumps(_plain(r["after"]), default=str)}}
         for r in ok.to_dict("records")
     ]  # fmt: skip
 

@@ -15,6 +15,15 @@ from cmdb.schema import RelType
 
 _CURSOR = "(at > $cat OR (at = $cat AND key > $ckey))"
 
+# A CI's first discovery run is its arrival: what the change sets of the discovery run in
+# which a CI first appeared did to it (one protocol creates it, another fills it in) is
+# not a change of it. `cs` a change set; `ci_first` the first_seen of the CI in question
+# (null: no arrival to tell, a link closed).
+_NOT_ITS_ARRIVAL = """
+OPTIONAL MATCH (run:DiscoveryRun {id: cs.discovery_run})
+WITH * WHERE run IS NULL OR ci_first IS NULL OR ci_first < run.started_at
+"""
+
 # A frozen version is the state a change set ended; the state that change set began is
 # the one of the same CI that began then (cmdb/queries/changelog.py reads it alike).
 OBSERVED_CHANGES = f"""
@@ -22,6 +31,9 @@ MATCH (v:CIVersion) WHERE v._to >= $since AND v._to < $until
 WITH v, v._to AS at, v.uid + '|' + v._cs_to AS key
 WHERE {_CURSOR}
 MATCH (cs:ChangeSet {{id: v._cs_to}}) WHERE cs.source IN $sources
+MATCH (ci:CI {{uid: v.uid}})
+WITH v, cs, at, key, ci.first_seen AS ci_first
+{_NOT_ITS_ARRIVAL}
 WITH v, cs, at, key ORDER BY at, key LIMIT $limit
 CALL (v) {{
   MATCH (n:State) WHERE n.uid = v.uid AND n._vfrom = v._to AND n._cs = v._cs_to
@@ -36,8 +48,9 @@ def observed_links_query(rel: RelType) -> str:
     """Links of one relationship type (from schema/) opened or closed in the period by a
     discovery source's change set, one page in (at, key) order; the link's source end is
     the CI the change is about. A link opened at the instant one of its ends was created
-    (one change set: its time is the CI's first_seen and the link's since) is part of
-    that CI's creation, not a change of its own."""
+    (one change set: its time is the CI's first_seen and the link's since), or by the
+    discovery run in which one end first appeared, is part of that CI's arrival, not a
+    change of its own."""
     t = rel.name
     ends = (
         "a.uid AS uid, a._class AS class, b.uid AS other, b.name AS other_name, "
@@ -47,6 +60,9 @@ def observed_links_query(rel: RelType) -> str:
         link_changes_in_window(t, ends) + f"WITH * WHERE {_CURSOR} "
         "AND NOT (kind = 'link_open' AND (at = a_first OR at = b_first)) "
         "MATCH (cs:ChangeSet {id: csid}) WHERE cs.source IN $sources "
+        "WITH *, CASE WHEN kind <> 'link_open' THEN null WHEN a_first > b_first THEN a_first "
+        "ELSE b_first END AS ci_first "
+        f"{_NOT_ITS_ARRIVAL}"
         f"RETURN at, key, kind, csid AS cs, cs.source AS source, '{t}' AS type, uid, class, "
         "other, other_name ORDER BY at, key LIMIT $limit"
     )

@@ -29,6 +29,7 @@ from cmdb.config import AuditsConfig, Config
 from cmdb.impact import ImpactMode, ImpactSettings
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
+from cmdb.runs import DiscoveryRun, record_run
 from cmdb.schema import Schema
 
 pytestmark = pytest.mark.neo4j
@@ -39,8 +40,9 @@ LATER = T0 + timedelta(days=3)
 
 
 def report(
-    at: datetime, source: str = "ssh", wired: bool = False, **attrs: dict[str, Any]
-) -> ChangeSet:
+    at: datetime, source: str = "ssh", wired: bool = False, run: str | None = None,
+    **attrs: dict[str, Any],
+) -> ChangeSet:  # fmt: skip
     """Discovery's report of a switch (`sw`, its port Gi1/0/1 `gi`) and two servers."""
     base: dict[str, dict[str, Any]] = {
         "sw": {"serial_number": "SW1", "name": "sw1", "os_version": "17.6.5"},
@@ -52,7 +54,7 @@ def report(
     for key, changed in attrs.items():
         base[key] = {**base[key], **changed}
     return ChangeSet.model_validate({
-        "source": source, "actor": "test", "observed_at": at,
+        "source": source, "actor": "test", "observed_at": at, "discovery_run": run,
         "cis": [
             {"key": "sw", "class": "NetworkDevice", "attributes": base["sw"]},
             {"key": "gi", "class": "Interface", "parent": {"ref": "sw"}, "attributes": base["gi"]},
@@ -244,3 +246,27 @@ def test_what_discovery_first_reports_is_a_creation_not_a_change(
     later = check_changes(graph, schema, config, since=since, until=LATER, actor="a", now=LATER)
     assert list(later.changes["attribute"]) == ["os_version"]
     assert later.counts["unauthorized"] == 1
+
+
+def test_what_one_discovery_run_fills_in_of_a_new_ci_is_its_arrival(
+    graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """SNMP creates a server, SSH fills in its OS in the same discovery run: its arrival.
+    The next run's change is one, and a value set for the first time has no before."""
+    ing = Ingestor(graph, schema, config)
+    first, second = (DiscoveryRun(rid, "job", at, at + timedelta(minutes=5), 4, 4, 0)
+                     for rid, at in (("run-1", T0), ("run-2", INSIDE)))  # fmt: skip
+    ing.ingest(report(T0 + timedelta(seconds=1), source="snmp", run="run-1"))
+    ing.ingest(report(T0 + timedelta(seconds=2), run="run-1", srv={"os_version": "12"}))
+    record_run(graph, first)
+    since = T0 - timedelta(minutes=1)
+    done = check_changes(graph, schema, config, since=since, until=INSIDE, actor="a", now=INSIDE)
+    assert done.changes.empty and findings(graph) == []
+    ing.ingest(report(INSIDE + timedelta(seconds=1), run="run-2", srv={"os_version": "12"},
+                      srv2={"memory_bytes": 32}))  # fmt: skip
+    record_run(graph, second)
+    check_changes(graph, schema, config, since=since, until=LATER, actor="a", now=LATER)
+    [finding] = findings(graph)
+    [change] = finding["evidence"]["changes"]
+    assert (finding["ci"], change["attribute"], change["before"], change["after"]) == (
+        "srv2", "memory_bytes", None, 32)  # fmt: skip
