@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import neo4j
 import typer
 from rich.table import Table
 
 from cli.base import console, graph
 from cli.progress import progress_for
+from cmdb.config import Config
+from cmdb.errors import CMDBError
 from cmdb.ingest import Ingestor
+from cmdb.schema import Schema
 
 if TYPE_CHECKING:
     from discovery.credentials import CredentialMemory, CredentialResolver
@@ -147,11 +152,36 @@ def run_discovery(job: Job, resolver: CredentialResolver, memory: CredentialMemo
           progress_for(console, job.name, progress_every) as progress):  # fmt: skip
         report = run_job(job, ingestor=Ingestor(driver, schema, config), resolver=resolver,
                          memory=memory, dry_run=dry_run, observer=progress, stop=stop)  # fmt: skip
+        checked = None
+        if config.audits.changes_after_discovery and not dry_run and report.totals.changesets:
+            checked = _check_changes(driver, schema, config, report)
     print_summary(job, report)
+    if checked is not None:
+        console.print(checked, highlight=False)
     if stop.requested:
         console.print(f"stopped by {stop.name}: the run is recorded as {report.run.status}")
         raise typer.Exit(stop.exit_code)
     return report
+
+
+def _check_changes(driver: neo4j.Driver, schema: Schema, config: Config, report: RunReport,
+                   ) -> str:  # fmt: skip
+    """The changes the run observed matched to change requests (audits/authorized): one
+    line. A check that fails is said, and the run stands (it is recorded already)."""
+    from audits.authorized.check import check_changes, since_discovery
+
+    now = datetime.now(UTC)
+    try:
+        since = since_discovery(driver, report.run.started_at)
+        done = check_changes(driver, schema, config, since=since, until=now,
+                             actor="discovery", now=now)  # fmt: skip
+    except (CMDBError, neo4j.exceptions.Neo4jError) as exc:
+        return f"changes check failed (run `cmdb audit changes` again): {exc}"
+    c = done.counts
+    return (
+        f"changes check {done.id}: {c['changes']} changes, {c['authorized']} authorized, "
+        f"{c['unauthorized']} unauthorized ({c['opened']} findings opened)"
+    )
 
 
 def print_summary(job: Job, report: RunReport) -> None:

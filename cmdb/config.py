@@ -112,6 +112,8 @@ class _AuditsFile(BaseModel):
     stale_after_days: float = Field(default=30.0, gt=0, le=36_500)
     # class -> attribute patterns (fnmatch) whose changes are standard: never a finding
     standard_changes: dict[str, list[str]] = Field(default_factory=dict)
+    # check the changes a discovery run observed against change requests when it ends
+    changes_after_discovery: bool = True
 
 
 class _ConfigFile(BaseModel):
@@ -198,6 +200,7 @@ class AuditsConfig:
     os_baselines: tuple[tuple[str, str, str], ...] = ()
     stale_after: timedelta = timedelta(days=30)
     standard_changes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    changes_after_discovery: bool = True
 
 
 @dataclass(frozen=True)
@@ -302,6 +305,7 @@ def _audits(parsed: _AuditsFile, base: Path) -> AuditsConfig:
         standard_changes=tuple(
             (cls, tuple(patterns)) for cls, patterns in sorted(parsed.standard_changes.items())
         ),
+        changes_after_discovery=parsed.changes_after_discovery,
     )
 
 

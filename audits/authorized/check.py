@@ -73,6 +73,13 @@ def period(driver: neo4j.Driver, since: datetime | None, until: datetime) -> dat
     return start
 
 
+def since_discovery(driver: neo4j.Driver, run_started: datetime) -> datetime:
+    """Where the check after a discovery run starts: where the last check ended, else
+    where the run began (the run's own changes are always inside)."""
+    last = run_plan(driver, last_check())
+    return run_started if last is None or last > run_started else last
+
+
 def classify(
     schema: Schema, config: Config, since: datetime, until: datetime
 ) -> Plan[pd.DataFrame]:

@@ -93,6 +93,13 @@ def test_without_a_terminal_progress_is_logged(
     assert lines[-1][:3] == (devices, devices, devices)  # the last, at the end: all done
     assert [done for done, *_ in lines] == sorted(done for done, *_ in lines)
     assert "━" not in out  # no bar drawn into a log
+    # the run's changes checked against change requests when it ended: a first discovery
+    # is the CIs' arrival, nothing to authorize; the check is an AuditRun in the graph
+    [check] = [line for line in out.splitlines() if line.startswith("changes check ")]
+    run_id = re.match(r"changes check (AUD-\S+): 0 changes, 0 authorized, 0 unauthorized", check)
+    assert run_id is not None, check
+    found = check_nodes(graph, "AuditRun", ["kind", "actor"], {"id": run_id.group(1)})
+    assert found == {("changes", "discovery")}
 
 
 def group_members(pgid: int) -> list[str]:
