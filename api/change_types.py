@@ -74,6 +74,19 @@ class ChangeAssessment:
     impact: JSON = strawberry.field(description="the impact analysis as computed then")
 
 
+@strawberry.type(
+    description="Planned against observed after the window closed (`cmdb audit changes`)."
+)
+class ChangeVerification:
+    verified_at: datetime
+    as_planned: int = strawberry.field(description="changes on the CIs it named")
+    unplanned_extras: int = strawberry.field(
+        description="changes in its window on CIs it did not name, no other request covers"
+    )
+    not_observed: list[str] = strawberry.field(description="uids it named with no change")
+    changes: JSON = strawberry.field(description="the changes of both lists, as observed")
+
+
 @strawberry.type(description="A change set written under the request (its history).")
 class ChangeRequestChangeSet:
     id: str
@@ -104,6 +117,7 @@ class ChangeRequestType:
     )
     approved_after_the_fact: bool
     assessment: ChangeAssessment | None
+    verification: ChangeVerification | None
     allowed_actions: list[str] = strawberry.field(description="what the state allows next")
     request: strawberry.Private[model.ChangeRequest]
 
@@ -193,6 +207,7 @@ def request_type(cr: model.ChangeRequest) -> ChangeRequestType:
             inside_maintenance_window=a.in_window,
             impact=cast(JSON, a.impact),
         ),
+        verification=_verification(cr.verification),
         allowed_actions=[str(x) for x in allowed(cr.state, cr.category, cr.decided)],
         request=cr,
     )
@@ -200,3 +215,11 @@ def request_type(cr: model.ChangeRequest) -> ChangeRequestType:
 
 def ci_type(ref: model.AffectedRef) -> ChangeCI:
     return ChangeCI(**vars(ref))
+
+
+def _verification(v: model.Verification | None) -> ChangeVerification | None:
+    if v is None:
+        return None
+    return ChangeVerification(verified_at=v.verified_at, as_planned=v.as_planned,
+                              unplanned_extras=v.extras, not_observed=list(v.not_observed),
+                              changes=cast(JSON, v.changes))  # fmt: skip

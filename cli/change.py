@@ -102,6 +102,11 @@ def _print_request(cr: ChangeRequest) -> None:
         rows += [("impact", f"{len(a.impact.get('affected', []))} CIs affected")]
     if cr.approved_after_the_fact:
         rows.append(("flag", "approved after the fact (emergency)"))
+    if (v := cr.verification) is not None:
+        rows.append(("verified", f"{format_value(v.verified_at)}: {v.as_planned} as planned, "
+                     f"{v.extras} unplanned extras, {len(v.not_observed)} planned but not "
+                     "observed"))  # fmt: skip
+        rows += [("", f"not observed: {uid}") for uid in v.not_observed]
     for key, value in rows:
         table.add_row(key, escape(value))
     console.print(table)

@@ -136,10 +136,10 @@ def _findings(changes: pd.DataFrame, stored: list[Stored], now: datetime, run: s
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    return [{k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A value as JSON holds it: a time as ISO text, pandas' NaN for "no value" as None
     (an attribute set for the first time has no before)."""
     if isinstance(value, datetime):
@@ -155,8 +155,8 @@ def _matches(changes: pd.DataFrame) -> list[dict[str, Any]]:
         {"cr": r["requests"], "uid": r["uid"], "key": r["key"],
          "props": {"kind": r["kind"], "attribute": r["attribute"], "at": r["at"],
                    "source": r["source"], "changeset": r["cs"],
-                   "before": json.dumps(_plain(r["before"]), default=str),
-                   "after": json.dumps(_plain(r["after"]), default=str)}}
+                   "before": json.dumps(plain(r["before"]), default=str),
+                   "after": json.dumps(plain(r["after"]), default=str)}}
         for r in ok.to_dict("records")
     ]  # fmt: skip
 

@@ -17,7 +17,7 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from audits.authorized.check import classify
+from audits.authorized.check import classify, plain
 from audits.authorized.observe import AUTHORIZING
 from audits.errors import AuditError
 from cmdb.config import Config
@@ -69,7 +69,9 @@ def compare(
     changes: pd.DataFrame, now: datetime,
 ) -> Verification:  # fmt: skip
     """The pure part: the window's changes (with the requests covering each) sorted out."""
-    mine = changes["requests"].map(lambda crs: request_id in crs)
+    # as bool: a window without changes maps to an empty object Series, which pandas
+    # would take for a list of column labels
+    mine = changes["requests"].map(lambda crs: request_id in crs).astype(bool)
     unmatched = changes["requests"].map(len) == 0
     planned = changes[mine]
     seen = set(planned["uid"]) | {p for ps in planned["parents"] for p in ps}
@@ -83,7 +85,7 @@ def compare(
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     cols = ["uid", "kind", "attribute", "before", "after", "at", "source"]
     return [
-        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()}
+        {k: plain(v) for k, v in r.items()}
         for r in frame.sort_values(["at", "uid"])[cols].to_dict("records")
     ]
 

@@ -126,6 +126,19 @@ class Assessment:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """Planned against observed once the window closed (audits/authorized/verify.py
+    stores it): the changes as planned, the unplanned extras in the window, and the
+    affected CIs with no change observed. `changes` holds both lists' rows."""
+
+    verified_at: datetime
+    as_planned: int
+    extras: int
+    not_observed: tuple[str, ...]  # uids
+    changes: dict[str, Any]  # {"as_planned": [...], "extras": [...]}: the rows as stored
+
+
+@dataclass(frozen=True)
 class ChangeRequest:
     id: str
     title: str
@@ -145,6 +158,7 @@ class ChangeRequest:
     touched_services: tuple[str, ...]  # business services (names) the impact reached
     assessment: Assessment | None = None
     decided: bool = False  # the CAB approved or rejected it
+    verification: Verification | None = None  # once its window closed and it was verified
 
     @property
     def decisions(self) -> tuple[Transition, ...]:
@@ -206,6 +220,21 @@ def from_row(row: dict[str, Any]) -> ChangeRequest:
         touched_services=tuple(p.get("touched_services") or ()),
         assessment=assessment,
         decided=bool(p.get("decided")),
+        verification=_verification(p),
+    )
+
+
+def _verification(p: dict[str, Any]) -> Verification | None:
+    if not p.get("verification"):
+        return None
+    stored = json.loads(p["verification"])
+    planned, extras = stored.get("as_planned") or [], stored.get("extras") or []
+    return Verification(
+        verified_at=p.get("verified_at") or datetime.fromisoformat(stored["verified_at"]),
+        as_planned=len(planned),
+        extras=len(extras),
+        not_observed=tuple(stored.get("not_observed") or ()),
+        changes={"as_planned": planned, "extras": extras},
     )
 
 

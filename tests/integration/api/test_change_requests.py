@@ -274,3 +274,25 @@ def test_hostile_text_in_every_argument_is_an_answer_or_a_clean_error(
         http, "start", create(http, [uids["core-HQ"]], category="EMERGENCY")["id"], text
     )
     assert commented["transitions"][-1]["comment"] == text
+
+
+VERIFICATION = """query($id: String!) { changeRequest(id: $id) {
+  verification { verifiedAt asPlanned unplannedExtras notObserved changes } } }"""
+
+
+def test_a_verified_request_shows_planned_against_observed(
+    http: httpx.Client, graph: neo4j.Driver, schema: Schema, config: Config,
+    uids: dict[str, str],
+) -> None:  # fmt: skip
+    """After its window the check verifies a request (audits/authorized/verify.py); its
+    review reads the result here. Nothing observed: both CIs planned but not observed."""
+    from audits.authorized.verify import verify
+
+    made = create(http, [uids["core-HQ"], uids["app-erp"]], window=FRIDAY)
+    assert data(http, VERIFICATION, id=made["id"])["changeRequest"]["verification"] is None
+    when = datetime(2026, 12, 5, tzinfo=UTC)
+    verify(graph, schema, config, made["id"], when)
+    shown = data(http, VERIFICATION, id=made["id"])["changeRequest"]["verification"]
+    assert shown == {"verifiedAt": "2026-12-05T00:00:00+00:00", "asPlanned": 0,
+                     "unplannedExtras": 0, "changes": {"as_planned": [], "extras": []},
+                     "notObserved": sorted([uids["core-HQ"], uids["app-erp"]])}  # fmt: skip

@@ -29,6 +29,7 @@ from cmdb.config import AuditsConfig, Config
 from cmdb.impact import ImpactMode, ImpactSettings
 from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
+from cmdb.queryplan import run_plan
 from cmdb.runs import DiscoveryRun, record_run
 from cmdb.schema import Schema
 
@@ -170,6 +171,11 @@ def test_verification_sorts_planned_from_observed(
     stored = graph.execute_query("MATCH (c:ChangeRequest {id: $id}) RETURN c.verification AS v",
                                  {"id": cr}).records[0]["v"]  # fmt: skip
     assert json.loads(stored)["not_observed"] == [uids["srv2"]]
+    # the request as its review reads it (cmdb change show, the API's verification)
+    v = run_plan(graph, store.read_one(cr)).verification
+    assert v is not None and (v.verified_at, v.as_planned, v.extras) == (LATER, 2, 1)
+    assert v.not_observed == (uids["srv2"],)
+    assert v.changes["extras"][0]["after"] == "8.0.2"
 
 
 def test_the_cli_checks_a_period_and_verifies(
@@ -193,6 +199,9 @@ def test_the_cli_checks_a_period_and_verifies(
     assert following.output.startswith("changes 2026-06-04 08:00:00Z .. "), following.output
     shown = cli.invoke(app, ["audit", "changes", "--verify", cr])
     assert shown.exit_code == 0 and "as planned" in shown.output, shown.output
+    review = cli.invoke(app, ["change", "show", cr])  # what the review step reads
+    assert review.exit_code == 0, review.output
+    assert "1 as planned, 0 unplanned extras, 0 planned but not observed" in review.output
     bad = cli.invoke(app, ["audit", "changes", "--since", "yesterday"])
     # one line through `cmdb`'s error handler (AuditError is a CMDBError)
     assert bad.exit_code != 0 and "--since 'yesterday' is not a time" in str(bad.exception)
