@@ -96,15 +96,21 @@ def schedule(
     import neo4j
 
     from cmdb.errors import CMDBError
+    from cmdb.schedule import Outcome, Scheduler
     from discovery.jobs import JobError, load_job
-    from discovery.schedule import Outcome, Scheduler
+    from discovery.schedule import job_tasks
 
     jobs = []
     for path in job_files:
         job = load_job(path, max_targets)
         if job.schedule is None:
-            raise JobError(str(path), None, "schedule", "missing: `cmdb schedule` runs jobs "
-                           "that have one (a cron expression); run this one with `cmdb discover`")
+            raise JobError(
+                str(path),
+                None,
+                "schedule",
+                "missing: `cmdb schedule` runs jobs "
+                "that have one (a cron expression); run this one with `cmdb discover`",
+            )
         jobs.append(job)
     resolver, memory = _credentials(secrets, memory_file)
     with graph():
@@ -112,23 +118,23 @@ def schedule(
     # a job's run ends in one of these when the database or its inputs fail it; the next
     # tick may find them mended (anything else is a bug, and stops the schedule)
     survives = (CMDBError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError)
-    scheduler = Scheduler(jobs, lambda job: run_discovery(job, resolver, memory,
-                                                          progress_every=progress_every),
-                          survives=survives, run_now=run_now)  # fmt: skip
+    tasks = job_tasks(jobs, lambda job: run_discovery(job, resolver, memory,
+                                                      progress_every=progress_every))  # fmt: skip
+    scheduler = Scheduler(tasks, survives=survives, run_now=run_now)
     table = Table("job", "schedule (UTC)", "next run", title="cmdb schedule")
-    for job, due in scheduler.upcoming():
-        table.add_row(job.name, str(job.schedule), due.isoformat(timespec="seconds"))
+    for task, due in scheduler.upcoming():
+        table.add_row(task.name, task.cron, due.isoformat(timespec="seconds"))
     console.print(table)
 
     def report(outcome: Outcome) -> None:
         took = (outcome.ended - outcome.started).total_seconds()
         overran = f", {outcome.skipped} tick(s) skipped while it ran" if outcome.skipped else ""
         if outcome.error:
-            console.print(f"[red]{outcome.job} failed[/red] after {took:.1f}s: {outcome.error}")
+            console.print(f"[red]{outcome.task} failed[/red] after {took:.1f}s: {outcome.error}")
         else:
-            console.print(f"{outcome.job} done in {took:.1f}s{overran}")
-        following = scheduler.due[outcome.job]
-        console.print(f"next {outcome.job}: {following.isoformat(timespec='seconds')}")
+            console.print(f"{outcome.task} done in {took:.1f}s{overran}")
+        following = scheduler.due[outcome.task]
+        console.print(f"next {outcome.task}: {following.isoformat(timespec='seconds')}")
 
     try:
         scheduler.run(max_runs, on_outcome=report)

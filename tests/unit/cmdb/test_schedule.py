@@ -1,4 +1,4 @@
-"""The scheduler on a fake clock: jobs run when their cron ticks fall due, one at a
+"""The scheduler on a fake clock: tasks (here discovery jobs) run when their cron ticks fall due, one at a
 time; an overrun skips ticks instead of piling them up; a failing job is recorded and
 the others go on; bad schedules are refused by name."""
 
@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from cmdb.errors import CMDBError
+from cmdb.schedule import Outcome, ScheduleError, Scheduler, next_due, ticks_between
 from discovery.jobs import Job
-from discovery.schedule import Outcome, ScheduleError, Scheduler, next_due, ticks_between
+from discovery.schedule import job_tasks
 
 T0 = datetime(2026, 11, 22, 12, 0, 10, tzinfo=UTC)
 
@@ -55,8 +56,10 @@ def test_jobs_run_at_their_ticks_soonest_first() -> None:
     clock = Clock()
     run = runner(clock, {}, set())
     jobs = [job("hourly", "0 * * * *"), job("quarter", "*/15 * * * *")]
-    scheduler = Scheduler(jobs, run, survives=(CMDBError,), clock=clock, sleep=clock.sleep)
-    assert [(j.name, t) for j, t in scheduler.upcoming()] == [
+    scheduler = Scheduler(
+        job_tasks(jobs, run), survives=(CMDBError,), clock=clock, sleep=clock.sleep
+    )
+    assert [(t.name, at) for t, at in scheduler.upcoming()] == [
         ("quarter", datetime(2026, 11, 22, 12, 15, tzinfo=UTC)),
         ("hourly", datetime(2026, 11, 22, 13, 0, tzinfo=UTC)),
     ]
@@ -73,7 +76,7 @@ def test_jobs_run_at_their_ticks_soonest_first() -> None:
 def test_an_overrun_skips_ticks_and_does_not_pile_them_up() -> None:
     clock = Clock()
     run = runner(clock, {"sweep": timedelta(minutes=40)}, set())
-    scheduler = Scheduler([job("sweep", "*/15 * * * *")], run, survives=(CMDBError,),
+    scheduler = Scheduler(job_tasks([job("sweep", "*/15 * * * *")], run), survives=(CMDBError,),
                           clock=clock, sleep=clock.sleep)  # fmt: skip
     first, second = scheduler.run(max_runs=2, on_outcome=lambda _o: None)
     # ran 12:15 -> 12:55: the 12:30 and 12:45 ticks passed; next is 13:00, not 12:30
@@ -86,11 +89,11 @@ def test_a_failing_job_is_recorded_and_the_others_go_on() -> None:
     clock = Clock()
     run = runner(clock, {}, {"broken"})
     seen: list[Outcome] = []
-    scheduler = Scheduler([job("broken", "*/10 * * * *"), job("fine", "*/10 * * * *")], run,
-                          survives=(CMDBError,), clock=clock, sleep=clock.sleep)  # fmt: skip
+    scheduler = Scheduler(job_tasks([job("broken", "*/10 * * * *"), job("fine", "*/10 * * * *")],
+                                    run), survives=(CMDBError,), clock=clock, sleep=clock.sleep)  # fmt: skip
     outcomes = scheduler.run(max_runs=4, on_outcome=seen.append)
     assert seen == outcomes
-    assert [(o.job, o.error) for o in outcomes] == [
+    assert [(o.task, o.error) for o in outcomes] == [
         ("broken", "CMDBError: broken: the database went away"), ("fine", None),
         ("broken", "CMDBError: broken: the database went away"), ("fine", None),
     ]  # fmt: skip
@@ -102,7 +105,7 @@ def test_an_error_it_was_not_told_to_survive_ends_the_schedule() -> None:
     def run(_j: Job) -> None:
         raise ZeroDivisionError("a bug")
 
-    scheduler = Scheduler([job("a", "* * * * *")], run, survives=(CMDBError,), clock=clock,
+    scheduler = Scheduler(job_tasks([job("a", "* * * * *")], run), survives=(CMDBError,), clock=clock,
                           sleep=clock.sleep)  # fmt: skip
     with pytest.raises(ZeroDivisionError):
         scheduler.run(max_runs=1)
@@ -111,7 +114,7 @@ def test_an_error_it_was_not_told_to_survive_ends_the_schedule() -> None:
 def test_run_now_starts_every_job_at_once_then_follows_the_schedule() -> None:
     clock = Clock()
     run = runner(clock, {}, set())
-    scheduler = Scheduler([job("a", "0 3 * * *")], run, survives=(CMDBError,), clock=clock,
+    scheduler = Scheduler(job_tasks([job("a", "0 3 * * *")], run), survives=(CMDBError,), clock=clock,
                           sleep=clock.sleep, run_now=True)  # fmt: skip
     [outcome] = scheduler.run(max_runs=1, on_outcome=lambda _o: None)
     assert outcome.started == T0 and clock.slept == []
@@ -120,12 +123,12 @@ def test_run_now_starts_every_job_at_once_then_follows_the_schedule() -> None:
 
 def test_jobs_without_a_schedule_or_with_one_name_twice_are_refused() -> None:
     with pytest.raises(ScheduleError, match=r"no schedule in job\(s\) manual"):
-        Scheduler([job("manual", None)], print, survives=())
-    with pytest.raises(ScheduleError, match="scheduled twice: a"):
-        Scheduler([job("a", "* * * * *"), job("a", "0 * * * *")], print, survives=())
+        job_tasks([job("manual", None)], print)
+    with pytest.raises(ScheduleError, match="tasks scheduled twice: a"):
+        Scheduler(job_tasks([job("a", "* * * * *"), job("a", "0 * * * *")], print), survives=())
 
 
 def test_ticks_are_utc_and_counted_between_two_times() -> None:
-    j = job("a", "30 2 * * *")
+    j = "30 2 * * *"
     assert next_due(j, T0) == datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
     assert ticks_between(j, T0, T0 + timedelta(days=3)) == 3
