@@ -31,6 +31,7 @@ PLANTED = {
     "software-minimum-version": {"openssl 3.0.9"},
     "os-baseline": {"sw-old-os"},
     "not-seen": {"srv-stale"},
+    "switch-port-known": {"Gi1/0/2"},
 }
 
 
@@ -78,6 +79,20 @@ def changeset(at: datetime, cis: list[dict[str, Any]], links: list[dict[str, Any
                                      "cis": cis, "links": links})  # fmt: skip
 
 
+def _port(key: str, parent: str, name: str, status: str = "up") -> dict[str, Any]:
+    return {"key": key, "class": "Interface", "parent": {"ref": parent},
+            "attributes": {"name": name, "oper_status": status}}  # fmt: skip
+
+
+def _cabling() -> list[dict[str, Any]]:
+    """sw-ok's ports cabled to three servers, one information point patched."""
+    return [_port("sw-ok/1", "sw-ok", "Gi1/0/1"), _port("sw-ok/2", "sw-ok", "Gi1/0/2"),
+            _port("sw-ok/3", "sw-ok", "Gi1/0/3", "down"),
+            *(_port(f"{srv}/eth0", srv, "eth0") for srv in ("srv-ok", "srv-noowner",
+                                                            "srv-expired")),
+            ci("point-101", "InformationPoint", point_id="101", room="A-1")]  # fmt: skip
+
+
 def build(driver: neo4j.Driver, schema: Schema, config: Config) -> dict[str, str]:
     """The estate; returns uid by CI name."""
     ingest = Ingestor(driver, schema, config)
@@ -116,6 +131,11 @@ def build(driver: neo4j.Driver, schema: Schema, config: Config) -> dict[str, str
               link("LOCATED_IN", "srv-expiring", "site-a")]  # fmt: skip
     links += [link("OWNED_BY", "srv-nolocation", "netops"),
               link("COVERED_BY", "srv-nolocation", "c-good")]  # fmt: skip
+    cis += _cabling()
+    links += [link("CONNECTED_TO", "sw-ok/1", "srv-ok/eth0"),  # patched: known
+              link("CONNECTED_TO", "sw-ok/2", "srv-noowner/eth0"),  # no point: a finding
+              link("CONNECTED_TO", "sw-ok/3", "srv-expired/eth0"),  # down: not judged
+              link("PATCHED_TO", "point-101", "sw-ok/1")]  # fmt: skip
     uids |= ingest.ingest(changeset(T0, cis, links)).uids
     return uids
 
