@@ -1,4 +1,4 @@
-"""`cmdb discover` and `cmdb schedule`: discovery jobs, now or on their schedules."""
+"""`cmdb discover`: a discovery job, now (on schedules: `cmdb schedule`, cli/schedule.py)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ ProgressEvery = Annotated[
 ]  # fmt: skip
 
 
-def _credentials(secrets: Path | None, memory_file: Path | None,
+def credentials(secrets: Path | None, memory_file: Path | None,
                  ) -> tuple[CredentialResolver, CredentialMemory]:  # fmt: skip
     from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
 
@@ -53,6 +53,8 @@ def _credentials(secrets: Path | None, memory_file: Path | None,
 
 
 def register(app: typer.Typer) -> None:
+    from cli.schedule import schedule  # it builds on this module's run_discovery
+
     app.command("discover")(discover)
     app.command("schedule")(schedule)
 
@@ -72,77 +74,8 @@ def discover(
     from discovery.jobs import load_job
 
     job = load_job(job_file, max_targets)
-    resolver, memory = _credentials(secrets, memory_file)
+    resolver, memory = credentials(secrets, memory_file)
     run_discovery(job, resolver, memory, dry_run, progress_every)
-
-
-def schedule(
-    job_files: Annotated[
-        list[Path], typer.Argument(help="discovery jobs with a schedule", metavar="JOB.yaml...")
-    ],
-    secrets: Secrets = None,
-    memory_file: MemoryFile = None,
-    run_now: Annotated[
-        bool, typer.Option("--run-now", help="run every job once at start, then on schedule")
-    ] = False,
-    max_runs: Annotated[
-        int | None, typer.Option("--max-runs", min=1, help="stop after this many runs")
-    ] = None,
-    max_targets: MaxTargets = None,
-    progress_every: ProgressEvery = 10.0,
-) -> None:
-    """Run discovery jobs on their cron schedules (UTC), one at a time, until stopped
-    (Ctrl-C): a job that fails is reported and the schedule goes on."""
-    import neo4j
-
-    from cmdb.errors import CMDBError
-    from cmdb.schedule import Outcome, Scheduler
-    from discovery.jobs import JobError, load_job
-    from discovery.schedule import job_tasks
-
-    jobs = []
-    for path in job_files:
-        job = load_job(path, max_targets)
-        if job.schedule is None:
-            raise JobError(
-                str(path),
-                None,
-                "schedule",
-                "missing: `cmdb schedule` runs jobs "
-                "that have one (a cron expression); run this one with `cmdb discover`",
-            )
-        jobs.append(job)
-    resolver, memory = _credentials(secrets, memory_file)
-    with graph():
-        pass  # refuse a graph the schema is not applied to now, not at the first tick
-    # a job's run ends in one of these when the database or its inputs fail it; the next
-    # tick may find them mended (anything else is a bug, and stops the schedule)
-    survives = (CMDBError, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError)
-    tasks = job_tasks(jobs, lambda job: run_discovery(job, resolver, memory,
-                                                      progress_every=progress_every))  # fmt: skip
-    scheduler = Scheduler(tasks, survives=survives, run_now=run_now)
-    table = Table("job", "schedule (UTC)", "next run", title="cmdb schedule")
-    for task, due in scheduler.upcoming():
-        table.add_row(task.name, task.cron, due.isoformat(timespec="seconds"))
-    console.print(table)
-
-    def report(outcome: Outcome) -> None:
-        took = (outcome.ended - outcome.started).total_seconds()
-        overran = f", {outcome.skipped} tick(s) skipped while it ran" if outcome.skipped else ""
-        if outcome.error:
-            console.print(f"[red]{outcome.task} failed[/red] after {took:.1f}s: {outcome.error}")
-        else:
-            console.print(f"{outcome.task} done in {took:.1f}s{overran}")
-        following = scheduler.due[outcome.task]
-        console.print(f"next {outcome.task}: {following.isoformat(timespec='seconds')}")
-
-    try:
-        scheduler.run(max_runs, on_outcome=report)
-    except KeyboardInterrupt:  # between runs; a run stopped by a signal exits as it does
-        console.print("schedule stopped")
-    except typer.Exit:
-        console.print("schedule stopped")
-        raise
 
 
 def run_discovery(job: Job, resolver: CredentialResolver, memory: CredentialMemory,

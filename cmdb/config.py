@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, with_config
 from typing_extensions import TypedDict
 
 from cmdb.errors import ConfigError
+from cmdb.schedule_config import Schedules, SchedulesFile, resolve
 from cmdb.yamlfile import YAMLFileError, line_of, load_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +120,7 @@ class _AuditsFile(BaseModel):
 class _ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     audits: _AuditsFile = Field(default_factory=_AuditsFile)
+    schedules: SchedulesFile = Field(default_factory=SchedulesFile)
     changes: _ChangesFile = Field(default_factory=_ChangesFile)
     api: _ApiFile = Field(default_factory=_ApiFile)
     dbms: _DBMSFile = Field(default_factory=_DBMSFile)
@@ -223,6 +225,7 @@ class Config:
     api: ApiSettings = field(default_factory=ApiSettings)
     changes: ChangesConfig = field(default_factory=ChangesConfig)
     audits: AuditsConfig = field(default_factory=AuditsConfig)
+    schedules: Schedules = field(default_factory=Schedules)  # cmdb/schedule_config.py
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -287,6 +290,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         changes=_changes(parsed.changes),
         api=_api(parsed.api, env),
         audits=_audits(parsed.audits, path.parent if path is not None else Path.cwd()),
+        schedules=resolve(parsed.schedules, path.parent if path is not None else Path.cwd()),
     )
 
 

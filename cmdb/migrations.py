@@ -32,8 +32,8 @@ class Applied:
 
 
 # Bump when derived_statements() changes, so graphs built by older code get the new DDL.
-DERIVED_REVISION = 8  # 6: the full-text index ci_search; 7: the page indexes of every label;
-# 8: findings and audit runs
+DERIVED_REVISION = 9  # 6: the full-text index ci_search; 7: the page indexes of every label;
+# 8: findings and audit runs; 9: scheduled runs
 
 
 def _ident(*parts: str) -> str:
@@ -51,6 +51,8 @@ AUDIT_DDL = [
     "FOR (k:FindingSequence) REQUIRE k.name IS UNIQUE",
     "CREATE CONSTRAINT auditrun_id IF NOT EXISTS FOR (r:AuditRun) REQUIRE r.id IS UNIQUE",
     "CREATE INDEX auditrun_started IF NOT EXISTS FOR (r:AuditRun) ON (r.started_at)",
+    # the scheduler's runs (cmdb/schedule.py): a task's newest tick, at start-up
+    "CREATE INDEX scheduledrun_task_due IF NOT EXISTS FOR (r:ScheduledRun) ON (r.task, r.due)",
 ]
 
 
