@@ -23,7 +23,11 @@ RUNS_READ = 1000  # the newest discovery runs whose coverage counts
 DEVICE_COLUMNS = ["uid", "class", "name", "serial_number", "hostname", "model",
                   "management_ip", "warranty_end", "registered", "discovered",
                   "last_discovered", "prov", "place", "place_source", "owner",
-                  "owner_source"]  # fmt: skip
+                  "owner_source", "department", "department_source"]  # fmt: skip
+# a device's open links compared with the register, each kind's column: its places, the
+# person who owns it (owner) and the team (department), as the importer links them
+LINKED = {"place": ("LOCATED_IN", None), "owner": ("OWNED_BY", "Person"),
+          "department": ("OWNED_BY", "Team")}  # fmt: skip
 
 
 CONFLICT_COLUMNS = ["key", "class", "uids", "chosen", "identifiers"]
@@ -54,8 +58,9 @@ def read_frames(labels: Sequence[str]) -> Plan[Frames]:
 
 
 def devices_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """One row per CI: sightings and links flattened (the non-register place and owner:
-    the discovered or current value reconciliation compares the register's with)."""
+    """One row per CI: sightings and links flattened (the non-register place, owner and
+    department: the discovered or current value reconciliation compares the register's
+    with)."""
     df = pd.DataFrame(rows, columns=["uid", "class", "name", "status", "serial_number",
                                      "hostname", "model", "management_ip", "warranty_end",
                                      "seen", "prov", "links"])  # fmt: skip
@@ -69,22 +74,26 @@ def devices_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     links = pd.concat([links[["uid"]].reset_index(drop=True),
                        pd.json_normalize(links["links"].tolist())], axis=1)  # fmt: skip
     if links.empty:
-        links = pd.DataFrame(columns=["uid", "type", "name", "source"])
+        links = pd.DataFrame(columns=["uid", "type", "class", "name", "source"])
     links = links[links["source"] != REGISTER].sort_values(["uid", "type", "name"])
-    for kind, col in (("LOCATED_IN", "place"), ("OWNED_BY", "owner")):
-        first = links[links["type"] == kind].drop_duplicates("uid")
+    for col, (kind, cls) in LINKED.items():
+        of_kind = links["type"] == kind
+        if cls is not None:
+            of_kind &= links["class"] == cls
+        first = links[of_kind].drop_duplicates("uid")
         first = first.rename(columns={"name": col, "source": f"{col}_source"})
         df = df.merge(first[["uid", col, f"{col}_source"]], on="uid", how="left")
     return df[DEVICE_COLUMNS]
 
 
 REGISTER_COLUMNS = ["row", "serial", "hostname", "name", "model", "warranty_end", "place",
-                    "owner"]  # fmt: skip
+                    "owner", "department"]  # fmt: skip
 
 
 def register_frame(register: RegisterFile) -> pd.DataFrame:
     """The register file's rows: identifiers and the values reconciliation compares (the
-    place: its most specific of rack, room, location; the owner: person, else department)."""
+    place: its most specific of rack, room, location; the owner (a person) and the
+    department apart, as the importer links them to a Person and a Team)."""
     rows = []
     for r in register.parsed.rows:
         v = {k: str(x) for k, x in r.values.items()}
@@ -92,5 +101,5 @@ def register_frame(register: RegisterFile) -> pd.DataFrame:
         rows.append({"row": r.row, "serial": v.get("serial"), "hostname": v.get("hostname"),
                      "name": v.get("name"), "model": v.get("model"),
                      "warranty_end": v.get("warranty_end"), "place": place,
-                     "owner": v.get("owner") or v.get("department")})  # fmt: skip
+                     "owner": v.get("owner"), "department": v.get("department")})  # fmt: skip
     return pd.DataFrame(rows, columns=REGISTER_COLUMNS)

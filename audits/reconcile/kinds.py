@@ -13,7 +13,7 @@ from audits.reconcile.frames import Frames
 REGISTERED_CLASSES = ("Server", "NetworkDevice", "Peripheral")
 # register field -> the CI's column, and the column naming where the CI's value came from
 DRIFT_FIELDS = {"serial": "serial_number", "model": "model", "warranty_end": "warranty_end",
-                "place": "place", "owner": "owner"}  # fmt: skip
+                "place": "place", "owner": "owner", "department": "department"}  # fmt: skip
 EVIDENCE = ["uid", "evidence"]
 
 
@@ -106,7 +106,7 @@ def match_register(register: pd.DataFrame, devices: pd.DataFrame) -> pd.DataFram
 def drift(register: pd.DataFrame, frames: Frames) -> pd.DataFrame:
     """A field whose register value differs from the CI's: one finding per CI naming every
     field that differs, with both values and both sources (the CI's value's source: the
-    link's for a place or owner, the attribute's owner in `_prov` for the others)."""
+    link's for a place, owner or department, the attribute's owner in `_prov` for the others)."""
     d = frames.devices
     matched = match_register(register, d)
     prov = matched["uid"].map(d.set_index("uid")["prov"])

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 def devices_query(labels: Sequence[str]) -> str:
     """The CIs of `labels` in `$statuses`: one label scan each (a union, so the planner
     cannot choose to read every node), their open LOCATED_IN and OWNED_BY links' far ends
-    (name or e-mail) with the link's source."""
+    (class, and name or e-mail) with the link's source."""
     scans = "\n  UNION ALL\n  ".join(f"MATCH (c:{label}) RETURN c" for label in labels)
     return f"""
 CALL () {{
@@ -22,7 +22,8 @@ WITH c WHERE c.status IN $statuses
 CALL (c) {{
   OPTIONAL MATCH (c)-[r:LOCATED_IN|OWNED_BY]->(t:CI)
   WHERE r.until IS NULL
-  RETURN collect({{type: type(r), name: coalesce(t.email, t.name), source: r.source}}) AS links
+  RETURN collect({{type: type(r), class: t._class, name: coalesce(t.email, t.name),
+                   source: r.source}}) AS links
 }}
 RETURN c.uid AS uid, c._class AS class, c.name AS name, c.status AS status,
        c.serial_number AS serial_number, c.hostname AS hostname, c.model AS model,
