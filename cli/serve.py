@@ -7,7 +7,7 @@ import logging
 import socket
 import sys
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from cli.base import console, graph
 from cmdb.config import Config
 from cmdb.errors import CMDBError
 from cmdb.schema import Schema, load_schema
+
+if TYPE_CHECKING:
+    from cli.schedule import Background
 
 
 class ServeError(CMDBError):
@@ -29,6 +32,10 @@ def serve(
     print_schema: Annotated[
         bool, typer.Option("--print-schema", help="write the GraphQL SDL and exit")
     ] = False,
+    schedule: Annotated[
+        bool,
+        typer.Option("--schedule", help="also run cmdb.yaml's `schedules:` (as `cmdb schedule`)"),
+    ] = False,
 ) -> None:
     """Serve the GraphQL API (/graphql with GraphiQL, /healthz, /readyz, /metrics) until
     Ctrl-C. Neo4j must be up with the schema applied (`cmdb db up`)."""
@@ -39,7 +46,18 @@ def serve(
         return
     with graph() as (config, schema, _driver):  # reachable and in step, or one clear error
         pass
-    run_server(config, schema, host, port)
+    if not schedule:
+        run_server(config, schema, host, port)
+        return
+    from cli.schedule import Background, build_tasks
+    from cmdb.connection import connect
+    from discovery.credentials import DEFAULT_MEMORY_FILE, CredentialMemory, CredentialResolver
+
+    tasks = build_tasks(config, schema, [], CredentialResolver(secrets_file=None),
+                        CredentialMemory(DEFAULT_MEMORY_FILE))  # fmt: skip
+    with connect(config) as driver:
+        background = Background(tasks, driver)
+        run_server(config, schema, host, port, background=background)
 
 
 def run_server(
@@ -48,8 +66,10 @@ def run_server(
     host: str,
     port: int,
     banner: Callable[[str], None] | None = None,
+    background: Background | None = None,
 ) -> None:
-    """Listen on host:port, print where (then `banner(url)`), and serve until Ctrl-C."""
+    """Listen on host:port, print where (then `banner(url)`), and serve until Ctrl-C;
+    `background` (the scheduler) runs while the server does and is stopped with it."""
     import uvicorn  # the API's packages load when serving, not for every command
 
     from api.app import create_app
@@ -73,12 +93,16 @@ def run_server(
     console.print(f"GraphQL API on {url}/graphql (GraphiQL in a browser), Ctrl-C stops it")
     if banner is not None:
         banner(url)
+    if background is not None:
+        background.start()
     try:
         server.run(sockets=[listening])
     except KeyboardInterrupt:  # uvicorn shut down cleanly, then passed the signal on
         pass
     finally:
         listening.close()
+        if background is not None:
+            background.stop()
     console.print("server stopped")
 
 
