@@ -44,15 +44,18 @@ class AuditRun:
     duration_ms: int
     scope: str | None
     results: tuple[RuleResult, ...]
+    kind: str = "rules"  # rules, reconcile (the changes check writes its own: changes)
+    reason: str | None = None  # why it was run (the API asks for one)
 
     def total(self, name: str) -> int:
         return sum(r.counts.get(name, 0) for r in self.results)
 
     def props(self) -> dict[str, Any]:
         ran = [r.rule.id for r in self.results if r.skipped is None]
-        return {"id": self.id, "actor": self.actor, "started_at": self.started_at,
+        return {"id": self.id, "kind": self.kind, "actor": self.actor,
+                "started_at": self.started_at,
                 "ended_at": self.ended_at, "duration_ms": self.duration_ms,
-                "scope": self.scope, "rules": ran,
+                "scope": self.scope, "reason": self.reason, "rules": ran,
                 "skipped": [r.rule.id for r in self.results if r.skipped is not None],
                 **{name: self.total(name) for name in COUNTS}}  # fmt: skip
 
@@ -78,6 +81,7 @@ def run_audit(
     now: datetime,
     scope: str | None = None,
     progress: Callable[[Rule], None] | None = None,
+    reason: str | None = None,
 ) -> AuditRun:
     """Evaluate `rules` as of `now` (over the CIs of class `scope` only, if given) and
     write what changed; returns the run as stored."""
@@ -95,8 +99,9 @@ def run_audit(
             progress(rule)
     duration = int((time.monotonic() - t0) * 1000)
     run = AuditRun(
-        run_id, actor, now, now + timedelta(milliseconds=duration), duration, scope, tuple(results)
-    )
+        run_id, actor, now, now + timedelta(milliseconds=duration), duration, scope,
+        tuple(results), reason=reason,
+    )  # fmt: skip
     _write(driver, config.batch_size, run, outcomes)
     return run
 

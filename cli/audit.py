@@ -4,6 +4,7 @@ cmdb.yaml `audits.rule_dirs`) run over the graph, and their findings reviewed.""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,10 +15,14 @@ from rich.table import Table
 from audits import review
 from audits.errors import AuditError
 from audits.findings import ACTIVE, Finding, Status
+from audits.full_run import Parts, full_audit, steps
+from audits.register.importer import read_register
 from audits.rulecheck import load_rules
-from audits.rulefile import SEVERITIES, Rule
-from audits.run import AuditRun, recent_runs, run_audit, select
+from audits.rulefile import SEVERITIES
+from audits.run import AuditRun, recent_runs, select
+from cli.authorized import summary as changes_summary
 from cli.base import console, graph
+from cli.reconcile import summary as reconcile_summary
 from cmdb.changes.steps import run_operation
 from cmdb.config import load_config
 from cmdb.display import format_value
@@ -48,22 +53,51 @@ def rules() -> None:
 def run(
     rules: Annotated[str | None, typer.Option("--rules", help="rule ids, comma-separated")] = None,
     scope: Annotated[str | None, typer.Option(help="only CIs of this class")] = None,
+    reconcile: Annotated[
+        bool | None,
+        typer.Option("--reconcile/--no-reconcile",
+                     help="reconcile the register with discovery too (default: when neither "
+                     "--rules nor --scope narrows the run)"),
+    ] = None,
+    changes: Annotated[
+        bool | None,
+        typer.Option("--changes/--no-changes",
+                     help="check the changes since the last check too (default: as --reconcile)"),
+    ] = None,
+    register: Annotated[
+        Path | None, typer.Option(help="the register file, for drift", metavar="FILE.xlsx|.csv")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="the register's sheet")] = None,
     actor: Actor = "cli",
-) -> None:
-    """Run the rules now: findings opened, resolved, reopened, their waivers lapsed; one
-    AuditRun recorded. Prints a summary per rule."""
+) -> None:  # fmt: skip
+    """Run the rules now (findings opened, resolved, reopened, their waivers lapsed), then
+    reconcile the register with discovery and check the changes since the last check: one
+    AuditRun each. Prints a summary per rule, per kind and per changed attribute."""
+    whole = not rules and scope is None
+    register_file = read_register(register, sheet) if register is not None else None
+    parts = Parts(
+        reconcile=whole if reconcile is None else reconcile,
+        changes=whole if changes is None else changes,
+        register=register_file,
+    )
     with graph() as (config, schema, driver):
         chosen = select(load_rules(schema, config.audits.rule_dirs), _split(rules) or None)
         columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task("audit", total=len(chosen))
+            task = bar.add_task("audit", total=steps(chosen, parts))
 
-            def advance(rule: Rule) -> None:
-                bar.update(task, advance=1, description=f"audit: {rule.id}")
+            def advance(step: str) -> None:
+                bar.update(task, advance=1, description=f"audit: {step}")
 
-            done = run_audit(driver, schema, config, chosen, actor=actor,
-                             now=datetime.now(UTC), scope=scope, progress=advance)  # fmt: skip
-    _summary(done)
+            done = full_audit(driver, schema, config, chosen, parts, actor=actor,
+                              now=datetime.now(UTC), scope=scope, progress=advance)  # fmt: skip
+    _summary(done.rules)
+    if done.reconciled is not None:
+        reconcile_summary(done.reconciled)
+    if done.changes is not None:
+        changes_summary(done.changes)
+    elif done.changes_skipped is not None:
+        console.print(f"changes check skipped: {done.changes_skipped}", highlight=False)
 
 
 @app.command("runs")

@@ -61,12 +61,12 @@ def changes(
         done = check_changes(driver, schema, config, since=start, until=end, actor=actor,
                              now=now)  # fmt: skip
         verified = verify_due(driver, schema, config, start, end, now)
-    _summary(done)
+    summary(done)
     for v in verified:
         _print_verification(v)
 
 
-def _summary(done: ChangesCheck) -> None:
+def summary(done: ChangesCheck) -> None:
     console.print(
         f"changes {format_value(done.since)} .. {format_value(done.until)}: run {done.id}"
     )

@@ -99,7 +99,7 @@ def reconcile(
             progress(kind)
     ms = int((time.monotonic() - t0) * 1000)
     run = AuditRun(run_id, actor, now, now + timedelta(milliseconds=ms), ms, "reconcile",
-                   tuple(results))  # fmt: skip
+                   tuple(results), kind="reconcile")  # fmt: skip
     _write(driver, batch_size, run, outcomes)
     return Reconciled(run, found)
 

@@ -104,3 +104,24 @@ def test_a_bad_rule_file_stops_every_rule(cli: CliRunner, graph: neo4j.Driver) -
     assert code == 1
     assert "rules/bad.yaml:4: rules.0.severity: Input should be 'critical'" in out
     assert count(graph, "AuditRun") == 0
+
+
+def test_a_whole_run_audits_reconciles_and_checks_the_changes(
+    cli: CliRunner, graph: neo4j.Driver, schema: Schema, config: Config
+) -> None:
+    """`cmdb audit run` without --rules or --scope: the rules, the reconciliation and the
+    changes check, an AuditRun each; a narrowed run is the rules alone unless asked."""
+    build(graph, schema, config)
+    code, out = run(cli, "audit", "run")
+    assert code == 0, out
+    assert "│ switch-port-known " in out and "reconciliation AUD-" in out
+    assert "│ unregistered " in out and "findings: 0 opened" in out
+    kinds = graph.execute_query("MATCH (r:AuditRun) RETURN r.kind AS kind ORDER BY kind").records
+    assert [r["kind"] for r in kinds] == ["changes", "reconcile", "rules"], out
+    code, out = run(cli, "audit", "run", "--rules", "owner")
+    assert code == 0 and "reconciliation" not in out, out
+    code, out = run(cli, "audit", "run", "--rules", "owner", "--changes")
+    assert code == 0 and "changes " in out and "reconciliation" not in out, out
+    kinds = graph.execute_query("MATCH (r:AuditRun) RETURN r.kind AS kind ORDER BY kind").records
+    assert [r["kind"] for r in kinds] == ["changes", "changes", "reconcile", "rules", "rules",
+                                          "rules"]  # fmt: skip
