@@ -21,6 +21,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from strawberry import UNSET
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -47,7 +48,13 @@ READY_SECONDS = 10.0  # the longest /readyz waits for Neo4j
 class _GraphQL(GraphQL[RequestContext, None]):
     def __init__(self, app_state: Any, model: Schema, config: Config, metrics: ApiMetrics) -> None:
         extensions = [*limit_extensions(config.api), OperationName]
-        super().__init__(build_schema(model, extensions), graphql_ide="graphiql")
+        # file uploads (importRegister): strawberry's multipart requests. No cross-site form
+        # can send one that runs: every operation needs the Authorization header (never a
+        # cookie), which a browser sends cross-origin only after a CORS preflight this app
+        # does not grant.
+        super().__init__(
+            build_schema(model, extensions), graphql_ide="graphiql", multipart_uploads_enabled=True
+        )
         self._state = app_state
         self._model = model
         self._config = config
@@ -77,6 +84,15 @@ class _GraphQL(GraphQL[RequestContext, None]):
         record.db = db
         record.user = context.viewer.name if context.viewer is not None else None
         return context
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """The request run; then the spooled files of a multipart upload closed (strawberry
+        leaves them open, also when the operation is refused before its resolver)."""
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            if isinstance(request, Request):
+                await request.close()
 
     async def _viewer(self, request: Request) -> Viewer | None:
         """Who is asking: the request's bearer token, checked (api/auth.py)."""
@@ -133,7 +149,11 @@ def create_app(config: Config, model: Schema) -> Starlette:
         ],
         middleware=[
             Middleware(RequestObserver, metrics=metrics),
-            Middleware(BodySizeLimit, max_bytes=config.api.max_body_bytes),
+            Middleware(
+                BodySizeLimit,
+                max_bytes=config.api.max_body_bytes,
+                max_upload_bytes=config.api.max_upload_bytes,
+            ),
         ],
         lifespan=lifespan,
     )

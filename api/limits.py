@@ -200,19 +200,24 @@ class BodyTooLarge(Exception):
 class BodySizeLimit:
     """ASGI middleware: a request body over `max_bytes` is answered 413 with one GraphQL-
     style error, before the application sees it (by Content-Length, or counted while a
-    chunked body streams in)."""
+    chunked body streams in). A multipart body (a GraphQL file upload) may carry
+    `max_upload_bytes` more: the file itself is held to that cap by its resolver."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int = 0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self.refuse(send)
+        headers = dict(scope["headers"])
+        upload = headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+        cap = self.max_bytes + (self.max_upload_bytes if upload else 0)
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > cap:
+            await self.refuse(send, upload)
             return
         received = 0
         started = False
@@ -222,7 +227,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > cap:
                     raise BodyTooLarge
             return message
 
@@ -235,10 +240,12 @@ class BodySizeLimit:
             await self.app(scope, counted_receive, watched_send)
         except BodyTooLarge:
             if not started:
-                await self.refuse(send)
+                await self.refuse(send, upload)
 
-    async def refuse(self, send: Send) -> None:
+    async def refuse(self, send: Send, upload: bool = False) -> None:
         message = f"the request body is larger than the cap api.max_body_bytes={self.max_bytes}"
+        if upload:
+            message += f" plus api.max_upload_bytes={self.max_upload_bytes} for a file upload"
         body = json.dumps({"errors": [{"message": message}]}).encode()
         await send({
             "type": "http.response.start",

@@ -66,6 +66,7 @@ class _ApiFile(BaseModel):
     max_page_size: int = Field(default=500, ge=1, le=100_000)
     max_result_bytes: int = Field(default=10_000_000, ge=1000)
     max_body_bytes: int = Field(default=1_000_000, ge=1000)
+    max_upload_bytes: int = Field(default=20_000_000, ge=1000)
     query_timeout_seconds: float = Field(default=30.0, gt=0, le=3600)
     introspection: bool = True
 
@@ -166,6 +167,7 @@ class ApiSettings:
     max_page_size: int = 500  # the largest `first`/`last` a list field takes
     max_result_bytes: int = 10_000_000  # the JSON answer
     max_body_bytes: int = 1_000_000  # the request body
+    max_upload_bytes: int = 20_000_000  # a file uploaded (importRegister), beside the body
     query_timeout_seconds: float = 30.0  # each Neo4j transaction of a request
     introspection: bool = True
 

@@ -75,13 +75,15 @@ def read_register(
 
 
 def import_register(
-    ingestor: Ingestor, register: RegisterFile, actor: str = "register", dry_run: bool = False
-) -> ImportReport:
-    """The register's rows ingested as one change set (planned only, for a dry run)."""
+    ingestor: Ingestor, register: RegisterFile, actor: str = "register", dry_run: bool = False,
+    reason: str | None = None,
+) -> ImportReport:  # fmt: skip
+    """The register's rows ingested as one change set (planned only, for a dry run); the
+    change set's reason names the file, and `reason` when given."""
     path, parsed = register.path, register.parsed
     where = (str(path), register.sheet)
-    validated, facts = _validated(ingestor, parsed.rows, vocabulary(), where, actor,
-                                  f"register {path.name}")  # fmt: skip
+    why = f"register {path.name}" + (f": {reason}" if reason else "")
+    validated, facts = _validated(ingestor, parsed.rows, vocabulary(), where, actor, why)
     problems = sorted([*parsed.problems, *facts.problems], key=lambda p: p.row)
     report = ImportReport(path, register.sheet, register.header, facts.rows, parsed.skipped,
                           problems, facts.notes)  # fmt: skip
