@@ -4,11 +4,12 @@ the ticks missed while no scheduler was running. Indexed on (task, due)."""
 
 from __future__ import annotations
 
-# The newest tick each task ran for (null: never ran); one seek per task on the index.
+# The newest tick each task ran for (null: never ran); one seek per task on the index (a
+# composite index is read with a predicate on each of its properties).
 LAST_DUES = """
 UNWIND $tasks AS task
 CALL (task) {
-  MATCH (r:ScheduledRun) WHERE r.task = task
+  MATCH (r:ScheduledRun) WHERE r.task = task AND r.due IS NOT NULL
   RETURN max(r.due) AS due
 }
 RETURN task, due
@@ -18,7 +19,7 @@ RECORD_RUN = "CREATE (r:ScheduledRun) SET r = $props"
 
 # A task's runs, newest tick first.
 READ_RUNS = """
-MATCH (r:ScheduledRun) WHERE r.task = $task
+MATCH (r:ScheduledRun) WHERE r.task = $task AND r.due IS NOT NULL
 RETURN properties(r) AS p
 ORDER BY r.due DESC
 LIMIT $limit
