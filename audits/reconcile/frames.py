@@ -74,7 +74,10 @@ def devices_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     links = pd.concat([links[["uid"]].reset_index(drop=True),
                        pd.json_normalize(links["links"].tolist())], axis=1)  # fmt: skip
     if links.empty:
-        links = pd.DataFrame(columns=["uid", "type", "class", "name", "source"])
+        links = pd.DataFrame(columns=["uid", "type", "class", "name", "source", "within"])
+    links["name"] = [place_path(n, w) if t == "LOCATED_IN" else n
+                     for t, n, w in zip(links["type"], links["name"], links["within"],
+                                        strict=True)]  # fmt: skip
     links = links[links["source"] != REGISTER].sort_values(["uid", "type", "name"])
     for col, (kind, cls) in LINKED.items():
         of_kind = links["type"] == kind
@@ -86,18 +89,26 @@ def devices_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return df[DEVICE_COLUMNS]
 
 
+def place_path(name: str, within: list[list[Any]]) -> str:
+    """A place named with the places it is within, outermost first: 总部大楼/一号机房/A01
+    (a rack's name says little: every room has an A01)."""
+    outer = [str(n) for _depth, n in sorted(within or [], key=lambda w: -int(w[0]))]
+    return "/".join([*outer, str(name)])
+
+
 REGISTER_COLUMNS = ["row", "serial", "hostname", "name", "model", "warranty_end", "place",
                     "owner", "department"]  # fmt: skip
 
 
 def register_frame(register: RegisterFile) -> pd.DataFrame:
     """The register file's rows: identifiers and the values reconciliation compares (the
-    place: its most specific of rack, room, location; the owner (a person) and the
-    department apart, as the importer links them to a Person and a Team)."""
+    place: location/room/rack, what the row names of them, as place_path names the CI's;
+    the owner (a person) and the department apart, as the importer links them to a
+    Person and a Team)."""
     rows = []
     for r in register.parsed.rows:
         v = {k: str(x) for k, x in r.values.items()}
-        place = v.get("rack") or v.get("room") or v.get("location")
+        place = "/".join(v[f] for f in ("location", "room", "rack") if v.get(f)) or None
         rows.append({"row": r.row, "serial": v.get("serial"), "hostname": v.get("hostname"),
                      "name": v.get("name"), "model": v.get("model"),
                      "warranty_end": v.get("warranty_end"), "place": place,

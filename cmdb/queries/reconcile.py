@@ -12,7 +12,8 @@ from collections.abc import Sequence
 def devices_query(labels: Sequence[str]) -> str:
     """The CIs of `labels` in `$statuses`: one label scan each (a union, so the planner
     cannot choose to read every node), their open LOCATED_IN and OWNED_BY links' far ends
-    (class, and name or e-mail) with the link's source."""
+    (class, and name or e-mail) with the link's source, and the places a far end is
+    within (its open LOCATED_IN chain, two steps at most: a rack's room and location)."""
     scans = "\n  UNION ALL\n  ".join(f"MATCH (c:{label}) RETURN c" for label in labels)
     return f"""
 CALL () {{
@@ -23,7 +24,10 @@ CALL (c) {{
   OPTIONAL MATCH (c)-[r:LOCATED_IN|OWNED_BY]->(t:CI)
   WHERE r.until IS NULL
   RETURN collect({{type: type(r), class: t._class, name: coalesce(t.email, t.name),
-                   source: r.source}}) AS links
+                   source: r.source,
+                   within: [(t)-[u:LOCATED_IN*1..2]->(p:CI)
+                            WHERE all(x IN u WHERE x.until IS NULL) | [size(u), p.name]]}})
+         AS links
 }}
 RETURN c.uid AS uid, c._class AS class, c.name AS name, c.status AS status,
        c.serial_number AS serial_number, c.hostname AS hostname, c.model AS model,

@@ -21,7 +21,7 @@ def device(uid: str, serial: str, links: list[dict[str, Any]]) -> dict[str, Any]
 
 
 def owned(cls: str, name: str, source: str = "manual") -> dict[str, Any]:
-    return {"type": "OWNED_BY", "class": cls, "name": name, "source": source}
+    return {"type": "OWNED_BY", "class": cls, "name": name, "source": source, "within": []}
 
 
 def frames(rows: list[dict[str, Any]]) -> Frames:
