@@ -151,11 +151,11 @@ def register_rows(devices: dict[str, Device]) -> Register:
             serial = f"{d.serial}-X"
         elif role == "duplicated" and serial:
             serial = full_width(serial)
-        room, rack = ("二号机房", "B03") if role == "wrong-location" else (ROOM, RACK)
+        room = "二号机房" if role == "wrong-location" else ROOM  # its rack A01 in another room
         person = "someone.else@example.com" if role == "wrong-owner" else owner(recording)
         warranty = "2027-12-31" if role == "wrong-warranty" else FORMS[n % len(FORMS)]
         rows[at] = [at - FIRST + 1, f"设备{n + 1:02d}", TYPES[d.cls], "某品牌", d.model, serial,
-                    d.hostname, LOCATION, room, rack, person, TEAM, FORMS[(n + 1) % len(FORMS)],
+                    d.hostname, LOCATION, room, RACK, person, TEAM, FORMS[(n + 1) % len(FORMS)],
                     warranty, None]  # fmt: skip
         device_row[recording] = at
         at += 2 if n == 1 else 1  # a blank row after the second device
