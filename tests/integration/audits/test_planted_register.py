@@ -5,7 +5,7 @@ discovery recorded (tests/planted_register.py) with a missing device, a device l
 a wrong serial, location, owner and warranty end, a duplicate row and garbage rows.
 `cmdb import register` names each bad row (file, sheet, row, column, reason);
 `cmdb audit reconcile` reports every planted discrepancy, with both values and both
-sources, and nothing else.
+sources, and nothing else; a waiver on one of them lapses at its expiry.
 
 A lab of its own (prefix `cmdbpln`, SNMP only, 127.96.0.0/16)."""
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,15 @@ import pytest
 from typer.testing import CliRunner
 
 import lab
+from audits import review
+from audits.findings import Status
+from audits.reconcile.run import reconcile
+from audits.register.importer import read_register
 from cli.main import app
+from cmdb.changes.steps import run_operation
 from cmdb.config import Config
 from cmdb.ingest import Ingestor
+from cmdb.queryplan import run_plan
 from cmdb.schema import Schema
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
@@ -35,6 +42,7 @@ from tests import planted_register as build
 from tests.planted_register import ELSEWHERE, MISSING, ROLES, SWEEP, Device
 
 pytestmark = [pytest.mark.lab, pytest.mark.neo4j]
+HOUR = timedelta(hours=1)
 
 
 def discover(graph: neo4j.Driver, schema: Schema, config: Config, tmp_path: Path) -> RunReport:
@@ -152,6 +160,23 @@ def test_every_planted_discrepancy_is_found_and_nothing_else(
     missed, besides = sorted(planted - found), sorted(found - planted)
     assert found == planted, "\n".join(["not found:", *map(str, missed),
                                         "flagged besides:", *map(str, besides)])  # fmt: skip
+
+    # a waiver holds the warranty drift until its expiry, then lapses by itself: the first
+    # reconciliation after it reopens the finding
+    uid = role["wrong-warranty"].uid
+    key = f"reconcile-drift|{uid}"
+    now = datetime.now(UTC)
+    until = now + timedelta(days=7)
+    run_operation(graph, review.waive(key, "extension ordered", until, "carol", "dave", now))
+    rows = read_register(path)
+    during = reconcile(graph, config.batch_size, rows, actor="auditor", now=until - HOUR)
+    assert run_plan(graph, review.read_one(key)).status == Status.WAIVED
+    assert during.run.total("waived") == 1
+    assert findings(graph) == {t for t in planted if t[1] != uid}
+    after = reconcile(graph, config.batch_size, rows, actor="auditor", now=until + HOUR)
+    lapsed = run_plan(graph, review.read_one(key))
+    assert (lapsed.status, lapsed.events[-1].action) == (Status.OPEN, "lapse")
+    assert after.run.total("lapsed") == 1 and findings(graph) == planted
 
 
 def uid_of(graph: neo4j.Driver, serial: str) -> str:
