@@ -121,31 +121,33 @@ def audit_task(config: Config, schema: Schema, entry: AuditSchedule) -> Task:
 
 
 def run_scheduled_audit(entry: AuditSchedule) -> None:
-    from audits.authorized.check import check_changes, period
-    from audits.reconcile.run import reconcile
+    """The audit as `cmdb audit run` makes it (audits/full_run.py): the rules, then the
+    reconciliation when a register is named and the changes check when asked."""
+    from audits.full_run import Parts, full_audit
     from audits.register.importer import read_register
     from audits.rulecheck import load_rules
-    from audits.run import run_audit, select
+    from audits.run import select
 
-    actor = f"schedule:{entry.name}"
+    register = read_register(entry.reconcile) if entry.reconcile is not None else None
+    parts = Parts(reconcile=register is not None, changes=entry.changes, register=register)
     with graph() as (config, schema, driver):
-        now = datetime.now(UTC)
         rules = select(load_rules(schema, config.audits.rule_dirs), entry.rules)
-        done = run_audit(driver, schema, config, rules, actor=actor, now=now, scope=entry.scope)
-        console.print(f"{entry.name}: audit run {done.id}: {len(done.results)} rules, "
-                      f"{done.total('opened')} opened, {done.total('resolved')} resolved, "
-                      f"{done.total('still_open')} still open", highlight=False)  # fmt: skip
-        if entry.changes:
-            checked = check_changes(driver, schema, config, since=period(driver, None, now),
-                                    until=now, actor=actor, now=now)  # fmt: skip
-            c = checked.counts
-            console.print(f"{entry.name}: changes check {checked.id}: {c['changes']} changes, "
-                          f"{c['unauthorized']} unauthorized", highlight=False)  # fmt: skip
-        if entry.reconcile is not None:
-            register = read_register(entry.reconcile)
-            rec = reconcile(driver, config.batch_size, register, actor=actor, now=now)
-            console.print(f"{entry.name}: reconciliation {rec.run.id}: "
-                          f"{rec.run.total('still_open')} open", highlight=False)  # fmt: skip
+        done = full_audit(driver, schema, config, rules, parts, actor=f"schedule:{entry.name}",
+                          now=datetime.now(UTC), scope=entry.scope)  # fmt: skip
+    ran = done.rules
+    console.print(f"{entry.name}: audit run {ran.id}: {len(ran.results)} rules, "
+                  f"{ran.total('opened')} opened, {ran.total('resolved')} resolved, "
+                  f"{ran.total('still_open')} still open", highlight=False)  # fmt: skip
+    if done.reconciled is not None:
+        rec = done.reconciled.run
+        console.print(f"{entry.name}: reconciliation {rec.id}: {rec.total('still_open')} open",
+                      highlight=False)  # fmt: skip
+    if done.changes is not None:
+        c = done.changes.counts
+        console.print(f"{entry.name}: changes check {done.changes.id}: {c['changes']} changes, "
+                      f"{c['unauthorized']} unauthorized", highlight=False)  # fmt: skip
+    elif done.changes_skipped:
+        console.print(f"{entry.name}: changes check skipped: {done.changes_skipped}")
 
 
 def report_task(entry: ReportSchedule) -> Task:

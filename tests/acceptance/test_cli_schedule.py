@@ -77,8 +77,10 @@ CONFIG = """schedules:
       cron: "0 0 1 1 *"
       rules: [owner, location]
       changes: true
+      reconcile: register.csv
       initial_run: true
 {more}"""
+REGISTER = "name,type,serial\nsw-core-1,switch,SN-0001\n"
 WEEKLY = """    - name: weekly
       cron: "0 3 * * 0"
 """
@@ -88,10 +90,12 @@ def test_schedule_runs_config_audits_and_catches_up_a_missed_tick(
     cli: CliRunner, graph: neo4j.Driver, tmp_path: Path
 ) -> None:
     (tmp_path / "cmdb.yaml").write_text(CONFIG.format(more=""), encoding="utf-8")
+    (tmp_path / "register.csv").write_text(REGISTER, encoding="utf-8")
     first = cli.invoke(app, ["schedule", "--max-runs", "1"], catch_exceptions=False)
     assert first.exit_code == 0, first.output
     assert re.search(r"nightly\s+│\s+audit\s+│\s+0 0 1 1 \*", first.output), first.output
     assert "nightly: audit run AUD-" in first.output and "nightly: changes check" in first.output
+    assert "nightly: reconciliation AUD-" in first.output
     assert "nightly done in" in first.output and "next nightly: 20" in first.output
     log = GraphRunLog(graph)
     [run] = log.runs("nightly")
@@ -99,9 +103,11 @@ def test_schedule_runs_config_audits_and_catches_up_a_missed_tick(
     records, _, _ = graph.execute_query(
         "MATCH (r:AuditRun {actor: 'schedule:nightly'}) RETURN r.rules AS rules"
     )
-    # the rule audit, and the changes check (an audit run of its own)
-    assert sorted(sorted(r["rules"]) for r in records) == [
-        ["location", "owner"], ["unauthorized-change"]]  # fmt: skip
+    # the rule audit, the reconciliation and the changes check (an audit run each)
+    ran = sorted(sorted(r["rules"]) for r in records)
+    assert ["location", "owner"] in ran and ["unauthorized-change"] in ran and len(ran) == 3
+    [reconciled] = [r for r in ran if r[0].startswith("reconcile-")]
+    assert "reconcile-missing" in reconciled
 
     # a weekly audit last run in January 2025: the ticks since were missed, run once now;
     # the nightly one ran at its start and is not due again until next January
