@@ -23,6 +23,7 @@ from cli.discover import register as register_discovery
 from cli.errors import EXPLAINED, command_words, explain
 from cli.impact import impact
 from cli.reconcile import register as register_reconcile
+from cli.report import app as report_app
 from cli.register import register as register_registers
 from cli.serve import serve
 from cli.token import app as token_app
@@ -41,6 +42,7 @@ app.add_typer(ci_app, name="ci")
 app.add_typer(change_app, name="change")
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
+app.add_typer(report_app, name="report")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 register_discovery(app)
 register_registers(app)
