@@ -107,6 +107,7 @@ def _devices(raw: pd.DataFrame, missed: pd.Series, now: datetime, stale: timedel
     d["findings"] = raw["findings"].astype("int64")
     d["serious"] = raw["serious"].astype("int64")
     d["stale"] = seen.isna() | (pd.Timestamp(now) - seen > stale)
+    d = d.sort_values(["class", "device", "uid"], kind="stable").reset_index(drop=True)
     return d[[*DEVICE_COLUMNS, "stale"]]
 
 

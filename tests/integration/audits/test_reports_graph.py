@@ -14,11 +14,13 @@ import neo4j
 import pandas as pd
 import pytest
 from audit_estate import NOW, audit_config, build, observe, switch
+from typer.testing import CliRunner
 
 from audits.reports import ReportRequest, make_report, parse_period
 from audits.reports.vocabulary import heading
 from audits.rulecheck import load_rules
 from audits.run import run_audit
+from cli.main import app
 from cmdb.config import Config
 from cmdb.schema import Schema
 
@@ -169,3 +171,21 @@ def test_audit_report_of_the_run_as_csv_zip_in_chinese(
     severities = [col(s, "zh") for s in ("critical", "major", "minor", "warning", "info")]
     assert int(last[severities].sum(axis=1).iloc[0]) == len(ids)
     assert int(before[severities].sum(axis=1).iloc[0]) == 0
+
+
+def test_cmdb_report_writes_the_file_and_says_what_is_in_it(
+    cli: CliRunner, graph: neo4j.Driver, estate: Config, tmp_path: Path
+) -> None:
+    args = ["report", "audit", "--period", "2026-03", "--format", "xlsx", "--lang", "zh",
+            "--out", "audit.xlsx"]  # fmt: skip
+    result = cli.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "audit.xlsx: audit report (xlsx), 4 sections" in result.output
+    assert "sections: overview, run, findings, severity_over_time" in result.output
+    findings = sheet(Path("audit.xlsx"), "findings", "zh")
+    unresolved = cypher(
+        graph, "MATCH (f:Finding) WHERE f.status <> 'resolved' RETURN count(*) AS n"
+    )
+    assert len(findings) == unresolved[0]["n"]
+    bad = cli.invoke(app, ["report", "status", "--period", "2026-Q7", "--out", "s.html"])
+    assert bad.exit_code == 1 and not Path("s.html").exists()
