@@ -32,6 +32,7 @@ from api.db import Db
 from api.graphiql import assets_mount, offline_page
 from api.limits import BodySizeLimit, cap_result, limit_extensions, result_refused
 from api.metrics import ApiMetrics
+from api.reports import download_route
 from api.requestlog import OperationName, RequestObserver, current_record
 from api.schema import build_schema
 from cmdb import migrations
@@ -157,6 +158,7 @@ def create_app(config: Config, model: Schema) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.router.routes.append(download_route(config, app.state))  # GET /reports/<token>/<file>
     graphql = _GraphQL(app.state, model, config, metrics)
     # an ASGI app as the route's endpoint: starlette calls it with scope, receive, send
     guarded = BearerAuth(graphql, app.state, timeout=config.api.query_timeout_seconds)

@@ -10,7 +10,19 @@ from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from api import audits, changes, ci_query, cis, history, impact, meta, mutations, runs, tokens
+from api import (
+    audits,
+    changes,
+    ci_query,
+    cis,
+    history,
+    impact,
+    meta,
+    mutations,
+    reports,
+    runs,
+    tokens,
+)
 from api.execution import ShortcutExecutor
 from api.parts import ApiPart
 from api.requestlog import log_errors
@@ -27,6 +39,7 @@ PARTS: tuple[ApiPart, ...] = (
     changes.PART,
     impact.PART,
     audits.PART,
+    reports.PART,
 )
 
 
