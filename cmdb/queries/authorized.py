@@ -19,7 +19,7 @@ _CURSOR = "(at > $cat OR (at = $cat AND key > $ckey))"
 # which a CI first appeared did to it (one protocol creates it, another fills it in) is
 # not a change of it. `cs` a change set; `ci_first` the first_seen of the CI in question
 # (null: no arrival to tell, a link closed).
-_NOT_ITS_ARRIVAL = """
+_not_its_arrival = """
 OPTIONAL MATCH (run:DiscoveryRun {id: cs.discovery_run})
 WITH * WHERE run IS NULL OR ci_first IS NULL OR ci_first < run.started_at
 """
@@ -33,7 +33,7 @@ WHERE {_CURSOR}
 MATCH (cs:ChangeSet {{id: v._cs_to}}) WHERE cs.source IN $sources
 MATCH (ci:CI {{uid: v.uid}})
 WITH v, cs, at, key, ci.first_seen AS ci_first
-{_NOT_ITS_ARRIVAL}
+{_not_its_arrival}
 WITH v, cs, at, key ORDER BY at, key LIMIT $limit
 CALL (v) {{
   MATCH (n:State) WHERE n.uid = v.uid AND n._vfrom = v._to AND n._cs = v._cs_to
@@ -62,7 +62,7 @@ def observed_links_query(rel: RelType) -> str:
         "MATCH (cs:ChangeSet {id: csid}) WHERE cs.source IN $sources "
         "WITH *, CASE WHEN kind <> 'link_open' THEN null WHEN a_first > b_first THEN a_first "
         "ELSE b_first END AS ci_first "
-        f"{_NOT_ITS_ARRIVAL}"
+        f"{_not_its_arrival}"
         f"RETURN at, key, kind, csid AS cs, cs.source AS source, '{t}' AS type, uid, class, "
         "other, other_name ORDER BY at, key LIMIT $limit"
     )
