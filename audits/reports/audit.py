@@ -37,8 +37,9 @@ def audit_sections(period: Period, run_id: str | None, now: datetime) -> Plan[tu
         empty = pd.DataFrame(columns=["item", "value"])
         return (Section("run", empty, notes=(Note("no_run"),)),
                 Section("severity_over_time", over_time.reset_index(), chart=chart))  # fmt: skip
-    run = pd.DataFrame({"item": list(RUN_FIELDS),
-                        "value": [_value(props.get(k)) for k in RUN_FIELDS]})  # fmt: skip
+    # the fields every run has, in this order, then whatever else its kind stored
+    fields = [k for k in RUN_FIELDS if k in props] + sorted(set(props) - set(RUN_FIELDS))
+    run = pd.DataFrame({"item": fields, "value": [_value(props[k]) for k in fields]})
     return (
         Section("run", run),
         Section("findings", _of_run(findings, events, props)),
