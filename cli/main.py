@@ -23,8 +23,8 @@ from cli.discover import register as register_discovery
 from cli.errors import EXPLAINED, command_words, explain
 from cli.impact import impact
 from cli.reconcile import register as register_reconcile
-from cli.report import app as report_app
 from cli.register import register as register_registers
+from cli.report import app as report_app
 from cli.serve import serve
 from cli.token import app as token_app
 from cmdb import edit
