@@ -45,12 +45,16 @@ LIMIT $limit
 """
 
 # Switch ports that are up with an open CONNECTED_TO, and whether an information point is
-# patched to them (an open PATCHED_TO).
+# patched to them (an open PATCHED_TO), on the switches the information-point table
+# records (one point patched to a port of theirs): the table is reconciled for what it
+# covers; the rule switch-port-known judges every switch.
 CONNECTED_PORTS = """
 MATCH (d:NetworkDevice)-[h:HAS_INTERFACE]->(i:Interface)
 USING SCAN d:NetworkDevice
 WHERE h.until IS NULL AND i.status IN $statuses AND i.oper_status = $up
   AND EXISTS { MATCH (i)-[c:CONNECTED_TO]-(:Interface) WHERE c.until IS NULL }
+  AND EXISTS { MATCH (d)-[:HAS_INTERFACE]->(:Interface)<-[t:PATCHED_TO]-(:InformationPoint)
+               WHERE t.until IS NULL }
 RETURN i.uid AS uid, i.name AS name, d.name AS device,
        EXISTS { MATCH (:InformationPoint)-[p:PATCHED_TO]->(i) WHERE p.until IS NULL }
          AS patched

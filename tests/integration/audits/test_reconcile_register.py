@@ -139,9 +139,12 @@ cis:
   - {key: twin-b, class: UnclassifiedDevice, attributes: {serial_number: TWIN, hostname: twin-b}}
   - {key: c-a, class: Server, attributes: {serial_number: SN-CA, hostname: app1, domain: x}}
   - {key: c-b, class: Server, attributes: {serial_number: SN-CB, hostname: app2, domain: x}}
+  - {key: sw2, class: NetworkDevice, attributes: {serial_number: SW-2, hostname: sw-02}}
+  - {key: q1, class: Interface, parent: {ref: sw2}, attributes: {name: Te1/1, oper_status: up}}
 links:
   - {type: CONNECTED_TO, source: {ref: p1}, target: {ref: e1}, evidence: manual}
   - {type: CONNECTED_TO, source: {ref: p2}, target: {ref: e2}, evidence: manual}
+  - {type: CONNECTED_TO, source: {ref: q1}, target: {ref: p3}, evidence: manual}
 """
 
 CLASH = """\
@@ -163,7 +166,9 @@ def test_ports_points_and_shared_serials(
     cli: CliRunner, graph: neo4j.Driver, tmp_path: Path
 ) -> None:
     """Gi1/0/1 is up and connected with no point; P-002's port is down, P-003's not on
-    record (pending); P-001 on the connected Gi1/0/2 is as it should be. Two CIs carry
+    record (pending); P-001 on the connected Gi1/0/2 is as it should be. sw-02 is in no
+    information-point table: its connected Te1/1 is no discrepancy of the table (the rule
+    switch-port-known judges every switch). Two CIs carry
     serial TWIN; a fact names app1 by serial and app2 by host name (a conflict).
     Without a register file, drift and duplicate rows do not run."""
     (tmp_path / "sw.yaml").write_text(SWITCH, encoding="utf-8")
