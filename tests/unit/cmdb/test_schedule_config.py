@@ -14,14 +14,11 @@ from cmdb.errors import ConfigError
 from cmdb.schedule_config import AuditSchedule, ReportSchedule
 
 README = Path(__file__).resolve().parents[3] / "README.md"
-SECTION = Path("/tmp/briefs15/readme-sched.md")  # until the lead merges it into README.md
 
 
 def readme_example() -> str:
     text = README.read_text(encoding="utf-8")
-    if "### Schedules: discovery, audits, reports" not in text:
-        text = SECTION.read_text(encoding="utf-8")
-    section = text[text.index("### Schedules: discovery, audits, reports") :]
+    section = text[text.index("\n## Schedules: discovery, audits, reports\n") :]
     block = section[section.index("```yaml\n") + len("```yaml\n") :]
     return block[: block.index("```")]
 
