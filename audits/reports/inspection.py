@@ -147,7 +147,11 @@ def _not_collected(runs: list[dict[str, Any]]) -> pd.Series:
             if target in covered:
                 continue
             covered.add(target)
-            parts = [_missed(protocol, c) for protocol, c in sorted(protocols.items())]
+            # a port nobody listens on (refused) where another protocol answered is a
+            # device without that service, not a gap in what discovery collected
+            answered = any(c.get("status") == "answered" for c in protocols.values())
+            parts = [_missed(protocol, c) for protocol, c in sorted(protocols.items())
+                     if not (answered and c.get("kind") == "refused")]  # fmt: skip
             if text := "; ".join(p for p in parts if p):
                 missed[target] = text
     return pd.Series(missed, dtype=object)
