@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LAUNCHER := neo4j-launcher/target/cmdb-neo4j-launcher-1.0.0.jar
 
-.PHONY: demo test lint typecheck unit setup launcher bench bench-discovery bench-api clean
+.PHONY: demo test lint typecheck unit setup launcher bench bench-discovery bench-api bench-audit clean
 
 setup: $(STAMP) $(LAUNCHER)
 
@@ -41,6 +41,9 @@ bench-discovery: setup
 
 bench-api: setup
 	$(BIN)/python -m bench.api
+
+bench-audit: setup
+	$(BIN)/python -m bench.audit
 
 clean:
 	rm -rf $(VENV) neo4j-launcher/target
