@@ -11,7 +11,7 @@ import yaml
 from audits.reports.errors import ReportError
 
 LANGS = ("en", "zh")
-GROUPS = ("reports", "sections", "columns", "notes")
+GROUPS = ("reports", "sections", "columns", "notes", "values")
 _FILE = Path(__file__).with_name("vocabulary.yaml")
 
 

@@ -124,12 +124,12 @@ def test_inspection_report_per_device(
         devices.loc["sw-ok", col("interfaces_down")],
     ) == (counts["up"], counts["down"])
     assert devices.loc["sw-ok", col("os")] == "IOS-XE 17.9.5"
-    assert devices.loc["srv-expired", col("support_status")] == "expired"
-    assert devices.loc["srv-expiring", col("support_status")] == "expiring"
-    assert devices.loc["srv-ok", col("support_status")] == "valid"
+    for name, state in (("srv-expired", "expired"), ("srv-expiring", "expiring"),
+                        ("srv-ok", "valid")):  # the coded values in the report's words
+        assert devices.loc[name, col("support_status")] == heading("values", state, "en")
     action = sheet(path, "needing_action").set_index(col("device"))
-    assert "not_seen" in action.loc["srv-stale", col("reasons")]
-    assert "support_expired" in action.loc["srv-expired", col("reasons")]
+    assert heading("values", "not_seen", "en") in action.loc["srv-stale", col("reasons")]
+    assert "support contract expired" in action.loc["srv-expired", col("reasons")]
     serious = cypher(
         graph,
         "MATCH (f:Finding)-[:ABOUT]->(c) WHERE f.status <> 'resolved' AND "

@@ -29,3 +29,18 @@ def test_refused_beside_an_answer_is_no_gap_and_failures_are_named() -> None:
         "10.0.0.2": "snmp.lldpRemTable: timeout; ssh: auth_failed",
         "10.0.0.3": "snmp: timeout; ssh: refused",  # nothing answered: all of it is a gap
     }
+
+
+def test_coded_values_are_written_in_the_reports_language() -> None:
+    import pandas as pd
+
+    from audits.reports.frames import localized
+    from audits.reports.model import Section
+
+    frame = pd.DataFrame({"device": ["sw1", "sw2", "sw3"],
+                          "reasons": ["no_support; interfaces_down", None, "no_support"],
+                          "support_status": ["none", "expiring", "valid"]})  # fmt: skip
+    zh = localized(Section("needing_action", frame), "zh")
+    assert zh["需处理事项"].tolist()[0] == "无维保合同; 有接口停用"
+    assert zh["需处理事项"].isna().tolist() == [False, True, False]
+    assert zh["维保状态"].tolist() == ["无", "30天内到期", "有效"]
