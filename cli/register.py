@@ -106,5 +106,8 @@ def show_report(report: ImportReport, dry_run: bool) -> None:
                              report.created, report.updated, report.unchanged,
                              report.links_opened, report.links_pending)))  # fmt: skip
     console.print(table)
-    if report.changeset_id:
+    if len(report.changesets) > 1:
+        console.print(f"change sets ({len(report.changesets)} parts of the file): "
+                      f"{', '.join(report.changesets)}", markup=False)  # fmt: skip
+    elif report.changeset_id:
         console.print(f"change set {report.changeset_id}", markup=False)

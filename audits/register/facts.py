@@ -11,6 +11,7 @@ COVERED_BY link to a Contract by number."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -35,6 +36,7 @@ class Facts:
     rows: list[int]  # the sheet rows the change set holds
     problems: list[RowProblem] = field(default_factory=list)  # rows refused here
     notes: list[RowProblem] = field(default_factory=list)  # imported, part left out
+    seen: dict[str, int] = field(default_factory=dict)  # identifier -> first row, so far
 
 
 @dataclass
@@ -67,13 +69,14 @@ class _Builder:
 def build_facts(
     rows: list[RegisterRow], schema: Schema, where: tuple[str, str], actor: str,
     reason: str, observed_at: datetime, kind_attributes: dict[str, str],
-    recorded: dict[str, set[str]] | None = None,
+    recorded: dict[str, set[str]] | None = None, seen: Mapping[str, int] | None = None,
 ) -> Facts:  # fmt: skip
     """One change set for the rows; a row whose identifier an earlier row has, or that
-    would make a CI of no class, is refused (a problem) and left out. `recorded`: the
+    would make a CI of no class, is refused (a problem) and left out (`seen`: the
+    identifiers of the rows of earlier parts of the file). `recorded`: the
     classes of the recorded CIs by serial number: a row names the CI of its serial in the
     class it is recorded in (discovery classified it), whatever the register calls it."""
-    b = _Builder(schema, where, recorded=recorded or {})
+    b = _Builder(schema, where, recorded=recorded or {}, seen=dict(seen or {}))
     kept: list[int] = []
     for row in rows:
         if _add_row(b, row, kind_attributes):
@@ -82,7 +85,7 @@ def build_facts(
         "source": SOURCE, "actor": actor, "observed_at": observed_at, "reason": reason,
         "cis": list(b.cis.values()), "links": b.links,
     })  # fmt: skip
-    return Facts(changeset, kept, b.problems, b.notes)
+    return Facts(changeset, kept, b.problems, b.notes, b.seen)
 
 
 def _add_row(b: _Builder, row: RegisterRow, kind_attributes: dict[str, str]) -> bool:

@@ -25,6 +25,7 @@ from cmdb.schema import Schema
 from cmdb.validate import InvalidObservation, Validated
 
 _ROW_KEY = re.compile(r"key 'row (\d+)'")
+PART_ROWS = 10_000  # rows per change set (see import_register)
 
 
 @dataclass
@@ -41,14 +42,21 @@ class ImportReport:
     unchanged: int = 0
     links_opened: int = 0
     links_pending: int = 0  # links whose target is not on record yet (they wait for it)
-    changeset_id: str | None = None
+    changeset_id: str | None = None  # the (last) change set written
+    changesets: list[str] = field(default_factory=list)  # every one, a part of the file each
     diff: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, result: IngestResult) -> None:
-        self.created, self.updated = result.created, result.updated
-        self.unchanged, self.links_opened = result.unchanged, result.links_opened
-        self.links_pending = result.pending
-        self.changeset_id, self.diff = result.changeset_id, result.diff
+        """One part's ingest, added to the file's counts."""
+        self.created += result.created
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+        self.links_opened += result.links_opened
+        self.links_pending += result.pending
+        self.diff += result.diff
+        if result.changeset_id:
+            self.changeset_id = result.changeset_id
+            self.changesets.append(result.changeset_id)
 
 
 @dataclass(frozen=True)
@@ -79,16 +87,29 @@ def import_register(
     reason: str | None = None,
 ) -> ImportReport:  # fmt: skip
     """The register's rows ingested as one change set (planned only, for a dry run); the
-    change set's reason names the file, and `reason` when given."""
+    change set's reason names the file, and `reason` when given. A file of more than
+    PART_ROWS rows is ingested as one change set per PART_ROWS rows (a transaction holds
+    what one change set writes, and 100,000 rows outgrow Neo4j's transaction memory at
+    a 3 GB heap, bench/audit.py): an identifier is refused on a later part as on a later
+    row, and if a part fails, the parts before it stay written and importing the file
+    again writes only what is not written yet."""
     path, parsed = register.path, register.parsed
     where = (str(path), register.sheet)
     why = f"register {path.name}" + (f": {reason}" if reason else "")
-    validated, facts = _validated(ingestor, parsed.rows, vocabulary(), where, actor, why)
-    problems = sorted([*parsed.problems, *facts.problems], key=lambda p: p.row)
-    report = ImportReport(path, register.sheet, register.header, facts.rows, parsed.skipped,
-                          problems, facts.notes)  # fmt: skip
-    if facts.rows:
-        report.record(ingestor.ingest(validated, dry_run=dry_run))
+    parts = [parsed.rows[i : i + PART_ROWS] for i in range(0, len(parsed.rows), PART_ROWS)]
+    report = ImportReport(path, register.sheet, register.header, [], parsed.skipped,
+                          list(parsed.problems), [])  # fmt: skip
+    seen: dict[str, int] = {}
+    for k, rows in enumerate(parts or [[]], 1):
+        part_why = why if len(parts) <= 1 else f"{why} (part {k} of {len(parts)})"
+        validated, facts = _validated(ingestor, rows, vocabulary(), where, actor, part_why, seen)
+        seen = facts.seen
+        report.imported += facts.rows
+        report.problems += facts.problems
+        report.notes += facts.notes
+        if facts.rows:
+            report.record(ingestor.ingest(validated, dry_run=dry_run))
+    report.problems.sort(key=lambda p: p.row)
     return report
 
 
@@ -108,7 +129,7 @@ def read_recorded_classes(schema: Schema, rows: list[RegisterRow]) -> Plan[dict[
 
 def _validated(
     ingestor: Ingestor, rows: list[RegisterRow], words: Vocabulary, where: tuple[str, str],
-    actor: str, reason: str,
+    actor: str, reason: str, seen: dict[str, int],
 ) -> tuple[Validated, Facts]:  # fmt: skip
     """The change set of the rows as the ingest's validation passes it: a row it refuses
     is a problem of that row, and the rest is built again without it."""
@@ -117,7 +138,7 @@ def _validated(
     recorded = run_plan(ingestor.driver, read_recorded_classes(ingestor.schema, rows))
     while True:
         facts = build_facts(rows, ingestor.schema, where, actor, reason, now,
-                            words.kind_attributes, recorded)  # fmt: skip
+                            words.kind_attributes, recorded, seen)  # fmt: skip
         try:
             validated = ingestor.validate(facts.changeset, now)
         except InvalidObservation as exc:
