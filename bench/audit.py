@@ -242,8 +242,9 @@ def main() -> None:
     parser.add_argument(
         "--import-rows",
         type=int,
-        default=10_000,
-        help="register rows per imported file (0: the one file)",
+        default=0,
+        help="register rows per imported file (0: the one file, which the importer writes "
+        "as one change set per 10,000 rows)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     args = parser.parse_args()
