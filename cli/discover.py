@@ -53,10 +53,7 @@ def credentials(secrets: Path | None, memory_file: Path | None,
 
 
 def register(app: typer.Typer) -> None:
-    from cli.schedule import schedule  # it builds on this module's run_discovery
-
     app.command("discover")(discover)
-    app.command("schedule")(schedule)
 
 
 def discover(

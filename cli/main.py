@@ -25,6 +25,7 @@ from cli.impact import impact
 from cli.reconcile import register as register_reconcile
 from cli.register import register as register_registers
 from cli.report import app as report_app
+from cli.schedule import schedule
 from cli.serve import serve
 from cli.token import app as token_app
 from cmdb import edit
@@ -45,6 +46,7 @@ app.add_typer(token_app, name="token")
 app.add_typer(report_app, name="report")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
 register_discovery(app)
+app.command("schedule")(schedule)  # cli/schedule.py builds on cli/discover.py
 register_registers(app)
 register_reconcile(audit_app)
 register_authorized(audit_app)
