@@ -152,6 +152,9 @@ class AuditRuleResult:
                  "did to their findings.")  # fmt: skip
 class AuditRunType:
     id: str
+    kind: str = strawberry.field(
+        description="rules, reconcile (register against discovery) or changes (the check)"
+    )
     actor: str
     reason: str | None
     started_at: datetime
@@ -175,8 +178,9 @@ class AuditRunType:
 def stored_run_type(p: dict[str, Any]) -> AuditRunType:
     """A run as stored (its properties)."""
     return AuditRunType(
-        id=p["id"], actor=p["actor"], reason=p.get("reason"), started_at=p["started_at"],
-        ended_at=p["ended_at"], duration_ms=int(p["duration_ms"]), scope=p.get("scope"),
+        id=p["id"], kind=p.get("kind") or "rules", actor=p["actor"], reason=p.get("reason"),
+        started_at=p["started_at"], ended_at=p.get("ended_at") or p["started_at"],
+        duration_ms=int(p["duration_ms"]), scope=p.get("scope"),
         rules=list(p.get("rules") or []), skipped=list(p.get("skipped") or []),
         **{name: int(p.get(name) or 0) for name in COUNTS}, per_rule=None,
     )  # fmt: skip

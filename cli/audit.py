@@ -106,9 +106,10 @@ def runs(last: Annotated[int, typer.Option(min=1, max=1000)] = 20) -> None:
     with graph() as (_config, _schema, driver):
         found = run_operation(driver, recent_runs(last))
     names = ("opened", "reopened", "resolved", "lapsed", "still_open")
-    table = Table("run", "started", "actor", "scope", "rules", *names, "ms")
+    table = Table("run", "kind", "started", "actor", "scope", "rules", *names, "ms")
     for r in found:
-        table.add_row(r["id"], format_value(r["started_at"]), escape(r["actor"]),
+        table.add_row(r["id"], r.get("kind") or "rules", format_value(r["started_at"]),
+                      escape(r["actor"]),
                       r.get("scope") or "", str(len(r["rules"])),
                       *(str(r[n]) for n in names), str(r["duration_ms"]))  # fmt: skip
     console.print(table)

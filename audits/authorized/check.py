@@ -105,9 +105,10 @@ def check_changes(
     counts = {"changes": len(changes), "authorized": int((changes["requests"].map(len) > 0).sum()),
               "unauthorized": int((changes["requests"].map(len) == 0).sum()),
               **outcome.counts}  # fmt: skip
-    props = {"id": run_id, "kind": KIND, "actor": actor, "started_at": now, "since": start,
-             "until": until, "rules": [RULE.id], "skipped": [],
-             "duration_ms": int((time.monotonic() - t0) * 1000), **counts}  # fmt: skip
+    ms = int((time.monotonic() - t0) * 1000)
+    props = {"id": run_id, "kind": KIND, "actor": actor, "started_at": now,
+             "ended_at": now + timedelta(milliseconds=ms), "since": start, "until": until,
+             "rules": [RULE.id], "skipped": [], "duration_ms": ms, **counts}  # fmt: skip
     _write(driver, config.batch_size, props, outcome, matched)
     return ChangesCheck(run_id, start, until, changes, counts)
 

@@ -275,3 +275,23 @@ def test_an_upload_over_the_cap_is_refused_with_the_cap_named(
         assert body.status_code == 413
         assert "api.max_upload_bytes=4000" in body.json()["errors"][0]["message"]
     assert check_nodes(graph, "ChangeSet", ["source"], {"source": "register"}) == set()
+
+
+KINDS = "{ auditRuns(first: 10) { edges { node { kind actor endedAt } } } }"
+
+
+def test_every_kind_of_run_reads_back(
+    http_as: Callable[[str], httpx.Client], graph: neo4j.Driver, schema: Schema,
+    config: Config,
+) -> None:  # fmt: skip
+    """The reconciliation's and the changes check's runs are audit runs too (`cmdb audit
+    run` makes all three): each reads back with its kind and end."""
+    from audits.full_run import Parts, full_audit
+    from audits.rulecheck import load_rules
+
+    estate(graph, schema, config)
+    now = datetime.now(UTC)
+    full_audit(graph, schema, config, load_rules(schema), Parts(), actor="cli", now=now)
+    runs = [e["node"] for e in data(http_as("reader"), KINDS)["auditRuns"]["edges"]]
+    assert sorted(r["kind"] for r in runs) == ["changes", "reconcile", "rules"]
+    assert all(r["actor"] == "cli" and r["endedAt"] >= now.isoformat() for r in runs)
