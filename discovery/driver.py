@@ -26,7 +26,8 @@ from discovery.reach import Gone
 class Answer:
     """What one protocol got from a target that answered.
 
-    `coverage`: what the run records as seen ({"status": "answered", "tables": ...});
+    `coverage`: what the run records as seen ({"status": "answered", "tables": ...,
+    "uptime_seconds": the device's uptime when it answered, if it said});
     `failures`: what went wrong even so (a command, a parser, a value); `changeset`:
     None when nothing could be normalized."""
 

@@ -56,6 +56,7 @@ def inspection_sections(
                                           "limit": RUNS})  # fmt: skip
     raw = pd.DataFrame(rows, columns=[*_RAW])
     devices = _devices(raw, _not_collected(runs), now, config.audits.stale_after)
+    devices["uptime"] = devices["management_ip"].map(_uptimes(runs))
     action = _needing_action(devices)
     devices = devices.drop(columns="stale")
     counts = action["reasons"].str.split("; ").explode().value_counts()
@@ -155,6 +156,20 @@ def _not_collected(runs: list[dict[str, Any]]) -> pd.Series:
             if text := "; ".join(p for p in parts if p):
                 missed[target] = text
     return pd.Series(missed, dtype=object)
+
+
+def _uptimes(runs: list[dict[str, Any]]) -> pd.Series:
+    """Management address -> the device's uptime in days (one decimal) as the newest run
+    of the period that read one said it (the runs record it per target: a CI keeps no
+    uptime, which would make a version of every sighting)."""
+    days: dict[str, float] = {}
+    for run in runs:  # newest first: the first run that read a target's uptime decides
+        for target, protocols in json.loads(run["coverage"] or "{}").items():
+            said = [c["uptime_seconds"] for c in protocols.values()
+                    if isinstance(c, dict) and c.get("uptime_seconds") is not None]  # fmt: skip
+            if said and target not in days:
+                days[target] = round(max(said) / 86_400, 1)
+    return pd.Series(days, dtype="float64")
 
 
 def _missed(protocol: str, coverage: dict[str, Any]) -> str:

@@ -94,6 +94,8 @@ class SnmpDriver:
         except (CMDBError, ValueError, KeyError) as exc:
             answer.failures.append(self._failure(address, ParseError(key, str(exc))))
             return answer
+        if snapshot.system.uptime_ticks is not None:  # run metadata, never a CI's version
+            answer.coverage["uptime_seconds"] = snapshot.system.uptime_ticks // 100
         for message in wrong_types(result.varbinds):  # read as unknown; the rest goes on
             answer.failures.append(self._failure(address, BadValue(key, message)))
         try:

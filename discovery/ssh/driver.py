@@ -26,6 +26,7 @@ from discovery.ssh.collect import CollectResult, collect_target, parse_collected
 from discovery.ssh.errors import CommandFailed, ConnectTimeout, NoPlatform, NormalizeError
 from discovery.ssh.normalize import normalize_ssh
 from discovery.ssh.probe import probe_platform
+from discovery.ssh.records import DeviceVersion
 from discovery.ssh.targets import SSHCredentials, SSHTarget, SSHTimeouts
 
 
@@ -97,6 +98,9 @@ class SshDriver:
             if c.error is not None:
                 answer.failures.append(self._failure(address, CommandFailed.kind, c.error, c.key))
         parsed = parse_collected(result)
+        versions = parsed.of(DeviceVersion)  # uptime: run metadata, never a CI's version
+        if versions and versions[0].uptime_seconds is not None:
+            answer.coverage["uptime_seconds"] = versions[0].uptime_seconds
         for command, err in parsed.failures.items():
             answer.failures.append(self._failure(address, err.kind, f"{key}: {err}", command))
             commands[command] = "parse_error"

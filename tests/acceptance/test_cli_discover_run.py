@@ -100,6 +100,10 @@ def test_without_a_terminal_progress_is_logged(
     assert run_id is not None, check
     found = check_nodes(graph, "AuditRun", ["kind", "actor"], {"id": run_id.group(1)})
     assert found == {("changes", "discovery")}
+    # the run keeps each target's uptime as its agent said it (sysUpTime), no CI does
+    [coverage] = graph.execute_query("MATCH (r:DiscoveryRun) RETURN r.coverage AS c").records
+    uptimes = [p["snmp"].get("uptime_seconds") for p in json.loads(coverage["c"]).values()]
+    assert any(isinstance(u, int) and u > 0 for u in uptimes), uptimes
 
 
 def group_members(pgid: int) -> list[str]:

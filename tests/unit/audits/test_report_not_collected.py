@@ -44,3 +44,14 @@ def test_coded_values_are_written_in_the_reports_language() -> None:
     assert zh["需处理事项"].tolist()[0] == "无维保合同; 有接口停用"
     assert zh["需处理事项"].isna().tolist() == [False, True, False]
     assert zh["维保状态"].tolist() == ["无", "30天内到期", "有效"]
+
+
+def test_uptime_is_the_newest_runs_that_read_one() -> None:
+    from audits.reports.inspection import _uptimes
+
+    newest = run({"10.0.0.1": {"snmp": {"status": "answered", "uptime_seconds": 86_400 * 3},
+                               "ssh": {"status": "answered", "uptime_seconds": 86_400 * 3 + 7}},
+                  "10.0.0.2": {"snmp": {"status": "gone", "kind": "timeout"}}})  # fmt: skip
+    older = run({"10.0.0.1": {"snmp": {"status": "answered", "uptime_seconds": 60}},
+                 "10.0.0.2": {"snmp": {"status": "answered", "uptime_seconds": 43_200}}})
+    assert _uptimes([newest, older]).to_dict() == {"10.0.0.1": 3.0, "10.0.0.2": 0.5}
