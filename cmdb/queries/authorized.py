@@ -18,7 +18,7 @@ _CURSOR = "(at > $cat OR (at = $cat AND key > $ckey))"
 # A CI's first discovery run is its arrival: what the change sets of the discovery run in
 # which a CI first appeared did to it (one protocol creates it, another fills it in) is
 # not a change of it. `cs` a change set; `ci_first` the first_seen of the CI in question
-# (null: no arrival to tell, a link closed).
+# (of a link's newer end).
 _not_its_arrival = """
 OPTIONAL MATCH (run:DiscoveryRun {id: cs.discovery_run})
 WITH * WHERE run IS NULL OR ci_first IS NULL OR ci_first < run.started_at
@@ -48,9 +48,10 @@ def observed_links_query(rel: RelType) -> str:
     """Links of one relationship type (from schema/) opened or closed in the period by a
     discovery source's change set, one page in (at, key) order; the link's source end is
     the CI the change is about. A link opened at the instant one of its ends was created
-    (one change set: its time is the CI's first_seen and the link's since), or by the
-    discovery run in which one end first appeared, is part of that CI's arrival, not a
-    change of its own."""
+    (one change set: its time is the CI's first_seen and the link's since), or opened or
+    closed by the discovery run in which one end first appeared (a target that answers
+    as a device another owns withdraws what it reported), is part of that CI's arrival,
+    not a change of its own."""
     t = rel.name
     ends = (
         "a.uid AS uid, a._class AS class, b.uid AS other, b.name AS other_name, "
@@ -60,8 +61,7 @@ def observed_links_query(rel: RelType) -> str:
         link_changes_in_window(t, ends) + f"WITH * WHERE {_CURSOR} "
         "AND NOT (kind = 'link_open' AND (at = a_first OR at = b_first)) "
         "MATCH (cs:ChangeSet {id: csid}) WHERE cs.source IN $sources "
-        "WITH *, CASE WHEN kind <> 'link_open' THEN null WHEN a_first > b_first THEN a_first "
-        "ELSE b_first END AS ci_first "
+        "WITH *, CASE WHEN a_first > b_first THEN a_first ELSE b_first END AS ci_first "
         f"{_not_its_arrival}"
         f"RETURN at, key, kind, csid AS cs, cs.source AS source, '{t}' AS type, uid, class, "
         "other, other_name ORDER BY at, key LIMIT $limit"

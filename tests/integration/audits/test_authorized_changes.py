@@ -42,7 +42,7 @@ LATER = T0 + timedelta(days=3)
 
 def report(
     at: datetime, source: str = "ssh", wired: bool = False, run: str | None = None,
-    **attrs: dict[str, Any],
+    scope: str | None = None, **attrs: dict[str, Any],
 ) -> ChangeSet:  # fmt: skip
     """Discovery's report of a switch (`sw`, its port Gi1/0/1 `gi`) and two servers."""
     base: dict[str, dict[str, Any]] = {
@@ -56,6 +56,7 @@ def report(
         base[key] = {**base[key], **changed}
     return ChangeSet.model_validate({
         "source": source, "actor": "test", "observed_at": at, "discovery_run": run,
+        "scope": scope,
         "cis": [
             {"key": "sw", "class": "NetworkDevice", "attributes": base["sw"]},
             {"key": "gi", "class": "Interface", "parent": {"ref": "sw"}, "attributes": base["gi"]},
@@ -265,10 +266,15 @@ def test_what_one_discovery_run_fills_in_of_a_new_ci_is_its_arrival(
     ing = Ingestor(graph, schema, config)
     first, second = (DiscoveryRun(rid, "job", at, at + timedelta(minutes=5), 4, 4, 0)
                      for rid, at in (("run-1", T0), ("run-2", INSIDE)))  # fmt: skip
-    ing.ingest(report(T0 + timedelta(seconds=1), source="snmp", run="run-1"))
+    ing.ingest(report(T0 + timedelta(seconds=1), source="snmp", run="run-1", wired=True,
+                      scope="snmp:a"))  # fmt: skip
     ing.ingest(report(T0 + timedelta(seconds=2), run="run-1", srv={"os_version": "12"}))
+    # the same target reports again without the cable (a duplicate's withdrawal, say)
+    ing.ingest(report(T0 + timedelta(seconds=3), source="snmp", run="run-1", scope="snmp:a"))
     record_run(graph, first)
     since = T0 - timedelta(minutes=1)
+    closed = graph.execute_query("MATCH ()-[r:CONNECTED_TO]->() RETURN r.until AS until")
+    assert [r["until"] is not None for r in closed.records] == [True]  # opened and closed
     done = check_changes(graph, schema, config, since=since, until=INSIDE, actor="a", now=INSIDE)
     assert done.changes.empty and findings(graph) == []
     ing.ingest(report(INSIDE + timedelta(seconds=1), run="run-2", srv={"os_version": "12"},
