@@ -75,7 +75,7 @@ def test_two_agents_with_one_serial_are_one_device_and_one_duplicate(
         assert f"serial_number={SERIAL}" in failure.message
         assert f"snmp:{owner}" in failure.message
     second = reports[1].totals
-    assert second.changesets == 0, second
+    assert second.changesets == 0, (second, _changed_by(graph, reports[1].run.id))
     assert (second.created, second.updated, second.links_opened, second.links_closed,
             second.went_absent) == (0, 0, 0, 0, 0)  # fmt: skip
 
@@ -86,3 +86,18 @@ def test_two_agents_with_one_serial_are_one_device_and_one_duplicate(
     ports = check_rels(graph, "CI:Device", "HAS_INTERFACE", "Interface",
                        ["b.uid", "b._scope"], match_from=serial, match_to={"status": "active"})  # fmt: skip
     assert ports and {part_scope for _port, part_scope in ports} == {f"snmp:{owner}"}
+
+
+def _changed_by(driver: neo4j.Driver, run_id: str) -> list[tuple[str, str, dict[str, object]]]:
+    """What a run's change sets changed: class, name, and each attribute's before and
+    after (a failure's message, to tell which read differed between the runs)."""
+    rows = driver.execute_query(
+        "MATCH (cs:ChangeSet {discovery_run: $run}) MATCH (v:CIVersion {_cs_to: cs.id}) "
+        "MATCH (c:CI {uid: v.uid}) RETURN v._class AS cls, c.name AS name, "
+        "properties(v) AS before, properties(c) AS now LIMIT 20", {"run": run_id}
+    ).records
+    return [(r["cls"], r["name"], {k: (r["before"].get(k), r["now"].get(k))
+                                   for k in set(r["before"]) | set(r["now"])
+                                   if not k.startswith("_") and k not in ("last_seen",)
+                                   and r["before"].get(k) != r["now"].get(k)})
+            for r in rows]  # fmt: skip
