@@ -14,9 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
-from tests.register_sheets import full_width
+from tests.register_sheets import field_workbook, full_width
 
 SYS_NAME = "1.3.6.1.2.1.1.5.0"
 # recording -> the role its device plays in the register
@@ -184,23 +182,6 @@ def register_rows(devices: dict[str, Device]) -> Register:
 
 
 def write_register(path: Path, register: Register, sheet: str = "设备台账") -> Path:
-    book = openpyxl.Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.title = sheet
-    ws.cell(1, 1, "2025年度设备台账" + full_width("(") + "运维合同" + full_width(")"))
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEAD))
-    for col, heading in enumerate(HEAD, start=1):
-        if heading is not None:
-            ws.cell(2, col, heading)
-        if col - 1 in UNDER:
-            ws.cell(3, col, UNDER[col - 1])
-        elif heading is not None:
-            ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
-    ws.merge_cells(start_row=2, start_column=8, end_row=2, end_column=10)
-    for row, cells in register.rows.items():
-        for col, value in enumerate(cells, start=1):
-            if value is not None:
-                ws.cell(row, col, value)
-    book.save(path)
+    title = "2025年度设备台账" + full_width("(") + "运维合同" + full_width(")")
+    field_workbook(sheet, title, HEAD, UNDER, register.rows).save(path)
     return path

@@ -61,24 +61,35 @@ SKIPPED = [5, 13, 14]  # blank, blank, 合计
 
 
 def write_register(path: Path, sheet: str = "设备台账") -> Path:
+    book = field_workbook(sheet, "2025年度网络设备台账", HEAD, UNDER, ROWS)
+    book.create_sheet("其他")
+    book.save(path)
+    return path
+
+
+def field_workbook(
+    sheet: str, title: str, head: list[str | None], under: dict[int, str],
+    rows: dict[int, list[Any]],
+) -> openpyxl.Workbook:  # fmt: skip
+    """A workbook whose sheet has the title row, the two-row header (`head` above, `under`
+    below the merged 位置 of columns H..J, every other heading merged down) and `rows`
+    (sheet row -> cells A..)."""
     book = openpyxl.Workbook()
     ws = book.active
     assert ws is not None
     ws.title = sheet
-    ws.cell(1, 1, "2025年度网络设备台账")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEAD))
-    for col, heading in enumerate(HEAD, start=1):
+    ws.cell(1, 1, title)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(head))
+    for col, heading in enumerate(head, start=1):
         if heading is not None:
             ws.cell(2, col, heading)
-        if col - 1 in UNDER:
-            ws.cell(3, col, UNDER[col - 1])
+        if col - 1 in under:
+            ws.cell(3, col, under[col - 1])
         elif heading is not None:
             ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
     ws.merge_cells(start_row=2, start_column=8, end_row=2, end_column=10)
-    for row, cells in ROWS.items():
+    for row, cells in rows.items():
         for col, value in enumerate(cells, start=1):
             if value is not None:
                 ws.cell(row, col, value)
-    book.create_sheet("其他")
-    book.save(path)
-    return path
+    return book
