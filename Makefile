@@ -4,10 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LAUNCHER := neo4j-launcher/target/cmdb-neo4j-launcher-1.0.0.jar
+UI := api/static/ui/index.html
+WEB_DEPS := web/node_modules/.package-lock.json
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint typecheck unit setup launcher bench bench-discovery bench-api bench-audit clean
+.PHONY: demo test lint typecheck unit setup launcher web browser bench bench-discovery bench-api bench-audit clean
 
-setup: $(STAMP) $(LAUNCHER)
+setup: $(STAMP) $(LAUNCHER) $(UI)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +23,24 @@ $(LAUNCHER): neo4j-launcher/pom.xml $(wildcard neo4j-launcher/src/main/java/org/
 
 launcher: $(LAUNCHER)
 
+# The web UI: npm packages from the registry (versions pinned by web/package-lock.json),
+# built by vite into api/static/ui, which `cmdb serve` serves at /. No CDN at run time.
+$(WEB_DEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(UI): $(WEB_DEPS) web/index.html web/vite.config.js $(shell find web/src -type f 2>/dev/null)
+	cd web && npx --no-install vite build --logLevel warn
+
+web: $(UI)
+
+# The browser tests drive Debian's Chromium (never a browser a test tool downloads).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "the browser tests need Debian's chromium: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; fi; \
+	$$SUDO apt-get install -y -q chromium chromium-driver >/dev/null || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null; }
+
+browser: $(CHROMIUM)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
@@ -27,7 +48,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy cmdb discovery api audits lab cli
 
-test: setup lint typecheck
+test: setup browser lint typecheck
 	$(BIN)/pytest
 
 demo: setup
@@ -46,4 +67,4 @@ bench-audit: setup
 	$(BIN)/python -m bench.audit
 
 clean:
-	rm -rf $(VENV) neo4j-launcher/target
+	rm -rf $(VENV) neo4j-launcher/target web/node_modules api/static/ui

@@ -26,6 +26,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api import webui
 from api.auth import BearerAuth, request_viewer
 from api.context import RequestContext, Viewer
 from api.db import Db
@@ -147,6 +148,7 @@ def create_app(config: Config, model: Schema) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", metrics.endpoint),
             assets_mount(),
+            *webui.routes(),
         ],
         middleware=[
             Middleware(RequestObserver, metrics=metrics),

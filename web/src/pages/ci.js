@@ -1,0 +1,3 @@
+// Page stub: filled in by its own change.
+export const messages = { en: {}, zh: {} };
+export const routes = [];
