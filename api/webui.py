@@ -8,6 +8,7 @@ assets' names carry their content hash, so they are cached for a year, immutable
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from starlette.requests import Request
@@ -15,8 +16,7 @@ from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-UI_DIR = Path(__file__).resolve().parent / "static" / "ui"
-PAGE = UI_DIR / "index.html"
+BUILT_UI = Path(__file__).resolve().parent / "static" / "ui"
 ASSET_CACHE = "public, max-age=31536000, immutable"
 PAGE_CACHE = "no-cache"
 # the page loads its own scripts only; cytoscape sets inline styles on its canvas holders;
@@ -47,15 +47,22 @@ class _Assets(StaticFiles):
         return response
 
 
-async def page(_request: Request) -> Response:
-    if not PAGE.is_file():
-        return HTMLResponse(NOT_BUILT, status_code=503, headers={"Cache-Control": PAGE_CACHE})
-    return FileResponse(PAGE, headers={"Cache-Control": PAGE_CACHE, **SECURITY_HEADERS})
+def ui_dir() -> Path:
+    """The built UI: api/static/ui, or CMDB_UI_DIR (another build of web/, e.g. a branch's)."""
+    return Path(os.environ.get("CMDB_UI_DIR") or BUILT_UI)
 
 
 def routes() -> list[Route | Mount]:
     """`/` (the page) and /ui/assets (its scripts and styles)."""
+    built = ui_dir()
+
+    async def page(_request: Request) -> Response:
+        if not (built / "index.html").is_file():
+            return HTMLResponse(NOT_BUILT, status_code=503, headers={"Cache-Control": PAGE_CACHE})
+        headers = {"Cache-Control": PAGE_CACHE, **SECURITY_HEADERS}
+        return FileResponse(built / "index.html", headers=headers)
+
     return [
         Route("/", page, methods=["GET", "HEAD"]),
-        Mount("/ui/assets", app=_Assets(directory=UI_DIR / "assets", check_dir=False)),
+        Mount("/ui/assets", app=_Assets(directory=built / "assets", check_dir=False)),
     ]
