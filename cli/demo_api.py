@@ -42,6 +42,7 @@ def serve_demo(port: int) -> None:
 
     def banner(url: str) -> None:
         lines = [
+            f"Web UI: {url}/ (sign in with the token below)",
             f"GraphiQL: {url}/graphql",
             f"Demo admin token (shown once): {token}",
             f'  GraphiQL headers: {{"Authorization": "Bearer {token}"}}',

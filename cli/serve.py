@@ -91,6 +91,7 @@ def run_server(
         )
     )
     console.print(f"GraphQL API on {url}/graphql (GraphiQL in a browser), Ctrl-C stops it")
+    console.print(f"Web UI on {url}/ (sign in with an API token)")
     if banner is not None:
         banner(url)
     if background is not None:

@@ -91,11 +91,14 @@ def test_serve_answers_logs_and_stops_on_ctrl_c(
         curl = subprocess.run(readme_curl(port, token), capture_output=True, text=True,
                               timeout=60, check=True)  # fmt: skip
         assert json.loads(curl.stdout) == {"data": {"modelVersion": schema.version}}
+        ui = httpx.get(f"http://127.0.0.1:{port}/", timeout=60)
+        assert ui.status_code == 200 and "<title>CMDB</title>" in ui.text
         taken = subprocess.run([str(CMDB), "serve", "--port", str(port)], env=env_of(dbms_config),
                                cwd=tmp_path, capture_output=True, text=True, timeout=120)  # fmt: skip
     out, errors = process.communicate()
     assert process.returncode == 0, out + errors
     assert f"GraphQL API on http://127.0.0.1:{port}/graphql" in out
+    assert f"Web UI on http://127.0.0.1:{port}/ (sign in with an API token)" in out
     assert "server stopped" in out and "Traceback" not in out + errors
     logged = [json.loads(line) for line in errors.splitlines() if line.startswith("{")]
     assert [(line["user"], line["status"]) for line in logged] == [("curl-reader", 200)]
