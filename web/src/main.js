@@ -110,5 +110,10 @@ async function start() {
   await render(main, (error) => { signOut(); signInPage(error); });
 }
 
+// the skip link moves focus to the page's content (its href would be read as a route)
+document.querySelector(".skip").addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
 window.addEventListener("hashchange", () => start());
 start();

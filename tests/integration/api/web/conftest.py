@@ -29,13 +29,21 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page_as(browser: Browser, served: Any, graph: neo4j.Driver) -> Iterator[Callable[..., Page]]:
-    """`page_as(role, locale="en-US")`: a page signed in with a new token of `role`."""
+    """`page_as(role, locale="en-US")`: a page signed in with a new token of `role`
+    (`bypass_csp`: let a test inject a script, as the accessibility checker is)."""
     contexts = []
     errors: list[str] = []
 
-    def open_page(role: str = "admin", locale: str = "en-US", name: str | None = None) -> Page:
+    def open_page(
+        role: str = "admin",
+        locale: str = "en-US",
+        name: str | None = None,
+        bypass_csp: bool = False,
+    ) -> Page:
         secret, _info = create_token(graph, name or f"ui-{role}-{len(contexts)}", role, None)
-        context = browser.new_context(locale=locale, viewport={"width": 1400, "height": 900})
+        context = browser.new_context(
+            locale=locale, viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(30_000)
