@@ -8,7 +8,7 @@ UI := api/static/ui/index.html
 WEB_DEPS := web/node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint typecheck unit setup launcher web browser bench bench-discovery bench-api bench-audit clean
+.PHONY: demo test lint typecheck unit setup launcher web browser bench bench-discovery bench-api bench-audit bench-web clean
 
 setup: $(STAMP) $(LAUNCHER) $(UI)
 
@@ -65,6 +65,9 @@ bench-api: setup
 
 bench-audit: setup
 	$(BIN)/python -m bench.audit
+
+bench-web: setup browser
+	$(BIN)/python -m bench.web_topology
 
 clean:
 	rm -rf $(VENV) neo4j-launcher/target web/node_modules api/static/ui
