@@ -19,10 +19,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cmdb.config import Config
+from cmdb.ingest import Ingestor
+from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 from tests.integration.api.audits_client import FINDINGS, SERVERS, estate
 from tests.integration.api.history_data import data
 from tests.integration.api.web.browser import shot
+from tests.integration.api.web.test_ui_accessibility import violations
 from tests.register_sheets import REFUSED, write_register
 
 pytestmark = pytest.mark.neo4j
@@ -286,3 +289,46 @@ def test_chinese(audited: str, http: httpx.Client, page_as: Callable[..., Page])
     expect(page.get_by_role("button", name="运行审计")).to_be_visible()
     assert page.evaluate("window.cmdbMissingMessages()") == {"zh": [], "en": []}
     shot(page, "audits-zh")
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_the_auditors_page_passes_axe(
+    audited: str, http: httpx.Client, page_as: Callable[..., Page], locale: str
+) -> None:
+    """With findings, runs, every tool and an open waive form (axe: WCAG 2.x A/AA)."""
+    page = page_as("auditor", locale=locale, bypass_csp=True)
+    open_route(page, "#/audits")
+    finding = findings(http)["edges"][0]["node"]["id"]
+    page.locator(f"tr[data-finding='{finding}'] button").last.click()
+    expect(page.get_by_test_id(f"waive-{finding}")).to_be_visible()
+    page.locator(f"tr[data-finding='{finding}'] details summary").click()
+    assert violations(page) == []
+
+
+def test_paging_walks_every_finding(
+    http: httpx.Client, graph: neo4j.Driver, schema: Schema, config: Config,
+    page_as: Callable[..., Page],
+) -> None:  # fmt: skip
+    """Twelve servers break three rules each: two pages of findings, in the API's order."""
+    at = datetime.now(UTC) - timedelta(minutes=1)
+    cis = [{"key": f"pg-{i}", "class": "Server",
+            "attributes": {"name": f"pg-{i}", "hostname": f"pg-{i}", "serial_number": f"SN-PG-{i}"}}
+           for i in range(12)]  # fmt: skip
+    change = {"source": "ssh", "actor": "discovery", "observed_at": at, "cis": cis}
+    Ingestor(graph, schema, config).ingest(ChangeSet.model_validate(change))
+    data(http, RUN, reason="paging")
+    every = [e["node"]["id"] for e in findings(http)["edges"]]
+    assert len(every) > 25
+    page = page_as("reader")
+    open_route(page, "#/audits")
+    rows = page.get_by_test_id("findings").locator("tbody tr")
+    expect(rows).to_have_count(25)
+    seen = [r.get_attribute("data-finding") for r in rows.all()]
+    page.get_by_role("button", name="Next").click()
+    expect(rows).to_have_count(len(every) - 25)
+    seen += [r.get_attribute("data-finding") for r in rows.all()]
+    assert seen == every
+    expect(page.get_by_role("button", name="Next")).to_be_disabled()
+    expect(page.get_by_test_id("finding-count")).to_have_text(f"{len(every)} findings")
+    page.get_by_role("button", name="Previous").click()
+    expect(rows).to_have_count(25)

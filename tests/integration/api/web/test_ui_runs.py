@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from cmdb.runs import DiscoveryRun, Failure, record_run
 from tests.integration.api.history_data import data
 from tests.integration.api.web.browser import shot
+from tests.integration.api.web.test_ui_accessibility import violations
 
 pytestmark = pytest.mark.neo4j
 T0 = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
@@ -123,13 +124,15 @@ def test_an_unknown_run_is_one_message(
 
 
 def test_chinese(runs: list[DiscoveryRun], page_as: Callable[..., Page]) -> None:
-    page = page_as("reader", locale="zh-CN")
+    page = page_as("reader", locale="zh-CN", bypass_csp=True)
     open_route(page, "#/runs")
     expect(page.get_by_role("heading", name="发现任务")).to_be_visible()
     expect(page.get_by_test_id("runs").locator("tbody tr").first).to_contain_text("个目标协议中")
     shot(page, "runs-zh")
+    assert violations(page) == []
     page.get_by_role("link", name="RUN-3").click()
     expect(page.get_by_role("heading", name="发现任务运行 RUN-3")).to_be_visible()
     expect(page.get_by_test_id("run-failures")).to_contain_text(AUTH)
     assert page.evaluate("window.cmdbMissingMessages()") == {"zh": [], "en": []}
     shot(page, "run-zh")
+    assert violations(page) == []
