@@ -100,6 +100,10 @@ function svg(tag, attrs = {}, ...children) {
   return el;
 }
 
+function day(iso) {
+  return new Date(iso).toLocaleDateString(undefined, { month: "numeric", day: "numeric" });
+}
+
 /** What each of `runs` (newest first) found, as bars oldest to newest. */
 export function trendPanel(runs) {
   const oldestFirst = [...runs].reverse();
@@ -119,6 +123,7 @@ export function trendPanel(runs) {
         svg("title", {}, label),
         svg("rect", { x: i * slot + slot * 0.15, y: height - bar, width: slot * 0.7, height: bar, class: `aud-trend-${run.kind}` }),
         svg("text", { x: i * slot + slot / 2, y: height - bar - 3, "text-anchor": "middle", class: "aud-trend-n" }, String(run.violations)),
+        svg("text", { x: i * slot + slot / 2, y: height + 12, "text-anchor": "middle", class: "aud-trend-day" }, day(run.startedAt)),
       );
     }),
     svg("line", { x1: 0, y1: height, x2: width, y2: height, class: "aud-trend-axis" }),

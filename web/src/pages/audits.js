@@ -153,12 +153,13 @@ async function render(ctx) {
     notice = message;
     render(ctx).catch((error) => mount(main, heading, errorBox(error)));
   };
-  const shown = notice;
+  // what the last action did, focused: a keyboard user goes on from there
+  const announced = notice ? h("p", { class: "notice", role: "status", tabindex: "-1", "data-testid": "notice" }, notice) : null;
   notice = null;
   mount(
     main,
     heading,
-    shown ? h("p", { class: "notice", role: "status", "data-testid": "notice" }, shown) : null,
+    announced,
     h("div", { class: "aud-overview" }, summary.severityPanel(page.totals), summary.trendPanel(recent)),
     mayAct ? actions.runAuditForm(redraw) : null,
     h("h2", {}, t("audFindings")),
@@ -169,6 +170,7 @@ async function render(ctx) {
     runsTable(recent, runs.auditRuns.totalCount),
     mayAct ? h("div", { class: "aud-tools" }, tools.reportBox(), tools.importBox(() => redraw(null))) : null,
   );
+  announced?.focus();
 }
 
 function filterForm(query) {

@@ -165,6 +165,7 @@ def test_acknowledge_then_waive_by_keyboard(
     expect(page.get_by_test_id("notice")).to_have_text(
         f"{second} waived until {until.isoformat()}."
     )
+    expect(page.get_by_test_id("notice")).to_be_focused()  # the keyboard goes on from there
     waived = waived_by_the_api(http, second)
     assert waived["waiver"]["reason"] == "spare server, no owner until the rack move"
     assert waived["waiver"]["approver"] == "ui-auditor"
