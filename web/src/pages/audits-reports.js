@@ -9,6 +9,8 @@ export const messages = {
   en: {
     audReports: "Reports",
     audReportKind: "Report",
+    audReportRun: "Audit run",
+    audNewestRun: "The newest",
     audKindstatus: "Configuration status",
     audKindinspection: "Inspection",
     audKindaudit: "Audit",
@@ -37,6 +39,8 @@ export const messages = {
   zh: {
     audReports: "报表",
     audReportKind: "报表",
+    audReportRun: "审计运行",
+    audNewestRun: "最近一次",
     audKindstatus: "配置状态报告",
     audKindinspection: "巡检报告",
     audKindaudit: "审计报告",
@@ -64,8 +68,8 @@ export const messages = {
   },
 };
 
-const REPORT = `mutation($kind: String!, $period: String!, $format: String!, $lang: String!) {
-  report(kind: $kind, period: $period, format: $format, lang: $lang) {
+const REPORT = `mutation($kind: String!, $period: String!, $format: String!, $lang: String!, $run: String) {
+  report(kind: $kind, period: $period, format: $format, lang: $lang, run: $run) {
     path fileName format rows sections } }`;
 const IMPORT = `mutation($file: Upload!, $reason: String!, $sheet: String, $dryRun: Boolean!) {
   importRegister(file: $file, reason: $reason, sheet: $sheet, dryRun: $dryRun) {
@@ -91,8 +95,13 @@ async function fetchReport(path) {
   return response.blob();
 }
 
-export function reportBox() {
+/** The report form; an audit report is of one of `runs` (newest first; default the newest). */
+export function reportBox(runs) {
   const kind = select("kind", ["status", "inspection", "audit"].map((k) => [k, t(`audKind${k}`)]));
+  const run = select("run", [["", t("audNewestRun")], ...runs.map((r) => [r.id, `${r.id} (${r.kind})`])]);
+  const runField = field(t("audReportRun"), run);
+  runField.hidden = true;
+  kind.addEventListener("change", () => { runField.hidden = kind.value !== "audit"; });
   const period = h("input", { name: "period", value: "this-month", required: true, list: "aud-periods", size: 14 });
   const periods = h("datalist", { id: "aud-periods" }, ["this-month", "last-month", new Date().toISOString().slice(0, 7)].map((p) => h("option", { value: p })));
   const format = select("format", [["html", "HTML"], ["xlsx", "Excel (.xlsx)"], ["csv", t("audFormatcsv")]]);
@@ -112,7 +121,10 @@ export function reportBox() {
           event.preventDefault();
           button.disabled = true;
           try {
-            const variables = { kind: kind.value, period: period.value.trim(), format: format.value, lang: language.value };
+            const variables = {
+              kind: kind.value, period: period.value.trim(), format: format.value, lang: language.value,
+              run: kind.value === "audit" && run.value ? run.value : null,
+            };
             const made = (await gql(REPORT, variables)).report;
             const blob = await fetchReport(made.path);
             download(made.fileName, new Blob([blob], { type: TYPES[made.format] }));
@@ -125,6 +137,7 @@ export function reportBox() {
         },
       },
       field(t("audReportKind"), kind),
+      runField,
       field(t("audPeriod"), period, t("audPeriodHint")),
       periods,
       field(t("audFormat"), format),

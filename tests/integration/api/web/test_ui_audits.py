@@ -333,3 +333,21 @@ def test_paging_walks_every_finding(
     expect(page.get_by_test_id("finding-count")).to_have_text(f"{len(every)} findings")
     page.get_by_role("button", name="Previous").click()
     expect(rows).to_have_count(25)
+
+
+def test_an_audit_report_of_a_chosen_run(
+    audited: str, http: httpx.Client, page_as: Callable[..., Page], tmp_path: Path
+) -> None:
+    older = data(http, RUNS)["auditRuns"]["edges"][1]["node"]["id"]
+    page = page_as("auditor")
+    open_route(page, "#/audits")
+    form = page.get_by_test_id("report-form")
+    expect(form.get_by_label("Audit run")).to_be_hidden()  # a status report has no run
+    form.get_by_label("Report", exact=True).select_option("audit")
+    form.get_by_label("Audit run").select_option(older)
+    with page.expect_download() as arrival:
+        form.get_by_role("button", name="Make and download").click()
+    saved = tmp_path / "audit.html"
+    arrival.value.save_as(saved)
+    body = saved.read_text()
+    assert older in body and audited not in body
