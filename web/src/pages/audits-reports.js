@@ -148,7 +148,8 @@ export function reportBox(runs) {
   );
 }
 
-export function importBox(done) {
+/** The register upload; its result stays under the form (findings change at the next run). */
+export function importBox() {
   const file = h("input", { name: "file", type: "file", accept: ".xlsx,.csv", required: true });
   const reason = h("input", { name: "reason", required: true, size: 30 });
   const sheet = h("input", { name: "sheet", size: 12 });
@@ -171,7 +172,6 @@ export function importBox(done) {
             const variables = { reason: reason.value.trim(), sheet: sheet.value.trim() || null, dryRun: dryRun.checked };
             const result = (await gqlUpload(IMPORT, variables, file.files[0])).importRegister;
             mount(status, importResult(result));
-            if (!result.dryRun) done();
           } catch (error) {
             mount(status, errorBox(error));
           } finally {

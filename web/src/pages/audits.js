@@ -168,7 +168,7 @@ async function render(ctx) {
     findingsTable(page.edges.map((e) => e.node), mayAct, redraw),
     pager(page, query),
     runsTable(recent, runs.auditRuns.totalCount),
-    mayAct ? h("div", { class: "aud-tools" }, tools.reportBox(recent), tools.importBox(() => redraw(null))) : null,
+    mayAct ? h("div", { class: "aud-tools" }, tools.reportBox(recent), tools.importBox()) : null,
   );
   announced?.focus();
 }

@@ -281,6 +281,30 @@ def test_register_dry_run_lists_the_refused_rows(
     assert changes["history"]["events"] == []
 
 
+def test_register_import_writes_its_rows(
+    audited: str, http: httpx.Client, page_as: Callable[..., Page], tmp_path: Path
+) -> None:
+    total = "query { cis { totalCount } }"
+    before = data(http, total)["cis"]["totalCount"]
+    page = page_as("auditor")
+    open_route(page, "#/audits")
+    form = page.get_by_test_id("import-form")
+    form.get_by_label("Register file (.xlsx or .csv)").set_input_files(
+        write_register(tmp_path / "设备台账.xlsx")
+    )
+    form.get_by_label("Reason for the import").fill("the contract's register")
+    form.get_by_label("Dry run (write nothing)").uncheck()
+    form.get_by_role("button", name="Upload").click()
+    status = page.get_by_test_id("import-status")
+    expect(status).to_contain_text("设备台账.xlsx, sheet 设备台账: 4 rows imported")
+    expect(status).not_to_contain_text("Dry run")
+    created = data(http, total)["cis"]["totalCount"] - before
+    assert created > 0
+    expect(status).to_contain_text(f"{created} created")
+    events = data(http, 'query { history(first: 5, source: "register") { events { ciUid } } }')
+    assert events["history"]["events"]
+
+
 def test_chinese(audited: str, http: httpx.Client, page_as: Callable[..., Page]) -> None:
     page = page_as("auditor", locale="zh-CN")
     open_route(page, "#/audits")

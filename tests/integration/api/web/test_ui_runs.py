@@ -136,3 +136,27 @@ def test_chinese(runs: list[DiscoveryRun], page_as: Callable[..., Page]) -> None
     assert page.evaluate("window.cmdbMissingMessages()") == {"zh": [], "en": []}
     shot(page, "run-zh")
     assert violations(page) == []
+
+
+def test_runs_page_by_twenty(
+    graph: neo4j.Driver, http: httpx.Client, page_as: Callable[..., Page]
+) -> None:
+    for i in range(23):
+        start = T0 + timedelta(minutes=10 * i)
+        record_run(graph, DiscoveryRun(
+            id=f"SWEEP-{i:02d}", job="sweep", started_at=start,
+            finished_at=start + timedelta(minutes=1), targets=1, answered=1, failed=0,
+            coverage={"10.2.0.1": {"snmp": {"status": "answered"}}},
+        ))  # fmt: skip
+    every = data(http, RUNS, job="sweep")["discoveryRuns"]["runs"]
+    page = page_as("reader")
+    open_route(page, "#/runs?job=sweep")
+    ids = page.get_by_test_id("runs").locator("tbody tr td:first-child")
+    expect(ids).to_have_count(20)
+    seen = ids.all_inner_texts()
+    page.get_by_role("button", name="Next").click()
+    expect(ids).to_have_count(3)
+    assert seen + ids.all_inner_texts() == [r["id"] for r in every]
+    expect(page.get_by_role("button", name="Next")).to_be_disabled()
+    page.get_by_role("button", name="Previous").click()
+    expect(ids).to_have_count(20)
