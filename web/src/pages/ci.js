@@ -4,6 +4,7 @@
 // and the diff between two times. Everything is read through the public GraphQL API.
 import "./ci.css";
 import { h, mount, table, when, text, badge, errorBox } from "../dom.js";
+import { NotSignedIn } from "../api.js";
 import { t } from "../i18n.js";
 import { replaceQuery } from "../router.js";
 import { loadCi, eventTimes } from "./ci-data.js";
@@ -16,7 +17,13 @@ export { messages };
 let drawing = 0; // the newest draw wins when the slider moves faster than the API answers
 
 async function render({ main, params, query }) {
-  await draw(main, params[0], query.asOf || null, false);
+  try {
+    await draw(main, params[0], query.asOf || null, false);
+  } catch (error) {
+    // a time the API refuses (say, asOf=yesterday): its message, and the way back to now
+    if (!query.asOf || error instanceof NotSignedIn) throw error;
+    mount(main, h("h1", {}, t("ciTitle")), errorBox(error), backToNow(main, params[0]));
+  }
 }
 
 async function draw(main, uid, asOf, focusSlider) {

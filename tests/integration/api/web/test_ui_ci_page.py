@@ -60,6 +60,12 @@ def edge_uid(graph: neo4j.Driver, schema: Schema, dbms_config: Config) -> str:
     return str(first.uids["edge1"])
 
 
+# an ISO time as the browser's datetime-local value (its time zone)
+LOCAL_TIME = """iso => { const d = new Date(iso), p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:` +
+         `${p(d.getMinutes())}:${p(d.getSeconds())}`; }"""
+
+
 def goto(page: Page, route: str) -> None:
     """Go to `route` (#/...) once the home page the sign-in opened is drawn (the router
     would draw its late answer over the next route)."""
@@ -227,6 +233,11 @@ def test_the_diff_of_the_last_two_times_lists_the_upgrade_and_the_new_link(
     assert api[0]["attributes"] == [{"attribute": "os_version", "before": "15.1", "after": "15.2"}]
     assert [lo["type"] for lo in api[0]["linksOpened"]] == ["COVERED_BY"]
     shot(page, "ci-page-diff")
+    # a picked time: T0 to half a day later, before the upgrade
+    to = page.get_by_label("To", exact=True)
+    to.fill(page.evaluate(LOCAL_TIME, (T0 + timedelta(hours=12)).isoformat()))
+    to.press("Enter")
+    expect(page.get_by_test_id("ci-diff")).to_have_text("Nothing changed between these times.")
 
 
 def test_a_manual_edit_shows_as_manual(
@@ -297,3 +308,12 @@ def test_an_unknown_uid_and_a_time_before_the_ci_are_clear_messages(
     expect(page.get_by_role("alert")).to_contain_text(f"The CI {edge_uid} did not exist as of")
     page.get_by_role("button", name="Back to now").click()
     expect(page.get_by_test_id("ci-head")).to_be_visible()
+    # a time that is no time: the API's message, once
+    page.goto(page.url.split("#")[0] + f"#/ci/{edge_uid}?asOf=yesterday")
+    alert = page.get_by_role("alert")
+    expect(alert).to_have_count(1)
+    expect(alert).to_contain_text("yesterday")
+    shot(page, "ci-page-bad-time")
+    page.get_by_role("button", name="Back to now").click()
+    expect(page.get_by_test_id("ci-head")).to_be_visible()
+    assert "asOf" not in page.url
