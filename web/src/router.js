@@ -34,21 +34,26 @@ export function replaceQuery(query) {
   history.replaceState(null, "", `#${search ? `${path}?${search}` : path}`);
 }
 
-/** Render the route of the current hash into `main`; `onSignedOut` when the token is refused. */
+/** Render the route of the current hash into `main`; `onSignedOut` when the token is refused.
+ * Each render draws into a view of its own, put in `main` at once: a slow render the user
+ * has already left (another hash since) draws into a view no longer on the page. */
 export async function render(main, onSignedOut) {
   const { path, query } = location();
+  const view = h("div", { class: "view" });
+  mount(main, view);
   const route = routes.find((r) => r.path.test(path));
   if (!route) {
-    mount(main, h("h1", {}, t("notFound")), h("p", {}, path));
+    mount(view, h("h1", {}, t("notFound")), h("p", {}, path));
     return;
   }
   const params = path.match(route.path).slice(1).map(decodeURIComponent);
   document.title = `${t(route.title)} · CMDB`;
-  mount(main, h("p", { class: "loading", role: "status" }, t("loading")));
+  mount(view, h("p", { class: "loading", role: "status" }, t("loading")));
   try {
-    await route.render({ main, params, query });
+    await route.render({ main: view, params, query });
   } catch (error) {
+    if (!view.isConnected) return;
     if (error instanceof NotSignedIn) onSignedOut(error);
-    else mount(main, h("h1", {}, t(route.title)), errorBox(error));
+    else mount(view, h("h1", {}, t(route.title)), errorBox(error));
   }
 }

@@ -45,8 +45,8 @@ def core_uid(graph: neo4j.Driver, schema: Schema, dbms_config: Config, http: htt
 
 def settled(page: Page) -> None:
     """Wait until the page has drawn its data (no loading notice left)."""
-    expect(page.locator("main .loading")).to_have_count(0)
-    expect(page.locator("main h1").first).to_be_visible()
+    expect(page.locator("main .loading")).to_have_count(0, timeout=30_000)
+    expect(page.locator("main h1").first).to_be_visible(timeout=30_000)
 
 
 def violations(page: Page) -> list[dict[str, object]]:
@@ -67,7 +67,10 @@ def test_every_page_passes_axe(core_uid: str, page_as: Callable[..., Page], loca
     report = {}
     for route in PAGES:
         page.goto(page.url.split("#")[0] + route.format(uid=core_uid))
-        settled(page)
+        try:
+            settled(page)
+        except AssertionError as error:
+            raise AssertionError(f"{route} did not settle: {page.inner_text('main')}") from error
         found = violations(page)
         if found:
             report[route] = found
