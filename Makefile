@@ -33,13 +33,15 @@ $(UI): $(WEB_DEPS) web/index.html web/vite.config.js $(shell find web/src -type 
 
 web: $(UI)
 
-# The browser tests drive Debian's Chromium (never a browser a test tool downloads).
-$(CHROMIUM):
+# The browser tests drive Debian's Chromium (never a browser a test tool downloads), with
+# a CJK font so that Chinese pages (and their screenshots) show characters, not boxes.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+$(CHROMIUM) $(CJK_FONT):
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
-	else echo "the browser tests need Debian's chromium: run 'sudo apt-get install chromium chromium-driver'" >&2; exit 1; fi; \
-	$$SUDO apt-get install -y -q chromium chromium-driver >/dev/null || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium chromium-driver >/dev/null; }
+	else echo "the browser tests need Debian's chromium: run 'sudo apt-get install chromium chromium-driver fonts-wqy-microhei'" >&2; exit 1; fi; \
+	$$SUDO apt-get install -y -q chromium chromium-driver fonts-wqy-microhei >/dev/null || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q chromium chromium-driver fonts-wqy-microhei >/dev/null; }
 
-browser: $(CHROMIUM)
+browser: $(CHROMIUM) $(CJK_FONT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
