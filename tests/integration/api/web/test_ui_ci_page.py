@@ -8,7 +8,7 @@ link; its history names who, which source, why and the change request."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -64,6 +64,15 @@ def edge_uid(graph: neo4j.Driver, schema: Schema, dbms_config: Config) -> str:
 LOCAL_TIME = """iso => { const d = new Date(iso), p = (n) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:` +
          `${p(d.getMinutes())}:${p(d.getSeconds())}`; }"""
+
+
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """Expectations wait up to 20 s here (Playwright's 5 s default is short for a page of
+    several reads on a busy machine); the default again after each test."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def goto(page: Page, route: str) -> None:
