@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import neo4j
@@ -19,10 +18,9 @@ from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
 from cmdb.tokens import create_token
-from tests.integration.api.web.browser import shot
+from tests.integration.api.web.browser import settled, shot, violations
 
 pytestmark = pytest.mark.neo4j
-AXE = Path(__file__).resolve().parents[4] / "web" / "node_modules" / "axe-core" / "axe.min.js"
 T0 = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
 # every page a user reaches from the navigation, and a CI's own pages
 PAGES = [
@@ -41,24 +39,6 @@ def core_uid(graph: neo4j.Driver, schema: Schema, dbms_config: Config, http: htt
     Ingestor(graph, schema, dbms_config).ingest(sample_estate(T0))
     answer = http.post("/graphql", json={"query": '{ ci(name: "hq-core-01") { uid } }'})
     return str(answer.json()["data"]["ci"]["uid"])
-
-
-def settled(page: Page) -> None:
-    """Wait until the page has drawn its data (no loading notice left)."""
-    expect(page.locator("main .loading")).to_have_count(0, timeout=30_000)
-    expect(page.locator("main h1").first).to_be_visible(timeout=30_000)
-
-
-def violations(page: Page) -> list[dict[str, object]]:
-    """axe-core's WCAG 2.x A/AA violations on the page as it is now."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => (await axe.run(document, {runOnly: {type: "tag",
-             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})).violations
-           .map(v => ({id: v.id, impact: v.impact, help: v.help,
-                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))"""
-    )
-    return list(found)
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

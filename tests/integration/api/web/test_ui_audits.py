@@ -24,20 +24,12 @@ from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 from tests.integration.api.audits_client import FINDINGS, SERVERS, estate
 from tests.integration.api.history_data import data
-from tests.integration.api.web.browser import shot
-from tests.integration.api.web.test_ui_accessibility import violations
+from tests.integration.api.web.browser import open_route, shot, violations
 from tests.register_sheets import REFUSED, write_register
 
 pytestmark = pytest.mark.neo4j
 RUN = "mutation($reason: String!) { runAudit(reason: $reason) { id violations } }"
 RUNS = "query { auditRuns(first: 50) { totalCount edges { node { id violations } } } }"
-
-
-def open_route(page: Page, route: str) -> None:
-    """Go to `route` once the page signing in opened has drawn (the router would let that
-    slower render overwrite this one: router.js keeps no render token)."""
-    expect(page.locator("main .loading")).to_have_count(0)
-    page.goto(page.url.split("#")[0] + route)
 
 
 @pytest.fixture

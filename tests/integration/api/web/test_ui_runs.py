@@ -16,8 +16,7 @@ from playwright.sync_api import Page, expect
 
 from cmdb.runs import DiscoveryRun, Failure, record_run
 from tests.integration.api.history_data import data
-from tests.integration.api.web.browser import shot
-from tests.integration.api.web.test_ui_accessibility import violations
+from tests.integration.api.web.browser import open_route, shot, violations
 
 pytestmark = pytest.mark.neo4j
 T0 = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
@@ -26,13 +25,6 @@ RUNS = """query($job: String) { discoveryRuns(job: $job, first: 50) {
 RUN = """query($id: String!) { discoveryRun(id: $id) {
   failures { target protocol kind message } coverage { target protocol status } } }"""
 AUTH = "authentication failed for user netops (publickey,password)"
-
-
-def open_route(page: Page, route: str) -> None:
-    """Go to `route` once the page signing in opened has drawn (the router would let that
-    slower render overwrite this one: router.js keeps no render token)."""
-    expect(page.locator("main .loading")).to_have_count(0)
-    page.goto(page.url.split("#")[0] + route)
 
 
 @pytest.fixture
