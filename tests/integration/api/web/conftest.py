@@ -9,12 +9,15 @@ from typing import Any
 
 import neo4j
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cmdb.tokens import create_token
 from tests.integration.api.web.browser import CHROMIUM, FLAGS, sign_in
 
 pytestmark = pytest.mark.neo4j
+# a loaded CI machine (two cores, Neo4j and Chromium beside pytest) needs more than the
+# default 5 s for a page to draw; a generous wait is not a timing assertion
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
