@@ -22,12 +22,15 @@ from cli.sample import sample_estate
 from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
+from tests.impact_estates import T0 as CAMPUS_T0
+from tests.impact_estates import T1 as CAMPUS_T1
+from tests.impact_estates import campus
 from tests.integration.api.web.browser import shot
 
 pytestmark = pytest.mark.neo4j
 T0 = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
-IMPACT = """query($cis: [String!]!, $mode: ImpactMode!) {
-  impact(cis: $cis, mode: $mode) {
+IMPACT = """query($cis: [String!]!, $mode: ImpactMode!, $asOf: DateTime) {
+  impact(cis: $cis, mode: $mode, asOf: $asOf) {
     affected { uid name state paths { uid name } } } }"""
 
 
@@ -36,10 +39,11 @@ def estate(graph: neo4j.Driver, schema: Schema, dbms_config: Config) -> None:
     Ingestor(graph, schema, dbms_config).ingest(sample_estate(T0))
 
 
-def api_impact(http: httpx.Client, cis: list[str], mode: str = "DOWN") -> list[dict[str, Any]]:
-    body = http.post(
-        "/graphql", json={"query": IMPACT, "variables": {"cis": cis, "mode": mode}}
-    ).json()
+def api_impact(
+    http: httpx.Client, cis: list[str], mode: str = "DOWN", as_of: datetime | None = None
+) -> list[dict[str, Any]]:
+    variables = {"cis": cis, "mode": mode, "asOf": as_of.isoformat() if as_of else None}
+    body = http.post("/graphql", json={"query": IMPACT, "variables": variables}).json()
     assert "errors" not in body, body
     affected: list[dict[str, Any]] = body["data"]["impact"]["affected"]
     return affected
@@ -53,7 +57,7 @@ def home(page_as: Callable[..., Page], locale: str = "en-US") -> Page:
     """A reader's page once the home page is drawn (a route asked for before that could be
     drawn over by the home page's late answer)."""
     page = page_as("reader", locale=locale)
-    expect(page.get_by_test_id("ci-count")).to_be_visible()
+    expect(page.get_by_test_id("ci-count")).to_be_visible(timeout=30_000)
     return page
 
 
@@ -245,7 +249,7 @@ def test_an_unknown_ci_is_one_clear_message(
     ).json()
     message = answer["errors"][0]["message"]
     assert "no-such-box" in message
-    expect(page.get_by_role("alert")).to_have_text(message)
+    expect(page.get_by_role("alert")).to_have_text(message, timeout=30_000)
     expect(page.get_by_test_id("impact-graph")).to_have_count(0)
     expect(page.get_by_test_id("impact-chips").locator("li")).to_have_count(2)  # kept to fix
     page.get_by_role("button", name="Remove no-such-box").click()
@@ -274,3 +278,42 @@ def test_chinese_headings_on_the_page_and_in_the_csv(
     assert rows[0] == headings and "降级" in {row[2] for row in rows[1:]}
     missing = page.evaluate("window.cmdbMissingMessages()")
     assert missing == {"zh": [], "en": []}
+
+
+def test_suggestions_come_from_search(
+    estate: None, http: httpx.Client, page_as: Callable[..., Page]
+) -> None:
+    page = home(page_as)
+    page.evaluate("() => { window.location.hash = '#/impact'; }")
+    page.get_by_label("CI name or uid").fill("hq-esx")
+    found = http.post(
+        "/graphql", json={"query": '{ search(text: "hq-esx", first: 10) { name } }'}
+    ).json()["data"]["search"]
+    names = sorted(ci["name"] for ci in found)
+    assert names == ["hq-esx-01", "hq-esx-02", "hq-esx-03"]
+    options = page.locator("#impact-suggestions option")
+    expect(options).to_have_count(len(names))
+    assert sorted(options.evaluate_all("(all) => all.map((o) => o.value)")) == names
+
+
+def test_as_of_before_an_uplink_was_removed(
+    graph: neo4j.Driver,
+    schema: Schema,
+    dbms_config: Config,
+    http: httpx.Client,
+    page_as: Callable[..., Page],
+) -> None:
+    ingest = Ingestor(graph, schema, dbms_config).ingest
+    ingest(campus().changeset(CAMPUS_T0))
+    ingest(campus(second_uplink=False).changeset(CAMPUS_T1))
+    before = CAMPUS_T0 + (CAMPUS_T1 - CAMPUS_T0) / 2
+    then = {a["name"]: a["state"] for a in api_impact(http, ["dist2"], as_of=before)}
+    now = {a["name"]: a["state"] for a in api_impact(http, ["dist2"])}
+    assert (then["acc1"], now["acc1"]) == ("DEGRADED", "DOWN")  # two uplinks then, one now
+    page = home(page_as)
+    analysed(page, "dist2")
+    assert {row[0]: row[2] for row in table_rows(page)} == now
+    page.get_by_label("As of").fill(before.astimezone().strftime("%Y-%m-%dT%H:%M:%S"))
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_function("() => window.cmdbImpact?.isReady && window.cmdbImpact.analysis.asOf")
+    assert {row[0]: row[2] for row in table_rows(page)} == then
