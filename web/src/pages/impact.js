@@ -204,7 +204,7 @@ async function render({ main, query }) {
     return;
   }
   if (query.mode && !MODES.includes(query.mode)) {
-    mount(main, heading, intro, form, problem, errorBox(`mode ${query.mode}: not one of ${MODES.join(", ")}`));
+    mount(main, heading, intro, form, problem, errorBox(t("impBadMode", { value: query.mode, modes: MODES.join(", ") })));
     return;
   }
   mount(main, heading, form, problem, h("p", { class: "loading", role: "status" }, t("loading")));

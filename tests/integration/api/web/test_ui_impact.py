@@ -259,6 +259,10 @@ def test_an_unknown_ci_is_one_clear_message(
     page.get_by_role("button", name="Remove hq-core-01").click()
     page.get_by_role("button", name="Analyse").click()
     expect(page.get_by_role("alert")).to_have_text("Add at least one CI to analyse.")
+    page.evaluate("() => { window.location.hash = '#/impact?cis=hq-core-01&mode=SIDEWAYS'; }")
+    expect(page.get_by_role("alert")).to_have_text(
+        "The mode SIDEWAYS is not one of DOWN, MAINTENANCE.", timeout=30_000
+    )
 
 
 def test_chinese_headings_on_the_page_and_in_the_csv(
