@@ -18,7 +18,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLAbstractType
 
-from api import ci_history, ci_relations
+from api import ci_attributes, ci_history, ci_relations
 from api.loaders import CINode
 from api.parts import ApiPart
 from cmdb.schema import Attribute, CIClass, Schema
@@ -85,6 +85,9 @@ class ConfigurationItem:
     contracts = strawberry.field(resolver=ci_relations.contracts)
     location = strawberry.field(resolver=ci_relations.location)
     discovery_coverage = strawberry.field(resolver=ci_relations.discovery_coverage)
+    attributes = strawberry.field(
+        resolver=ci_attributes.attributes, description=ci_attributes.DESCRIPTION
+    )
     history = strawberry.field(resolver=ci_history.ci_history)
 
     @classmethod

@@ -22,6 +22,7 @@ from api import (
     reports,
     runs,
     tokens,
+    topology,
 )
 from api.execution import ShortcutExecutor
 from api.parts import ApiPart
@@ -38,6 +39,7 @@ PARTS: tuple[ApiPart, ...] = (
     tokens.PART,
     changes.PART,
     impact.PART,
+    topology.PART,
     audits.PART,
     reports.PART,
 )

@@ -236,3 +236,12 @@ YIELD node, score
 WITH node, score, state WHERE state IS NOT NULL
 RETURN state, score ORDER BY score DESC, node.uid
 """
+
+# -- attribute provenance ---------------------------------------------------------------
+# Who owns each attribute of a batch of CIs (`_prov`: attribute -> source) and when each
+# source last reported it (`_seen`: source -> ISO time), JSON texts as stored now.
+PROVENANCE = """
+UNWIND $uids AS uid
+MATCH (c:CI {uid: uid})
+RETURN uid, c._prov AS prov, c._seen AS seen
+"""
