@@ -20,11 +20,12 @@ BUILT_UI = Path(__file__).resolve().parent / "static" / "ui"
 ASSET_CACHE = "public, max-age=31536000, immutable"
 PAGE_CACHE = "no-cache"
 # the page loads its own scripts only; cytoscape sets inline styles on its canvas holders;
-# exported pictures are blob:/data: URLs
+# exported pictures are blob:/data: URLs; the XLSX writer zips a big sheet in a blob: worker
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        "connect-src 'self'; worker-src 'self' blob:; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
