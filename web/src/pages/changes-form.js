@@ -11,6 +11,7 @@ const CI_FIELDS = "uid name className";
 const BY_UID = `query($v: String!) { ci(uid: $v) { ${CI_FIELDS} } }`;
 const BY_NAME = `query($v: String!) { ci(name: $v) { ${CI_FIELDS} } }`;
 const SUGGEST = `query($q: String!) { search(text: $q, first: 10) { ${CI_FIELDS} } }`;
+const SUGGEST_AFTER_MS = 250;
 const CREATE = `mutation($input: ChangeRequestInput!, $comment: String) {
   createChangeRequest(input: $input, comment: $comment) { id } }`;
 
@@ -59,6 +60,8 @@ function ciPicker(problem) {
     const text = input.value.trim();
     const ask = ++asked;
     if (text.length < 2) return;
+    await new Promise((resolve) => setTimeout(resolve, SUGGEST_AFTER_MS));
+    if (ask !== asked) return; // still typing: ask once the typing pauses
     try {
       const found = (await gql(SUGGEST, { q: text })).search;
       if (ask !== asked) return; // a newer letter was typed meanwhile

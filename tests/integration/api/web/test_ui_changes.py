@@ -7,8 +7,9 @@ verified after its window shows planned against observed, as the API answers it.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from cmdb.ingest import Ingestor
 from cmdb.observations import ChangeSet
 from cmdb.schema import Schema
 from tests.integration.api.changes_client import CREATE, READ, SAT_NIGHT, act, create, data, draft
-from tests.integration.api.web.browser import shot
+from tests.integration.api.web.browser import settled, shot, violations
 
 pytestmark = pytest.mark.neo4j
 T0 = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
@@ -33,6 +34,15 @@ CONFLICTS = """query($id: String!) { conflicts(id: $id) {
   changeRequest { id } sharedCis { uid name } sharedBusinessServices } }"""
 VERIFICATION = """query($id: String!) { changeRequest(id: $id) {
   verification { asPlanned unplannedExtras notObserved changes } } }"""
+
+
+@pytest.fixture(autouse=True)
+def patient_expectations() -> Iterator[None]:
+    """Each step here is a GraphQL round trip or two, on a machine other tests load too:
+    wait up to 20 s for what the page shows (Playwright's default: 5 s)."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture
@@ -57,8 +67,9 @@ def approved(engineer: httpx.Client, admin: httpx.Client, cis: list[str], **fiel
 def open_route(page: Page, route: str) -> str:
     """Go to `route` once the home page the sign-in opened has drawn (a route asked for
     while another one still draws could be drawn over); the UI's base URL."""
-    expect(page.get_by_test_id("ci-count")).to_be_visible()
-    base = page.url.split("#")[0]
+    base, _, current = page.url.partition("#")
+    if current in ("", "/"):
+        expect(page.get_by_test_id("ci-count")).to_be_visible()
     page.goto(f"{base}#{route}")
     return base
 
@@ -325,3 +336,21 @@ def test_chinese_request_page(
     page.get_by_role("link", name="全部变更请求").click()
     expect(page.get_by_test_id("change-count")).to_have_text("共 1 个变更请求")
     shot(page, "changes-list-zh")
+
+
+def test_the_change_pages_pass_axe(
+    uids: dict[str, str], http: httpx.Client, http_as: Clients, page_as: Callable[..., Page]
+) -> None:
+    engineer = http_as("engineer")
+    first = approved(engineer, http, [uids["app-erp"]])
+    approved(engineer, http, [uids["app-erp"]], title="Overlapping")
+    for locale in ("en-US", "zh-CN"):
+        page = page_as("admin", locale=locale, bypass_csp=True)
+        report = {}
+        for route in ("/changes", "/changes/new", f"/changes/{first}"):
+            open_route(page, route)
+            settled(page)
+            found = violations(page)
+            if found:
+                report[route] = found
+        assert not report, json.dumps(report, indent=1, ensure_ascii=False)
