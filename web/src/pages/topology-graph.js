@@ -1,10 +1,13 @@
 // The topology drawing: devices as cytoscape nodes (colour by status, outside nodes dashed),
 // links as edges labelled with their ports at each end, a LAG as one thicker edge labelled
 // with its name. A merge adds what an expansion brought, placed around the expanded node
-// without moving the rest; a big graph gets a fast layout (cose is slow past a few hundred).
+// without moving the rest; a big graph gets a fast layout (cose is slow past a hundred or so).
 import cytoscape from "cytoscape";
 
-const FAST_LAYOUT_ABOVE = 300; // nodes: above this, a radial tree (linear) instead of cose
+// nodes: above this, a radial tree (linear time) instead of cose, whose passes cost n² each
+// (0.8 s at 200 devices in bench/web_topology.py; with fewer passes a tree came out tangled)
+const FAST_LAYOUT_ABOVE = 100;
+const PLAIN_VIEWPORT_UP_TO = 500; // nodes: above, pan and zoom move a snapshot, edges hidden
 const MAX_FIT_ZOOM = 1.4;
 const STATUS_COLOURS = { active: "#2e8b57", planned: "#8a94a6", absent: "#c0392b", retired: "#5c6370" };
 const UNKNOWN_COLOUR = "#0b5cad";
@@ -148,7 +151,8 @@ export function radialPositions(cy) {
 
 function layoutOptions(cy) {
   if (cy.nodes().length <= FAST_LAYOUT_ABOVE) {
-    return { name: "cose", animate: false, fit: true, padding: 30, randomize: false, nodeDimensionsIncludeLabels: true };
+    // long edges: room for a port label at each end
+    return { name: "cose", animate: false, fit: true, padding: 30, randomize: true, nodeDimensionsIncludeLabels: true, idealEdgeLength: () => 110 };
   }
   const positions = radialPositions(cy);
   return { name: "preset", fit: true, padding: 20, positions: (node) => positions.get(node.id()) };
@@ -161,7 +165,7 @@ function drawn() {
 
 /** A graph in `container` of `topology` ({nodes, edges}); resolves once laid out and drawn. */
 export async function drawGraph(container, topology) {
-  const big = topology.nodes.length > FAST_LAYOUT_ABOVE;
+  const big = topology.nodes.length > PLAIN_VIEWPORT_UP_TO;
   const cy = cytoscape({
     container,
     elements: [],

@@ -31,7 +31,7 @@ export const messages = {
     topoExpandName: "Expand {name}",
     topoExpanded: "Expanded",
     topoExpanding: "Reading the neighbours of {name}…",
-    topoExpandedNews: "{name} expanded: {nodes} devices and {edges} links added",
+    topoExpandedNews: "{name} expanded: devices added {nodes}, links added {edges}",
     topoTextAlternative: "Devices and links as tables",
     topoDevices: "Devices",
     topoLinks: "Links",

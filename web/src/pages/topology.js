@@ -23,6 +23,7 @@ const SITE_QUERY = `query($site: String!, $asOf: DateTime) {
   siteTopology(site: $site, asOf: $asOf) { ${TOPOLOGY_FIELDS} } }`;
 
 let current = null; // the drawn view: destroyed when another one is drawn
+let renders = 0; // a view whose answer comes after a newer route began draws nothing
 
 /** An ISO time as a datetime-local input's value (local time, seconds). */
 function localInput(iso) {
@@ -86,6 +87,7 @@ async function renderForm({ main }) {
 }
 
 function finish() {
+  renders += 1;
   if (current?.cy) current.cy.destroy();
   current = null;
   window.cmdbTopology = { isReady: false, view: window.location.hash, expansions: 0, nodes: () => [], edges: () => [] };
@@ -93,6 +95,7 @@ function finish() {
 
 async function renderView(main, { kind, target, depth, asOf }) {
   finish();
+  const mine = renders;
   const { form, problem } = viewForm({ kind, target, depth, asOf });
   const heading = h("h1", {}, kind === "site" ? t("topoSiteHeading", { site: target }) : t("topoDeviceHeading", { name: target }));
   mount(main, heading, form, problem, h("p", { class: "loading", role: "status" }, t("loading")));
@@ -106,10 +109,13 @@ async function renderView(main, { kind, target, depth, asOf }) {
       ? (await gql(SITE_QUERY, { site: target, asOf })).siteTopology
       : (await gql(DEVICE_QUERY, { ci: target, depth, asOf })).topology;
   } catch (error) {
+    if (mine !== renders) return;
     mount(main, heading, form, errorBox(error));
     window.cmdbTopology.failed = String(error.message || error);
     return;
   }
+  if (mine !== renders) return;
+  window.cmdbTopology.answeredAt = performance.now(); // the benchmark: the API's share
   const state = { nodes: new Map(), edges: new Map(), expanded: new Set(), pending: new Set(), asOf };
   absorb(state, answer);
   const centre = answer.nodes.find((n) => n.uid === target) || answer.nodes.find((n) => n.name === target);
