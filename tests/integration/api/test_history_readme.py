@@ -4,8 +4,6 @@ wrote."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import neo4j
 import pytest
@@ -14,18 +12,14 @@ from cmdb.config import Config
 from cmdb.schema import Schema
 from tests.integration.api.history_data import data, two_servers
 from tests.integration.api.test_runs_api import lab_runs
+from tests.readme_blocks import section_blocks
 
 pytestmark = pytest.mark.neo4j
-README = Path(__file__).resolve().parents[3] / "README.md"
 SECTION = "## GraphQL API: history, changes by hand, runs"
 
 
 def examples() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    blocks = text[start:end].split("```graphql\n")[1:]
-    return [block.split("```")[0] for block in blocks]
+    return section_blocks(SECTION)
 
 
 def test_the_readme_examples_answer_as_described(

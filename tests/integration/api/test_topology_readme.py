@@ -4,7 +4,6 @@ written against the served app, on the sample estate as the real ingest writes i
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import neo4j
@@ -15,19 +14,15 @@ from cmdb.config import Config
 from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
 from tests.integration.api.history_data import data
+from tests.readme_blocks import section_blocks
 
 pytestmark = pytest.mark.neo4j
-README = Path(__file__).resolve().parents[3] / "README.md"
 SECTION = "## GraphQL API: topology and attribute sources"
 T0 = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
 
 
 def examples() -> list[str]:
-    text = README.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    blocks = text[start:end].split("```graphql\n")[1:]
-    return [block.split("```")[0] for block in blocks]
+    return section_blocks(SECTION)
 
 
 def test_the_readme_examples_answer_as_described(
