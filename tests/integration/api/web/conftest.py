@@ -1,4 +1,4 @@
-"""Browser fixtures: one Chromium per test session; per test a fresh context (no cookies,
+"""Browser fixtures: one Chromium per test module; per test a fresh context (no cookies,
 no storage, English unless asked) and a page signed in with a token of a role. Every page
 error (an uncaught exception in the UI's scripts) fails the test that caused it."""
 
@@ -20,8 +20,11 @@ pytestmark = pytest.mark.neo4j
 expect.set_options(timeout=20_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module. Not for the session: Playwright's sync API keeps an
+    asyncio loop running in the main thread while it is started, and every later test
+    that calls asyncio.run (the SNMP collector, the API's executor) would be refused."""
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         try:
