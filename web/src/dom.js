@@ -66,6 +66,16 @@ export function when(iso) {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/** An ISO time as a datetime-local input's value (the browser's time zone, to the
+ * second), or "" when there is none or it is no time. */
+export function localInputValue(iso) {
+  const d = iso ? new Date(iso) : null;
+  if (!d || Number.isNaN(d.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${day}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
 /** A value of any JSON kind as short text. */
 export function text(value) {
   if (value === null || value === undefined) return "—";

@@ -1,6 +1,6 @@
 // The CI page's history timeline (who, what, when, why, change request; paged by "More")
 // and its diff between two picked times (attributes before/after, links opened/closed).
-import { h, mount, table, field, when, text, errorBox } from "../dom.js";
+import { h, mount, table, field, when, text, errorBox, localInputValue } from "../dom.js";
 import { t } from "../i18n.js";
 import { historyPage, diff, namesOf } from "./ci-data.js";
 import { ciRef } from "./ci-links.js";
@@ -77,17 +77,9 @@ export function historySection(uid, asOf) {
     h("h2", { id: "ci-history-title" }, t("ciHistory")), body);
 }
 
-const pad = (n) => String(n).padStart(2, "0");
-
-/** An ISO time as a datetime-local value (the browser's time zone, to the second). */
-function localValue(iso) {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
 /** A datetime-local input holding `iso`: its exact time while the user leaves it as set. */
 function timeInput(name, iso) {
-  const input = h("input", { type: "datetime-local", step: 1, name, value: iso ? localValue(iso) : "" });
+  const input = h("input", { type: "datetime-local", step: 1, name, value: iso ? localInputValue(iso) : "" });
   input.dataset.exact = iso || "";
   input.dataset.shown = input.value;
   return input;

@@ -3,7 +3,7 @@
 // table (owners, support, contracts and SLA), and export the table (CSV, XLSX) and the
 // picture (PNG, SVG). Selecting a CI highlights its paths. Tests read window.cmdbImpact.
 import "./impact.css";
-import { h, mount, field, errorBox, table, download, when } from "../dom.js";
+import { h, mount, field, errorBox, table, download, when, localInputValue } from "../dom.js";
 import { gql } from "../api.js";
 import { t } from "../i18n.js";
 import { navigate } from "../router.js";
@@ -32,14 +32,6 @@ function finish() {
   if (current?.cy) current.cy.destroy();
   current = null;
   window.cmdbImpact = { isReady: false, cy: null, highlighted: null };
-}
-
-/** An ISO time as a datetime-local input's value (local time, seconds). */
-function localInput(iso) {
-  const d = iso ? new Date(iso) : null;
-  if (!d || Number.isNaN(d.getTime())) return "";
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /** The picker: chips of CIs (removable), a name box with suggestions, mode, as of. */
@@ -90,7 +82,7 @@ function pickerForm({ cis, mode, asOf }) {
     }
   });
   const modeSelect = h("select", { name: "mode" }, MODES.map((m) => h("option", { value: m, selected: m === mode }, m === "DOWN" ? t("impModeDown") : t("impModeMaintenance"))));
-  const asOfInput = h("input", { type: "datetime-local", name: "asOf", step: "1", value: localInput(asOf) });
+  const asOfInput = h("input", { type: "datetime-local", name: "asOf", step: "1", value: localInputValue(asOf) });
   const form = h(
     "form",
     {

@@ -4,7 +4,7 @@
 // Clicking a device (or its Expand button in the text alternative) reads its neighbours
 // and merges them in. Tests and the browser benchmark read window.cmdbTopology.
 import "./topology.css";
-import { h, mount, field, errorBox } from "../dom.js";
+import { h, mount, field, errorBox, localInputValue } from "../dom.js";
 import { gql } from "../api.js";
 import { t } from "../i18n.js";
 import { navigate } from "../router.js";
@@ -25,15 +25,6 @@ const SITE_QUERY = `query($site: String!, $asOf: DateTime) {
 let current = null; // the drawn view: destroyed when another one is drawn
 let renders = 0; // a view whose answer comes after a newer route began draws nothing
 
-/** An ISO time as a datetime-local input's value (local time, seconds). */
-function localInput(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "";
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
 function viewForm({ kind, target, depth, asOf }) {
   const kindSelect = h(
     "select",
@@ -48,7 +39,7 @@ function viewForm({ kind, target, depth, asOf }) {
     DEPTHS.map((d) => h("option", { value: String(d), selected: d === depth }, String(d))),
   );
   kindSelect.addEventListener("change", () => { depthSelect.disabled = kindSelect.value === "site"; });
-  const asOfInput = h("input", { type: "datetime-local", name: "asOf", step: "1", value: localInput(asOf) });
+  const asOfInput = h("input", { type: "datetime-local", name: "asOf", step: "1", value: localInputValue(asOf) });
   const problem = h("div", { "aria-live": "polite" });
   const form = h(
     "form",
