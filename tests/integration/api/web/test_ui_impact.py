@@ -24,7 +24,7 @@ from cmdb.ingest import Ingestor
 from cmdb.schema import Schema
 from tests.impact_estates import T0 as CAMPUS_T0
 from tests.impact_estates import T1 as CAMPUS_T1
-from tests.impact_estates import campus
+from tests.impact_estates import campus, scaled_fabric
 from tests.integration.api.web.browser import shot
 
 pytestmark = pytest.mark.neo4j
@@ -321,3 +321,21 @@ def test_as_of_before_an_uplink_was_removed(
     page.get_by_role("button", name="Analyse").click()
     page.wait_for_function("() => window.cmdbImpact?.isReady && window.cmdbImpact.analysis.asOf")
     assert {row[0]: row[2] for row in table_rows(page)} == then
+
+
+@pytest.mark.filterwarnings("ignore:Workbook contains no default style")
+def test_a_big_table_exports_to_xlsx(
+    graph: neo4j.Driver, schema: Schema, dbms_config: Config, page_as: Callable[..., Page]
+) -> None:
+    """A table of hundreds of rows (every leaf of a 200-device fabric down) is exported
+    whole: the headings, then every row the page shows."""
+    fabric, wired = scaled_fabric(200)
+    Ingestor(graph, schema, dbms_config).ingest(fabric.changeset())
+    page = home(page_as)
+    analysed(page, ",".join(sorted(wired)))
+    rows = table_rows(page)
+    assert len(rows) >= 400
+    _download, data = saved(page, "Excel (XLSX)")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    assert sheet.max_row == len(rows) + 1  # the headings, then every row
