@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -73,17 +74,8 @@ class _Run:
 
     def run(self, memory: CredentialMemory, observer: RunObserver | None) -> RunReport:
         addresses = expand_targets(self.job)
-        if observer is not None:
-            observer.started(len(addresses), len(addresses) * len(self.drivers))
-        loop = TargetLoop(self.drivers, memory, self.stop, self.run_id, self.ingest, observer)
-        try:
-            for driver in self.drivers:
-                driver.open()
-            with ThreadPoolExecutor(self.job.concurrency, thread_name_prefix="discover") as pool:
-                per_target = list(pool.map(loop, addresses))
-        finally:
-            for driver in self.drivers:
-                driver.close()
+        per_target = sweep(self.job, addresses, self.drivers, memory, self.stop, self.run_id,
+                           self.ingest, observer)  # fmt: skip
         return self._report(addresses, per_target)
 
     def ingest(self, step: Step) -> None:
@@ -111,26 +103,57 @@ class _Run:
                                           duplicate.message()))  # fmt: skip
 
     def _report(self, addresses: list[str], per_target: list[list[Step]]) -> RunReport:
-        coverage: dict[str, dict[str, Any]] = {}
-        failures: list[Failure] = []
-        answered_by: dict[str, int] = {p.protocol: 0 for p in self.job.protocols}
-        answered = reached = 0
-        for address, steps in zip(addresses, per_target, strict=True):
-            if not steps:  # never reached: the run was stopped first
-                continue
-            reached += 1
-            coverage[address] = {s.protocol: s.coverage for s in steps}
-            for s in steps:
-                failures.extend(s.failures)
-                answered_by[s.protocol] += int(s.answered)
-            answered += int(any(s.answered for s in steps))
-        run = DiscoveryRun(
-            id=self.run_id, job=self.job.name, started_at=self.started_at,
-            finished_at=datetime.now(UTC), targets=len(addresses), answered=answered,
-            failed=reached - answered, coverage=coverage, failures=failures,
-            status="interrupted" if self.stop.requested else "completed", reached=reached,
-        )  # fmt: skip
+        run, answered_by = summarize(self.job, self.run_id, self.started_at, addresses,
+                                     per_target, self.stop.requested)  # fmt: skip
         return RunReport(run, self.dry_run, answered_by, self.totals, self.diffs)
+
+
+def sweep(
+    job: Job, addresses: list[str], drivers: list[Driver], memory: CredentialMemory,
+    stop: StopRequest, run_id: str, on_step: Callable[[Step], None],
+    observer: RunObserver | None = None,
+) -> list[list[Step]]:  # fmt: skip
+    """Every protocol of `job` on every address, `job.concurrency` targets at once; each
+    step with a change set handed to `on_step` as it is done (from worker threads)."""
+    if observer is not None:
+        observer.started(len(addresses), len(addresses) * len(drivers))
+    loop = TargetLoop(drivers, memory, stop, run_id, on_step, observer)
+    try:
+        for driver in drivers:
+            driver.open()
+        with ThreadPoolExecutor(job.concurrency, thread_name_prefix="discover") as pool:
+            return list(pool.map(loop, addresses))
+    finally:
+        for driver in drivers:
+            driver.close()
+
+
+def summarize(
+    job: Job, run_id: str, started_at: datetime, addresses: list[str],
+    per_target: list[list[Step]], stopped: bool,
+) -> tuple[DiscoveryRun, dict[str, int]]:  # fmt: skip
+    """The run record of a sweep (coverage and failures of every target it reached), and
+    how many targets each protocol answered."""
+    coverage: dict[str, dict[str, Any]] = {}
+    failures: list[Failure] = []
+    answered_by: dict[str, int] = {p.protocol: 0 for p in job.protocols}
+    answered = reached = 0
+    for address, steps in zip(addresses, per_target, strict=True):
+        if not steps:  # never reached: the run was stopped first
+            continue
+        reached += 1
+        coverage[address] = {s.protocol: s.coverage for s in steps}
+        for s in steps:
+            failures.extend(s.failures)
+            answered_by[s.protocol] += int(s.answered)
+        answered += int(any(s.answered for s in steps))
+    run = DiscoveryRun(
+        id=run_id, job=job.name, started_at=started_at, finished_at=datetime.now(UTC),
+        targets=len(addresses), answered=answered, failed=reached - answered,
+        coverage=coverage, failures=failures,
+        status="interrupted" if stopped else "completed", reached=reached,
+    )  # fmt: skip
+    return run, answered_by
 
 
 def run_job(
