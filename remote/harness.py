@@ -1,0 +1,231 @@
+"""A hub and N site NATS servers on loopback, for tests and benchmarks.
+
+`Deployment` makes the PKI and the configs in one directory, starts every server, creates
+the streams and waits until each site's leaf link is up and the hub sources it. A site's
+link is cut by reloading its server with the leaf remote disabled (SIGHUP): the site
+server keeps running, so its collector keeps publishing into the site stream, exactly as
+when the WAN link is down. `stop()` ends every server it started, by PID, even after a
+failure half-way through `start()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import dataclasses
+import json
+import socket
+import time
+import urllib.request
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import nats
+from nats.aio.client import Client as NATS
+
+from remote.broker import BrokerError, NatsServer
+from remote.pki import Pki, make_pki
+from remote.streams import ensure_hub_stream, ensure_site_stream
+from remote.topology import (
+    HUB_STREAM,
+    HubSettings,
+    SiteSettings,
+    TlsFiles,
+    check_site_name,
+    site_domain,
+    site_stream_name,
+    write_hub_config,
+    write_site_config,
+)
+
+T = TypeVar("T")
+LINK_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` to its end from sync code, even when called inside a running loop
+    (then on a worker thread with its own loop)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+async def connect(url: str, name: str = "cmdb") -> NATS:
+    """A client that reconnects for ever (a broker restart is routine, not an error)."""
+    return await nats.connect(
+        url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.25,
+        connect_timeout=5,
+    )
+
+
+class Deployment:
+    """Hub + sites on loopback under `directory`; use as a context manager."""
+
+    def __init__(self, directory: Path, sites: Sequence[str], *, max_ack_pending: int = 1000,
+                 site_max_age: float = 7 * 24 * 3600.0, duplicate_window: float = 3600.0) -> None:
+        self.directory = directory
+        self.sites = tuple(check_site_name(site) for site in sites)
+        self.pki: Pki = make_pki(directory / "pki", self.sites)
+        self.hub_settings = HubSettings(
+            store_dir=directory / "hub" / "jetstream",
+            tls=TlsFiles(self.pki.ca_file, self.pki.hub.cert_file, self.pki.hub.key_file),
+            sites=self.sites,
+            client_port=free_port(),
+            leaf_port=free_port(),
+            leaf_host="127.0.0.1",
+            monitor_port=free_port(),
+            max_ack_pending=max_ack_pending,
+            duplicate_window=duplicate_window,
+        )
+        self.hub = NatsServer(write_hub_config(self.hub_settings, directory / "hub" / "hub.conf"),
+                              self.hub_settings.client_port, name="hub")
+        self.site_settings: dict[str, SiteSettings] = {}
+        self.site_servers: dict[str, NatsServer] = {}
+        for site in self.sites:
+            pair = self.pki.sites[site]
+            settings = SiteSettings(
+                site=site,
+                store_dir=directory / site / "jetstream",
+                tls=TlsFiles(self.pki.ca_file, pair.cert_file, pair.key_file),
+                hub_leaf_urls=(f"tls://127.0.0.1:{self.hub_settings.leaf_port}",),
+                client_port=free_port(),
+                monitor_port=free_port(),
+                max_age=site_max_age,
+                duplicate_window=duplicate_window,
+            )
+            self.site_settings[site] = settings
+            self.site_servers[site] = NatsServer(
+                write_site_config(settings, self._site_config_path(site)),
+                settings.client_port, name=site_domain(site),
+            )
+
+    @property
+    def hub_url(self) -> str:
+        return self.hub.client_url
+
+    def site_url(self, site: str) -> str:
+        return self.site_servers[site].client_url
+
+    def _site_config_path(self, site: str) -> Path:
+        return self.directory / site / "site.conf"
+
+    def servers(self) -> list[NatsServer]:
+        return [self.hub, *self.site_servers.values()]
+
+    def start(self, timeout: float = LINK_TIMEOUT) -> Deployment:
+        try:
+            for server in self.servers():
+                server.start()
+            for server in self.servers():
+                server.wait_ready(timeout)
+            self.wait_links(self.sites, timeout)
+            run_async(self._ensure_streams())
+            run_async(self.wait_sourced(timeout))
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    async def _ensure_streams(self) -> None:
+        for site in self.sites:
+            client = await connect(self.site_url(site))
+            try:
+                await ensure_site_stream(client, site, self.site_settings[site])
+            finally:
+                await client.close()
+        client = await connect(self.hub_url)
+        try:
+            await ensure_hub_stream(client, self.sites, self.hub_settings)
+        finally:
+            await client.close()
+
+    def stop(self) -> None:
+        errors: list[BaseException] = []
+        for server in reversed(self.servers()):
+            try:
+                server.stop()
+            except Exception as error:  # noqa: BLE001 - stop the others, then raise
+                errors.append(error)
+        if errors:
+            raise BrokerError(f"could not stop every server: {errors}")
+
+    def linked_sites(self) -> set[str]:
+        """Sites whose leaf link the hub sees now (its /leafz monitoring page)."""
+        url = f"http://127.0.0.1:{self.hub_settings.monitor_port}/leafz"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            page = json.load(response)
+        names = {leaf.get("name") for leaf in page.get("leafs") or []}
+        return {site for site in self.sites if site_domain(site) in names}
+
+    def wait_links(self, sites: Sequence[str], timeout: float = LINK_TIMEOUT,
+                   up: bool = True) -> None:
+        deadline = time.monotonic() + timeout
+        wanted = set(sites)
+        while time.monotonic() < deadline:
+            try:
+                linked = self.linked_sites()
+            except OSError:
+                linked = set()
+            if (wanted <= linked) if up else not (wanted & linked):
+                return
+            time.sleep(0.1)
+        state = "up" if up else "down"
+        raise BrokerError(f"leaf links of {sorted(wanted)} not {state} after {timeout:.0f}s")
+
+    async def wait_sourced(self, timeout: float = LINK_TIMEOUT) -> None:
+        """Wait until the hub stream reports every site source active without error."""
+        client = await connect(self.hub_url)
+        try:
+            js = client.jetstream()
+            deadline = time.monotonic() + timeout
+            while True:
+                info = await js.stream_info(HUB_STREAM)
+                pending = {source.name for source in info.sources or []
+                           if source.error or source.active is None or source.active < 0}
+                missing = {site_stream_name(site) for site in self.sites} - {
+                    source.name for source in info.sources or []}
+                if not pending and not missing:
+                    return
+                if time.monotonic() > deadline:
+                    raise BrokerError(f"hub not sourcing {sorted(pending | missing)}: "
+                                      f"{info.sources}")
+                await asyncio.sleep(0.1)
+        finally:
+            await client.close()
+
+    def _set_link(self, site: str, enabled: bool) -> None:
+        settings = dataclasses.replace(self.site_settings[site], link_enabled=enabled)
+        self.site_settings[site] = settings
+        write_site_config(settings, self._site_config_path(site))
+        self.site_servers[site].reload()
+
+    def cut_site(self, site: str, timeout: float = LINK_TIMEOUT) -> None:
+        """Sever the site's leaf link; its server keeps running and storing locally."""
+        self._set_link(site, False)
+        self.wait_links([site], timeout, up=False)
+
+    def restore_site(self, site: str, timeout: float = LINK_TIMEOUT) -> None:
+        self._set_link(site, True)
+        self.wait_links([site], timeout)
+
+    def restart_hub(self, timeout: float = LINK_TIMEOUT) -> None:
+        self.hub.restart(timeout)
+        self.wait_links(self.sites, timeout)
+
+    def __enter__(self) -> Deployment:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,181 @@
+"""The JetStream streams and the centre's consumer: each site's stream on its own server,
+the hub's CMDB_INGEST sourcing them, and the durable pull consumer `cmdb-ingest`.
+
+Pitfalls met (nats-server 2.15, nats-py 2.16):
+- A sourced site stream uses LIMITS retention with a max age, never work-queue or
+  interest: the hub's source consumer acks nothing (ack policy none, flow control), so
+  messages would go, or be lost during an outage (nats-server issues 3207, 4109).
+  `ensure_site_stream` refuses to adopt a stream with another retention.
+- CMDB_INGEST has no subjects of its own: listening on `cmdb.site.>` too would store a
+  publish made while the link is up twice (over the leaf link and through the source).
+- The source's `external.deliver` prefix (`cmdb.deliver.<site>`) keeps each site's
+  sourced messages on subjects its leaf permissions can name.
+- Create the hub stream once the leaf links are up, or the first source consumer is
+  retried on the server's back-off (tens of seconds).
+- A pull fetch raises while the client reconnects after a hub restart; the durable
+  consumer is on disk, so `IngestConsumer.fetch` returns [] and the next fetch resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import nats.errors
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DiscardPolicy,
+    ExternalStream,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+    StreamSource,
+)
+from nats.js.errors import NotFoundError
+
+from remote.topology import (
+    DELIVER_SUBJECT_ROOT,
+    HUB_STREAM,
+    INGEST_DURABLE,
+    SITE_SUBJECT_ROOT,
+    HubSettings,
+    SiteSettings,
+    TopologyError,
+    check_site_name,
+    site_domain,
+    site_stream_name,
+    site_subject,
+)
+
+
+def site_stream_config(site: str, settings: SiteSettings) -> StreamConfig:
+    return StreamConfig(
+        name=site_stream_name(site),
+        subjects=[site_subject(site)],
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        discard=DiscardPolicy.OLD,
+        max_age=settings.max_age,
+        max_bytes=settings.max_bytes,
+        duplicate_window=settings.duplicate_window,
+    )
+
+
+async def ensure_site_stream(nc: NATS, site: str, settings: SiteSettings) -> None:
+    """Create or update the site's stream on the site's own server (idempotent)."""
+    js = nc.jetstream()
+    wanted = site_stream_config(site, settings)
+    try:
+        existing = await js.stream_info(wanted.name or "")
+    except NotFoundError:
+        await js.add_stream(wanted)
+        return
+    if existing.config.retention != RetentionPolicy.LIMITS:
+        raise TopologyError(
+            f"stream {wanted.name} has {existing.config.retention} retention; the hub "
+            "sources it, so it must be limits retention (delete and recreate it)"
+        )
+    await js.update_stream(wanted)
+
+
+def hub_source(site: str) -> StreamSource:
+    return StreamSource(
+        name=site_stream_name(site),
+        external=ExternalStream(
+            api=f"$JS.{site_domain(site)}.API",
+            deliver=f"{DELIVER_SUBJECT_ROOT}.{site}",
+        ),
+    )
+
+
+async def ensure_hub_stream(nc: NATS, sites: Sequence[str], settings: HubSettings) -> None:
+    """Create or update CMDB_INGEST sourcing every site in `sites` (idempotent: adding a
+    site later adds its source). Sources already there are kept: a site leaves the hub
+    only by an explicit stream update, never because a caller forgot it."""
+    js = nc.jetstream()
+    wanted_sites = sorted({check_site_name(site) for site in sites})
+    try:
+        existing = await js.stream_info(HUB_STREAM)
+    except NotFoundError:
+        sources: list[StreamSource] = []
+        create = True
+    else:
+        sources = list(existing.config.sources or [])
+        create = False
+    known = {source.name for source in sources}
+    sources += [hub_source(site) for site in wanted_sites
+                if site_stream_name(site) not in known]
+    config = StreamConfig(
+        name=HUB_STREAM,
+        retention=RetentionPolicy.LIMITS,
+        storage=StorageType.FILE,
+        discard=DiscardPolicy.OLD,
+        max_age=settings.max_age,
+        duplicate_window=settings.duplicate_window,
+        sources=sources,
+    )
+    if create:
+        await js.add_stream(config)
+    else:
+        await js.update_stream(config)
+
+
+def ingest_consumer_config(settings: HubSettings) -> ConsumerConfig:
+    return ConsumerConfig(
+        durable_name=INGEST_DURABLE,
+        ack_policy=AckPolicy.EXPLICIT,
+        max_ack_pending=settings.max_ack_pending,
+        ack_wait=settings.ack_wait,
+        filter_subject=f"{SITE_SUBJECT_ROOT}.>",
+    )
+
+
+class IngestConsumer:
+    """The centre's durable pull consumer on CMDB_INGEST, across reconnects.
+
+    At most `max_ack_pending` messages are out unacknowledged: past that, fetch returns
+    nothing new until the centre acks (back-pressure). A message not acked within
+    `ack_wait` is delivered again, so the ingest must be idempotent (it is: message ids
+    and content hashes)."""
+
+    def __init__(self, js: JetStreamContext, settings: HubSettings) -> None:
+        self.js = js
+        self.settings = settings
+        self._subscription: JetStreamContext.PullSubscription | None = None
+
+    async def subscribe(self) -> IngestConsumer:
+        self._subscription = await self.js.pull_subscribe(
+            f"{SITE_SUBJECT_ROOT}.>", durable=INGEST_DURABLE, stream=HUB_STREAM,
+            config=ingest_consumer_config(self.settings),
+        )
+        return self
+
+    async def fetch(self, batch: int = 100, timeout: float = 5.0) -> list[Msg]:
+        """Up to `batch` messages, or [] when none came within `timeout` or the hub is
+        away (the client reconnects on its own; call again)."""
+        if self._subscription is None:
+            await self.subscribe()
+        assert self._subscription is not None
+        try:
+            return await self._subscription.fetch(batch, timeout=timeout)
+        except (nats.errors.TimeoutError, nats.errors.ConnectionReconnectingError,
+                nats.errors.StaleConnectionError):
+            return []
+        except NotFoundError:
+            # the consumer is gone (the hub lost its store): make it again
+            self._subscription = None
+            await self.subscribe()
+            return []
+
+    async def unsubscribe(self) -> None:
+        if self._subscription is not None:
+            await self._subscription.unsubscribe()
+            self._subscription = None
+
+
+async def ingest_consumer(js: JetStreamContext, settings: HubSettings) -> IngestConsumer:
+    """The centre's durable pull consumer `cmdb-ingest` (created when missing)."""
+    return await IngestConsumer(js, settings).subscribe()
