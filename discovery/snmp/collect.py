@@ -1,8 +1,10 @@
 """Collecting the varbinds the parsers need from one SNMP agent (asyncio).
 
-One ``SnmpCollector`` serves every target of a run through pysnmp (collect_pysnmp.py):
-v2c through one engine-less ``SnmpDispatcher`` (one UDP socket for every target), SNMPv3
-through one shared ``SnmpEngine`` (USM). Each subtree in ``oids.SUBTREES`` is walked
+One ``SnmpCollector`` serves every target of a run through one ``transport.UdpClient``
+(one UDP socket for every target, our own BER codec and USM: ber.py, usm.py), v2c and
+SNMPv3 alike; only SNMPv3 privacy protocols our USM does not speak (AES192/256, 3DES) go
+through pysnmp (collect_pysnmp.py), which ``CollectOptions(client="pysnmp")`` also picks
+for every target (to compare the two). Each subtree in ``oids.SUBTREES`` is walked
 with GETBULK, the system group first and then up to ``parallel_walks`` subtrees at once
 (one walk is a chain of requests, each waiting for the last answer; several chains keep
 the agent and the collector busy at the same time); the vendor scalars are fetched with
@@ -37,8 +39,10 @@ from discovery.snmp.credentials import Credential, SnmpV2c
 from discovery.snmp.errors import AgentError, AuthFailed, SnmpTimeout
 from discovery.snmp.records import Value
 from discovery.snmp.response import AUTHORIZATION_ERROR, NO_SUCH_NAME, Arcs, Response, status_name
+from discovery.snmp.transport import UdpClient, V2cSession, V3Session, handles
 
 TableStatus = Literal["ok", "empty", "timeout", "error", "skipped"]
+Client = Literal["native", "pysnmp"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +65,11 @@ class CollectOptions:
     # table -> (table, has rows): walked only when that one's answer says so (oids.WALK_WHEN)
     walk_when: Mapping[str, tuple[str, bool]] = field(default_factory=lambda: dict(oids.WALK_WHEN))
     scalars: Mapping[str, str] = field(default_factory=lambda: dict(oids.SCALARS))
+    client: Client = "native"  # "pysnmp": the pysnmp path for every target (comparisons)
 
     def __post_init__(self) -> None:
+        if self.client not in ("native", "pysnmp"):
+            raise ValueError(f"client {self.client!r}: 'native' or 'pysnmp'")
         order = list(self.subtrees)
         for table, (other, _has_rows) in self.walk_when.items():
             if table in order and other in order and order.index(other) > order.index(table):
@@ -96,7 +103,7 @@ class CollectResult:
 
 
 class Session(Protocol):
-    """Requests to one target; raise ``TargetError`` subclasses, never pysnmp's."""
+    """Requests to one target; raise ``TargetError`` subclasses, never a codec's."""
 
     async def bulk(self, oid: Arcs, max_repetitions: int) -> Response: ...
 
@@ -119,11 +126,12 @@ async def _all(jobs: Sequence[Awaitable[None]]) -> None:
 
 
 class SnmpCollector:
-    """Walks targets through one pysnmp SnmpDispatcher (v2c) and one shared SnmpEngine
-    (v3), each made on first use. Use as an async context manager."""
+    """Walks targets through one UdpClient (and, when needed, one pysnmp SnmpDispatcher
+    or SnmpEngine), each made on first use. Use as an async context manager."""
 
     def __init__(self, options: CollectOptions | None = None) -> None:
         self.options = options or CollectOptions()
+        self._client: UdpClient | None = None
         self._engine: Any = None
         self._dispatcher: Any = None
 
@@ -135,6 +143,9 @@ class SnmpCollector:
         await asyncio.sleep(0)  # let the sockets' close callbacks run on this loop
 
     def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         if self._engine is not None:
             self._engine.close_dispatcher()
             self._engine = None
@@ -144,6 +155,15 @@ class SnmpCollector:
 
     async def _session(self, target: Target, credential: Credential) -> Session:
         name, options = str(target), self.options
+        native = options.client == "native"
+        if native and (isinstance(credential, SnmpV2c) or handles(credential)):
+            if self._client is None:
+                self._client = UdpClient()
+            if isinstance(credential, SnmpV2c):
+                return await V2cSession.open(self._client, target.host, target.port, name,
+                                             credential, options.timeout, options.retries)
+            return await V3Session.open(self._client, target.host, target.port, name, credential,
+                                        options.timeout, options.retries)
         if isinstance(credential, SnmpV2c):
             if self._dispatcher is None:
                 self._dispatcher = new_dispatcher()
