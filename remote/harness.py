@@ -219,9 +219,19 @@ class Deployment:
         self._set_link(site, True)
         self.wait_links([site], timeout)
 
-    def restart_hub(self, timeout: float = LINK_TIMEOUT) -> None:
-        self.hub.restart(timeout)
+    def stop_hub(self) -> None:
+        """Stop the hub (every site's link goes down with it; the sites keep storing)."""
+        self.hub.stop()
+
+    def start_hub(self, timeout: float = LINK_TIMEOUT) -> None:
+        """Start the hub again and wait until every site has dialled back in."""
+        self.hub.start()
+        self.hub.wait_ready(timeout)
         self.wait_links(self.sites, timeout)
+
+    def restart_hub(self, timeout: float = LINK_TIMEOUT) -> None:
+        self.stop_hub()
+        self.start_hub(timeout)
 
     def __enter__(self) -> Deployment:
         return self.start()

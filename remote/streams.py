@@ -161,8 +161,9 @@ class IngestConsumer:
         assert self._subscription is not None
         try:
             return await self._subscription.fetch(batch, timeout=timeout)
-        except (nats.errors.TimeoutError, nats.errors.ConnectionReconnectingError,
+        except (TimeoutError, nats.errors.ConnectionReconnectingError,
                 nats.errors.StaleConnectionError):
+            # nats-py raises asyncio's TimeoutError (the builtin) as well as its own
             return []
         except NotFoundError:
             # the consumer is gone (the hub lost its store): make it again

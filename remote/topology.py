@@ -42,6 +42,8 @@ SITE_SUBJECT_ROOT = "cmdb.site"
 JOBS_SUBJECT_ROOT = "cmdb.jobs"
 DELIVER_SUBJECT_ROOT = "cmdb.deliver"
 INBOX_SUBJECT_ROOT = "cmdb.inbox"
+# the hub's inbox for a site's answers (its jobs stream acknowledging an assignment)
+REPLY_SUBJECT_ROOT = "cmdb.reply"
 DAY = 24 * 3600.0
 
 
@@ -153,21 +155,28 @@ def site_inbox_prefix(site: str) -> str:
     return f"{INBOX_SUBJECT_ROOT}.{check_site_name(site)}"
 
 
+def hub_reply_prefix(site: str) -> str:
+    """The inbox prefix a hub client uses (nats-py `inbox_prefix`) for answers from site
+    `site` (`cmdb hub assign`): the site's leaf may send these, not to the hub's
+    `_INBOX.>`, which `allow_responses` does not open across a leaf link."""
+    return f"{REPLY_SUBJECT_ROOT}.{check_site_name(site)}"
+
+
 def site_leaf_permissions(site: str) -> dict[str, Any]:
     """What site `site`'s leaf link may carry, seen from its hub user: publish is
     site -> hub, subscribe is hub -> site. Beyond the site's own subjects: the hub's
     JetStream talks to the site's domain API (requests in, `$JSC.R.` replies out), the
     sourced messages come back on the site's deliver prefix, flow control goes in, and
-    `allow_responses` lets the site answer requests it was sent (a jobs publish's ack)."""
+    the site answers the hub on `hub_reply_prefix(site)` (`allow_responses` does not
+    carry across a leaf link, so replies need a subject of their own)."""
     domain_api = f"$JS.{site_domain(site)}.API"
     stream = site_stream_name(site)
     return {
         "publish": {"allow": [site_subject(site), f"{DELIVER_SUBJECT_ROOT}.{site}.>",
-                              "$JSC.R.>"]},
+                              "$JSC.R.>", f"{hub_reply_prefix(site)}.>"]},
         "subscribe": {"allow": [jobs_subject(site), f"{site_inbox_prefix(site)}.>",
                                 f"{domain_api}.>", f"$JS.FC.{stream}.>",
                                 f"$JS.FC.{site_domain(site)}.>"]},
-        "allow_responses": True,
     }
 
 
