@@ -1,7 +1,8 @@
-"""SNMP requests through pysnmp: SNMPv3 through its engine (USM auth and privacy,
-``hlapi.v3arch``), v2c through its engine-less API (``hlapi.v1arch``: one
-``SnmpDispatcher`` for every target; a community needs no engine, and the engine's message
-and security dispatch cost a v2c request ~15% more client CPU).
+"""SNMP requests through pysnmp, where our own client (transport.py) does not go:
+SNMPv3 users whose privacy protocol our USM does not speak (AES192, AES256, 3DES), and
+every target when ``CollectOptions(client="pysnmp")`` asks for it (the benchmark's and
+the tests' comparisons). SNMPv3 through its engine (``hlapi.v3arch``), v2c through its
+engine-less API (``hlapi.v1arch``: one ``SnmpDispatcher`` for every target).
 
 Answers come back as ``response.Response``, values converted as the ``.snmprec`` loader
 gives them, so the collector walks both kinds of session with one loop.

@@ -1,6 +1,7 @@
 """What a session hands the collector: one SNMP response, its values already plain. Pure.
 
-Values are as the ``.snmprec`` loader gives them (``collect_pysnmp.convert_value``):
+Both codecs give these (``ber.decode_value``, and ``collect_pysnmp.convert_value`` on the
+pysnmp path), values as the ``.snmprec`` loader gives them:
 INTEGER and the unsigned application types -> int, OCTET STRING and Opaque -> bytes,
 OBJECT IDENTIFIER and IpAddress -> dotted str; NULL and the v2c exceptions
 (noSuchObject, noSuchInstance, endOfMibView) -> None, which ends a walk.

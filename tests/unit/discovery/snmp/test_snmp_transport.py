@@ -17,7 +17,7 @@ from discovery.snmp.collect import CollectOptions, SnmpCollector, Target
 from discovery.snmp.credentials import Secret, SnmpV2c, SnmpV3
 from discovery.snmp.errors import AuthFailed, SnmpTimeout, TransportError
 from discovery.snmp.response import Response
-from discovery.snmp.transport import RECEIVE_BUFFER, UdpClient, V2cSession, V3Session
+from discovery.snmp.transport import RECEIVE_BUFFER, UdpClient, V2cSession, V3Session, handles
 
 SYS_NAME = (1, 3, 6, 1, 2, 1, 1, 5, 0)
 Reply = Callable[[bytes], list[bytes]]
@@ -247,3 +247,43 @@ def test_v3_with_the_wrong_auth_password_is_auth_failed() -> None:
     result = run_v3(V3Agent(), wrong)
     assert isinstance(result, AuthFailed) and "usmStatsWrongDigests" in str(result)
     assert "not-the-auth-pass" not in str(result)
+
+
+# -- the collector's choice of client ---------------------------------------------------
+def test_both_clients_collect_the_same_from_the_agent_double() -> None:
+    """Our client and the pysnmp path, through the collector: one result path."""
+    from tests.unit.discovery.snmp.test_snmp_collect import agent_double, collect
+
+    with agent_double() as (loop, double, target):
+        double.silent = ("1.3.6.1.9.2",)
+        ours = collect(loop, target)
+        theirs = collect(loop, target, client="pysnmp")
+    assert ours.varbinds and list(ours.varbinds.items()) == list(theirs.varbinds.items())
+    assert [(c.name, c.status, c.rows, c.requests) for c in ours.coverage] == [
+        (c.name, c.status, c.rows, c.requests) for c in theirs.coverage]
+
+
+def test_v3_goes_through_our_usm_unless_it_cannot() -> None:
+    agent = V3Agent()
+
+    async def go() -> tuple[bytes, bool, bool]:
+        transport, _double, port = await _serve(agent)
+        options = CollectOptions(timeout=0.3, retries=0, subtrees={},
+                                 scalars={"sysName": "1.3.6.1.2.1.1.5.0"})
+        try:
+            async with SnmpCollector(options) as collector:
+                result = await collector.collect(Target("127.0.0.1", port), USER)
+                value = result.varbinds["1.3.6.1.2.1.1.5.0"]
+                assert isinstance(value, bytes)
+                return value, collector._client is not None, collector._engine is None
+        finally:
+            transport.close()
+
+    assert asyncio.run(go()) == (b"v3-sw", True, True)
+    assert handles(USER) and handles(SnmpV3(Secret("u"), Secret("a"), None, "MD5"))
+    assert not handles(SnmpV3(Secret("u"), Secret("a"), Secret("p"), "SHA", "AES256"))
+
+
+def test_an_unknown_client_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="client 'net-snmp'"):
+        CollectOptions(client="net-snmp")  # type: ignore[arg-type]
