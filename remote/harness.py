@@ -160,12 +160,16 @@ class Deployment:
         if errors:
             raise BrokerError(f"could not stop every server: {errors}")
 
-    def linked_sites(self) -> set[str]:
-        """Sites whose leaf link the hub sees now (its /leafz monitoring page)."""
+    def leaf_names(self) -> set[str]:
+        """The server names of every leaf linked to the hub now (its /leafz page)."""
         url = f"http://127.0.0.1:{self.hub_settings.monitor_port}/leafz"
         with urllib.request.urlopen(url, timeout=5) as response:
             page = json.load(response)
-        names = {leaf.get("name") for leaf in page.get("leafs") or []}
+        return {str(leaf.get("name")) for leaf in page.get("leafs") or []}
+
+    def linked_sites(self) -> set[str]:
+        """Sites whose leaf link the hub sees now."""
+        names = self.leaf_names()
         return {site for site in self.sites if site_domain(site) in names}
 
     def wait_links(self, sites: Sequence[str], timeout: float = LINK_TIMEOUT,

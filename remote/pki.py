@@ -93,6 +93,16 @@ def make_pki(directory: Path, sites: Sequence[str], hub_names: Sequence[str] = (
                sites=site_pairs)
 
 
+def issue_site_certificate(pki: Pki, site: str) -> KeyPair:
+    """A client certificate for a site added later, signed by the PKI's CA."""
+    ca_cert = x509.load_pem_x509_certificate(pki.ca_file.read_bytes())
+    ca_key = serialization.load_pem_private_key(pki.ca_key_file.read_bytes(), password=None)
+    if not isinstance(ca_key, ec.EllipticCurvePrivateKey):
+        raise TypeError(f"{pki.ca_key_file} is not an EC private key")
+    return _issue(pki.directory, f"site-{site}", site, ca_cert, ca_key,
+                  ExtendedKeyUsageOID.CLIENT_AUTH, [])
+
+
 def _issue(
     directory: Path,
     stem: str,
