@@ -1,5 +1,10 @@
 """One process, one pysnmp engine, many simulated SNMP devices.
 
+Spec key `fast` (default true): v2c GET/GETNEXT/GETBULK are answered by the fast
+responder (lab/snmp_fast.py) from pre-encoded rows before pysnmp sees them; SNMPv3,
+SNMPv1 and anything odd still reach pysnmp's engine on the same socket. `fast: false`
+serves everything through pysnmp as described below (the benchmark compares the two).
+
 Each device listens on its own loopback address. pysnmp tags every UDP transport with
 its own transport domain, so the domain a request arrived on says which device (which
 recording) answers it. v2c communities and SNMPv3 users (authPriv SHA/AES) come from the
@@ -9,7 +14,7 @@ pysnmp's GETBULK responder asks the instrumentation for one next OID per repetit
 (an access check, a device lookup and a recording search each time); a walk's GETBULK
 has one repeated varbind, so `_BulkResponder` answers all its repetitions with one
 check and one search of the sorted recording. pysnmp still decodes, builds and encodes
-every message, so the agent costs what a pysnmp agent costs per varbind on the wire.
+every message, so that responder costs what a pysnmp agent costs per varbind on the wire.
 """
 
 from __future__ import annotations
@@ -31,45 +36,25 @@ from pysnmp.proto import rfc1902, rfc1905
 from pysnmp.proto.api import v2c
 from pysnmp.smi import error as smi_error
 
-from lab.snmprec import (
-    MemoryRecording,
-    OverlayRecording,
-    Recording,
-    Row,
-    oid_key,
-    open_prepared,
+from lab.snmp_ber import encode_value, safe_encode
+from lab.snmp_fast import (
+    EncodedOverlay,
+    EncodedRows,
+    EncodedSource,
+    FastResponder,
+    FastUdpTransport,
+    encode_base,
 )
+from lab.snmprec import MemoryRecording, OverlayRecording, Recording, oid_key, open_prepared
 
 _V2C_SECURITY = "lab-v2c-{}"
-
-
-def encode_value(tag: str, value: str) -> Any:
-    """A snmprec value as the pysnmp object to put on the wire."""
-    hexed = tag.endswith("x")
-    base = tag.rstrip("x")
-    if base == "4":
-        return rfc1902.OctetString(hexValue=value) if hexed else rfc1902.OctetString(value)
-    if base == "64":
-        return rfc1902.IpAddress(hexValue=value) if hexed else rfc1902.IpAddress(value)
-    if base == "68":
-        return rfc1902.Opaque(hexValue=value) if hexed else rfc1902.Opaque(value)
-    if base == "6":
-        return rfc1902.ObjectIdentifier(value)
-    number = int(value, 16) if hexed else int(value)
-    kinds: dict[str, Any] = {
-        "2": rfc1902.Integer32,
-        "65": rfc1902.Counter32,
-        "66": rfc1902.Gauge32,
-        "67": rfc1902.TimeTicks,
-        "70": rfc1902.Counter64,
-    }
-    return kinds[base](number)
 
 
 @dataclass
 class _Device:
     name: str
     data: Recording
+    encoded: EncodedSource | None = None  # the fast responder's view (spec `fast`)
 
 
 class _Instrumentation:
@@ -97,7 +82,7 @@ class _Instrumentation:
             if row is None:
                 out.append((name, rfc1905.noSuchInstance))
             else:
-                out.append((name, _safe_encode(row)))
+                out.append((name, safe_encode(row)))
         return out
 
     def read_next_variables(self, *var_binds: Any, **context_: Any) -> list[tuple[Any, Any]]:
@@ -109,7 +94,7 @@ class _Instrumentation:
             if row is None:
                 out.append((name, rfc1905.endOfMibView))
             else:
-                out.append((rfc1902.ObjectName(row[0]), _safe_encode(row)))
+                out.append((rfc1902.ObjectName(row[0]), safe_encode(row)))
         return out
 
     def read_next_many(self, var_bind: Any, count: int, **context_: Any) -> list[tuple[Any, Any]]:
@@ -121,7 +106,7 @@ class _Instrumentation:
         device = self._device(context_)
         name = var_bind[0]
         out: list[tuple[Any, Any]] = [
-            (rfc1902.ObjectName(row[0]), _safe_encode(row))
+            (rfc1902.ObjectName(row[0]), safe_encode(row))
             for _key, row in device.data.next_rows(oid_key(str(name)), count)
         ]
         if len(out) < count:
@@ -152,27 +137,28 @@ class _BulkResponder(cmdrsp.BulkCommandResponder):  # type: ignore[misc]  # pysn
         self.release_state_information(stateReference)
 
 
-def _safe_encode(row: Row) -> Any:
-    try:
-        return encode_value(row[1], row[2])
-    except (ValueError, KeyError, TypeError):
-        # a malformed recorded value reads as an empty string rather than killing a walk
-        return rfc1902.OctetString(b"")
-
-
-def _load_devices(spec: dict[str, Any]) -> list[tuple[dict[str, Any], _Device]]:
+def _load_devices(spec: dict[str, Any], fast: bool) -> list[tuple[dict[str, Any], _Device]]:
+    """Each device's recording (a shared base, or a base under the clone's overlay) and,
+    when ``fast``, its encoded view (the base's encodings shared the same way)."""
     bases: dict[str, Recording] = {}
+    encoded_bases: dict[str, EncodedSource] = {}
     loaded = []
     for entry in spec["devices"]:
         path = entry["recording"]
         if path not in bases:
             bases[path] = open_prepared(Path(path))
+            if fast:
+                encoded_bases[path] = encode_base(bases[path])
         data: Recording = bases[path]
+        encoded = encoded_bases.get(path)
         overlay = entry.get("overlay")
         if overlay:
             rows = [(r[0], r[1], r[2]) for r in overlay["rows"]]
-            data = OverlayRecording(data, rows, list(overlay["deleted"]))
-        loaded.append((entry, _Device(entry["name"], data)))
+            deleted = list(overlay["deleted"])
+            data = OverlayRecording(data, rows, deleted)
+            if encoded is not None:
+                encoded = EncodedOverlay(encoded, EncodedRows(data.own), deleted)
+        loaded.append((entry, _Device(entry["name"], data, encoded)))
     return loaded
 
 
@@ -204,8 +190,10 @@ def _raise_fd_limit(needed: int) -> None:
 async def serve(spec_path: Path) -> None:
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
     credentials = json.loads(Path(spec["credentials_file"]).read_text(encoding="utf-8"))
-    loaded = _load_devices(spec)
+    fast = bool(spec.get("fast", True))
+    loaded = _load_devices(spec, fast)
     _raise_fd_limit(len(loaded) + 256)
+    communities = frozenset(c["community"].encode() for c in credentials["snmp"]["communities"])
 
     snmp_engine = engine.SnmpEngine(rfc1902.OctetString(hexValue=spec["engine_id"]))
     devices: dict[tuple[int, ...], _Device] = {}
@@ -214,7 +202,11 @@ async def serve(spec_path: Path) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((entry["address"], int(entry["port"])))
-        transport = udp.UdpAsyncioTransport().open_server_mode(sock=sock)
+        if device.encoded is not None:
+            carrier = FastUdpTransport(FastResponder(device.encoded, communities))
+        else:
+            carrier = udp.UdpAsyncioTransport()
+        transport = carrier.open_server_mode(sock=sock)
         config.add_transport(snmp_engine, domain, transport)
         devices[domain] = device
     _configure_security(snmp_engine, credentials["snmp"])
