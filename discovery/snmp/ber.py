@@ -19,13 +19,14 @@ from discovery.snmp.response import Arcs, Response, Varbind
 # universal and application tags
 INTEGER, OCTET_STRING, NULL, OID, SEQUENCE = 0x02, 0x04, 0x05, 0x06, 0x30
 IP_ADDRESS, COUNTER32, GAUGE32, TIMETICKS, OPAQUE, COUNTER64 = 0x40, 0x41, 0x42, 0x43, 0x44, 0x46
+NSAP_ADDRESS, UINTEGER32 = 0x45, 0x47  # SMIv1 leftovers some agents still send
 NO_SUCH_OBJECT, NO_SUCH_INSTANCE, END_OF_MIB_VIEW = 0x80, 0x81, 0x82
 # PDU tags (context-specific, constructed)
 GET, GET_NEXT, RESPONSE, SET, GET_BULK, INFORM, TRAP, REPORT = (
     0xA0, 0xA1, 0xA2, 0xA3, 0xA5, 0xA6, 0xA7, 0xA8)  # fmt: skip
 PDU_TAGS = frozenset((GET, GET_NEXT, RESPONSE, SET, GET_BULK, INFORM, TRAP, REPORT))
-_UNSIGNED = frozenset((COUNTER32, GAUGE32, TIMETICKS, COUNTER64))
-_OCTETS = frozenset((OCTET_STRING, OPAQUE))
+_UNSIGNED = frozenset((COUNTER32, GAUGE32, TIMETICKS, COUNTER64, UINTEGER32))
+_OCTETS = frozenset((OCTET_STRING, OPAQUE, NSAP_ADDRESS))
 _EMPTY = frozenset((NULL, NO_SUCH_OBJECT, NO_SUCH_INSTANCE, END_OF_MIB_VIEW))
 
 
@@ -102,7 +103,8 @@ def decode_oid(data: bytes, start: int, stop: int) -> Arcs:
 
 def decode_value(tag: int, data: bytes, start: int, stop: int) -> Value | None:
     """A varbind's value as the ``.snmprec`` loader gives it; None for NULL, the v2c
-    exceptions and types SNMP does not define (as pysnmp's path gave them)."""
+    exceptions and types SNMP does not define (as pysnmp's path gave them). The SMIv1
+    UInteger32 and NsapAddress, which pysnmp could not read, are an int and bytes."""
     if tag == INTEGER:
         if start == stop:
             raise BerError(f"empty INTEGER at offset {start}")

@@ -35,6 +35,8 @@ VALUES = [
     (ber.OPAQUE, b"\x9f\x78\x04\x3f\x80\x00\x00", b"\x9f\x78\x04\x3f\x80\x00\x00",
      "9f78043f800000"),
     (ber.COUNTER64, 2**64 - 1, 2**64 - 1, "00ffffffffffffffff"),
+    (ber.UINTEGER32, 2**31, 2**31, "0080000000"),
+    (ber.NSAP_ADDRESS, b"\x47\x00\x05", b"\x47\x00\x05", "470005"),
     (ber.NULL, None, None, ""),
     (ber.NO_SUCH_OBJECT, None, None, ""),
     (ber.NO_SUCH_INSTANCE, None, None, ""),
@@ -159,3 +161,11 @@ def test_encoder_refuses_what_is_not_snmp() -> None:
         ber.encode_oid((1, 40, 1))
     with pytest.raises(TypeError):
         ber.encode_value(ber.INTEGER, b"12")
+
+
+def test_a_type_snmp_does_not_define_reads_as_none() -> None:
+    """As on the pysnmp path: None, which ends a walk (collect.py), never a guess."""
+    varbind = ber.tlv(ber.SEQUENCE, ber.encode_oid(OID_ARCS) + ber.tlv(0x49, b"\x01\x02"))
+    pdu = ber.tlv(ber.RESPONSE, bytes.fromhex("020101020100020100") + ber.tlv(ber.SEQUENCE, varbind))
+    message = ber.tlv(ber.SEQUENCE, bytes.fromhex("020101040163") + pdu)
+    assert ber.decode_v2c_message(message)[3].varbinds == [(OID_ARCS, OID_TEXT, None)]
