@@ -251,10 +251,17 @@ class V3Session:
                       usm_user(credential), credential.context.encode())
         known = client.engines.get(address)
         if known is None:
-            known = client.engines[address] = await session._discover()
-        session._engine = known
-        session._keys = usm.UsmKeys.of(session._user, known.engine_id)
+            await session._learn_engine()
+        else:
+            session._engine = known
+            session._keys = usm.UsmKeys.of(session._user, known.engine_id)
         return session
+
+    async def _learn_engine(self) -> None:
+        """Discover the agent's engine (again: an agent replaced at the same address has
+        another ID) and localize our keys to it; every session to the address shares it."""
+        self._engine = self._target.client.engines[self._target.address] = await self._discover()
+        self._keys = usm.UsmKeys.of(self._user, self._engine.engine_id)
 
     async def _discover(self) -> usm.EngineState:
         """Engine ID, boots and time from the agent's usmStatsUnknownEngineIDs report."""
@@ -273,6 +280,8 @@ class V3Session:
     def _decode(self, data: bytes) -> Response | _Resend:
         reply = usm.decode_message(data, self._keys)
         report = reply.report()
+        if report == usm.UNKNOWN_ENGINE_ID:  # the engine we knew is not there any more
+            return _Resend(report)
         if report == usm.NOT_IN_TIME_WINDOW:
             self._engine.boots, self._engine.time = reply.boots, reply.time
             self._engine.learned_at = asyncio.get_running_loop().time()
@@ -290,7 +299,7 @@ class V3Session:
     async def _request(self, oids: Sequence[Arcs], max_repetitions: int) -> Response:
         t = self._target
         loop = asyncio.get_running_loop()
-        for _attempt in range(2):  # once more after a not-in-time-window report
+        for _attempt in range(2):  # once more after a not-in-time-window or engine report
             message_id = t.client.new_id()
             message = usm.encode_request(message_id, self._user, self._keys, self._engine,
                                          loop.time(), self._context,
@@ -299,7 +308,9 @@ class V3Session:
                                               self._decode, t.timeout, t.retries, t.name)
             if isinstance(outcome, Response):
                 return outcome
-        raise AuthFailed(t.name, "usmStatsNotInTimeWindows: the agent's clock cannot be followed")
+            if outcome.report == usm.UNKNOWN_ENGINE_ID:
+                await self._learn_engine()
+        raise AuthFailed(t.name, f"{usm.REPORT_NAMES[outcome.report]} again after resending")
 
     async def bulk(self, oid: Arcs, max_repetitions: int) -> Response:
         return await self._request([oid], max_repetitions)

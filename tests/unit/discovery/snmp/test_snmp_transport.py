@@ -174,6 +174,7 @@ class V3Agent:
         self.user = usm.UsmUser(b"cmdb", "SHA", b"auth-pass-1", "AES", b"priv-pass-1")
         self.keys = usm.UsmKeys.of(self.user, ENGINE_ID)
         self.requests: list[usm.V3Reply] = []
+        self.gone_engine: bytes | None = None  # an engine ID the agent had before
 
     def _report(self, message_id: int, counter: int, keys: usm.UsmKeys | None) -> bytes:
         pdu = ber.encode_pdu(ber.REPORT, message_id, [((*usm.USM_STATS, counter, 0),
@@ -182,6 +183,8 @@ class V3Agent:
         return usm.encode_request(message_id, self.user if keys else None, keys, state, 0.0, b"", pdu)
 
     def __call__(self, data: bytes) -> list[bytes]:
+        if self.gone_engine is not None and self.gone_engine in data:  # not this engine's ID
+            return [self._report(usm.message_id(data), usm.UNKNOWN_ENGINE_ID, None)]
         try:
             request = usm.decode_message(data, self.keys)
         except usm.UsmError:  # not our user's keys
@@ -287,3 +290,24 @@ def test_v3_goes_through_our_usm_unless_it_cannot() -> None:
 def test_an_unknown_client_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="client 'net-snmp'"):
         CollectOptions(client="net-snmp")  # type: ignore[arg-type]
+
+
+def test_v3_rediscovers_an_engine_that_changed_at_the_same_address() -> None:
+    gone = bytes.fromhex("80001f8880aabbccddeeff0011")
+    agent = V3Agent()
+    agent.gone_engine = gone
+
+    async def go() -> tuple[Response, bytes]:
+        transport, _double, port = await _serve(agent)
+        client = UdpClient()
+        client.engines[("127.0.0.1", port)] = usm.EngineState(gone, 1, 100, 0.0)
+        try:
+            session = await V3Session.open(client, "127.0.0.1", port, "t", USER, 0.3, 0)
+            return await session.get([SYS_NAME]), client.engines[("127.0.0.1", port)].engine_id
+        finally:
+            client.close()
+            transport.close()
+
+    response, engine_id = asyncio.run(go())
+    assert response.varbinds[0][2] == b"v3-sw" and engine_id == ENGINE_ID
+    assert [r.engine_id for r in agent.requests] == [b"", ENGINE_ID]  # discovery, the GET
