@@ -7,11 +7,17 @@ Definite lengths only (SNMP forbids the indefinite form), up to four length octe
 
 Anything that does not follow the grammar raises ``BerError`` with the offset and what
 was expected there; nothing else escapes (no IndexError, no struct.error).
+
+The varbind list, where a walk spends its time, has an optional compiled fast path
+(``_ber_fast.pyx``, built by Cython when the package is installed with a C compiler at
+hand): it reads what it can read in full and otherwise says so, and this module then
+reads the message itself; ``FAST_VARBINDS`` is None without it. Same results either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
 
 from discovery.snmp.records import Value
 from discovery.snmp.response import Arcs, Response, Varbind
@@ -32,6 +38,18 @@ _EMPTY = frozenset((NULL, NO_SUCH_OBJECT, NO_SUCH_INSTANCE, END_OF_MIB_VIEW))
 
 class BerError(ValueError):
     """Bytes that are not the BER an SNMP message must be."""
+
+
+def _compiled_varbinds() -> Callable[[bytes, int, int], list[Varbind] | None] | None:
+    try:
+        module = importlib.import_module("discovery.snmp._ber_fast")
+    except ImportError:  # not built (no compiler at install time): pure Python
+        return None
+    fast: Callable[[bytes, int, int], list[Varbind] | None] = module.decode_varbinds
+    return fast
+
+
+FAST_VARBINDS = _compiled_varbinds()
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -154,7 +172,10 @@ def decode_pdu(data: bytes, pos: int, end: int) -> tuple[int, int, Response]:
     request_id, at = read_integer(data, start, stop, "request-id")
     status, at = read_integer(data, at, stop, "error-status")
     index, at = read_integer(data, at, stop, "error-index")
-    varbinds = decode_varbinds(data, at, stop)
+    fast = FAST_VARBINDS
+    varbinds = fast(data, at, stop) if fast is not None and type(data) is bytes else None
+    if varbinds is None:  # no compiled path, or it could not read this: Python says why
+        varbinds = decode_varbinds(data, at, stop)
     return tag, request_id, Response(status, index, varbinds)
 
 

@@ -1,15 +1,29 @@
 """The hand-written BER codec (discovery/snmp/ber.py): every SNMP value type, long
-lengths, and malformed input, which must raise BerError and nothing else."""
+lengths, and malformed input, which must raise BerError and nothing else. Every test runs
+twice: pure Python, and with the compiled varbind reader (_ber_fast.pyx) when built."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import pytest
 
 from discovery.snmp import ber
 from discovery.snmp.records import Value
 from discovery.snmp.response import Response
+
+COMPILED = ber.FAST_VARBINDS
+
+
+@pytest.fixture(params=["python", "compiled"], autouse=True)
+def codec(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    if request.param == "python":
+        monkeypatch.setattr(ber, "FAST_VARBINDS", None)
+    elif COMPILED is None:
+        pytest.skip("discovery/snmp/_ber_fast is not built (no C compiler at install)")
+    yield request.param
+
 
 OID_ARCS = (1, 3, 6, 1, 2, 1, 2, 2, 1, 2, 10101)
 OID_TEXT = "1.3.6.1.2.1.2.2.1.2.10101"
@@ -169,3 +183,28 @@ def test_a_type_snmp_does_not_define_reads_as_none() -> None:
     pdu = ber.tlv(ber.RESPONSE, bytes.fromhex("020101020100020100") + ber.tlv(ber.SEQUENCE, varbind))
     message = ber.tlv(ber.SEQUENCE, bytes.fromhex("020101040163") + pdu)
     assert ber.decode_v2c_message(message)[3].varbinds == [(OID_ARCS, OID_TEXT, None)]
+
+
+def _outcome(data: bytes) -> object:
+    try:
+        return ber.decode_v2c_message(data)
+    except ber.BerError as exc:
+        return f"BerError: {exc}"
+
+
+def test_the_compiled_reader_gives_what_python_gives(monkeypatch: pytest.MonkeyPatch,
+                                                      codec: str) -> None:
+    """Answers and errors alike, over random corruptions of a message of every type."""
+    if codec == "python":
+        pytest.skip("compares the two")
+    rng = random.Random(3416)
+    samples = [GOOD, _response([(ber.OCTET_STRING, bytes(300))]),
+               _response([(ber.INTEGER, -(2**70)), (ber.COUNTER64, 2**70), (ber.OID, "1.3." + "9" * 30)])]
+    for _ in range(3000):
+        data = bytearray(rng.choice(samples))
+        for _flip in range(rng.randint(0, 3)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        compiled = _outcome(bytes(data))
+        monkeypatch.setattr(ber, "FAST_VARBINDS", None)
+        assert compiled == _outcome(bytes(data))
+        monkeypatch.setattr(ber, "FAST_VARBINDS", COMPILED)

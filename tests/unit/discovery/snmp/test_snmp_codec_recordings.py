@@ -2,7 +2,8 @@
 (pyasn1, pysnmp's types), in GETBULK-sized responses, then read by our codec (ber.py)
 and by the pysnmp path's (pyasn1 + collect_pysnmp.convert_value). Both must give the
 same Response objects, and the values the .snmprec loader gives: one result path,
-whichever codec runs. Our encoder must also write those messages byte for byte."""
+whichever codec runs (ours in pure Python and with its compiled varbind reader, when
+built). Our encoder must also write those messages byte for byte."""
 
 from __future__ import annotations
 
@@ -74,8 +75,14 @@ def pysnmp_path(data: bytes) -> Response:
                      for name, value in V2C.apiPDU.get_varbinds(pdu)])
 
 
+@pytest.mark.parametrize("compiled", [False, True], ids=["python", "compiled"])
 @pytest.mark.parametrize("name", NAMES)
-def test_recording_reads_alike_through_both_codecs(name: str) -> None:
+def test_recording_reads_alike_through_both_codecs(name: str, compiled: bool,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if compiled and ber.FAST_VARBINDS is None:
+        pytest.skip("discovery/snmp/_ber_fast is not built (no C compiler at install)")
+    if not compiled:
+        monkeypatch.setattr(ber, "FAST_VARBINDS", None)
     rows = typed_rows(LAB / f"{name}.snmprec")
     assert rows, name
     for start in range(0, len(rows), PER_RESPONSE):
