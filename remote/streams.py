@@ -8,16 +8,19 @@ Pitfalls met (nats-server 2.15, nats-py 2.16):
   `ensure_site_stream` refuses to adopt a stream with another retention.
 - CMDB_INGEST has no subjects of its own: listening on `cmdb.site.>` too would store a
   publish made while the link is up twice (over the leaf link and through the source).
-- The source's `external.deliver` prefix (`cmdb.deliver.<site>`) keeps each site's
-  sourced messages on subjects its leaf permissions can name.
-- Create the hub stream once the leaf links are up, or the first source consumer is
-  retried on the server's back-off (tens of seconds).
+- The hub sources through a DURABLE consumer on the site (`cmdb-hub`, ack policy
+  flow_control, pushing to `cmdb.deliver.<site>.hub`, a subject the site's leaf
+  permissions name). With the default ephemeral source consumer, a restarted hub sends
+  its create request before the leaf links are back and waits 30 s for an answer
+  (srcConsumerWaitTime), so catching up took ~40 s; a durable one is reset in seconds.
+  The site stream and its consumer must exist before the hub stream binds to them.
 - A pull fetch raises while the client reconnects after a hub restart; the durable
   consumer is on disk, so `IngestConsumer.fetch` returns [] and the next fetch resumes.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import nats.errors
@@ -32,6 +35,7 @@ from nats.js.api import (
     RetentionPolicy,
     StorageType,
     StreamConfig,
+    StreamConsumerSource,
     StreamSource,
 )
 from nats.js.errors import NotFoundError
@@ -49,6 +53,9 @@ from remote.topology import (
     site_stream_name,
     site_subject,
 )
+
+SOURCE_CONSUMER = "cmdb-hub"
+SOURCE_HEARTBEAT_SECONDS = 1.0
 
 
 def site_stream_config(site: str, settings: SiteSettings) -> StreamConfig:
@@ -72,22 +79,56 @@ async def ensure_site_stream(nc: NATS, site: str, settings: SiteSettings) -> Non
         existing = await js.stream_info(wanted.name or "")
     except NotFoundError:
         await js.add_stream(wanted)
-        return
-    if existing.config.retention != RetentionPolicy.LIMITS:
+    else:
+        if existing.config.retention != RetentionPolicy.LIMITS:
+            raise TopologyError(
+                f"stream {wanted.name} has {existing.config.retention} retention; the hub "
+                "sources it, so it must be limits retention (delete and recreate it)"
+            )
+        await js.update_stream(wanted)
+    await ensure_source_consumer(nc, site)
+
+
+def source_deliver_subject(site: str) -> str:
+    """Where the site's durable source consumer pushes to (across the leaf link)."""
+    return f"{DELIVER_SUBJECT_ROOT}.{check_site_name(site)}.hub"
+
+
+async def ensure_source_consumer(nc: NATS, site: str) -> None:
+    """Create the durable push consumer `cmdb-hub` on the site's stream, through which the
+    hub sources it (idempotent). Its ack policy `flow_control` is not in nats-py's enum,
+    hence the raw API request. Its `num_pending` is the site's backlog for the hub."""
+    stream = site_stream_name(site)
+    request = {
+        "stream_name": stream,
+        "config": {
+            "durable_name": SOURCE_CONSUMER,
+            "deliver_subject": source_deliver_subject(site),
+            "deliver_policy": "all",
+            "ack_policy": "flow_control",
+            "flow_control": True,
+            "idle_heartbeat": int(SOURCE_HEARTBEAT_SECONDS * 1e9),
+        },
+    }
+    reply = await nc.request(f"$JS.API.CONSUMER.CREATE.{stream}.{SOURCE_CONSUMER}",
+                             json.dumps(request).encode(), timeout=10)
+    answer = json.loads(reply.data)
+    if "error" in answer:
         raise TopologyError(
-            f"stream {wanted.name} has {existing.config.retention} retention; the hub "
-            "sources it, so it must be limits retention (delete and recreate it)"
+            f"site {site}: cannot create the hub's source consumer {SOURCE_CONSUMER} on "
+            f"{stream}: {answer['error'].get('description', answer['error'])}"
         )
-    await js.update_stream(wanted)
 
 
 def hub_source(site: str) -> StreamSource:
+    """The hub's source for one site: through the site's domain API, bound to the site's
+    durable consumer (a hub restart resumes it with a reset, in seconds, where an
+    ephemeral source consumer waited ~40 s for its create request to time out)."""
     return StreamSource(
         name=site_stream_name(site),
-        external=ExternalStream(
-            api=f"$JS.{site_domain(site)}.API",
-            deliver=f"{DELIVER_SUBJECT_ROOT}.{site}",
-        ),
+        external=ExternalStream(api=f"$JS.{site_domain(site)}.API"),
+        consumer=StreamConsumerSource(name=SOURCE_CONSUMER,
+                                      deliver_subject=source_deliver_subject(site)),
     )
 
 
@@ -105,9 +146,10 @@ async def ensure_hub_stream(nc: NATS, sites: Sequence[str], settings: HubSetting
     else:
         sources = list(existing.config.sources or [])
         create = False
-    known = {source.name for source in sources}
-    sources += [hub_source(site) for site in wanted_sites
-                if site_stream_name(site) not in known]
+    # a wanted site's source is (re)written to today's form; other sources stay as they are
+    wanted_names = {site_stream_name(site) for site in wanted_sites}
+    sources = [source for source in sources if source.name not in wanted_names]
+    sources += [hub_source(site) for site in wanted_sites]
     config = StreamConfig(
         name=HUB_STREAM,
         retention=RetentionPolicy.LIMITS,
