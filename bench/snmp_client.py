@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import lab
+from discovery.snmp import ber
 from discovery.snmp.collect import CollectOptions, CollectResult, SnmpCollector, Target
 from discovery.snmp.credentials import Credential, Secret, SnmpV2c, SnmpV3
 from lab.config import LabOptions, isolated_config
@@ -122,12 +123,22 @@ def bench_one_protocol(device: lab.LabDevice, credential: Credential, label: str
     ours: list[Timing] = []
     theirs: list[Timing] = []
     olds: list[Timing] = []
+    pure: list[Timing] = []
+    compiled = ber.FAST_VARBINDS
     for _ in range(repeat):
         ours.append(_timed(lambda: _collect(options, target, credential)))
         theirs.append(_timed(lambda: netsnmp_walk(address, credential, walked), _children_cpu))
         olds.append(_timed(lambda: _collect(pysnmp, target, credential)))
+        if compiled is not None:  # ours without the compiled varbind reader
+            ber.FAST_VARBINDS = None
+            try:
+                pure.append(_timed(lambda: _collect(options, target, credential)))
+            finally:
+                ber.FAST_VARBINDS = compiled
     o, n, p = _median(ours), _median(theirs), _median(olds)
-    print(f"[1] {label} {device.name} ({Path(device.recording).stem}): ours {len(first.varbinds)} "
+    codec = "compiled varbind reader" if compiled is not None else "pure Python (not built)"
+    print(f"[1] {label} {device.name} ({Path(device.recording).stem}), our codec {codec}: "
+          f"ours {len(first.varbinds)} "
           f"varbinds in {first.requests} requests, {options.parallel_walks} subtrees at a time; "
           f"net-snmp {theirs_rows} varbinds in {len(walked.subtrees)} snmpbulkwalk + 1 snmpget "
           "processes, one at a time")
@@ -144,6 +155,8 @@ def bench_one_protocol(device: lab.LabDevice, credential: Credential, label: str
          f"{o.cpu * 1e3:.0f} vs {n.cpu * 1e3:.0f} ms"),
         ("  same, pysnmp path (info): wall / snmpbulkwalk", p.wall / n.wall, "(info)",
          f"CPU {p.cpu / n.cpu:.2f}x net-snmp"),
+        *([("  same, ours in pure Python (info): CPU / net-snmp", _median(pure).cpu / n.cpu,
+             "(info)", f"wall {_median(pure).wall / n.wall:.2f}x")] if pure else []),
         *_biggest_table(device, credential, label, repeat, options, first),
     ]
 
