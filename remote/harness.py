@@ -26,7 +26,7 @@ import nats
 from nats.aio.client import Client as NATS
 
 from remote.broker import BrokerError, NatsServer
-from remote.pki import Pki, make_pki
+from remote.pki import KeyPair, Pki, issue_site_certificate, make_pki
 from remote.streams import ensure_hub_stream, ensure_site_stream
 from remote.topology import (
     HUB_STREAM,
@@ -90,25 +90,28 @@ class Deployment:
         )
         self.hub = NatsServer(write_hub_config(self.hub_settings, directory / "hub" / "hub.conf"),
                               self.hub_settings.client_port, name="hub")
+        self.site_max_age = site_max_age
         self.site_settings: dict[str, SiteSettings] = {}
         self.site_servers: dict[str, NatsServer] = {}
         for site in self.sites:
-            pair = self.pki.sites[site]
-            settings = SiteSettings(
-                site=site,
-                store_dir=directory / site / "jetstream",
-                tls=TlsFiles(self.pki.ca_file, pair.cert_file, pair.key_file),
-                hub_leaf_urls=(f"tls://127.0.0.1:{self.hub_settings.leaf_port}",),
-                client_port=free_port(),
-                monitor_port=free_port(),
-                max_age=site_max_age,
-                duplicate_window=duplicate_window,
-            )
-            self.site_settings[site] = settings
-            self.site_servers[site] = NatsServer(
-                write_site_config(settings, self._site_config_path(site)),
-                settings.client_port, name=site_domain(site),
-            )
+            self._make_site(site, self.pki.sites[site])
+
+    def _make_site(self, site: str, pair: KeyPair) -> NatsServer:
+        settings = SiteSettings(
+            site=site,
+            store_dir=self.directory / site / "jetstream",
+            tls=TlsFiles(self.pki.ca_file, pair.cert_file, pair.key_file),
+            hub_leaf_urls=(f"tls://127.0.0.1:{self.hub_settings.leaf_port}",),
+            client_port=free_port(),
+            monitor_port=free_port(),
+            max_age=self.site_max_age,
+            duplicate_window=self.hub_settings.duplicate_window,
+        )
+        self.site_settings[site] = settings
+        server = NatsServer(write_site_config(settings, self._site_config_path(site)),
+                            settings.client_port, name=site_domain(site))
+        self.site_servers[site] = server
+        return server
 
     @property
     def hub_url(self) -> str:
@@ -207,6 +210,25 @@ class Deployment:
                 await asyncio.sleep(0.1)
         finally:
             await client.close()
+
+    def add_site(self, site: str, timeout: float = LINK_TIMEOUT) -> None:
+        """Bring a new site in while the others run: a certificate from the same CA, its
+        user in the hub's config (reloaded, other links stay up), its server, its stream
+        and a source on the hub."""
+        site = check_site_name(site)
+        if site in self.sites:
+            raise BrokerError(f"site {site} is already in the deployment")
+        pair = issue_site_certificate(self.pki, site)
+        self.sites = (*self.sites, site)
+        self.hub_settings = dataclasses.replace(self.hub_settings, sites=self.sites)
+        write_hub_config(self.hub_settings, self.hub.config_path)
+        self.hub.reload()
+        server = self._make_site(site, pair)
+        server.start()
+        server.wait_ready(timeout)
+        self.wait_links([site], timeout)
+        run_async(self._ensure_streams())
+        run_async(self.wait_sourced(timeout))
 
     def _set_link(self, site: str, enabled: bool) -> None:
         settings = dataclasses.replace(self.site_settings[site], link_enabled=enabled)

@@ -12,8 +12,8 @@ CMDB_SITE_<SITE> holds `cmdb.site.<site>.>`.
 
 Pitfalls met (nats-server 2.15):
 - Sourced site streams use LIMITS retention with a max age, never work-queue or interest:
-  the hub's source consumer acks nothing, so messages would go or be lost during an
-  outage (nats-server issues 3207, 4109). `ensure_site_stream` refuses other retention.
+  with those, messages went as soon as a consumer acknowledged or lost interest, and were
+  lost across outages (nats-server issues 3207, 4109). `ensure_site_stream` refuses them.
 - The hub stream must not listen on `cmdb.site.>` itself: a publish at a site would then
   reach it twice (over the leaf link and through the source).
 - Different JetStream domains on both ends keep each server's `$JS.API` local; only

@@ -1,0 +1,117 @@
+"""Sites come and go by name: a bad name is refused with a clear error, a site added to a
+running deployment is sourced without disturbing the others, and re-running the stream
+set-up changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from nats.js.api import RetentionPolicy, StreamConfig
+
+from remote.harness import Deployment, connect
+from remote.streams import ensure_hub_stream, ensure_site_stream
+from remote.topology import (
+    HUB_STREAM,
+    TopologyError,
+    check_site_name,
+    jobs_subject,
+    site_stream_name,
+    site_subject,
+)
+from tests.integration.remote.streams_reading import publish, wait_stored
+
+
+@pytest.mark.parametrize("name", ["Paris", "paris.1", "-paris", "paris-", "", "p" * 33,
+                                  "par is", "paris>", "*"])
+def test_a_bad_site_name_is_refused_naming_it(name: str) -> None:
+    with pytest.raises(TopologyError, match=r"site name .* is not valid") as refused:
+        check_site_name(name)
+    assert repr(name) in str(refused.value)
+    with pytest.raises(TopologyError):
+        site_subject(name)
+    with pytest.raises(TopologyError):
+        jobs_subject(name)
+
+
+def test_good_site_names_and_their_subjects() -> None:
+    assert [check_site_name(name) for name in ["paris", "dc-2", "7", "a" * 32]] == [
+        "paris", "dc-2", "7", "a" * 32]
+    assert site_subject("dc-2") == "cmdb.site.dc-2.>"
+    assert site_subject("dc-2", "step", "run1") == "cmdb.site.dc-2.step.run1"
+    assert jobs_subject("dc-2") == "cmdb.jobs.dc-2.>"
+    assert site_stream_name("dc-2") == "CMDB_SITE_DC-2"
+    with pytest.raises(TopologyError, match=r"subject token 'a\.b'"):
+        site_subject("paris", "a.b")
+
+
+def test_a_site_added_later_is_sourced_and_the_others_are_undisturbed(
+    deployment: Deployment,
+) -> None:
+    subject_a = site_subject("a", "step", "r1")
+    asyncio.run(publish(deployment.site_url("a"), subject_a, ["a-1"]))
+    asyncio.run(wait_stored(deployment.hub_url, HUB_STREAM, {(subject_a, "a-1")}))
+
+    deployment.add_site("c")
+    assert deployment.linked_sites() == {"a", "b", "c"}
+
+    subject_c = site_subject("c", "step", "r1")
+    asyncio.run(publish(deployment.site_url("c"), subject_c, ["c-1"]))
+    asyncio.run(publish(deployment.site_url("a"), subject_a, ["a-2"]))
+    wanted = {(subject_a, "a-1"), (subject_a, "a-2"), (subject_c, "c-1")}
+    at_hub = asyncio.run(wait_stored(deployment.hub_url, HUB_STREAM, wanted))
+    assert sorted(at_hub) == sorted(wanted), "a's messages re-sourced, or c's missing"
+
+
+def test_setting_up_the_streams_again_changes_nothing(deployment: Deployment) -> None:
+    async def sources_and_configs() -> tuple[list[str], object, object]:
+        hub = await connect(deployment.hub_url)
+        site = await connect(deployment.site_url("a"))
+        try:
+            hub_info = await hub.jetstream().stream_info(HUB_STREAM)
+            site_info = await site.jetstream().stream_info(site_stream_name("a"))
+            return ([source.name for source in hub_info.config.sources or []],
+                    hub_info.config, site_info.config)
+        finally:
+            await hub.close()
+            await site.close()
+
+    async def again() -> None:
+        hub = await connect(deployment.hub_url)
+        site = await connect(deployment.site_url("a"))
+        try:
+            # naming only site a must not drop b's source
+            await ensure_hub_stream(hub, ["a"], deployment.hub_settings)
+            await ensure_site_stream(site, "a", deployment.site_settings["a"])
+        finally:
+            await hub.close()
+            await site.close()
+
+    before = asyncio.run(sources_and_configs())
+    asyncio.run(again())
+    after = asyncio.run(sources_and_configs())
+    assert sorted(before[0]) == ["CMDB_SITE_A", "CMDB_SITE_B"]
+    assert sorted(after[0]) == sorted(before[0])
+    assert after[1] == before[1]
+    assert after[2] == before[2]
+
+
+def test_a_work_queue_site_stream_is_not_adopted(deployment: Deployment) -> None:
+    async def scenario() -> str:
+        site = await connect(deployment.site_url("a"))
+        try:
+            js = site.jetstream()
+            await js.delete_stream(site_stream_name("a"))
+            await js.add_stream(StreamConfig(name=site_stream_name("a"),
+                                             subjects=[site_subject("a")],
+                                             retention=RetentionPolicy.WORK_QUEUE))
+            try:
+                await ensure_site_stream(site, "a", deployment.site_settings["a"])
+            except TopologyError as refused:
+                return str(refused)
+            return "adopted"
+        finally:
+            await site.close()
+
+    message = asyncio.run(scenario())
+    assert "CMDB_SITE_A" in message and "limits retention" in message
