@@ -146,10 +146,12 @@ async def ensure_hub_stream(nc: NATS, sites: Sequence[str], settings: HubSetting
     else:
         sources = list(existing.config.sources or [])
         create = False
-    # a wanted site's source is (re)written to today's form; other sources stay as they are
-    wanted_names = {site_stream_name(site) for site in wanted_sites}
-    sources = [source for source in sources if source.name not in wanted_names]
-    sources += [hub_source(site) for site in wanted_sites]
+    # a wanted site's source is (re)written to today's form in its place; other sources
+    # stay as they are; new sites come last
+    wanted = {site_stream_name(site): hub_source(site) for site in wanted_sites}
+    known = {source.name for source in sources}
+    sources = [wanted.get(source.name, source) for source in sources]
+    sources += [source for name, source in wanted.items() if name not in known]
     config = StreamConfig(
         name=HUB_STREAM,
         retention=RetentionPolicy.LIMITS,
