@@ -14,6 +14,7 @@ import asyncio
 import concurrent.futures
 import dataclasses
 import json
+import logging
 import socket
 import time
 import urllib.request
@@ -41,6 +42,7 @@ from remote.topology import (
 )
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 LINK_TIMEOUT = 60.0
 
 
@@ -62,10 +64,15 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 async def connect(url: str, name: str = "cmdb") -> NATS:
-    """A client that reconnects for ever (a broker restart is routine, not an error)."""
+    """A client that reconnects for ever (a broker restart is routine, not an error: its
+    connection errors are logged at debug level, not as nats-py's error tracebacks)."""
+
+    async def note(error: Exception) -> None:
+        log.debug("nats client %s at %s: %s", name, url, error)
+
     return await nats.connect(
         url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.25,
-        connect_timeout=5,
+        connect_timeout=5, error_cb=note,
     )
 
 

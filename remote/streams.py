@@ -120,6 +120,21 @@ async def ensure_source_consumer(nc: NATS, site: str) -> None:
         )
 
 
+async def site_backlog(nc: NATS, site: str) -> int:
+    """How many of the site's stored messages the hub has not taken yet (the `num_pending`
+    of its source consumer, asked of the site's own server): 0 once a buffer drained."""
+    stream = site_stream_name(site)
+    reply = await nc.request(f"$JS.API.CONSUMER.INFO.{stream}.{SOURCE_CONSUMER}", b"",
+                             timeout=10)
+    answer = json.loads(reply.data)
+    if "error" in answer:
+        raise TopologyError(
+            f"site {site}: no source consumer {SOURCE_CONSUMER} on {stream}: "
+            f"{answer['error'].get('description', answer['error'])}"
+        )
+    return int(answer.get("num_pending", 0))
+
+
 def hub_source(site: str) -> StreamSource:
     """The hub's source for one site: through the site's domain API, bound to the site's
     durable consumer (a hub restart resumes it with a reset, in seconds, where an

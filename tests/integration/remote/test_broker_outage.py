@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import asyncio
 
-from remote.harness import Deployment
+from remote.harness import Deployment, connect
+from remote.streams import site_backlog
 from remote.topology import HUB_STREAM, site_stream_name, site_subject
 from tests.integration.remote.streams_reading import publish, stored, wait_stored
+
+
+async def backlog(url: str, site: str) -> int:
+    client = await connect(url)
+    try:
+        return await site_backlog(client, site)
+    finally:
+        await client.close()
 
 
 def test_a_cut_site_buffers_and_delivers_once_after_the_link_returns(
@@ -31,6 +40,7 @@ def test_a_cut_site_buffers_and_delivers_once_after_the_link_returns(
     during = asyncio.run(wait_stored(deployment.hub_url, HUB_STREAM, wanted_b))
     assert wanted_b <= set(during), "site b held up by site a's outage"
     assert [pair for pair in during if pair[0] == subject_a] == [(subject_a, "a-0")]
+    assert asyncio.run(backlog(deployment.site_url("a"), "a")) == len(ids_a)
 
     deployment.restore_site("a")
     # the collector retries what it is unsure of: the site stream drops the repeats
@@ -40,4 +50,5 @@ def test_a_cut_site_buffers_and_delivers_once_after_the_link_returns(
     wanted = {(subject_a, msg_id) for msg_id in ["a-0", *ids_a]} | wanted_b
     after = asyncio.run(wait_stored(deployment.hub_url, HUB_STREAM, wanted))
     assert sorted(after) == sorted(wanted), "lost or doubled messages"
+    assert asyncio.run(backlog(deployment.site_url("a"), "a")) == 0
     assert before == [False]
