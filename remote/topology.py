@@ -110,6 +110,8 @@ class HubSettings:
     duplicate_window: float = 3600.0
     max_ack_pending: int = 1000
     ack_wait: float = 60.0
+    # None: a client on the hub's loopback port is the centre without credentials
+    centre_password: str | None = None
 
     def __post_init__(self) -> None:
         for site in self.sites:
@@ -181,7 +183,10 @@ def site_leaf_permissions(site: str) -> dict[str, Any]:
 
 
 def hub_config(settings: HubSettings) -> dict[str, Any]:
-    users: list[dict[str, Any]] = [{"user": "centre"}]
+    centre: dict[str, Any] = {"user": "centre"}
+    if settings.centre_password is not None:
+        centre["password"] = settings.centre_password
+    users: list[dict[str, Any]] = [centre]
     users += [
         {"user": site_user(site), "permissions": site_leaf_permissions(site)}
         for site in settings.sites
@@ -191,7 +196,6 @@ def hub_config(settings: HubSettings) -> dict[str, Any]:
         "listen": f"127.0.0.1:{settings.client_port}",
         "jetstream": {"store_dir": str(settings.store_dir), "domain": HUB_DOMAIN},
         "accounts": {"CMDB": {"jetstream": "enabled", "users": users}},
-        "no_auth_user": "centre",
         "leafnodes": {
             "listen": f"{settings.leaf_host}:{settings.leaf_port}",
             "tls": {
@@ -203,6 +207,8 @@ def hub_config(settings: HubSettings) -> dict[str, Any]:
             },
         },
     }
+    if settings.centre_password is None:
+        config["no_auth_user"] = "centre"
     if settings.monitor_port is not None:
         config["http"] = f"127.0.0.1:{settings.monitor_port}"
     return config

@@ -5,19 +5,27 @@ set-up changes nothing."""
 from __future__ import annotations
 
 import asyncio
+import json
+import socket
+from pathlib import Path
 
 import pytest
 from nats.js.api import RetentionPolicy, StreamConfig
 
-from remote.harness import Deployment, connect
+from remote.broker import NatsServer
+from remote.harness import Deployment, connect, free_port
+from remote.pki import make_pki
 from remote.streams import ensure_hub_stream, ensure_site_stream
 from remote.topology import (
     HUB_STREAM,
+    HubSettings,
+    TlsFiles,
     TopologyError,
     check_site_name,
     jobs_subject,
     site_stream_name,
     site_subject,
+    write_hub_config,
 )
 from tests.integration.remote.streams_reading import publish, wait_stored
 
@@ -115,3 +123,30 @@ def test_a_work_queue_site_stream_is_not_adopted(deployment: Deployment) -> None
 
     message = asyncio.run(scenario())
     assert "CMDB_SITE_A" in message and "limits retention" in message
+
+
+def test_with_a_centre_password_the_hub_refuses_anonymous_clients(tmp_path: Path) -> None:
+    pki = make_pki(tmp_path / "pki", ["a"])
+    settings = HubSettings(
+        store_dir=tmp_path / "js", tls=TlsFiles(pki.ca_file, pki.hub.cert_file, pki.hub.key_file),
+        sites=("a",), client_port=free_port(), leaf_port=free_port(), leaf_host="127.0.0.1",
+        centre_password="s3cret-for-test",
+    )
+
+    def attempt(port: int, credentials: dict[str, str]) -> str:
+        """The server's first answer to a CONNECT (a raw socket: nats-py leaks its
+        socket when a connect is refused)."""
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn, \
+                conn.makefile("rwb") as stream:
+            stream.readline()  # INFO
+            stream.write(b"CONNECT " + json.dumps({"verbose": False, **credentials}).encode()
+                         + b"\r\nPING\r\n")
+            stream.flush()
+            return stream.readline().decode().strip()
+
+    config = write_hub_config(settings, tmp_path / "hub.conf")
+    with NatsServer(config, settings.client_port, name="hub") as hub:
+        anonymous = attempt(hub.client_port, {})
+        centre = attempt(hub.client_port, {"user": "centre", "pass": "s3cret-for-test"})
+    assert centre == "PONG"
+    assert "authorization violation" in anonymous.lower()
