@@ -23,12 +23,16 @@
    much of that baseline is Nagle/delayed-ACK waiting); and --ssh-sessions sessions at
    --ssh-concurrency vs the same ideal as (2). The lab serves one simulated SSH device per
    platform, so the sessions are spread over those few addresses.
+4. `--part sweep --scale 10000` (bench/discovery_sweep.py): the sweep at N/10 and at N
+   devices of one lab (goal: wall grows <= 10.5x for 10x the devices), the agent's CPU
+   per device swept and VmRSS, and the same N/10 devices swept with the agent's pysnmp
+   responder (`fast: false`) for the agent's CPU per device before/after (info).
 
 The lab comes up on its own prefix and loopback blocks (beside a lab a user may run), in
 a temporary state directory, SNMP + SSH simulators only (no namespaces), and always comes
 down. All traffic stays on 127.0.0.0/8.
 
-Usage: .venv/bin/python -m bench.discovery [--part all|snmp|ssh] [--scale 1000]
+Usage: .venv/bin/python -m bench.discovery [--part all|snmp|ssh|sweep] [--scale 1000]
        [--concurrency 64] [--ssh-sessions 200] [--ssh-concurrency 16] [--repeat 5]
        [--prefix cmdbbch --snmp-block 127.81.0.0/16 --ssh-block 127.82.0.0/16]
 (as a module from the project root: run as a file, this script's own name would shadow
@@ -415,8 +419,9 @@ def bench_ssh(devices: Sequence[lab.LabDevice], creds: SSHCredentials, sim_pid: 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--part", choices=("all", "snmp", "ssh"), default="all",
-                        help="which ratios to measure (ssh alone serves each recording once)")
+    parser.add_argument("--part", choices=("all", "snmp", "ssh", "sweep"), default="all",
+                        help="which ratios to measure (ssh alone serves each recording once; "
+                             "sweep: part 4, e.g. with --scale 10000)")
     parser.add_argument("--scale", type=int, default=1000, help="lab SNMP devices")
     parser.add_argument("--concurrency", type=int, default=64, help="SNMP devices collected at once")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
@@ -431,14 +436,15 @@ def main() -> None:
     parser.add_argument("--ssh-block", default="127.82.0.0/16", help="loopback block of the SSH devices")
     args = parser.parse_args()
     snmp_part, ssh_part = args.part in ("all", "snmp"), args.part in ("all", "ssh")
+    sweep_part = args.part == "sweep"
     # SIGTERM (kill PID, a CI time-out) ends the run as Ctrl-C does, so the lab it started
     # comes down in the `finally` below instead of being orphaned
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     config = bench_config(args.prefix, args.snmp_block, args.ssh_block)
     state_dir = Path(tempfile.mkdtemp(prefix="cmdb-bench-lab-"))
-    options = LabOptions(state_dir=state_dir, scale=args.scale if snmp_part else 0, linux=False,
-                         ssh=ssh_part, config=config)
+    options = LabOptions(state_dir=state_dir, scale=args.scale if snmp_part or sweep_part else 0,
+                         linux=False, ssh=ssh_part, config=config)
     results: list[Result] = []
     loop = asyncio.new_event_loop()
     try:
@@ -452,6 +458,14 @@ def main() -> None:
         if snmp_part:
             community = secrets["snmp"]["communities"][0]["community"]
             results += bench_snmp(loop, manifest.of_kind("snmp-sim"), community, agent_pid, args)
+        if sweep_part:
+            from bench.discovery_sweep import bench_sweep  # it imports this module's helpers
+
+            community = secrets["snmp"]["communities"][0]["community"]
+            swept, agent_pid = bench_sweep(state_dir, manifest.of_kind("snmp-sim"),
+                                           SnmpV2c(Secret(community)), agent_pid,
+                                           args.concurrency, args.processes)
+            results += swept
         if ssh_part and sim_pid is not None:
             user = secrets["ssh"]["users"][0]
             ssh_creds = SSHCredentials(user["username"], password=user["password"], ref=user["name"])

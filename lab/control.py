@@ -250,6 +250,25 @@ def _start_snmp(options: LabOptions, data_dirs: tuple[Path, ...],
     return devices
 
 
+def restart_snmp_agent(state_dir: Path, *, fast: bool) -> int:
+    """Start the running lab's SNMP agent again with its fast responder on or off (the
+    benchmark compares the two on the same devices); returns the new agent's PID."""
+    state_dir = state_dir.resolve()
+    found = manifest.load(state_dir)
+    if found is None or "snmp-agent" not in found.processes:
+        raise LabStartError(f"{state_dir}: no lab with an SNMP agent is running there")
+    spec_file = state_dir / "snmp-agent.json"
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    for record in procs.read_records(state_dir):
+        if record.name == "snmp-agent":
+            procs.stop(record)
+    _spawn_python(state_dir, "snmp-agent", "lab.snmp_agent", {**spec, "fast": fast})
+    pid = next(r.pid for r in procs.read_records(state_dir) if r.name == "snmp-agent")
+    manifest.save(found.model_copy(update={"processes": {**found.processes,
+                                                          "snmp-agent": pid}}), state_dir)
+    return pid
+
+
 def _start_ssh(config: LabConfig, state_dir: Path, data_dirs: tuple[Path, ...],
                keys: dict[str, Path], credentials_file: Path) -> list[LabDevice]:
     root = cli_dir(data_dirs) or cli_dir(default_data_dirs())
