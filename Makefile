@@ -48,7 +48,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy cmdb discovery api audits lab cli
+	$(BIN)/mypy cmdb discovery api audits lab cli remote
 
 test: setup browser lint typecheck
 	$(BIN)/pytest
