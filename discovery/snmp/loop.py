@@ -38,6 +38,7 @@ class SnmpLoop:
     def close(self) -> None:
         async def _close() -> None:
             self.collector.close()
+            await asyncio.sleep(0)  # the sockets close in callbacks on this loop: let them run
 
         try:
             self.call(_close())

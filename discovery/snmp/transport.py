@@ -79,9 +79,12 @@ class UdpClient:
         transport = self._transports.get(family)
         if transport is None:
             loop = asyncio.get_running_loop()
-            transport, _protocol = await loop.create_datagram_endpoint(
+            made, _protocol = await loop.create_datagram_endpoint(
                 lambda: _Endpoint(self), sock=_client_socket(family))
-            self._transports[family] = transport
+            # targets started at once each made one while waiting: the first one kept wins
+            transport = self._transports.setdefault(family, made)
+            if transport is not made:
+                made.close()
         return transport
 
     def bound_socket(self, family: socket.AddressFamily) -> socket.socket | None:
