@@ -71,6 +71,9 @@ def discover(
     from discovery.jobs import load_job
 
     job = load_job(job_file, max_targets)
+    if job.site is not None:
+        raise CMDBError(f"{job_file}: job {job.name!r} belongs to site {job.site!r}: that site's "
+                       f"collector runs it (cmdb hub assign, cmdb collector run --site {job.site})")
     resolver, memory = credentials(secrets, memory_file)
     run_discovery(job, resolver, memory, dry_run, progress_every)
 

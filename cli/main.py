@@ -24,6 +24,7 @@ from cli.errors import EXPLAINED, command_words, explain
 from cli.impact import impact
 from cli.reconcile import register as register_reconcile
 from cli.register import register as register_registers
+from cli.remote import collector_app, hub_app
 from cli.report import app as report_app
 from cli.schedule import schedule
 from cli.serve import serve
@@ -45,6 +46,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 app.add_typer(report_app, name="report")
 app.add_typer(lab_app, name="lab", help="The device lab: simulated devices and Linux hosts.")
+app.add_typer(collector_app, name="collector")
+app.add_typer(hub_app, name="hub")
 register_discovery(app)
 app.command("schedule")(schedule)  # cli/schedule.py builds on cli/discover.py
 register_registers(app)

@@ -63,6 +63,8 @@ SAFE_NETWORKS: tuple[Network, ...] = (
 )
 DEFAULT_MAX_TARGETS = 4096  # addresses in one job (an IPv4 /20): raise it on purpose
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+# a site's name is part of message subjects and stream names (remote collectors)
+SITE_NAME = r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$"
 
 
 class JobError(CMDBError):
@@ -196,6 +198,8 @@ class Job(_Strict):
     timeout: float = Field(default=3.0, gt=0, le=300)
     retries: int = Field(default=1, ge=0, le=5)
     schedule: str | None = None
+    # the site whose collector runs the job (remote collectors); None: `cmdb discover`
+    site: str | None = Field(default=None, pattern=SITE_NAME)
     # addresses after expansion and exclusions; `cmdb discover --max-targets N` overrides
     max_targets: int = Field(default=DEFAULT_MAX_TARGETS, ge=1)
 
@@ -213,6 +217,13 @@ class Job(_Strict):
         if value is not None and not croniter.is_valid(value):
             raise ValueError(f"{value!r} is not a valid cron expression")
         return value
+
+    @_model_validator(mode="after")
+    def _site_job_name(self) -> Job:
+        if self.site is not None and "." in self.name:
+            raise ValueError(f"name {self.name!r}: a site's job name may not hold '.' "
+                             "(it names the job's message subject)")
+        return self
 
     @_model_validator(mode="after")
     def _safe_targets(self) -> Job:

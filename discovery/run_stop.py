@@ -35,6 +35,10 @@ class StopRequest:
     def requested(self) -> bool:
         return self._event.is_set()
 
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`, waking when a stop is requested; whether it was."""
+        return self._event.wait(seconds)
+
     @property
     def exit_code(self) -> int:
         """128 + the signal's number: 130 for SIGINT, 143 for SIGTERM."""

@@ -1,0 +1,111 @@
+"""The centre's loop: fetch from the hub's stream, apply, acknowledge.
+
+One durable pull consumer (`cmdb-ingest`) on CMDB_INGEST, at most `max_ack_pending`
+messages unacknowledged (back-pressure: the hub stops handing out more), fetched in
+batches and applied one at a time in the stream's order. A message is acknowledged only
+after it is applied, so a centre killed mid-stream resumes where it stopped: what was
+applied but not acknowledged comes again (after `ack_wait`) and the ledger skips it. An
+end marker that arrives before some of its run's steps (those delivered again) is handed
+back (nak, `end_wait`) until they are applied; after `end_waits` tries the run is
+recorded without them (`run_recorded_short`). A message that cannot
+be read is terminated (never redelivered) with one log line naming it. When the database
+is away, the message is not acknowledged and the loop waits and tries it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import nats
+import neo4j
+from nats.aio.msg import Msg
+from nats.errors import Error as NatsError
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.errors import Error as JetStreamError
+
+from cmdb.errors import CMDBError, DBMSLostError
+from remote.centre import Centre
+from remote.client import connect
+from remote.messages import MessageError, decode
+from remote.topology import HUB_STREAM, INGEST_DURABLE, SITE_SUBJECT_ROOT
+
+log = logging.getLogger("cmdb.centre")
+RETRY_LATER = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
+               neo4j.exceptions.TransientError, DBMSLostError)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ConsumeOptions:
+    batch: int = 64
+    max_ack_pending: int = 1000
+    ack_wait: float = 60.0  # seconds a fetched message may wait before redelivery
+    end_wait: float = 5.0  # seconds before an end marker waiting for its steps comes again
+    end_waits: int = 60  # times it may wait; then the run is recorded with steps lost
+    idle_exit: float | None = None  # stop after this many seconds with nothing to fetch
+    retry_wait: float = 5.0
+
+
+async def consume(hub_url: str, centre: Centre, options: ConsumeOptions,
+                  stopped: Callable[[], bool] = lambda: False) -> None:  # fmt: skip
+    """Apply what the hub's stream holds until `stopped()` or `idle_exit`."""
+    nc = await connect(hub_url, "the hub's", name="cmdb-centre", forever=True)
+    try:
+        js = nc.jetstream()
+        config = nats.js.api.ConsumerConfig(
+            durable_name=INGEST_DURABLE, ack_policy=nats.js.api.AckPolicy.EXPLICIT,
+            max_ack_pending=options.max_ack_pending, ack_wait=options.ack_wait,
+            filter_subject=f"{SITE_SUBJECT_ROOT}.>",
+        )  # fmt: skip
+        try:
+            sub = await js.pull_subscribe(f"{SITE_SUBJECT_ROOT}.>", durable=INGEST_DURABLE,
+                                          stream=HUB_STREAM, config=config)  # fmt: skip
+        except JetStreamError as exc:
+            raise CMDBError(f"the hub at {hub_url} has no usable stream {HUB_STREAM} ({exc}): "
+                            "run `cmdb hub ingest` with the hub's sites configured") from None
+        idle = 0.0
+        while not stopped():
+            try:
+                batch = await sub.fetch(options.batch, timeout=1.0)
+            except (NatsTimeout, TimeoutError):
+                idle += 1.0
+                if options.idle_exit is not None and idle >= options.idle_exit:
+                    return
+                continue
+            except (NatsError, JetStreamError) as exc:  # the hub restarting: wait, fetch again
+                log.warning("fetch from the hub failed (%s); trying again", exc)
+                await asyncio.sleep(1.0)
+                continue
+            idle = 0.0
+            for msg in batch:
+                await _handle(msg, centre, options)
+    finally:
+        await nc.close()
+
+
+async def _handle(msg: Msg, centre: Centre, options: ConsumeOptions) -> None:
+    msg_id = ((msg.headers or {}).get("Nats-Msg-Id")
+              or f"{msg.subject}#{msg.metadata.sequence.stream}")  # fmt: skip
+    try:
+        message = decode(msg.data, msg_id)
+    except MessageError as exc:
+        log.error("%s (terminated, not applied)", exc)
+        await msg.term()
+        return
+    lost = msg.metadata.num_delivered > options.end_waits
+    while True:
+        await msg.in_progress()  # ack_wait counts from now: a large change set takes a while
+        try:
+            outcome = await asyncio.to_thread(centre.apply, message, msg_id, lost)
+        except RETRY_LATER as exc:
+            log.warning("the database is away (%s); %s waits", type(exc).__name__, msg_id)
+            await asyncio.sleep(options.retry_wait)
+            continue
+        break
+    log.info("%s: %s", msg_id, outcome)
+    if outcome == "end_waiting":  # its run's steps are still coming (delivered again)
+        await msg.nak(delay=options.end_wait)
+        return
+    await msg.ack_sync()

@@ -1,0 +1,105 @@
+"""Jobs from the hub to a site: assigned at the centre, kept at the site.
+
+Each site's server holds a stream `CMDB_JOBS_<SITE>` on `cmdb.jobs.<site>.>`, one
+message per job (`cmdb.jobs.<site>.<job>`, the newest only). `cmdb hub assign` publishes
+a job's YAML at the hub; the leaf link carries it to the site (the link's permissions let
+site X receive `cmdb.jobs.X.>` only), whose stream stores it and acknowledges. The
+collector reads its jobs from its own server, so it keeps running them while the link is
+down. A job file names credentials by label only; the secrets stay in the site's
+secrets file. Assigning needs the site linked (the stream's acknowledgement comes from
+the site); an empty message withdraws a job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from nats.aio.client import Client as NATS
+from nats.errors import Error as NatsError
+from nats.errors import NoRespondersError
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import Error as JetStreamError
+from nats.js.errors import NotFoundError
+
+from cmdb.errors import CMDBError
+from remote.client import connect
+from remote.topology import JOBS_SUBJECT_ROOT, check_site_name, hub_reply_prefix, jobs_subject
+
+
+def jobs_stream_name(site: str) -> str:
+    return f"CMDB_JOBS_{check_site_name(site).upper().replace('-', '_')}"
+
+
+async def ensure_jobs_stream(nc: NATS, site: str) -> None:
+    """The site's jobs stream on the site's own server (idempotent)."""
+    js = nc.jetstream()
+    config = StreamConfig(
+        name=jobs_stream_name(site), subjects=[jobs_subject(site)],
+        retention=RetentionPolicy.LIMITS, storage=StorageType.FILE,
+        max_msgs_per_subject=1, discard=DiscardPolicy.OLD,
+    )  # fmt: skip
+    try:
+        await js.stream_info(config.name or "")
+    except NotFoundError:
+        await js.add_stream(config)
+        return
+    await js.update_stream(config)
+
+
+async def assign(hub_url: str, site: str, job: str, text: str, timeout: float = 10.0) -> int:
+    """Publish `text` (a job's YAML; empty withdraws it) at the hub to the site; returns
+    the sequence the site's jobs stream stored it at. The site's acknowledgement comes
+    back on an inbox under `hub_reply_prefix(site)`, the only one its link may answer on."""
+    hub = await connect(hub_url, "the hub's", name="cmdb-assign",
+                        inbox_prefix=hub_reply_prefix(site))
+    try:
+        return await _assign(hub, site, job, text, timeout)
+    finally:
+        await hub.close()
+
+
+async def _assign(hub: NATS, site: str, job: str, text: str, timeout: float) -> int:
+    subject = jobs_subject(site, job)
+    deadline = time.monotonic() + timeout
+    while True:  # a just-created jobs stream's interest takes a moment to cross the link
+        try:
+            reply = await hub.request(subject, text.encode(), timeout=timeout)
+            break
+        except NoRespondersError:
+            if time.monotonic() > deadline:
+                raise CMDBError(f"site {site!r} did not take job {job!r}: nothing at the site "
+                                "stores its jobs; is its collector set up (it creates the "
+                                "site's jobs stream) and the site linked to the hub?") from None
+            await asyncio.sleep(0.2)
+        except (NatsError, TimeoutError) as exc:
+            raise CMDBError(f"site {site!r} did not take job {job!r} ({type(exc).__name__}): "
+                            "is its server running and linked to the hub?") from None
+    try:
+        ack = json.loads(reply.data)
+        return int(ack["seq"])
+    except (ValueError, KeyError, TypeError):
+        raise CMDBError(f"site {site!r} answered job {job!r} with "
+                        f"{reply.data[:200]!r}, not a stream acknowledgement") from None
+
+
+async def site_jobs(nc: NATS, site: str) -> dict[str, str]:
+    """Job name -> YAML text of every job assigned to `site` (withdrawn ones left out),
+    read from the site's own server."""
+    js = nc.jetstream()
+    stream = jobs_stream_name(site)
+    try:
+        info = await js.stream_info(stream, subjects_filter=jobs_subject(site))
+    except NotFoundError:
+        return {}
+    except (NatsError, JetStreamError) as exc:
+        raise CMDBError(f"cannot read site {site!r}'s jobs ({exc})") from None
+    jobs: dict[str, str] = {}
+    prefix = f"{JOBS_SUBJECT_ROOT}.{site}."
+    for subject in sorted(info.state.subjects or {}):
+        message = await js.get_last_msg(stream, subject)
+        text = (message.data or b"").decode("utf-8", "replace")
+        if text.strip():
+            jobs[subject.removeprefix(prefix)] = text
+    return jobs

@@ -1,0 +1,67 @@
+"""One round of a site's collector: read the site's jobs from its own server, run each
+(remote.collector), say how each went. One failing job never stops the others."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TypeVar
+
+from nats.aio.client import Client as NATS
+
+from cmdb.errors import CMDBError
+from discovery.credentials import CredentialMemory, CredentialResolver
+from discovery.jobs import load_job
+from discovery.run_stop import StopRequest
+from remote.client import connect
+from remote.collector import SentLedger, run_site_job
+from remote.jobs_channel import ensure_jobs_stream, site_jobs
+from remote.publisher import SitePublisher
+from remote.settings import CollectorSettings
+
+T = TypeVar("T")
+
+
+async def with_client(url: str, action: Callable[[NATS], Awaitable[T]],
+                      what: str = "the site's") -> T:  # fmt: skip
+    """`action` on a connection to `url`, closed after."""
+    nc = await connect(url, what)
+    try:
+        return await action(nc)
+    finally:
+        await nc.close()
+
+
+async def _read_jobs(nc: NATS, site: str) -> dict[str, str]:
+    await ensure_jobs_stream(nc, site)
+    return await site_jobs(nc, site)
+
+
+def run_round(settings: CollectorSettings, stop: StopRequest) -> Iterator[tuple[str, bool]]:
+    """Run every job assigned to the site once; yields a line and success per job."""
+    import asyncio
+
+    site = settings.site
+    texts = asyncio.run(with_client(settings.nats_url, lambda nc: _read_jobs(nc, site)))
+    if not texts:
+        yield f"site {site}: no job assigned (cmdb hub assign JOB.yaml at the centre)", True
+        return
+    settings.jobs_dir.mkdir(parents=True, exist_ok=True)
+    resolver = CredentialResolver(secrets_file=settings.secrets_file)
+    memory = CredentialMemory(settings.memory_file)
+    sent = SentLedger(settings.sent_file)
+    with SitePublisher(settings.nats_url) as publisher:
+        for name, text in sorted(texts.items()):
+            if stop.requested:
+                return
+            path = settings.jobs_dir / f"{name}.yaml"
+            path.write_text(text, encoding="utf-8")
+            try:
+                job = load_job(path)
+                run = run_site_job(job, site, publisher, resolver, memory, sent,
+                                   resend_after=settings.resend_after, stop=stop)  # fmt: skip
+            except CMDBError as exc:
+                yield f"job {name}: failed: {exc}", False
+                continue
+            yield (f"job {name}: run {run.run_id} {run.status}: {run.answered} of {run.targets} "
+                   f"targets answered; {run.snapshots} sent whole, {run.unchanged} unchanged "
+                   f"(hash only), {len(run.gone)} gone"), True  # fmt: skip
