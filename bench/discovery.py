@@ -1,12 +1,11 @@
 """Discovery benchmark: ratios measured side by side in one run, against our own lab.
 
-1. SNMP, one device: our collector (pysnmp 7's v1arch API, v2c GETBULK, up to
-   `parallel_walks` subtrees in flight at once) vs net-snmp's `snmpbulkwalk` of exactly
-   the collector's subtrees (+ `snmpget` of its scalars, same max-repetitions) against
-   the same lab agent, in interleaved rounds: wall time (goal: <= 1.5x), and client CPU
-   time for information (pyasn1 decoding in Python against net-snmp's C). net-snmp walks
-   one subtree per process, one after another; walking several at once is our
-   collector's design, not a change to what is measured.
+1. SNMP, one device (bench/snmp_client.py): our collector (its own BER codec, compiled
+   varbind reader when built, and USM; v2c GETBULK, up to `parallel_walks` subtrees in
+   flight at once) vs net-snmp's `snmpbulkwalk` of exactly the subtrees the collector
+   walked (+ `snmpget` of its scalars, same max-repetitions) against the same lab agent,
+   in interleaved rounds, on v2c and on v3 authPriv: wall (goal: <= 1.0x) and client CPU
+   (goal: <= 2.0x).
 2. SNMP, N lab devices (--scale) collected at --concurrency C, through --processes
    collector processes (`CollectorProcesses`, what a job's `processes: N` uses; default
    one per core) and, for information, with one SnmpCollector on asyncio in this process:
@@ -50,7 +49,6 @@ import shutil
 import signal
 import socket
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
@@ -136,53 +134,7 @@ def median_timing(samples: Sequence[Timing]) -> Timing:
     return Timing(statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples))
 
 
-# -- 1. one SNMP device: our collector vs net-snmp ---------------------------------------
-def netsnmp_walk(address: str, community: str, options: CollectOptions) -> int:
-    """`snmpbulkwalk` of every subtree the collector walks, `snmpget` of its scalars, with
-    its max-repetitions; returns the varbinds printed. One process per subtree: net-snmp
-    walks one OID a run."""
-    common = ["-v2c", "-c", community, "-t", "2", "-r", "1", "-On", "-Oq", "-m", "", "-Ln"]
-    lines = 0
-    for root in options.subtrees.values():
-        out = subprocess.run(["snmpbulkwalk", *common, f"-Cr{options.max_repetitions}", address, root],
-                             capture_output=True, text=True, check=False).stdout
-        lines += sum(1 for line in out.splitlines() if line.startswith(".") and "No Such" not in line)
-    out = subprocess.run(["snmpget", *common, address, *options.scalars.values()],
-                         capture_output=True, text=True, check=False).stdout
-    lines += sum(1 for line in out.splitlines() if line.startswith(".") and "No Such" not in line)
-    return lines
-
-
-def bench_snmp_single(loop: asyncio.AbstractEventLoop, collector: SnmpCollector,
-                      device: lab.LabDevice, credential: SnmpV2c, community: str,
-                      repeat: int) -> list[Result]:
-    target = Target(device.address, device.ports["snmp"])
-
-    def ours_once() -> CollectResult:
-        return loop.run_until_complete(collector.collect(target, credential))
-
-    def theirs_once() -> int:
-        return netsnmp_walk(device.address, community, collector.options)
-
-    _t, first = timed(ours_once)  # warm both (socket, dispatcher, page cache, agent)
-    theirs_rows = theirs_once()
-    ours, theirs = [], []
-    for _ in range(repeat):  # interleaved
-        t, _r = timed(ours_once)
-        ours.append(t)
-        t, _r = timed(theirs_once, children_cpu)
-        theirs.append(t)
-    o, n = median_timing(ours), median_timing(theirs)
-    print(f"[1] {device.name} ({Path(device.recording).stem}): ours {len(first.varbinds)} varbinds in "
-          f"{first.requests} requests, {collector.options.parallel_walks} subtrees at a time; "
-          f"net-snmp {theirs_rows} varbinds in {len(collector.options.subtrees)} snmpbulkwalk + "
-          f"1 snmpget processes, one at a time")
-    if theirs_rows != len(first.varbinds):
-        print("    WARNING: the two sides did not fetch the same number of varbinds")
-    print(f"    median of {repeat}: ours wall {o.wall * 1e3:.0f} ms / CPU {o.cpu * 1e3:.0f} ms; "
-          f"net-snmp wall {n.wall * 1e3:.0f} ms / CPU {n.cpu * 1e3:.0f} ms")
-    return [("SNMP one device, wall: our collector (pysnmp) / snmpbulkwalk", o.wall / n.wall, "<= 1.5", ""),
-            ("  same, client CPU: pysnmp (pyasn1) / net-snmp (C)", o.cpu / n.cpu, "(info)", "")]
+# -- 1. one SNMP device vs net-snmp: bench/snmp_client.py ------------------------------
 
 
 # -- 2. N SNMP devices at concurrency C ------------------------------------------------
@@ -457,7 +409,8 @@ def main() -> None:
         secrets = json.loads(Path(manifest.credentials_file).read_text(encoding="utf-8"))
         if snmp_part:
             community = secrets["snmp"]["communities"][0]["community"]
-            results += bench_snmp(loop, manifest.of_kind("snmp-sim"), community, agent_pid, args)
+            results += bench_snmp(loop, manifest.of_kind("snmp-sim"), community, secrets, agent_pid,
+                                  args)
         if sweep_part:
             from bench.discovery_sweep import bench_sweep  # it imports this module's helpers
 
@@ -483,7 +436,7 @@ def main() -> None:
 
 
 def bench_snmp(loop: asyncio.AbstractEventLoop, snmp_devices: Sequence[lab.LabDevice], community: str,
-               agent_pid: int, args: argparse.Namespace) -> list[Result]:
+               secrets: dict[str, Any], agent_pid: int, args: argparse.Namespace) -> list[Result]:
     """Ratios 1 and 2, with one collector for the single-device measurements."""
     snmp_cred = SnmpV2c(Secret(community))
     results: list[Result] = []
@@ -494,7 +447,9 @@ def bench_snmp(loop: asyncio.AbstractEventLoop, snmp_devices: Sequence[lab.LabDe
             print(f"[1] SKIPPED: net-snmp's snmpbulkwalk cannot be installed: {unavailable}")
         else:
             biggest = max(snmp_devices, key=lambda d: Path(d.recording).stat().st_size)
-            results += bench_snmp_single(loop, collector, biggest, snmp_cred, community, args.repeat)
+            from bench.snmp_client import bench_snmp_single  # v2c and v3 vs net-snmp
+
+            results += bench_snmp_single(biggest, secrets, args.repeat)
         results += bench_snmp_fleet(loop, collector, snmp_devices, snmp_cred, agent_pid,
                                     args.concurrency, not args.no_pipeline, args.processes)
     finally:
