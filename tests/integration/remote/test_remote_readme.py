@@ -16,7 +16,7 @@ SECTION = "## Remote collectors: sites on NATS JetStream"
 def test_the_set_up_example_writes_configs_nats_server_accepts(tmp_path: Path) -> None:
     [code] = section_blocks(SECTION, "python")
     assert 'Path("/tmp/cmdb-nats-example")' in code
-    exec(compile(code.replace('"/tmp/cmdb-nats-example"', repr(str(tmp_path))), "README", "exec"), {})  # noqa: S102
+    exec(compile(code.replace('"/tmp/cmdb-nats-example"', repr(str(tmp_path))), "README", "exec"), {})
     for conf in ("hub.conf", "paris.conf"):
         checked = subprocess.run([str(nats_server_binary()), "-t", "-c", str(tmp_path / conf)],
                                  capture_output=True, text=True, timeout=60, check=False)
