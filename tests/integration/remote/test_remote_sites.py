@@ -22,6 +22,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zlib
 from collections import Counter
@@ -294,3 +295,43 @@ async def _read_stream(hub_url: str, expected: int) -> list[bytes]:
             bodies.append((await js.get_msg(HUB_STREAM, seq)).data)
         return bodies
     return await with_client(hub_url, go)  # type: ignore[arg-type]
+
+
+def test_the_centre_rides_out_a_hub_restart(estate: Estate) -> None:
+    """The centre keeps consuming while the hub restarts (its client reconnects, its pull
+    consumer fetches again); runs published meanwhile are applied once the hub is back."""
+    centre = estate.centre()
+    stop = threading.Event()
+    failed: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            asyncio.run(consume(estate.deployment.hub_url, centre,
+                                ConsumeOptions(ack_wait=10), stop.is_set))  # fmt: skip
+        except BaseException as exc:  # noqa: BLE001 - reported by the test below
+            failed.append(exc)
+
+    def wait_runs(n: int) -> None:
+        deadline = time.monotonic() + WAIT
+        while centre.totals.outcomes["run_recorded"] < n:
+            assert not failed, failed
+            assert time.monotonic() < deadline, dict(centre.totals.outcomes)
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=serve, name="centre")
+    thread.start()
+    try:
+        for site in SITES:
+            estate.collect(site)
+        wait_runs(2)
+        estate.deployment.restart_hub()  # every leaf link and the centre's connection drop
+        for site in SITES:
+            estate.collect(site)
+        wait_runs(4)
+    finally:
+        stop.set()
+        thread.join(60)
+    assert not failed, failed
+    assert runs_recorded(estate.graph) == {f"{s}-snmp": 2 for s in SITES}
+    devices = len(estate.manifest.of_kind("snmp-sim"))
+    assert centre.totals.outcomes["applied"] + centre.totals.outcomes["sighted"] == 2 * devices
