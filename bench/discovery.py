@@ -371,9 +371,9 @@ def bench_ssh(devices: Sequence[lab.LabDevice], creds: SSHCredentials, sim_pid: 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--part", choices=("all", "snmp", "ssh", "sweep"), default="all",
+    parser.add_argument("--part", choices=("all", "snmp", "ssh", "sweep", "remote"), default="all",
                         help="which ratios to measure (ssh alone serves each recording once; "
-                             "sweep: part 4, e.g. with --scale 10000)")
+                             "sweep: part 4, e.g. with --scale 10000; remote: bench/remote_sweep.py)")
     parser.add_argument("--scale", type=int, default=1000, help="lab SNMP devices")
     parser.add_argument("--concurrency", type=int, default=64, help="SNMP devices collected at once")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1,
@@ -389,6 +389,13 @@ def main() -> None:
     args = parser.parse_args()
     snmp_part, ssh_part = args.part in ("all", "snmp"), args.part in ("all", "ssh")
     sweep_part = args.part == "sweep"
+    if args.part == "remote":  # its own lab, NATS servers and DBMS (bench/remote_sweep.py)
+        from bench.remote_sweep import main as remote_main
+
+        remote_main(["--scale", str(args.scale), "--concurrency", str(args.concurrency),
+                     "--prefix", args.prefix, "--snmp-block", args.snmp_block,
+                     "--ssh-block", args.ssh_block])  # fmt: skip
+        return
     # SIGTERM (kill PID, a CI time-out) ends the run as Ctrl-C does, so the lab it started
     # comes down in the `finally` below instead of being orphaned
     signal.signal(signal.SIGTERM, signal.default_int_handler)
