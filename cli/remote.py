@@ -71,6 +71,34 @@ def hub_assign(
     console.print(f"job {name} {what} site {site} (its jobs stream, sequence {seq})")
 
 
+@hub_app.command("init")
+def hub_init(
+    directory: Annotated[Path, typer.Argument(help="the kit's folder", metavar="DIR")],
+    sites: Annotated[list[str], typer.Option("--site", help="a site's name (repeat per site)")],
+    hub_address: Annotated[
+        str, typer.Option("--hub-address", help="the host name the sites dial (in its certificate)")
+    ],
+    hub_client_port: Annotated[int, typer.Option("--hub-client-port", min=1, max=65535)] = 4222,
+    leaf_port: Annotated[int, typer.Option("--leaf-port", min=1, max=65535)] = 7422,
+    site_client_port: Annotated[int, typer.Option("--site-client-port", min=1, max=65535)] = 4222,
+) -> None:
+    """Write a deployment's kit: a CA and certificates, the hub's nats-server config, and a
+    folder per site (its nats-server config, certificate, key and collector file)."""
+    from remote.kit import KitPorts, write_kit
+
+    try:
+        kit = write_kit(directory, sites, hub_address,
+                        KitPorts(hub_client_port, leaf_port, site_client_port))  # fmt: skip
+    except (ValueError, FileExistsError) as exc:
+        raise CMDBError(str(exc)) from None
+    console.print(f"hub: nats-server --config {kit.hub_config}  (then: cmdb hub ingest "
+                  + " ".join(f"--site {site}" for site in kit.site_dirs) + ")")  # fmt: skip
+    for site, folder in kit.site_dirs.items():
+        console.print(f"site {site}: copy {folder} to its collector host; there, in that "
+                      f"folder: nats-server --config site.conf, write secrets.yaml, then "
+                      f"cmdb collector run --site {site} --config collector.yaml")  # fmt: skip
+
+
 @hub_app.command("ingest")
 def hub_ingest(
     hub: HubUrl = DEFAULT_HUB,
@@ -87,6 +115,10 @@ def hub_ingest(
         float, typer.Option("--ack-wait", min=1, help="seconds before an unacknowledged "
                             "message (a crashed centre's) is delivered again")
     ] = 60.0,
+    sites: Annotated[
+        list[str] | None, typer.Option("--site", help="make the hub's stream source this "
+                                       "site (repeat per site; idempotent)")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", help="a line per message")] = False,
 ) -> None:
     """Apply what the sites' collectors sent (the hub's stream) through the one ingest,
@@ -94,7 +126,7 @@ def hub_ingest(
     from cmdb.ingest import Ingestor
     from discovery.run_stop import StopRequest, stop_on_signals
     from remote.centre import Centre
-    from remote.consume import ConsumeOptions, consume
+    from remote.consume import ConsumeOptions, consume, source_sites
     from remote.ledger import Ledger
 
     if verbose:
@@ -102,6 +134,8 @@ def hub_ingest(
     options = ConsumeOptions(max_ack_pending=max_ack_pending, ack_wait=ack_wait,
                              idle_exit=until_idle)
     stop = StopRequest()
+    if sites:
+        asyncio.run(source_sites(hub, sites))
     ledger = Ledger(state_dir / "ledger.sqlite")
     try:
         with graph() as (config, schema, driver), stop_on_signals(stop):

@@ -52,7 +52,8 @@ def nats_server_binary() -> Path:
 
 
 class NatsServer:
-    """A nats-server child process for one config file.
+    """A nats-server child process for one config file, run in the file's folder (a
+    config's relative paths, as `cmdb hub init` writes a site's, are relative to it).
 
     `client_port` is the loopback client port the config listens on (the caller wrote
     the config, so it knows). Use as a context manager, or call start() and stop().
@@ -86,7 +87,7 @@ class NatsServer:
             return self
         check = subprocess.run(
             [str(nats_server_binary()), "--config", str(self.config_path), "-t"],
-            capture_output=True, text=True, check=False,
+            capture_output=True, text=True, check=False, cwd=self.config_path.parent,
         )
         if check.returncode != 0:
             raise BrokerError(
@@ -97,7 +98,7 @@ class NatsServer:
             self._process = subprocess.Popen(
                 [str(nats_server_binary()), "--config", str(self.config_path)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True,
+                start_new_session=True, cwd=self.config_path.parent,  # relative paths: a kit's
             )
         return self
 

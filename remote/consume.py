@@ -30,7 +30,8 @@ from cmdb.errors import CMDBError, DBMSLostError
 from remote.centre import Centre
 from remote.client import connect
 from remote.messages import MessageError, decode
-from remote.topology import HUB_STREAM, INGEST_DURABLE, SITE_SUBJECT_ROOT
+from remote.streams import Limits, ensure_hub_stream
+from remote.topology import HUB_STREAM, INGEST_DURABLE, SITE_SUBJECT_ROOT, TopologyError
 
 log = logging.getLogger("cmdb.centre")
 RETRY_LATER = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
@@ -109,3 +110,14 @@ async def _handle(msg: Msg, centre: Centre, options: ConsumeOptions) -> None:
         await msg.nak(delay=options.end_wait)
         return
     await msg.ack_sync()
+
+
+async def source_sites(hub_url: str, sites: list[str]) -> None:
+    """Make the hub's stream source every site in `sites` (kept: those it sources already)."""
+    nc = await connect(hub_url, "the hub's")
+    try:
+        await ensure_hub_stream(nc, sites, Limits())
+    except TopologyError as exc:
+        raise CMDBError(str(exc)) from None
+    finally:
+        await nc.close()

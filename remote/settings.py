@@ -5,6 +5,8 @@
     secrets: secrets.yaml             # the site's credentials (mode 0600); never sent
     state_dir: state                  # what it sent, which credential worked where
     resend_after_hours: 24            # a device's whole change set at least this often
+    buffer_days: 7                    # how long the site's stream keeps what the hub has
+                                      # not taken (a link down longer loses the oldest)
 
 Relative paths are relative to the file. Errors name the file, the line and the field.
 """
@@ -30,6 +32,7 @@ class _CollectorFile(BaseModel):
     secrets: str | None = None
     state_dir: str = "collector-state"
     resend_after_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    buffer_days: float = Field(default=7.0, gt=0, le=365)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class CollectorSettings:
     secrets_file: Path | None
     state_dir: Path
     resend_after: timedelta
+    buffer: timedelta = timedelta(days=7)
 
     @property
     def sent_file(self) -> Path:
@@ -76,4 +80,5 @@ def load_collector_settings(path: Path, site: str | None = None) -> CollectorSet
         site=model.site, nats_url=model.nats,
         secrets_file=base / model.secrets if model.secrets else None,
         state_dir=base / model.state_dir, resend_after=timedelta(hours=model.resend_after_hours),
+        buffer=timedelta(days=model.buffer_days),
     )  # fmt: skip

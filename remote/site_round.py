@@ -17,6 +17,8 @@ from remote.collector import SentLedger, run_site_job
 from remote.jobs_channel import ensure_jobs_stream, site_jobs
 from remote.publisher import SitePublisher
 from remote.settings import CollectorSettings
+from remote.streams import Limits, ensure_site_stream
+from remote.topology import TopologyError
 
 T = TypeVar("T")
 
@@ -31,7 +33,15 @@ async def with_client(url: str, action: Callable[[NATS], Awaitable[T]],
         await nc.close()
 
 
-async def _read_jobs(nc: NATS, site: str) -> dict[str, str]:
+async def _set_up_and_read_jobs(nc: NATS, settings: CollectorSettings) -> dict[str, str]:
+    """The site's streams on its own server (idempotent: the first round creates them),
+    then the jobs assigned to it."""
+    site = settings.site
+    buffer = Limits(max_age=settings.buffer.total_seconds())
+    try:
+        await ensure_site_stream(nc, site, buffer)
+    except TopologyError as exc:
+        raise CMDBError(str(exc)) from None
     await ensure_jobs_stream(nc, site)
     return await site_jobs(nc, site)
 
@@ -41,7 +51,8 @@ def run_round(settings: CollectorSettings, stop: StopRequest) -> Iterator[tuple[
     import asyncio
 
     site = settings.site
-    texts = asyncio.run(with_client(settings.nats_url, lambda nc: _read_jobs(nc, site)))
+    texts = asyncio.run(with_client(settings.nats_url,
+                                    lambda nc: _set_up_and_read_jobs(nc, settings)))
     if not texts:
         yield f"site {site}: no job assigned (cmdb hub assign JOB.yaml at the centre)", True
         return

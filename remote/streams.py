@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import nats.errors
 from nats.aio.client import Client as NATS
@@ -41,12 +43,12 @@ from nats.js.api import (
 from nats.js.errors import NotFoundError
 
 from remote.topology import (
+    DAY,
     DELIVER_SUBJECT_ROOT,
     HUB_STREAM,
     INGEST_DURABLE,
     SITE_SUBJECT_ROOT,
     HubSettings,
-    SiteSettings,
     TopologyError,
     check_site_name,
     site_domain,
@@ -54,11 +56,35 @@ from remote.topology import (
     site_subject,
 )
 
+
+class StreamLimits(Protocol):
+    """What a stream keeps: `SiteSettings`, `HubSettings` or `Limits` (a collector or the
+    centre setting up streams without a server's whole settings)."""
+
+    @property
+    def max_age(self) -> float: ...
+
+    @property
+    def duplicate_window(self) -> float: ...
+
+
+class SiteStreamLimits(StreamLimits, Protocol):
+    @property
+    def max_bytes(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_age: float = 7 * DAY
+    duplicate_window: float = 3600.0
+    max_bytes: int = -1
+
+
 SOURCE_CONSUMER = "cmdb-hub"
 SOURCE_HEARTBEAT_SECONDS = 1.0
 
 
-def site_stream_config(site: str, settings: SiteSettings) -> StreamConfig:
+def site_stream_config(site: str, settings: SiteStreamLimits) -> StreamConfig:
     return StreamConfig(
         name=site_stream_name(site),
         subjects=[site_subject(site)],
@@ -71,7 +97,7 @@ def site_stream_config(site: str, settings: SiteSettings) -> StreamConfig:
     )
 
 
-async def ensure_site_stream(nc: NATS, site: str, settings: SiteSettings) -> None:
+async def ensure_site_stream(nc: NATS, site: str, settings: SiteStreamLimits) -> None:
     """Create or update the site's stream on the site's own server (idempotent)."""
     js = nc.jetstream()
     wanted = site_stream_config(site, settings)
@@ -147,7 +173,7 @@ def hub_source(site: str) -> StreamSource:
     )
 
 
-async def ensure_hub_stream(nc: NATS, sites: Sequence[str], settings: HubSettings) -> None:
+async def ensure_hub_stream(nc: NATS, sites: Sequence[str], settings: StreamLimits) -> None:
     """Create or update CMDB_INGEST sourcing every site in `sites` (idempotent: adding a
     site later adds its source). Sources already there are kept: a site leaves the hub
     only by an explicit stream update, never because a caller forgot it."""

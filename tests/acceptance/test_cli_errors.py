@@ -83,6 +83,8 @@ CASES: dict[str, Case] = {
     "lab status": Case(["--state-dir", "a-file"], "a-file"),
     "collector run": Case(["--site", "branch-a", "--config", "missing.yaml"], "missing.yaml"),
     "hub assign": Case(["missing-job.yaml"], "missing-job.yaml"),
+    "hub init": Case(["kit", "--site", "Paris", "--hub-address", "hub.example.net"],
+                     "site name 'Paris' is not valid"),
     # port 1 on loopback: nothing listens, the connection is refused at once
     "hub ingest": Case(["--hub", "nats://127.0.0.1:1"],
                        "cannot reach the hub's NATS server at nats://127.0.0.1:1"),

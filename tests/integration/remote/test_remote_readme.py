@@ -32,3 +32,4 @@ def test_the_collector_file_example_reads(tmp_path: Path) -> None:
     assert settings.nats_url == "nats://127.0.0.1:4222"
     assert settings.secrets_file == tmp_path / "secrets.yaml"
     assert settings.resend_after.total_seconds() == 24 * 3600
+    assert settings.buffer.days == 7

@@ -42,9 +42,10 @@ from cmdb.schema import Schema
 from discovery.run_stop import StopRequest
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
+from remote.broker import NatsServer
 from remote.centre import Centre
 from remote.consume import ConsumeOptions, consume
-from remote.harness import Deployment
+from remote.harness import Deployment, free_port
 from remote.jobs_channel import assign, ensure_jobs_stream
 from remote.ledger import Ledger
 from remote.messages import StepMessage, decode
@@ -335,3 +336,59 @@ def test_the_centre_rides_out_a_hub_restart(estate: Estate) -> None:
     assert runs_recorded(estate.graph) == {f"{s}-snmp": 2 for s in SITES}
     devices = len(estate.manifest.of_kind("snmp-sim"))
     assert centre.totals.outcomes["applied"] + centre.totals.outcomes["sighted"] == 2 * devices
+
+
+def test_a_site_set_up_from_the_kit_with_the_cli_alone(
+    site_lab: lab.Manifest, graph: neo4j.Driver, dbms_config: Config, tmp_path: Path,
+) -> None:  # fmt: skip
+    """As an operator does it: `cmdb hub init` writes the kit, the hub and the site's
+    nats-servers run from it (the site's in its own folder), the collector's first round
+    makes the site's streams, `cmdb hub ingest --site` makes the hub source it, `cmdb hub
+    assign` sends the job, the collector runs it and the centre applies it."""
+    hub_port, leaf_port, site_port = free_port(), free_port(), free_port()
+    kit = tmp_path / "kit"
+    env = {**os.environ, "CMDB_DATA_DIR": str(dbms_config.data_dir),
+           "CMDB_NEO4J_PORT": str(dbms_config.port), "COLUMNS": "300"}  # fmt: skip
+    hub_url = f"nats://127.0.0.1:{hub_port}"
+
+    def cmdb(*args: str) -> str:
+        done = subprocess.run([str(Path(sys.executable).parent / "cmdb"), *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=WAIT, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Traceback" not in done.stdout + done.stderr
+        return done.stdout
+
+    cmdb("hub", "init", str(kit), "--site", "paris", "--hub-address", "127.0.0.1",
+         "--hub-client-port", str(hub_port), "--leaf-port", str(leaf_port),
+         "--site-client-port", str(site_port))  # fmt: skip
+    site_dir = kit / "sites" / "paris"
+    assert not any((site_dir / name).exists() for name in ("ca-key.pem", "site-lyon.pem"))
+    hub = NatsServer(kit / "hub" / "hub.conf", hub_port)
+    site = NatsServer(site_dir / "site.conf", site_port)
+    try:
+        hub.start()
+        site.start()
+        hub.wait_ready()
+        site.wait_ready()
+        (site_dir / "secrets.yaml").write_text(Path(site_lab.secrets_file).read_text())
+        (site_dir / "secrets.yaml").chmod(0o600)
+        collector = ["collector", "run", "--site", "paris", "--config",
+                     str(site_dir / "collector.yaml"), "--once"]  # fmt: skip
+        assert "no job assigned" in cmdb(*collector)  # and the site's streams now exist
+        cmdb("hub", "ingest", "--hub", hub_url, "--site", "paris", "--until-idle", "1")
+        targets = addresses_of(site_lab, SITES[0])
+        job = tmp_path / "paris-snmp.yaml"
+        job.write_text(yaml.safe_dump({
+            "name": "paris-snmp", "site": "paris", "targets": targets,
+            "protocols": [{"protocol": "snmp", "credentials": [{"secret": "lab-v2c"}]}]}))
+        assert "assigned to site paris" in cmdb("hub", "assign", str(job), "--hub", hub_url)
+        ran = cmdb(*collector)
+        assert f"{len(targets)} of {len(targets)} targets answered" in ran, ran
+        applied = cmdb("hub", "ingest", "--hub", hub_url, "--state-dir", str(tmp_path / "c"),
+                       "--until-idle", "20")  # fmt: skip
+        assert f"applied {len(targets)}" in applied and "run_recorded 1" in applied, applied
+    finally:
+        site.stop()
+        hub.stop()
+    assert runs_recorded(graph) == {"paris-snmp": 1}
+    assert len(device_hosts(graph)) == len(targets)
