@@ -36,7 +36,7 @@ from lab.snmp_ber import (
     tlv,
     varbind_name,
 )
-from lab.snmprec import FileRecording, MemoryRecording, Recording, oid_key, subtree_end
+from lab.snmprec import FileRecording, MemoryRecording, OverlayMerge, Recording, oid_key
 
 MAX_VARBINDS = 64  # pysnmp's BulkCommandResponder.max_varbinds, kept on both paths
 MAX_ANSWER_BYTES = 65000  # a bigger answer goes to pysnmp (tooBig is its business)
@@ -107,57 +107,22 @@ class EncodedFile:
         return out
 
 
-class EncodedOverlay:
+class EncodedOverlay(OverlayMerge[bytes]):
     """An OverlayRecording's rows encoded: the shared base's cache, the clone's own rows'
     cache, the same merge (own rows win at equal keys, deleted subtrees jumped over)."""
 
+    base: EncodedSource
+    own: EncodedRows
+
     def __init__(self, base: EncodedSource, own: EncodedRows, deleted: list[str]) -> None:
         self.base, self.own = base, own
-        self._deleted = sorted((oid_key(p), subtree_end(p)) for p in deleted)
-        self._starts = [start for start, _ in self._deleted]
-
-    def _deleted_until(self, key: bytes) -> bytes | None:
-        i = bisect.bisect_right(self._starts, key) - 1
-        if i >= 0 and self._deleted[i][0] <= key < self._deleted[i][1]:
-            return self._deleted[i][1]
-        return None
+        self._set_deleted(deleted)
 
     def get(self, oid: str) -> bytes | None:
         mine = self.own.get(oid)
         if mine is not None:
             return mine
         return None if self._deleted_until(oid_key(oid)) is not None else self.base.get(oid)
-
-    def next_rows(self, key: bytes, count: int) -> list[EncodedRow]:
-        mine, theirs = self.own.next_rows(key, count), self._base_rows(key, count)
-        out: list[EncodedRow] = []
-        i = j = 0
-        while len(out) < count and (i < len(mine) or j < len(theirs)):
-            if j == len(theirs) or (i < len(mine) and mine[i][0] <= theirs[j][0]):
-                if j < len(theirs) and mine[i][0] == theirs[j][0]:
-                    j += 1
-                out.append(mine[i])
-                i += 1
-            else:
-                out.append(theirs[j])
-                j += 1
-        return out
-
-    def _base_rows(self, key: bytes, count: int) -> list[EncodedRow]:
-        out: list[EncodedRow] = []
-        while len(out) < count:
-            batch = self.base.next_rows(key, count - len(out))
-            if not batch:
-                break
-            for row_key, encoded in batch:
-                end = self._deleted_until(row_key)
-                if end is not None:
-                    key = end
-                    break
-                out.append((row_key, encoded))
-            else:
-                key = batch[-1][0]
-        return out
 
 
 def encode_base(recording: Recording) -> EncodedSource:

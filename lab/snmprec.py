@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Generic, Protocol, TypeVar
 
 from lab.errors import RecordingError
 
@@ -28,6 +28,7 @@ IN_MEMORY_LIMIT = 4 * 1024 * 1024  # bytes of sanitised text kept in memory
 
 Row = tuple[str, str, str]  # (dotted OID, tag, value)
 KeyedRow = tuple[bytes, Row]  # (oid_key of the row's OID, row)
+V = TypeVar("V")
 
 
 def oid_key(oid: str) -> bytes:
@@ -269,16 +270,18 @@ def _split(line: str) -> Row:
     return oid, tag, value
 
 
-class OverlayRecording:
-    """A base recording with rows replaced or added and whole subtrees removed.
+class _KeyedSource(Protocol[V]):
+    def next_rows(self, key: bytes, count: int) -> list[tuple[bytes, V]]: ...
 
-    Clones share one base; each keeps only what differs (names, serials, MACs, its
-    neighbour tables), so a thousand devices cost little more than their differences.
-    """
 
-    def __init__(self, base: Recording, rows: list[Row], deleted: list[str]) -> None:
-        self.base = base
-        self.own = MemoryRecording.from_rows(sorted(rows, key=lambda r: oid_key(r[0])))
+class OverlayMerge(Generic[V]):
+    """A clone's own rows over its base's, whole subtrees removed: the merge shared by the
+    rows (OverlayRecording) and the agent's encoded varbinds (lab.snmp_fast.EncodedOverlay)."""
+
+    base: _KeyedSource[V]
+    own: _KeyedSource[V]
+
+    def _set_deleted(self, deleted: list[str]) -> None:
         self._deleted = sorted((oid_key(p), subtree_end(p)) for p in deleted)
         self._deleted_starts = [start for start, _ in self._deleted]
 
@@ -291,18 +294,10 @@ class OverlayRecording:
                 return end
         return None
 
-    def get(self, oid: str) -> Row | None:
-        row = self.own.get(oid)
-        if row is not None:
-            return row
-        if self._deleted_until(oid_key(oid)) is not None:
-            return None
-        return self.base.get(oid)
-
-    def next_rows(self, key: bytes, count: int) -> list[KeyedRow]:
+    def next_rows(self, key: bytes, count: int) -> list[tuple[bytes, V]]:
         """The two sorted sources merged (an own row replaces the base's at equal keys)."""
         mine, theirs = self.own.next_rows(key, count), self._base_rows(key, count)
-        out: list[KeyedRow] = []
+        out: list[tuple[bytes, V]] = []
         i = j = 0
         while len(out) < count and (i < len(mine) or j < len(theirs)):
             if j == len(theirs) or (i < len(mine) and mine[i][0] <= theirs[j][0]):
@@ -315,9 +310,9 @@ class OverlayRecording:
                 j += 1
         return out
 
-    def _base_rows(self, key: bytes, count: int) -> list[KeyedRow]:
+    def _base_rows(self, key: bytes, count: int) -> list[tuple[bytes, V]]:
         """Up to ``count`` base rows after ``key``, deleted subtrees jumped over."""
-        out: list[KeyedRow] = []
+        out: list[tuple[bytes, V]] = []
         while len(out) < count:
             batch = self.base.next_rows(key, count - len(out))
             if not batch:
@@ -331,6 +326,30 @@ class OverlayRecording:
             else:
                 key = batch[-1][0]
         return out
+
+
+class OverlayRecording(OverlayMerge[Row]):
+    """A base recording with rows replaced or added and whole subtrees removed.
+
+    Clones share one base; each keeps only what differs (names, serials, MACs, its
+    neighbour tables), so a thousand devices cost little more than their differences.
+    """
+
+    base: Recording
+    own: MemoryRecording
+
+    def __init__(self, base: Recording, rows: list[Row], deleted: list[str]) -> None:
+        self.base = base
+        self.own = MemoryRecording.from_rows(sorted(rows, key=lambda r: oid_key(r[0])))
+        self._set_deleted(deleted)
+
+    def get(self, oid: str) -> Row | None:
+        row = self.own.get(oid)
+        if row is not None:
+            return row
+        if self._deleted_until(oid_key(oid)) is not None:
+            return None
+        return self.base.get(oid)
 
     def next_after(self, key: bytes) -> Row | None:
         mine = self.own.next_after(key)
