@@ -13,7 +13,8 @@ in-process, side by side in one run, same lab, same Neo4j (wiped before each sid
 The breakdown printed with it: each collector's round (collect and publish), the centre's
 busy time in `Centre.apply`, the in-process side's busy time in ingest, and the messages
 and bytes in the hub's stream. Samples are interleaved in-process, NATS, NATS,
-in-process, ... (ABBA), so that a warming DBMS favours neither side.
+in-process, ... (ABBA), after one untimed in-process sweep that warms the DBMS, so that
+a warming DBMS favours neither side.
 
 Usage: .venv/bin/python -m bench.remote_sweep [--scale 200] [--concurrency 32] [--rounds 2]
        [--prefix cmdbrsw --snmp-block 127.116.0.0/16 --ssh-block 127.117.0.0/16]
@@ -210,6 +211,9 @@ def bench_remote(manifest: lab.Manifest, driver: neo4j.Driver, schema: Schema, c
     secrets = Path(manifest.secrets_file)
     sides: dict[str, Callable[..., Sample]] = {"in-process": sweep_in_process, "nats": sweep_on_nats}
     order = [("in-process", "nats") if n % 2 == 0 else ("nats", "in-process") for n in range(rounds)]
+    # a cold DBMS (query plans, page cache) made a first sample twice as slow as the next
+    warm = sweep_in_process(driver, schema, config, secrets, addresses, concurrency, work / "warm-up")
+    print(f"  warm-up sweep in-process (not counted): wall {warm.wall:.1f} s", flush=True)
     samples: list[Sample] = []
     for n, pair in enumerate(order):
         for side in pair:
