@@ -190,21 +190,3 @@ def _outcome(data: bytes) -> object:
         return ber.decode_v2c_message(data)
     except ber.BerError as exc:
         return f"BerError: {exc}"
-
-
-def test_the_compiled_reader_gives_what_python_gives(monkeypatch: pytest.MonkeyPatch,
-                                                      codec: str) -> None:
-    """Answers and errors alike, over random corruptions of a message of every type."""
-    if codec == "python":
-        pytest.skip("compares the two")
-    rng = random.Random(3416)
-    samples = [GOOD, _response([(ber.OCTET_STRING, bytes(300))]),
-               _response([(ber.INTEGER, -(2**70)), (ber.COUNTER64, 2**70), (ber.OID, "1.3." + "9" * 30)])]
-    for _ in range(3000):
-        data = bytearray(rng.choice(samples))
-        for _flip in range(rng.randint(0, 3)):
-            data[rng.randrange(len(data))] = rng.randrange(256)
-        compiled = _outcome(bytes(data))
-        monkeypatch.setattr(ber, "FAST_VARBINDS", None)
-        assert compiled == _outcome(bytes(data))
-        monkeypatch.setattr(ber, "FAST_VARBINDS", COMPILED)
