@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import lab
-from bench.discovery import Result, cpu_seconds, rss_mb, sweep_processes, timed
+from bench.discovery_measure import Result, cpu_seconds, rss_mb, sweep_processes, timed
 from discovery.snmp.credentials import SnmpV2c
 from lab.control import restart_snmp_agent
 
