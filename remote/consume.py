@@ -19,7 +19,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import nats
 import neo4j
 from nats.aio.msg import Msg
 from nats.errors import Error as NatsError
@@ -30,7 +29,7 @@ from cmdb.errors import CMDBError, DBMSLostError
 from remote.centre import Centre
 from remote.client import connect
 from remote.messages import MessageError, decode
-from remote.streams import Limits, ensure_hub_stream
+from remote.streams import Limits, ensure_hub_stream, ingest_consumer_config
 from remote.topology import HUB_STREAM, INGEST_DURABLE, SITE_SUBJECT_ROOT, TopologyError
 
 log = logging.getLogger("cmdb.centre")
@@ -55,11 +54,7 @@ async def consume(hub_url: str, centre: Centre, options: ConsumeOptions,
     nc = await connect(hub_url, "the hub's", name="cmdb-centre", forever=True)
     try:
         js = nc.jetstream()
-        config = nats.js.api.ConsumerConfig(
-            durable_name=INGEST_DURABLE, ack_policy=nats.js.api.AckPolicy.EXPLICIT,
-            max_ack_pending=options.max_ack_pending, ack_wait=options.ack_wait,
-            filter_subject=f"{SITE_SUBJECT_ROOT}.>",
-        )  # fmt: skip
+        config = ingest_consumer_config(options.max_ack_pending, options.ack_wait)
         try:
             sub = await js.pull_subscribe(f"{SITE_SUBJECT_ROOT}.>", durable=INGEST_DURABLE,
                                           stream=HUB_STREAM, config=config)  # fmt: skip

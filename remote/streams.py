@@ -208,12 +208,14 @@ async def ensure_hub_stream(nc: NATS, sites: Sequence[str], settings: StreamLimi
         await js.update_stream(config)
 
 
-def ingest_consumer_config(settings: HubSettings) -> ConsumerConfig:
+def ingest_consumer_config(max_ack_pending: int, ack_wait: float) -> ConsumerConfig:
+    """The centre's durable pull consumer on CMDB_INGEST (`cmdb hub ingest` and the tests):
+    explicit acks, at most `max_ack_pending` out, redelivered after `ack_wait` seconds."""
     return ConsumerConfig(
         durable_name=INGEST_DURABLE,
         ack_policy=AckPolicy.EXPLICIT,
-        max_ack_pending=settings.max_ack_pending,
-        ack_wait=settings.ack_wait,
+        max_ack_pending=max_ack_pending,
+        ack_wait=ack_wait,
         filter_subject=f"{SITE_SUBJECT_ROOT}.>",
     )
 
@@ -234,7 +236,8 @@ class IngestConsumer:
     async def subscribe(self) -> IngestConsumer:
         self._subscription = await self.js.pull_subscribe(
             f"{SITE_SUBJECT_ROOT}.>", durable=INGEST_DURABLE, stream=HUB_STREAM,
-            config=ingest_consumer_config(self.settings),
+            config=ingest_consumer_config(self.settings.max_ack_pending,
+                                          self.settings.ack_wait),
         )
         return self
 
