@@ -105,7 +105,7 @@ class Centre:
                           "created": result.created, "updated": result.updated}  # fmt: skip
         with self.ledger.transaction():
             if outcome == "applied" and message.changeset is not None and message.content:
-                self.ledger.keep_snapshot(message.site, scope, message.content, message.changeset)
+                self.ledger.keep_snapshot(message, scope)
             elif outcome == "sighted":
                 self.ledger.seen_again(message.site, scope, message.observed_at)
             self.ledger.note_step(message.site, message.run_id, failures, totals)

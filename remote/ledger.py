@@ -2,19 +2,23 @@
 
     applied     message ids done (a redelivery or a replay of the stream is skipped)
     snapshots   per site and scope, the change set last applied from a full message:
-                its content hash, when it was observed, and its JSON (zlib), so that an
-                `unchanged` message (only a hash) can be applied as a fresh sighting
+                its content hash, when it was observed, and the message itself as it
+                came (compressed), so that an `unchanged` message (only a hash) can be
+                applied as a fresh sighting; a kept message that no longer reads is no
+                snapshot (the collector's next whole send heals it)
     run_notes   per site and run, what ingest added (failures, counts) for the run record
 
 The graph is written first, the ledger after: a crash in between makes the next
-delivery ingest the same change set again, which ingest leaves unchanged.
+delivery ingest the same change set again, which ingest leaves unchanged. For the same
+reason the ledger runs in SQLite's WAL mode with `synchronous=NORMAL` (no disk flush per
+message): what a power cut takes from its tail is delivered again and skipped or
+re-applied unchanged.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ from typing import Any
 from cmdb.errors import CMDBError
 from cmdb.observations import ChangeSet
 from cmdb.runs import Failure
+from remote.messages import MessageError, StepMessage, decode
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS applied (msg_id TEXT PRIMARY KEY, at TEXT NOT NULL);
@@ -50,6 +55,8 @@ class Ledger:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise CMDBError(f"{path}: the centre's ledger is unreadable ({exc})") from None
@@ -80,13 +87,22 @@ class Ledger:
                               "WHERE site = ? AND scope = ?", (site, scope)).fetchone()  # fmt: skip
         if row is None:
             return None
-        changeset = ChangeSet.model_validate_json(zlib.decompress(row[2]))
-        return Snapshot(row[0], datetime.fromisoformat(row[1]), changeset)
+        try:
+            message = decode(row[2], f"kept for {site} {scope}")
+        except MessageError:
+            return None
+        if not isinstance(message, StepMessage) or message.changeset is None:
+            return None
+        return Snapshot(row[0], datetime.fromisoformat(row[1]), message.changeset)
 
-    def keep_snapshot(self, site: str, scope: str, content: str, changeset: ChangeSet) -> None:
-        body = zlib.compress(changeset.model_dump_json(by_alias=True).encode(), 6)
+    def keep_snapshot(self, message: StepMessage, scope: str) -> None:
+        """Keep a full step, as it came, as the scope's snapshot."""
+        if message.changeset is None or message.content is None:
+            raise ValueError(f"step {message.msg_id} carries no change set to keep")
+        wire = message.wire if message.wire is not None else message.encode()
         self.db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
-                        (site, scope, content, changeset.observed_at.isoformat(), body))
+                        (message.site, scope, message.content,
+                         message.changeset.observed_at.isoformat(), wire))  # fmt: skip
 
     def seen_again(self, site: str, scope: str, observed_at: datetime) -> None:
         self.db.execute("UPDATE snapshots SET observed_at = ? WHERE site = ? AND scope = ? "

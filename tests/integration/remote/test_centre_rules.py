@@ -51,8 +51,8 @@ def step(changeset: ChangeSet, target: str, run_id: str, whole: bool = True) -> 
         changeset=changeset if whole else None, scope=changeset.scope,
     )  # fmt: skip
     decoded = decode(message.encode(), message.msg_id)  # what crosses the wire
-    assert decoded == message
-    return message
+    assert decoded == message and isinstance(decoded, StepMessage)
+    return decoded  # as the centre gets it, with the bytes it came in
 
 
 def end(run_id: str, at: datetime, steps: int, gone: dict[str, str] | None = None) -> EndMessage:

@@ -12,6 +12,7 @@ import pytest
 from cmdb.errors import CMDBError
 from cmdb.observations import ChangeSet
 from remote.collector import SentLedger
+from remote.ledger import Ledger
 from remote.messages import MessageError, StepMessage, content_hash, decode
 from remote.settings import load_collector_settings
 
@@ -58,6 +59,11 @@ def test_a_step_survives_the_wire_compressed() -> None:
                    b' "protocol": "snmp", "kind": "snapshot", "observed_at": "2026-11-01T00:00'
                    b':00+00:00", "answered": true, "coverage": {}, "failures": []}'),
      "a 'snapshot' step without a change set"),
+    (zlib.compress(b'{"type": "step", "site": "a", "job": "j", "run_id": "r", "target": "t",'
+                   b' "protocol": "snmp", "kind": "snapshot", "observed_at": "2026-11-01T00:00'
+                   b':00+00:00", "answered": true, "coverage": {}, "failures": []}\n'
+                   b'{"source": "snmp", "actor": "discovery", "cis": [{"key": "d"}]}'),
+     "its change set does not validate (2 error(s); first at observed_at: Field required)"),
 ])  # fmt: skip
 def test_a_message_that_is_not_one_names_its_id(data: bytes, says: str) -> None:
     with pytest.raises(MessageError) as raised:
@@ -110,3 +116,26 @@ def test_a_bad_collector_file_names_the_culprit(tmp_path: Path, text: str, site:
     with pytest.raises(CMDBError) as raised:
         load_collector_settings(write(tmp_path, text), site)
     assert says in str(raised.value)
+
+
+def test_the_centre_keeps_a_step_as_it_came_and_a_kept_one_that_no_longer_reads_is_none(
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    cs = changeset(T0, "r1")
+    sent = StepMessage(site="branch-a", job="j", run_id="r1", target="10.0.0.1",
+                       protocol="snmp", kind="snapshot", observed_at=T0, answered=True,
+                       coverage={}, content=content_hash(cs), changeset=cs, scope=cs.scope)
+    received = decode(sent.encode(), sent.msg_id)
+    assert isinstance(received, StepMessage) and received.wire == sent.encode()
+    ledger = Ledger(tmp_path / "ledger.sqlite")
+    with ledger.transaction():
+        ledger.keep_snapshot(received, "snmp:10.0.0.1")
+    (body,) = ledger.db.execute("SELECT body FROM snapshots").fetchone()
+    assert body == received.wire  # kept as it came, not written again
+    kept = ledger.snapshot("branch-a", "snmp:10.0.0.1")
+    assert kept is not None and (kept.content, kept.observed_at, kept.changeset) == (
+        content_hash(cs), T0, cs)
+    ledger.db.execute("UPDATE snapshots SET body = ?", (zlib.compress(b'{"old": "form"}'),))
+    assert ledger.snapshot("branch-a", "snmp:10.0.0.1") is None  # healed by the next full send
+    with pytest.raises(ValueError, match="carries no change set to keep"):
+        ledger.keep_snapshot(StepMessage(**{**sent.__dict__, "changeset": None}), "s")
