@@ -387,8 +387,13 @@ def test_a_site_set_up_from_the_kit_with_the_cli_alone(
         applied = cmdb("hub", "ingest", "--hub", hub_url, "--state-dir", str(tmp_path / "c"),
                        "--until-idle", "20")  # fmt: skip
         assert f"applied {len(targets)}" in applied and "run_recorded 1" in applied, applied
+        again = cmdb(*collector)  # another process: the same facts hash the same
+        assert " 0 sent whole" in again and f"{len(targets)} unchanged" in again, again
+        sighted = cmdb("hub", "ingest", "--hub", hub_url, "--state-dir", str(tmp_path / "c"),
+                       "--until-idle", "20")  # fmt: skip
+        assert f"sighted {len(targets)}" in sighted and "run_recorded 1" in sighted, sighted
     finally:
         site.stop()
         hub.stop()
-    assert runs_recorded(graph) == {"paris-snmp": 1}
+    assert runs_recorded(graph) == {"paris-snmp": 2}
     assert len(device_hosts(graph)) == len(targets)
