@@ -5,16 +5,16 @@ in-process, side by side in one run, same lab, same Neo4j (wiped before each sid
   (`discovery.run.run_job`, job concurrency C), wall from start to the run recorded;
 - on NATS: the same devices split in two jobs naming sites `site-a` and `site-b`, a hub
   and two leaf site servers on loopback (mutual TLS, `remote.harness.Deployment`, fresh
-  for each sample), both collectors at once (two threads, `remote.site_round.run_round`,
-  concurrency C/2 each) while the centre (`remote.centre.Centre` fed by
+  for each sample), both collectors at once (`cmdb collector run --once`, a process
+  each as at a site, concurrency C/2 each) while the centre (`remote.centre.Centre` fed by
   `remote.consume.consume`) applies what reaches the hub; wall from start until both runs
   are recorded. Goal: wall(NATS) / wall(in-process) <= 1.2.
 
-The breakdown printed with it: each collector's round (collect and publish), the centre's
-busy time in `Centre.apply`, the in-process side's busy time in ingest, and the messages
-and bytes in the hub's stream. Samples are interleaved in-process, NATS, NATS,
-in-process, ... (ABBA), after one untimed in-process sweep that warms the DBMS, so that
-a warming DBMS favours neither side.
+The breakdown printed with it: each collector process from start to exit (its start-up,
+collecting and publishing), the centre's busy time in `Centre.apply`, the in-process
+side's busy time in ingest, and the messages and bytes in the hub's stream. Samples are
+interleaved in-process, NATS, NATS, in-process, ... (ABBA), after one untimed in-process
+sweep that warms the DBMS, so that a warming DBMS favours neither side.
 
 Usage: .venv/bin/python -m bench.remote_sweep [--scale 200] [--concurrency 32] [--rounds 2]
        [--prefix cmdbrsw --snmp-block 127.116.0.0/16 --ssh-block 127.117.0.0/16]
@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +54,6 @@ from cmdb.validate import Validated
 from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run import run_job
-from discovery.run_stop import StopRequest
 from lab.config import LabOptions, isolated_config
 from lab.sources import lab_data_dir
 from remote.centre import Centre
@@ -61,14 +62,14 @@ from remote.harness import Deployment
 from remote.jobs_channel import assign, ensure_jobs_stream
 from remote.ledger import Ledger
 from remote.messages import Message
-from remote.settings import CollectorSettings
-from remote.site_round import run_round, with_client
+from remote.site_round import with_client
 from remote.topology import HUB_STREAM
 
 SITES = ("site-a", "site-b")
 CREDENTIAL = "lab-v2c"  # the lab's v2c community, by its label in the lab's secrets file
 WIPE = "MATCH (n) WHERE NOT n:SchemaMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 WAIT = 600.0  # seconds the centre may sit idle before the NATS side is declared stuck
+CMDB = Path(sys.executable).parent / "cmdb"
 
 
 class TimedIngestor(Ingestor):
@@ -158,38 +159,72 @@ def sweep_on_nats(driver: neo4j.Driver, schema: Schema, config: Config, secrets:
             asyncio.run(assign(deployment.hub_url, site, f"{site}-snmp", text))
         centre = TimedCentre(TimedIngestor(driver, schema, config),
                              Ledger(work / "centre" / "ledger.sqlite"))  # fmt: skip
-        rounds: dict[str, tuple[float, list[tuple[str, bool]]]] = {}
-
-        def collect(site: str) -> None:
-            settings = CollectorSettings(site=site, nats_url=deployment.site_url(site),
-                                         secrets_file=secrets, state_dir=work / site,
-                                         resend_after=timedelta(days=1))  # fmt: skip
-            began = time.perf_counter()
-            lines = list(run_round(settings, StopRequest()))
-            rounds[site] = (time.perf_counter() - began, lines)
+        configs = {site: write_collector_file(work / site, site, deployment.site_url(site), secrets)
+                   for site in SITES}  # fmt: skip
 
         def recorded() -> bool:
             return centre.totals.outcomes["run_recorded"] >= len(SITES)
 
-        threads = [threading.Thread(target=collect, args=(s,), name=f"collector-{s}") for s in SITES]
         start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        asyncio.run(consume(deployment.hub_url, centre, ConsumeOptions(idle_exit=WAIT), recorded))
-        wall = time.perf_counter() - start
-        for thread in threads:
-            thread.join()
+        collectors = {site: Collector(site, configs[site], start) for site in SITES}
+        try:
+            asyncio.run(consume(deployment.hub_url, centre, ConsumeOptions(idle_exit=WAIT),
+                                recorded))  # fmt: skip
+            wall = time.perf_counter() - start
+        finally:
+            rounds = {site: collector.finish() for site, collector in collectors.items()}
         if not recorded():
             raise RuntimeError(f"the centre recorded {dict(centre.totals.outcomes)} only")
         messages, size = asyncio.run(with_client(deployment.hub_url, _stream_state, "the hub's"))
     for site in SITES:
-        if not all(ok for _line, ok in rounds[site][1]):
-            raise RuntimeError(f"{site}'s round failed: {rounds[site][1]}")
+        if rounds[site][1]:
+            raise RuntimeError(f"{site}'s collector failed: {rounds[site][1]}")
     answered = centre.totals.outcomes["applied"]
-    detail = {f"{site} round": rounds[site][0] for site in SITES}
+    detail = {f"{site} collector": rounds[site][0] for site in SITES}
     detail |= {"centre apply busy": centre.busy, "centre ingest busy": centre.ingestor.busy,  # type: ignore[attr-defined]
                "hub messages": float(messages), "hub bytes": float(size)}  # fmt: skip
     return Sample("nats", wall, answered, detail)
+
+
+def write_collector_file(folder: Path, site: str, nats_url: str, secrets: Path) -> Path:
+    """The site's collector file, as an operator writes it (the lab's secrets file)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "collector.yaml"
+    path.write_text(yaml.safe_dump({"site": site, "nats": nats_url, "secrets": str(secrets),
+                                    "state_dir": str(folder / "state")}), encoding="utf-8")
+    return path
+
+
+class Collector:
+    """`cmdb collector run --site SITE --config FILE --once`, a process of its own as at a
+    site (not a thread of the centre's process, where it would share the centre's GIL)."""
+
+    def __init__(self, site: str, config_file: Path, start: float) -> None:
+        self.start = start
+        self.out = config_file.parent / "collector.log"
+        command = [str(CMDB), "collector", "run", "--site", site, "--config", str(config_file),
+                   "--once"]  # fmt: skip
+        with self.out.open("wb") as out:
+            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                            env={**os.environ, "COLUMNS": "300"})  # fmt: skip
+        self.ended: float | None = None
+        threading.Thread(target=self._wait, daemon=True).start()
+
+    def _wait(self) -> None:
+        self.process.wait()
+        self.ended = time.perf_counter()
+
+    def finish(self) -> tuple[float, str]:
+        """(seconds from the start to its exit, its output if it failed else "")."""
+        try:
+            self.process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # our own child, by its handle
+            self.process.wait()
+        while self.ended is None:
+            time.sleep(0.01)
+        failed = self.process.returncode != 0
+        return self.ended - self.start, self.out.read_text(errors="replace") if failed else ""
 
 
 async def _stream_state(nc: NATS) -> tuple[int, int]:
@@ -235,7 +270,7 @@ def summarize(samples: list[Sample], devices: int) -> None:
     print(f"\n{devices} devices; medians of {len(samples) // 2} samples per side")
     print(f"  in-process: wall {local:.1f} s, ingest busy {median('in-process', 'ingest busy'):.1f} s")
     print(f"  NATS: wall {remote:.1f} s; " + ", ".join(
-        f"{site} round {median('nats', f'{site} round'):.1f} s" for site in SITES)
+        f"{site} collector {median('nats', f'{site} collector'):.1f} s" for site in SITES)
         + f"; centre apply busy {median('nats', 'centre apply busy'):.1f} s"
         f" (ingest {median('nats', 'centre ingest busy'):.1f} s); hub stream"
         f" {median('nats', 'hub messages'):,.0f} messages, {median('nats', 'hub bytes') / 1e6:.1f} MB")
