@@ -79,6 +79,11 @@ class NatsServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def exited(self) -> bool:
+        """Started and ended by itself (stop() forgets the process, so not after it)."""
+        return self._process is not None and self._process.poll() is not None
+
     def start(self, config_path: Path | None = None) -> NatsServer:
         """Start the server (on `config_path` from now on, when given)."""
         if config_path is not None:

@@ -15,7 +15,9 @@ import concurrent.futures
 import dataclasses
 import json
 import logging
+import random
 import socket
+import threading
 import time
 import urllib.request
 from collections.abc import Coroutine, Sequence
@@ -46,10 +48,43 @@ log = logging.getLogger(__name__)
 LINK_TIMEOUT = 60.0
 
 
-def free_port() -> int:
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_ports_given: set[int] = set()
+_ports_lock = threading.Lock()
+
+
+def _port_choices() -> range:
+    """Ports below the kernel's ephemeral range (32768-60999 by default), where no
+    outgoing connection is given a port, so none can take one between our choosing it
+    and a server binding it."""
+    try:
+        low = int(EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    return range(max(1024, low - 12000), low)
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A loopback TCP port no process listens on, never the same twice in this process
+    (the kernel's own choice can repeat: a hub once got one port for clients and leaf
+    links, and died on the second bind)."""
+    with _ports_lock:
+        choices = _port_choices()
+        for _ in range(1000):
+            port = random.choice(choices)
+            if port not in _ports_given and _bindable(port):
+                _ports_given.add(port)
+                return port
+    raise BrokerError(f"no free loopback port in {choices.start}-{choices.stop - 1}")
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -187,6 +222,7 @@ class Deployment:
         deadline = time.monotonic() + timeout
         wanted = set(sites)
         while time.monotonic() < deadline:
+            self._check_alive()
             try:
                 linked = self.linked_sites()
             except OSError:
@@ -197,6 +233,13 @@ class Deployment:
         state = "up" if up else "down"
         raise BrokerError(f"leaf links of {sorted(wanted)} not {state} after {timeout:.0f}s")
 
+    def _check_alive(self) -> None:
+        """Raise at once, with its log's last lines, when a server we started has died."""
+        for server in self.servers():
+            if server.exited:
+                raise BrokerError(f"nats-server {server.name} exited: see {server.log_path}\n"
+                                  f"{server.log_tail()}")
+
     async def wait_sourced(self, timeout: float = LINK_TIMEOUT) -> None:
         """Wait until the hub stream reports every site source active without error."""
         client = await connect(self.hub_url)
@@ -204,6 +247,7 @@ class Deployment:
             js = client.jetstream()
             deadline = time.monotonic() + timeout
             while True:
+                self._check_alive()
                 info = await js.stream_info(HUB_STREAM)
                 pending = {source.name for source in info.sources or []
                            if source.error or source.active is None or source.active < 0}

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import socket
 from pathlib import Path
 
 import pytest
 from nats.js.api import RetentionPolicy, StreamConfig
 
-from remote.broker import NatsServer
+from remote.broker import BrokerError, NatsServer
 from remote.harness import Deployment, connect, free_port
 from remote.pki import make_pki
 from remote.streams import ensure_hub_stream, ensure_site_stream
@@ -150,3 +152,29 @@ def test_with_a_centre_password_the_hub_refuses_anonymous_clients(tmp_path: Path
         centre = attempt(hub.client_port, {"user": "centre", "pass": "s3cret-for-test"})
     assert centre == "PONG"
     assert "authorization violation" in anonymous.lower()
+
+
+def test_a_server_that_died_is_reported_with_its_log_not_waited_for(
+    deployment: Deployment,
+) -> None:
+    """A hub that exits (here killed by its PID) fails the next wait at once, naming the
+    server and quoting its log, instead of a 'links not up' after the whole timeout."""
+    hub_pid = deployment.hub.pid
+    assert hub_pid is not None
+    os.kill(hub_pid, signal.SIGKILL)
+    with pytest.raises(BrokerError, match=r"nats-server hub exited: see .*hub\.log") as died:
+        deployment.wait_links(deployment.sites, timeout=600.0)
+    last_logged = deployment.hub.log_path.read_text().splitlines()[-1]
+    assert last_logged in str(died.value)
+
+
+def test_free_ports_are_distinct_and_outside_the_ephemeral_range() -> None:
+    """The kernel's bind-to-0 choice can repeat; ours never does within a process, and
+    lies below the range outgoing connections take their ports from."""
+    ports = [free_port() for _ in range(300)]
+    assert len(set(ports)) == len(ports)
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    assert all(1024 <= port < low for port in ports)
+    for port in ports[:20]:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", port))
