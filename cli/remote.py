@@ -84,16 +84,40 @@ def hub_init(
 ) -> None:
     """Write a deployment's kit: a CA and certificates, the hub's nats-server config, and a
     folder per site (its nats-server config, certificate, key and collector file)."""
-    from remote.kit import KitPorts, write_kit
+    from remote.kit import KitError, KitPorts, write_kit
 
     try:
         kit = write_kit(directory, sites, hub_address,
                         KitPorts(hub_client_port, leaf_port, site_client_port))  # fmt: skip
-    except (ValueError, FileExistsError) as exc:
+    except KitError as exc:
         raise CMDBError(str(exc)) from None
     console.print(f"hub: nats-server --config {kit.hub_config}  (then: cmdb hub ingest "
                   + " ".join(f"--site {site}" for site in kit.site_dirs) + ")")  # fmt: skip
-    for site, folder in kit.site_dirs.items():
+    _print_site_steps(kit.site_dirs)
+
+
+@hub_app.command("add-site")
+def hub_add_site(
+    directory: Annotated[Path, typer.Argument(help="the kit's folder (from cmdb hub init)",
+                                              metavar="DIR")],
+    sites: Annotated[list[str], typer.Option("--site", help="a new site's name (repeat per site)")],
+) -> None:
+    """Add sites to a kit: a certificate each from the kit's CA, a folder each, and the
+    hub's config rewritten with their users (reload the running hub to take them)."""
+    from remote.kit import KitError, add_sites
+
+    try:
+        kit = add_sites(directory, sites)
+    except KitError as exc:
+        raise CMDBError(str(exc)) from None
+    console.print(f"hub: {kit.hub_config} now names every site; reload the running hub "
+                  "(kill -HUP <its pid>: the other links stay up), then: cmdb hub ingest "
+                  + " ".join(f"--site {site}" for site in kit.site_dirs))  # fmt: skip
+    _print_site_steps(kit.site_dirs)
+
+
+def _print_site_steps(site_dirs: dict[str, Path]) -> None:
+    for site, folder in site_dirs.items():
         console.print(f"site {site}: copy {folder} to its collector host; there, in that "
                       f"folder: nats-server --config site.conf, write secrets.yaml, then "
                       f"cmdb collector run --site {site} --config collector.yaml")  # fmt: skip

@@ -85,6 +85,8 @@ CASES: dict[str, Case] = {
     "hub assign": Case(["missing-job.yaml"], "missing-job.yaml"),
     "hub init": Case(["kit", "--site", "Paris", "--hub-address", "hub.example.net"],
                      "site name 'Paris' is not valid"),
+    "hub add-site": Case(["no-kit", "--site", "nice"],
+                         "no-kit/kit.yaml not found: no-kit is not a kit"),
     # port 1 on loopback: nothing listens, the connection is refused at once
     "hub ingest": Case(["--hub", "nats://127.0.0.1:1"],
                        "cannot reach the hub's NATS server at nats://127.0.0.1:1"),
