@@ -32,7 +32,13 @@ from remote.centre import Centre
 from remote.client import connect
 from remote.messages import Message, MessageError, decode
 from remote.streams import Limits, ensure_hub_stream, ingest_consumer_config
-from remote.topology import HUB_STREAM, INGEST_DURABLE, SITE_SUBJECT_ROOT, TopologyError
+from remote.topology import (
+    HUB_STREAM,
+    INGEST_DURABLE,
+    SITE_SUBJECT_ROOT,
+    TopologyError,
+    subject_site,
+)
 
 log = logging.getLogger("cmdb.centre")
 RETRY_LATER = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
@@ -103,7 +109,12 @@ async def _decode(msg: Msg) -> tuple[Msg, str, Message] | None:
     msg_id = ((msg.headers or {}).get("Nats-Msg-Id")
               or f"{msg.subject}#{msg.metadata.sequence.stream}")  # fmt: skip
     try:
-        return msg, msg_id, decode(msg.data, msg_id)
+        message = decode(msg.data, msg_id)
+        sender = subject_site(msg.subject)
+        if message.site != sender:
+            raise MessageError(f"message {msg_id}: it names site {message.site!r} but came "
+                               f"on {msg.subject}: a site sends only as itself")
+        return msg, msg_id, message
     except MessageError as exc:
         log.error("%s (terminated, not applied)", exc)
         await msg.term()

@@ -79,6 +79,14 @@ def jobs_subject(site: str, *parts: str) -> str:
     return _subject(JOBS_SUBJECT_ROOT, site, parts)
 
 
+def subject_site(subject: str) -> str | None:
+    """The site of a `cmdb.site.<site>...` subject (None for any other subject). The hub's
+    permissions let a site publish only on its own, so this, not a message's body, says
+    which site sent it."""
+    root = SITE_SUBJECT_ROOT + "."
+    return subject[len(root):].split(".", 1)[0] if subject.startswith(root) else None
+
+
 def _subject(root: str, site: str, parts: Sequence[str]) -> str:
     check_site_name(site)
     for part in parts:

@@ -1,10 +1,12 @@
-"""The centre's consume loop against a real hub: a message that is not one is terminated
-with one line naming it while the rest are applied in order; an applier that fails stops
-the loop with its error instead of leaving it waiting."""
+"""The centre's consume loop against a real hub: a message that is not one, or that names
+another site than the subject it came on, is terminated with one line naming it while the
+rest are applied in order; an applier that fails stops the loop with its error instead of
+leaving it waiting."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +59,8 @@ def test_a_bad_message_is_terminated_and_the_rest_applied_in_order(
     steps = [step(n) for n in range(1, 8)]
     wire = [(s.msg_id, s.encode()) for s in steps]
     wire.insert(3, ("a.r1.garbage", b"not a collector message"))
+    spoofed = dataclasses.replace(step(9), site="b")  # on site a's subject
+    wire.insert(5, (spoofed.msg_id, spoofed.encode()))
     asyncio.run(publish(deployment.site_url("a"), wire))
     centre = Centre(Ingestor(graph, schema, config), Ledger(tmp_path / "ledger.sqlite"))
     order: list[str] = []
@@ -77,7 +81,9 @@ def test_a_bad_message_is_terminated_and_the_rest_applied_in_order(
     assert [r["serial"] for r in records] == [f"SN-{n}" for n in range(1, 8)]
     assert [r.getMessage() for r in caplog.records] == [
         "message a.r1.garbage: not a collector message (Error -3 while decompressing data: "
-        "incorrect header check) (terminated, not applied)"]
+        "incorrect header check) (terminated, not applied)",
+        f"message {spoofed.msg_id}: it names site 'b' but came on cmdb.site.a.step.r1: a site "
+        "sends only as itself (terminated, not applied)"]
 
 
 def test_an_applier_that_fails_stops_the_loop_with_its_error(
