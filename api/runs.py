@@ -49,6 +49,9 @@ class DiscoveryRunType:
     reached: int | None
     answered: int
     failed: int
+    site: str | None = strawberry.field(
+        description="The remote site whose collector ran it; null for a run at the centre."
+    )
     failures: list[TargetFailure]
     coverage: list[TargetCoverage]
     cursor: str
@@ -88,7 +91,7 @@ def _run(run: DiscoveryRun) -> DiscoveryRunType:
     return DiscoveryRunType(
         id=run.id, job=run.job, status=run.status, started_at=run.started_at,
         finished_at=run.finished_at, targets=run.targets, reached=run.reached,
-        answered=run.answered, failed=run.failed,
+        answered=run.answered, failed=run.failed, site=run.site,
         failures=[TargetFailure(target=f.target, protocol=f.protocol, kind=f.kind,
                                 message=f.message, command=f.command) for f in run.failures],
         coverage=[TargetCoverage(target=target, protocol=protocol, status=seen.get("status"),

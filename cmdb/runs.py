@@ -41,7 +41,8 @@ class DiscoveryRun:
     """One run of a job. `coverage`: target -> protocol -> {status, tables: {name: status}}.
 
     `targets`: the job's addresses; `reached`: those the run worked on (all of them unless
-    `status` is `interrupted`); `failed`: reached, and no protocol answered."""
+    `status` is `interrupted`); `failed`: reached, and no protocol answered; `site`: the
+    remote site whose collector ran it (None for a run on this machine)."""
 
     id: str
     job: str
@@ -54,6 +55,7 @@ class DiscoveryRun:
     failures: list[Failure] = field(default_factory=list)
     status: str = "completed"  # or "interrupted" (SIGINT/SIGTERM: discovery.run_stop)
     reached: int | None = None  # None: every target
+    site: str | None = None  # the remote site whose collector ran it; None: run here
 
     def props(self) -> dict[str, Any]:
         return {
@@ -68,6 +70,7 @@ class DiscoveryRun:
             "failures": json.dumps([f.as_dict() for f in self.failures], sort_keys=True),
             "status": self.status,
             "reached": self.targets if self.reached is None else self.reached,
+            "site": self.site,
         }
 
 
@@ -147,4 +150,5 @@ def _from_props(props: dict[str, Any]) -> DiscoveryRun:
         failures=failures,
         status=str(props.get("status") or "completed"),  # runs recorded before the status
         reached=int(props.get("reached", props["targets"])),
+        site=props.get("site"),
     )

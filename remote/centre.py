@@ -142,7 +142,8 @@ class Centre:
                 self._ingest(changeset, target, protocol, failures)
         noted = [Failure(f["target"], f["protocol"], f["kind"], f["message"], f.get("command"))
                  for f in notes["failures"]]  # fmt: skip
-        record_run(self.ingestor.driver, replace(run, failures=[*run.failures, *noted, *failures]))
+        record_run(self.ingestor.driver, replace(
+            run, site=message.site, failures=[*run.failures, *noted, *failures]))
         with self.ledger.transaction():
             self.ledger.mark_applied(msg_id, datetime.now(UTC))
         return "run_recorded" if notes["steps"] >= message.steps else "run_recorded_short"

@@ -23,12 +23,12 @@ pytestmark = pytest.mark.neo4j
 RUNS = """
 query($job: String, $first: Int!, $after: String) {
   discoveryRuns(job: $job, first: $first, after: $after) {
-    hasNextPage endCursor runs { id job status targets answered failed }
+    hasNextPage endCursor runs { id job site status targets answered failed }
   }
 }"""
 RUN = """
 query($id: String!) { discoveryRun(id: $id) {
-  id job startedAt finishedAt targets reached answered failed
+  id job site startedAt finishedAt targets reached answered failed
   failures { target protocol kind message command }
   coverage { target protocol status tables }
 } }"""
@@ -39,7 +39,8 @@ query { identificationConflicts { className uids chosen identifiers status chang
 
 
 def lab_runs(driver: neo4j.Driver) -> list[DiscoveryRun]:
-    """Three runs of job lab an hour apart (the last met a duplicate), one of job dc."""
+    """Three runs of job lab an hour apart (the last met a duplicate), one of job dc by the
+    collector at site lyon."""
     runs = []
     for i, job in enumerate(["lab", "lab", "dc", "lab"]):
         start = T0 + timedelta(hours=i)
@@ -51,6 +52,7 @@ def lab_runs(driver: neo4j.Driver) -> list[DiscoveryRun]:
             id=f"run-{i}", job=job, started_at=start, finished_at=start + timedelta(minutes=5),
             targets=3, answered=2, failed=1, failures=failures,
             coverage={"10.0.0.5": {"snmp": {"status": "complete", "tables": {"ifTable": "ok"}}}},
+            site="lyon" if job == "dc" else None,
         )  # fmt: skip
         record_run(driver, run)
         runs.append(run)
@@ -67,6 +69,7 @@ def test_runs_of_a_job_newest_first_in_pages(http: httpx.Client, graph: neo4j.Dr
     assert rest["hasNextPage"] is False
     every = data(http, RUNS, first=10)["discoveryRuns"]["runs"]
     assert [r["id"] for r in every] == ["run-3", "run-2", "run-1", "run-0"]
+    assert [r["site"] for r in every] == [None, "lyon", None, None]
     assert data(http, RUNS, job="nope", first=10)["discoveryRuns"]["runs"] == []
 
 
@@ -74,6 +77,8 @@ def test_one_run_with_its_failures_and_coverage(http: httpx.Client, graph: neo4j
     lab_runs(graph)
     run = data(http, RUN, id="run-3")["discoveryRun"]
     assert (run["targets"], run["reached"], run["answered"], run["failed"]) == (3, 3, 2, 1)
+    assert run["site"] is None  # run here
+    assert data(http, RUN, id="run-2")["discoveryRun"]["site"] == "lyon"
     assert {(f["target"], f["kind"]) for f in run["failures"]} == {
         ("10.0.0.9", "auth_failed"),
         ("10.0.0.7", "duplicate_identity"),

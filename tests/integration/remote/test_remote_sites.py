@@ -173,6 +173,9 @@ def test_two_sites_reach_the_graph_and_a_second_round_sends_hashes(estate: Estat
     assert all("0 unchanged" in line for line in first), first
     centre = estate.drain(estate.centre(), 2)
     assert runs_recorded(estate.graph) == {f"{s}-snmp": 1 for s in SITES}
+    records, _, _ = estate.graph.execute_query(
+        "MATCH (r:DiscoveryRun) RETURN r.job AS job, r.site AS site")
+    assert {(r["job"], r["site"]) for r in records} == {(f"{s}-snmp", s) for s in SITES}
     devices = len(estate.manifest.of_kind("snmp-sim"))
     assert device_hosts(estate.graph) == dict.fromkeys(lab_hosts(estate.manifest), "active")
     assert set(cis_by_status(estate.graph)) == {"active"}

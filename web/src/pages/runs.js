@@ -1,6 +1,7 @@
-// #/runs: discovery runs, newest first (of one job when asked), paged: started, status,
-// targets answered and failed, coverage. #/runs/<id>: one run per target: what each
-// protocol covered (tables too) and each failure with the collector's error text.
+// #/runs: discovery runs, newest first (of one job when asked), paged: the site whose
+// collector ran it (or the centre), started, status, targets answered and failed, coverage.
+// #/runs/<id>: one run per target: what each protocol covered (tables too) and each
+// failure with the collector's error text.
 import "./audits.css";
 import { h, mount, table, field, when, badge, text } from "../dom.js";
 import { gql } from "../api.js";
@@ -14,6 +15,8 @@ export const messages = {
   en: {
     runsTitle: "Discovery runs",
     runsJob: "Job",
+    runsSite: "Site",
+    runsCentre: "centre",
     runsAnyJob: "Every job (or name one)",
     runsShow: "Show",
     runsId: "Run",
@@ -50,6 +53,8 @@ export const messages = {
   zh: {
     runsTitle: "发现任务",
     runsJob: "任务",
+    runsSite: "站点",
+    runsCentre: "中心",
     runsAnyJob: "全部任务（或填写名称）",
     runsShow: "显示",
     runsId: "运行",
@@ -85,7 +90,7 @@ export const messages = {
   },
 };
 
-const RUN_FIELDS = `id job status startedAt finishedAt targets reached answered failed
+const RUN_FIELDS = `id job site status startedAt finishedAt targets reached answered failed
   failures { target protocol kind message command }
   coverage { target protocol status tables }`;
 const RUNS = `query($job: String, $first: Int!, $after: String) {
@@ -98,6 +103,11 @@ function coverageText(run) {
   return t("runsCoverageText", { covered, all: run.coverage.length });
 }
 
+/** The remote site whose collector ran the run, or the centre (a run on its machine). */
+function siteText(run) {
+  return run.site ?? t("runsCentre");
+}
+
 async function renderRuns({ main, query }) {
   const { job = "", after = "" } = query;
   const hash = window.location.hash;
@@ -107,6 +117,7 @@ async function renderRuns({ main, query }) {
   const columns = [
     { label: t("runsId"), value: (r) => h("a", { href: `#/runs/${encodeURIComponent(r.id)}` }, r.id) },
     { label: t("runsJob"), value: (r) => r.job },
+    { label: t("runsSite"), value: siteText },
     { label: t("runsStarted"), value: (r) => when(r.startedAt) },
     { label: t("runsStatus"), value: (r) => badge(r.status) },
     { label: t("runsTargets"), value: (r) => String(r.targets), class: "num" },
@@ -188,6 +199,7 @@ async function renderRun({ main, params: [id] }) {
       { class: "kv panel", "data-testid": "run-summary" },
       [
         ["runsJob", run.job],
+        ["runsSite", siteText(run)],
         ["runsStatus", badge(run.status)],
         ["runsStarted", when(run.startedAt)],
         ["runsFinished", when(run.finishedAt)],

@@ -1,6 +1,6 @@
 """The discovery-run pages in a real Chromium, on runs recorded as discovery records them
-(cmdb.runs.record_run): the list equals the API's runs, newest first, with targets
-answered and failed and coverage; one run shows each target, its failures with the
+(cmdb.runs.record_run): the list equals the API's runs, newest first, with the site that
+ran each (a remote collector's, or the centre), targets answered and failed and coverage; one run shows each target, its failures with the
 collector's error text, and its coverage by protocol; an unknown run is one message."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tests.integration.api.web.browser import open_route, shot, violations
 pytestmark = pytest.mark.neo4j
 T0 = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
 RUNS = """query($job: String) { discoveryRuns(job: $job, first: 50) {
-  runs { id job status targets answered failed coverage { status } } } }"""
+  runs { id job site status targets answered failed coverage { status } } } }"""
 RUN = """query($id: String!) { discoveryRun(id: $id) {
   failures { target protocol kind message } coverage { target protocol status } } }"""
 AUTH = "authentication failed for user netops (publickey,password)"
@@ -29,8 +29,9 @@ AUTH = "authentication failed for user netops (publickey,password)"
 
 @pytest.fixture
 def runs(graph: neo4j.Driver) -> list[DiscoveryRun]:
-    """Three runs of job dc and one of job lab; the newest dc run met a target that refused
-    ssh and one that timed out on SNMP and answered ssh."""
+    """Three runs of job dc and one of job lab; the newest dc run, by the collector at site
+    branch-a, met a target that refused ssh and one that timed out on SNMP and answered
+    ssh."""
     made = []
     for i, job in enumerate(["dc", "lab", "dc", "dc"]):
         start = T0 + timedelta(hours=i)
@@ -48,7 +49,7 @@ def runs(graph: neo4j.Driver) -> list[DiscoveryRun]:
         run = DiscoveryRun(
             id=f"RUN-{i}", job=job, started_at=start, finished_at=start + timedelta(minutes=4),
             targets=len(coverage), answered=len(coverage) - 1, failed=1, failures=failures,
-            coverage=coverage,
+            coverage=coverage, site="branch-a" if i == 3 else None,
         )  # fmt: skip
         record_run(graph, run)
         made.append(run)
@@ -68,8 +69,9 @@ def test_runs_list_equals_the_api_and_a_run_shows_its_failures(
     assert newest["id"] == "RUN-3"
     cells = rows.first.locator("td").all_inner_texts()
     covered = sum(c["status"] == "answered" for c in newest["coverage"])
-    assert cells[1:2] + cells[3:] == [
-        "dc", "completed", str(newest["targets"]), str(newest["answered"]),
+    assert newest["site"] == "branch-a"
+    assert cells[1:3] + cells[4:] == [
+        "dc", "branch-a", "completed", str(newest["targets"]), str(newest["answered"]),
         str(newest["failed"]), f"{covered} of {len(newest['coverage'])} target protocols answered",
     ]  # fmt: skip
     shot(page, "runs")
@@ -78,6 +80,7 @@ def test_runs_list_equals_the_api_and_a_run_shows_its_failures(
     page.keyboard.press("Enter")
     expect(rows).to_have_count(1)
     expect(rows.first.locator("td").nth(1)).to_have_text("lab")
+    expect(rows.first.locator("td").nth(2)).to_have_text("centre")  # ran here, no site
     page.get_by_label("Every job (or name one)").fill("")
     page.keyboard.press("Enter")
     expect(rows).to_have_count(len(listed))
@@ -86,6 +89,8 @@ def test_runs_list_equals_the_api_and_a_run_shows_its_failures(
     page.get_by_role("link", name="RUN-3").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Discovery run RUN-3")).to_be_visible()
+    summary = page.get_by_test_id("run-summary")
+    expect(summary.locator("dd[data-key=runsSite]")).to_have_text("branch-a")
     run = data(http, RUN, id="RUN-3")["discoveryRun"]
     failures = page.get_by_test_id("run-failures").locator("tbody tr")
     expect(failures).to_have_count(len(run["failures"]))
