@@ -5,8 +5,8 @@
     step, unchanged    ingest the scope's kept snapshot again, observed now and in this
                        run (a sighting: last seen moves, missed runs clear; nothing else
                        changes); no kept snapshot with that hash -> a failure of the run
-                       (`snapshot_unknown`), and the collector sends it whole within its
-                       `resend_after`
+                       (`snapshot_unknown`); once the run is recorded the centre asks
+                       the site to send the job whole on its next run
     end                ingest an absence for each target gone on every protocol, then
                        record the run (cmdb.runs) with ingest's failures added
 
@@ -59,6 +59,9 @@ class Centre:
         self.ingestor = ingestor
         self.ledger = ledger
         self.totals = CentreTotals()
+        # (site, job) of recorded runs that sent hashes of snapshots the ledger does not
+        # keep: the caller asks those sites to send the job whole (remote.jobs_channel)
+        self.resend_wanted: list[tuple[str, str]] = []
 
     def apply(self, message: Message, msg_id: str, steps_lost: bool = False) -> str:
         """Apply one message; returns what was done. Raises only what means "try again
@@ -95,8 +98,8 @@ class Centre:
             outcome, changeset = "snapshot_unknown", None
             failures.append(Failure(message.target, message.protocol, "snapshot_unknown", (
                 f"{message.target}: the collector at {message.site} sent only a hash of what "
-                "it saw, and the centre keeps no snapshot with that hash; it sends the whole "
-                "change set within its resend_after")))  # fmt: skip
+                "it saw, and the centre keeps no snapshot with that hash; the centre asks it "
+                "to send the job whole on its next run")))  # fmt: skip
         totals: dict[str, int] = {}
         if changeset is not None and outcome != "skipped":
             result = self._ingest(changeset, message.target, message.protocol, failures)
@@ -144,6 +147,8 @@ class Centre:
                  for f in notes["failures"]]  # fmt: skip
         record_run(self.ingestor.driver, replace(
             run, site=message.site, failures=[*run.failures, *noted, *failures]))
+        if any(failure.kind == "snapshot_unknown" for failure in noted):
+            self.resend_wanted.append((message.site, run.job))
         with self.ledger.transaction():
             self.ledger.mark_applied(msg_id, datetime.now(UTC))
         return "run_recorded" if notes["steps"] >= message.steps else "run_recorded_short"

@@ -58,6 +58,12 @@ class SentLedger:
         return (last is not None and last[0] == content
                 and now - datetime.fromisoformat(last[1]) < resend_after)  # fmt: skip
 
+    def forget_job(self, job: str) -> None:
+        """Forget what was sent for `job`: its next run sends every scope whole."""
+        with self.lock:
+            self.sent = {key: last for key, last in self.sent.items()
+                         if not key.startswith(f"{job}|")}  # fmt: skip
+
     def record(self, key: str, content: str, now: datetime) -> None:
         with self.lock:
             self.sent[key] = [content, now.isoformat()]

@@ -30,6 +30,7 @@ from nats.js.errors import Error as JetStreamError
 from cmdb.errors import CMDBError, DBMSLostError
 from remote.centre import Centre
 from remote.client import connect
+from remote.jobs_channel import ask_resend
 from remote.messages import Message, MessageError, decode
 from remote.streams import Limits, ensure_hub_stream, ingest_consumer_config
 from remote.topology import (
@@ -66,7 +67,7 @@ async def consume(hub_url: str, centre: Centre, options: ConsumeOptions,
     (`AHEAD`), so the next message is read while the database writes the last one."""
     nc = await connect(hub_url, "the hub's", name="cmdb-centre", forever=True)
     ready: asyncio.Queue[tuple[Msg, str, Message] | None] = asyncio.Queue(maxsize=AHEAD)
-    applier = asyncio.create_task(_apply_all(ready, centre, options))
+    applier = asyncio.create_task(_apply_all(ready, centre, options, hub_url))
     try:
         js = nc.jetstream()
         config = ingest_consumer_config(options.max_ack_pending, options.ack_wait)
@@ -141,13 +142,27 @@ async def _finish(applier: asyncio.Task[None],
 
 
 async def _apply_all(ready: asyncio.Queue[tuple[Msg, str, Message] | None], centre: Centre,
-                     options: ConsumeOptions) -> None:  # fmt: skip
+                     options: ConsumeOptions, hub_url: str) -> None:  # fmt: skip
     while (item := await ready.get()) is not None:
         try:
             await _apply(*item, centre, options)
+            await _ask_resends(hub_url, centre)
         finally:
             ready.task_done()
     ready.task_done()
+
+
+async def _ask_resends(hub_url: str, centre: Centre) -> None:
+    """Ask each site whose recorded run sent unknown hashes to send that job whole."""
+    while centre.resend_wanted:
+        site, job = centre.resend_wanted.pop(0)
+        try:
+            await ask_resend(hub_url, site, job)
+        except CMDBError as exc:
+            log.warning("could not ask site %s to send job %s whole (%s); its next run's "
+                        "unknown hashes ask again", site, job, exc)
+            continue
+        log.info("asked site %s to send job %s whole on its next run", site, job)
 
 
 async def _apply(msg: Msg, msg_id: str, message: Message, centre: Centre,

@@ -8,6 +8,11 @@ collector reads its jobs from its own server, so it keeps running them while the
 down. A job file names credentials by label only; the secrets stay in the site's
 secrets file. Assigning needs the site linked (the stream's acknowledgement comes from
 the site); an empty message withdraws a job.
+
+The same stream carries the centre's requests to send a job's facts whole again
+(`cmdb.jobs.<site>._resend.<job>`: no job name starts with `_`): the centre asks when a
+run's hashes named snapshots it does not keep (its ledger was lost or restored), the
+collector's next run of that job sends every device whole, then deletes the request.
 """
 
 from __future__ import annotations
@@ -26,6 +31,13 @@ from nats.js.errors import NotFoundError
 from cmdb.errors import CMDBError
 from remote.client import connect
 from remote.topology import JOBS_SUBJECT_ROOT, check_site_name, hub_reply_prefix, jobs_subject
+
+RESEND = "_resend"
+
+
+def resend_subject(site: str, job: str) -> str:
+    """Where the centre asks `site` to send job `job`'s facts whole on its next run."""
+    return jobs_subject(site, RESEND, *job.split("."))
 
 
 def jobs_stream_name(site: str) -> str:
@@ -55,13 +67,13 @@ async def assign(hub_url: str, site: str, job: str, text: str, timeout: float = 
     hub = await connect(hub_url, "the hub's", name="cmdb-assign",
                         inbox_prefix=hub_reply_prefix(site))
     try:
-        return await _assign(hub, site, job, text, timeout)
+        return await _assign(hub, site, job, jobs_subject(site, job), text, timeout)
     finally:
         await hub.close()
 
 
-async def _assign(hub: NATS, site: str, job: str, text: str, timeout: float) -> int:
-    subject = jobs_subject(site, job)
+async def _assign(hub: NATS, site: str, job: str, subject: str, text: str,
+                  timeout: float) -> int:  # fmt: skip
     deadline = time.monotonic() + timeout
     while True:  # a just-created jobs stream's interest takes a moment to cross the link
         try:
@@ -98,8 +110,45 @@ async def site_jobs(nc: NATS, site: str) -> dict[str, str]:
     jobs: dict[str, str] = {}
     prefix = f"{JOBS_SUBJECT_ROOT}.{site}."
     for subject in sorted(info.state.subjects or {}):
+        if subject.startswith(jobs_subject(site, RESEND)):
+            continue  # a request to send whole, not a job
         message = await js.get_last_msg(stream, subject)
         text = (message.data or b"").decode("utf-8", "replace")
         if text.strip():
             jobs[subject.removeprefix(prefix)] = text
     return jobs
+
+
+async def resend_asked(nc: NATS, site: str) -> set[str]:
+    """The jobs whose facts the centre asked `site` to send whole (read at the site)."""
+    js = nc.jetstream()
+    wanted = f"{jobs_subject(site, RESEND)}.>"
+    try:
+        info = await js.stream_info(jobs_stream_name(site), subjects_filter=wanted)
+    except NotFoundError:
+        return set()
+    except (NatsError, JetStreamError) as exc:
+        raise CMDBError(f"cannot read site {site!r}'s requests ({exc})") from None
+    prefix = f"{jobs_subject(site, RESEND)}."
+    return {subject.removeprefix(prefix) for subject in info.state.subjects or {}}
+
+
+async def ask_resend(hub_url: str, site: str, job: str, timeout: float = 10.0) -> int:
+    """At the hub: ask `site` to send `job`'s facts whole on its next run; returns the
+    sequence the site's jobs stream stored the request at. A site that is away cannot
+    take it (CMDBError): its next run whose hashes are unknown asks again."""
+    hub = await connect(hub_url, "the hub's", name="cmdb-resend",
+                        inbox_prefix=hub_reply_prefix(site))
+    try:
+        return await _assign(hub, site, job, resend_subject(site, job), "", timeout)
+    finally:
+        await hub.close()
+
+
+async def resend_done(nc: NATS, site: str, job: str) -> None:
+    """At the site, after a run sent `job` whole: delete the request."""
+    try:
+        await nc.jetstream().purge_stream(jobs_stream_name(site),
+                                          subject=resend_subject(site, job))  # fmt: skip
+    except (NatsError, JetStreamError) as exc:
+        raise CMDBError(f"cannot clear site {site!r}'s request for job {job!r} ({exc})") from None

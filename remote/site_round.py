@@ -13,8 +13,8 @@ from discovery.credentials import CredentialMemory, CredentialResolver
 from discovery.jobs import load_job
 from discovery.run_stop import StopRequest
 from remote.client import connect
-from remote.collector import SentLedger, run_site_job
-from remote.jobs_channel import ensure_jobs_stream, site_jobs
+from remote.collector import SentLedger, SiteRun, run_site_job
+from remote.jobs_channel import ensure_jobs_stream, resend_asked, resend_done, site_jobs
 from remote.publisher import SitePublisher
 from remote.settings import CollectorSettings
 from remote.streams import Limits, ensure_site_stream
@@ -33,9 +33,10 @@ async def with_client(url: str, action: Callable[[NATS], Awaitable[T]],
         await nc.close()
 
 
-async def _set_up_and_read_jobs(nc: NATS, settings: CollectorSettings) -> dict[str, str]:
+async def _set_up_and_read_jobs(nc: NATS,
+                                settings: CollectorSettings) -> tuple[dict[str, str], set[str]]:
     """The site's streams on its own server (idempotent: the first round creates them),
-    then the jobs assigned to it."""
+    then the jobs assigned to it and those the centre asked to have sent whole."""
     site = settings.site
     buffer = Limits(max_age=settings.buffer.total_seconds())
     try:
@@ -43,16 +44,18 @@ async def _set_up_and_read_jobs(nc: NATS, settings: CollectorSettings) -> dict[s
     except TopologyError as exc:
         raise CMDBError(str(exc)) from None
     await ensure_jobs_stream(nc, site)
-    return await site_jobs(nc, site)
+    return await site_jobs(nc, site), await resend_asked(nc, site)
 
 
 def run_round(settings: CollectorSettings, stop: StopRequest) -> Iterator[tuple[str, bool]]:
-    """Run every job assigned to the site once; yields a line and success per job."""
+    """Run every job assigned to the site once; yields a line and success per job. A job
+    the centre asked to have sent whole sends every device whole; its request is deleted
+    once that run completed."""
     import asyncio
 
     site = settings.site
-    texts = asyncio.run(with_client(settings.nats_url,
-                                    lambda nc: _set_up_and_read_jobs(nc, settings)))
+    texts, whole = asyncio.run(with_client(settings.nats_url,
+                                           lambda nc: _set_up_and_read_jobs(nc, settings)))
     if not texts:
         yield f"site {site}: no job assigned (cmdb hub assign JOB.yaml at the centre)", True
         return
@@ -66,13 +69,24 @@ def run_round(settings: CollectorSettings, stop: StopRequest) -> Iterator[tuple[
                 return
             path = settings.jobs_dir / f"{name}.yaml"
             path.write_text(text, encoding="utf-8")
+            asked = name in whole
             try:
                 job = load_job(path)
+                if asked:
+                    sent.forget_job(name)
                 run = run_site_job(job, site, publisher, resolver, memory, sent,
                                    resend_after=settings.resend_after, stop=stop)  # fmt: skip
+                if asked and run.status == "completed":
+                    asyncio.run(with_client(settings.nats_url,
+                                            lambda nc, n=name: resend_done(nc, site, n)))  # type: ignore[misc]
             except CMDBError as exc:
                 yield f"job {name}: failed: {exc}", False
                 continue
-            yield (f"job {name}: run {run.run_id} {run.status}: {run.answered} of {run.targets} "
-                   f"targets answered; {run.snapshots} sent whole, {run.unchanged} unchanged "
-                   f"(hash only), {len(run.gone)} gone"), True  # fmt: skip
+            yield _said(run, asked), True
+
+
+def _said(run: SiteRun, asked: bool) -> str:
+    whole = f"{run.snapshots} sent whole" + (" (the centre asked for it)" if asked else "")
+    return (f"job {run.job}: run {run.run_id} {run.status}: {run.answered} of {run.targets} "
+            f"targets answered; {whole}, {run.unchanged} unchanged (hash only), "
+            f"{len(run.gone)} gone")  # fmt: skip

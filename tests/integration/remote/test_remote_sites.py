@@ -18,6 +18,7 @@ The lab runs on its own prefix and the 127.85/127.89 blocks, SNMP only, always t
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -260,6 +261,41 @@ def test_a_killed_centre_resumes_without_loss(
     assert o["applied"] + o["skipped"] + applied_before >= devices
     assert o["applied"] + applied_before <= devices + 4  # at most the unacknowledged again
 
+
+
+def test_a_centre_that_lost_its_ledger_asks_the_site_to_send_whole(estate: Estate) -> None:
+    """A centre whose ledger is gone (a new state directory on the same durable consumer)
+    meets hashes of snapshots it does not keep: the run is recorded with a
+    `snapshot_unknown` failure per device and the centre asks the site to send that job
+    whole. The site's next run does, and deletes the request: applied, no change recorded.
+    The run after sends hashes again, which the centre now keeps: sightings."""
+    site = SITES[0]
+    for each in SITES:
+        estate.collect(each)
+    estate.drain(estate.centre(), 2)
+    devices = len(addresses_of(estate.manifest, site))
+    assert " 0 sent whole," in estate.collect(site)
+    centre = estate.drain(estate.centre(estate.tmp_path / "lost-ledger"), 1)
+    assert centre.totals.outcomes["snapshot_unknown"] == devices
+    records, _, _ = estate.graph.execute_query(
+        "MATCH (r:DiscoveryRun {job: $job}) RETURN r.failures AS failures "
+        "ORDER BY r.started_at DESC LIMIT 1", job=f"{site}-snmp")  # fmt: skip
+    kinds = Counter(f["kind"] for f in json.loads(records[0]["failures"]))
+    assert kinds == Counter({"snapshot_unknown": devices})
+
+    before = dump_graph(estate.graph)
+    resent = estate.collect(site)
+    assert f" {devices} sent whole (the centre asked for it), 0 unchanged" in resent, resent
+    estate.drain(centre, 1)
+    assert centre.totals.outcomes["applied"] == devices
+    assert centre.totals.changesets == 0  # the same facts: nothing changed
+    after = dump_graph(estate.graph)
+    assert labels_counted(after) - labels_counted(before) == Counter({("DiscoveryRun",): 1})
+
+    again = estate.collect(site)  # the request was deleted: hashes only
+    assert " 0 sent whole," in again and f"{devices} unchanged" in again, again
+    estate.drain(centre, 1)
+    assert centre.totals.outcomes["sighted"] == devices
 
 
 def test_no_message_carries_a_credential(estate: Estate) -> None:
