@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import dataclass
 
 from nats.aio.client import Client as NATS
 from nats.errors import Error as NatsError
@@ -64,16 +65,23 @@ async def assign(hub_url: str, site: str, job: str, text: str, timeout: float = 
     """Publish `text` (a job's YAML; empty withdraws it) at the hub to the site; returns
     the sequence the site's jobs stream stored it at. The site's acknowledgement comes
     back on an inbox under `hub_reply_prefix(site)`, the only one its link may answer on."""
+    return await _to_site(hub_url, site, job, jobs_subject(site, job), text, timeout)
+
+
+async def _to_site(hub_url: str, site: str, job: str, subject: str, text: str,
+                   timeout: float) -> int:  # fmt: skip
+    """Publish `text` on `subject` at the hub and wait for the site's jobs stream to store
+    it; its acknowledgement comes back under the one inbox prefix the link may answer on."""
     hub = await connect(hub_url, "the hub's", name="cmdb-assign",
                         inbox_prefix=hub_reply_prefix(site))
     try:
-        return await _assign(hub, site, job, jobs_subject(site, job), text, timeout)
+        return await _request(hub, site, job, subject, text, timeout)
     finally:
         await hub.close()
 
 
-async def _assign(hub: NATS, site: str, job: str, subject: str, text: str,
-                  timeout: float) -> int:  # fmt: skip
+async def _request(hub: NATS, site: str, job: str, subject: str, text: str,
+                   timeout: float) -> int:  # fmt: skip
     deadline = time.monotonic() + timeout
     while True:  # a just-created jobs stream's interest takes a moment to cross the link
         try:
@@ -96,53 +104,43 @@ async def _assign(hub: NATS, site: str, job: str, subject: str, text: str,
                         f"{reply.data[:200]!r}, not a stream acknowledgement") from None
 
 
-async def site_jobs(nc: NATS, site: str) -> dict[str, str]:
-    """Job name -> YAML text of every job assigned to `site` (withdrawn ones left out),
-    read from the site's own server."""
+@dataclass(frozen=True)
+class SiteChannel:
+    """What the site's jobs stream holds for its collector."""
+
+    jobs: dict[str, str]  # job name -> YAML text (withdrawn jobs left out)
+    resend: set[str]  # jobs the centre asked to have sent whole
+
+
+async def read_site_channel(nc: NATS, site: str) -> SiteChannel:
+    """The jobs assigned to `site` and the centre's requests to send jobs whole, read from
+    the site's own server in one pass over its jobs stream."""
     js = nc.jetstream()
     stream = jobs_stream_name(site)
     try:
         info = await js.stream_info(stream, subjects_filter=jobs_subject(site))
     except NotFoundError:
-        return {}
+        return SiteChannel({}, set())
     except (NatsError, JetStreamError) as exc:
         raise CMDBError(f"cannot read site {site!r}'s jobs ({exc})") from None
-    jobs: dict[str, str] = {}
-    prefix = f"{JOBS_SUBJECT_ROOT}.{site}."
+    channel = SiteChannel({}, set())
+    prefix, resend_prefix = f"{JOBS_SUBJECT_ROOT}.{site}.", f"{jobs_subject(site, RESEND)}."
     for subject in sorted(info.state.subjects or {}):
-        if subject.startswith(jobs_subject(site, RESEND)):
-            continue  # a request to send whole, not a job
+        if subject.startswith(resend_prefix):
+            channel.resend.add(subject.removeprefix(resend_prefix))
+            continue
         message = await js.get_last_msg(stream, subject)
         text = (message.data or b"").decode("utf-8", "replace")
         if text.strip():
-            jobs[subject.removeprefix(prefix)] = text
-    return jobs
-
-
-async def resend_asked(nc: NATS, site: str) -> set[str]:
-    """The jobs whose facts the centre asked `site` to send whole (read at the site)."""
-    js = nc.jetstream()
-    wanted = f"{jobs_subject(site, RESEND)}.>"
-    try:
-        info = await js.stream_info(jobs_stream_name(site), subjects_filter=wanted)
-    except NotFoundError:
-        return set()
-    except (NatsError, JetStreamError) as exc:
-        raise CMDBError(f"cannot read site {site!r}'s requests ({exc})") from None
-    prefix = f"{jobs_subject(site, RESEND)}."
-    return {subject.removeprefix(prefix) for subject in info.state.subjects or {}}
+            channel.jobs[subject.removeprefix(prefix)] = text
+    return channel
 
 
 async def ask_resend(hub_url: str, site: str, job: str, timeout: float = 10.0) -> int:
     """At the hub: ask `site` to send `job`'s facts whole on its next run; returns the
     sequence the site's jobs stream stored the request at. A site that is away cannot
     take it (CMDBError): its next run whose hashes are unknown asks again."""
-    hub = await connect(hub_url, "the hub's", name="cmdb-resend",
-                        inbox_prefix=hub_reply_prefix(site))
-    try:
-        return await _assign(hub, site, job, resend_subject(site, job), "", timeout)
-    finally:
-        await hub.close()
+    return await _to_site(hub_url, site, job, resend_subject(site, job), "", timeout)
 
 
 async def resend_done(nc: NATS, site: str, job: str) -> None:

@@ -14,7 +14,7 @@ from discovery.jobs import load_job
 from discovery.run_stop import StopRequest
 from remote.client import connect
 from remote.collector import SentLedger, SiteRun, run_site_job
-from remote.jobs_channel import ensure_jobs_stream, resend_asked, resend_done, site_jobs
+from remote.jobs_channel import SiteChannel, ensure_jobs_stream, read_site_channel, resend_done
 from remote.publisher import SitePublisher
 from remote.settings import CollectorSettings
 from remote.streams import Limits, ensure_site_stream
@@ -33,8 +33,7 @@ async def with_client(url: str, action: Callable[[NATS], Awaitable[T]],
         await nc.close()
 
 
-async def _set_up_and_read_jobs(nc: NATS,
-                                settings: CollectorSettings) -> tuple[dict[str, str], set[str]]:
+async def _set_up_and_read_jobs(nc: NATS, settings: CollectorSettings) -> SiteChannel:
     """The site's streams on its own server (idempotent: the first round creates them),
     then the jobs assigned to it and those the centre asked to have sent whole."""
     site = settings.site
@@ -44,7 +43,7 @@ async def _set_up_and_read_jobs(nc: NATS,
     except TopologyError as exc:
         raise CMDBError(str(exc)) from None
     await ensure_jobs_stream(nc, site)
-    return await site_jobs(nc, site), await resend_asked(nc, site)
+    return await read_site_channel(nc, site)
 
 
 def run_round(settings: CollectorSettings, stop: StopRequest) -> Iterator[tuple[str, bool]]:
@@ -54,8 +53,9 @@ def run_round(settings: CollectorSettings, stop: StopRequest) -> Iterator[tuple[
     import asyncio
 
     site = settings.site
-    texts, whole = asyncio.run(with_client(settings.nats_url,
-                                           lambda nc: _set_up_and_read_jobs(nc, settings)))
+    channel = asyncio.run(with_client(settings.nats_url,
+                                      lambda nc: _set_up_and_read_jobs(nc, settings)))
+    texts, whole = channel.jobs, channel.resend
     if not texts:
         yield f"site {site}: no job assigned (cmdb hub assign JOB.yaml at the centre)", True
         return
